@@ -1,0 +1,515 @@
+/* collector: the focal point's tool.  Checks response files offline with the
+ * validator's own rules, keeps them in a durable outbox, sends them, retries
+ * until a final receipt arrives, and shows that receipt in plain words.
+ *
+ *   collector check FILE...      offline check, nothing is sent
+ *   collector submit FILE...     take into the outbox, send, wait for receipts
+ *   collector run                agent: watch the inbox folder, send forever
+ *   collector status             what is pending, accepted, rejected (and why)
+ *   collector keygen PATH        make a CURVE key pair
+ *   collector template KIND      print an empty starting file
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dcp_codec.h"
+#include "dcp_config.h"
+#include "dcp_err.h"
+#include "dcp_findings.h"
+#include "dcp_json.h"
+#include "dcp_keys.h"
+#include "dcp_log.h"
+#include "dcp_rules.h"
+#include "dcp_util.h"
+#include "outbox.h"
+#include "report.h"
+#include "sender.h"
+
+typedef struct {
+    char endpoint[256];
+    char key_file[512];
+    char validator_public_key[512];
+    bool insecure;
+    char outbox[512];
+    char inbox[512];
+    long window;
+    long timeout_ms;
+    long backoff_min_ms;
+    long backoff_max_ms;
+    long wait_s;
+    long max_file;
+    long hwm;
+    long scan_ms;
+    bool send_invalid;
+    char log_level[16];
+} collector_cfg_t;
+
+#define OPT(name, type, def, field, help) \
+    {name, type, def, offsetof (collector_cfg_t, field), sizeof (((collector_cfg_t *) 0)->field), help}
+static const dcp_cfg_option_t s_options[] = {
+    OPT ("endpoint", DCP_CFG_STR, "tcp://127.0.0.1:7601", endpoint, "validator to send to"),
+    OPT ("key_file", DCP_CFG_STR, "/etc/dcp/collector.key", key_file,
+         "this focal point's CURVE key pair (collector keygen)"),
+    OPT ("validator_public_key", DCP_CFG_STR, "/etc/dcp/validator.key.pub", validator_public_key,
+         "public key file of the validator"),
+    OPT ("insecure", DCP_CFG_BOOL, "false", insecure, "development only: plain TCP, no CURVE"),
+    OPT ("outbox", DCP_CFG_STR, "/var/lib/dcp-collector/outbox", outbox,
+         "durable outbox folder (pending, accepted, rejected)"),
+    OPT ("inbox", DCP_CFG_STR, "/var/lib/dcp-collector/inbox", inbox,
+         "folder that `collector run` watches for new response files"),
+    OPT ("window", DCP_CFG_INT, "64", window, "submissions in flight at once"),
+    OPT ("timeout_ms", DCP_CFG_INT, "15000", timeout_ms,
+         "wait this long for a receipt before reconnecting and resending"),
+    OPT ("backoff_min_ms", DCP_CFG_INT, "500", backoff_min_ms, "first retry delay"),
+    OPT ("backoff_max_ms", DCP_CFG_INT, "60000", backoff_max_ms, "longest retry delay"),
+    OPT ("wait_s", DCP_CFG_INT, "120", wait_s,
+         "submit: give up waiting after this many seconds (0 = forever); the outbox keeps the rest"),
+    OPT ("max_file", DCP_CFG_INT, "67108864", max_file, "largest response file, bytes"),
+    OPT ("hwm", DCP_CFG_INT, "1000", hwm, "socket queue bound, messages"),
+    OPT ("scan_ms", DCP_CFG_INT, "1000", scan_ms, "run: how often to look into the inbox"),
+    OPT ("send_invalid", DCP_CFG_BOOL, "false", send_invalid,
+         "submit files that fail the offline check anyway (they are stored as rejected)"),
+    OPT ("log_level", DCP_CFG_STR, "warn", log_level, "debug, info, warn or error"),
+    {NULL, 0, NULL, 0, 0, NULL},
+};
+
+static volatile sig_atomic_t s_stop = 0;
+
+static void
+s_on_stop (int sig)
+{
+    (void) sig;
+    s_stop = 1;
+}
+
+typedef struct {
+    collector_cfg_t cfg;
+    dcp_rules_opts_t rules;
+    dcp_keypair_t keys, validator;
+    void *ctx;
+    outbox_t *outbox;
+    sender_t *sender;
+    size_t accepted, rejected;
+} collector_t;
+
+/* Reads and checks one file.  Returns the Submission (caller frees) with
+ * its findings in FINDINGS, or NULL if it could not be read at all. */
+static Dcp__V1__Submission *
+s_read_checked (collector_t *c, const char *path, dcp_findings_t *findings)
+{
+    Dcp__V1__Submission *sub = dcp_json_read_file (path, findings);
+    if (!sub)
+        return NULL;
+    if (!sub->submission_id[0]) {
+        /* No id in the file: derive it from the content so that taking the
+         * same file twice is one submission, not two. */
+        size_t len;
+        char *content = dcp_read_file (path, (size_t) c->cfg.max_file, &len);
+        char id[40];
+        if (!content) {
+            dcp_codec_free (&sub);
+            return NULL;
+        }
+        outbox_id_from_content (content, len, id);
+        free (content);
+        if (sub->submission_id != protobuf_c_empty_string)
+            free (sub->submission_id);
+        sub->submission_id = strdup (id);
+        if (!sub->submission_id) {
+            sub->submission_id = (char *) protobuf_c_empty_string;
+            dcp_codec_free (&sub);
+            return NULL;
+        }
+    }
+    if (sub->schema_version == 0)
+        sub->schema_version = DCP_SCHEMA_VERSION;
+    if (dcp_rules_check (sub, &c->rules, findings)) {
+        dcp_codec_free (&sub);
+        return NULL;
+    }
+    return sub;
+}
+
+static int
+s_cmd_check (collector_t *c, int argc, char **argv)
+{
+    size_t bad = 0;
+    if (argc == 0) {
+        fprintf (stderr, "collector check: name at least one file\n");
+        return 2;
+    }
+    for (int i = 0; i < argc; i++) {
+        dcp_findings_t *findings = dcp_findings_new ();
+        if (!findings)
+            return 1;
+        Dcp__V1__Submission *sub = s_read_checked (c, argv[i], findings);
+        if (!sub && dcp_findings_count (findings) == 0)
+            fprintf (stdout, "%s: could not read: %s\n", argv[i], strerror (errno));
+        if (report_findings (stdout, argv[i], findings) || !sub)
+            bad++;
+        dcp_codec_free (&sub);
+        dcp_findings_destroy (&findings);
+    }
+    return bad ? 1 : 0;
+}
+
+static int
+s_open (collector_t *c, bool need_sender)
+{
+    char err[512];
+    c->outbox = outbox_new (c->cfg.outbox);
+    if (!c->outbox) {
+        fprintf (stderr, "collector: could not open outbox \"%s\": %s\n", c->cfg.outbox,
+                 strerror (errno));
+        return 1;
+    }
+    if (!need_sender)
+        return 0;
+    if (!c->cfg.insecure) {
+        if (dcp_keys_load (c->cfg.key_file, &c->keys, err, sizeof err)
+            || dcp_keys_load (c->cfg.validator_public_key, &c->validator, err, sizeof err)) {
+            fprintf (stderr, "collector: %s\n", err);
+            return 1;
+        }
+        if (!c->keys.secret_key[0]) {
+            fprintf (stderr, "collector: key file \"%s\" has no secret key\n", c->cfg.key_file);
+            return 1;
+        }
+    }
+    c->ctx = zmq_ctx_new ();
+    sender_opts_t so = {
+        .endpoint = c->cfg.endpoint,
+        .keys = c->cfg.insecure ? NULL : &c->keys,
+        .server_key = c->cfg.insecure ? NULL : c->validator.public_key,
+        .window = (size_t) c->cfg.window,
+        .timeout_ms = c->cfg.timeout_ms,
+        .backoff_min_ms = c->cfg.backoff_min_ms,
+        .backoff_max_ms = c->cfg.backoff_max_ms,
+        .wire = {(int) c->cfg.hwm, c->cfg.max_file + 4096, 0},
+    };
+    c->sender = c->ctx ? sender_new (c->ctx, c->outbox, &so) : NULL;
+    if (!c->sender) {
+        fprintf (stderr, "collector: could not set up connection to %s\n", c->cfg.endpoint);
+        return 1;
+    }
+    return 0;
+}
+
+static void
+s_close (collector_t *c)
+{
+    sender_destroy (&c->sender);
+    outbox_destroy (&c->outbox);
+    if (c->ctx)
+        zmq_ctx_term (c->ctx);
+    c->ctx = NULL;
+    memset (&c->keys, 0, sizeof c->keys);
+}
+
+/* Takes PATH into the outbox.  Returns 0 and the id (37 bytes) or 1. */
+static int
+s_take (collector_t *c, const char *path, char *id, outbox_state_t *state, FILE *out)
+{
+    dcp_findings_t *findings = dcp_findings_new ();
+    Dcp__V1__Submission *sub = NULL;
+    char *content = NULL;
+    size_t len = 0;
+    int rc = 1;
+    if (!findings)
+        return 1;
+    sub = s_read_checked (c, path, findings);
+    if (!sub || (dcp_findings_errors (findings) && !c->cfg.send_invalid)) {
+        if (!sub && dcp_findings_count (findings) == 0)
+            fprintf (out, "%s: could not read: %s\n", path, strerror (errno));
+        report_findings (out, path, findings);
+        fprintf (out, "%s: not sent: fix the errors above and submit again\n", path);
+        goto cleanup;
+    }
+    content = dcp_read_file (path, (size_t) c->cfg.max_file, &len);
+    if (!content)
+        goto cleanup;
+    if (outbox_take (c->outbox, sub, path, content, len, state)) {
+        fprintf (out, "%s: could not store in the outbox %s: %s\n", path, c->cfg.outbox,
+                 strerror (errno));
+        goto cleanup;
+    }
+    snprintf (id, 40, "%s", sub->submission_id);
+    rc = 0;
+cleanup:
+    free (content);
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&findings);
+    return rc;
+}
+
+static void
+s_print_receipt (const char *id, const Dcp__V1__Receipt *r, const char *text, void *arg)
+{
+    collector_t *c = arg;
+    (void) id;
+    if (r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED)
+        c->accepted++;
+    else
+        c->rejected++;
+    fputs (text, stdout);
+    fflush (stdout);
+}
+
+static int
+s_cmd_submit (collector_t *c, int argc, char **argv)
+{
+    size_t failed = 0, waiting = 0;
+    char (*ids)[40] = calloc ((size_t) argc + 1, sizeof *ids);
+    if (argc == 0 || !ids) {
+        fprintf (stderr, "collector submit: name at least one file\n");
+        free (ids);
+        return 2;
+    }
+    if (s_open (c, true))
+        goto fail;
+    for (int i = 0; i < argc; i++) {
+        outbox_state_t st;
+        if (s_take (c, argv[i], ids[i], &st, stdout)) {
+            failed++;
+            ids[i][0] = '\0';
+            continue;
+        }
+        if (st == OUTBOX_PENDING) {
+            sender_add (c->sender, ids[i]);
+            waiting++;
+        }
+        else {
+            /* Already answered earlier: show that receipt again. */
+            char *text = outbox_read (c->outbox, ids[i], "receipt.txt");
+            fputs (text ? text : "(receipt missing)\n", stdout);
+            free (text);
+            if (st == OUTBOX_REJECTED)
+                failed++;
+        }
+    }
+    int64_t deadline = c->cfg.wait_s > 0 ? dcp_now_ms () + c->cfg.wait_s * 1000 : INT64_MAX;
+    while (!s_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline)
+        if (sender_poll (c->sender, 200, s_print_receipt, c))
+            break;
+    failed += c->rejected;
+    size_t still = 0;
+    for (int i = 0; i < argc; i++)
+        if (ids[i][0] && outbox_state (c->outbox, ids[i]) == OUTBOX_PENDING) {
+            still++;
+            printf ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
+                    "`collector submit` or `collector run`\n",
+                    argv[i], c->cfg.outbox);
+        }
+    s_close (c);
+    free (ids);
+    return (failed || still) ? 1 : 0;
+fail:
+    s_close (c);
+    free (ids);
+    return 1;
+}
+
+static int
+s_queue_pending (const char *id, void *arg)
+{
+    return sender_add (arg, id) != 0;
+}
+
+/* Takes every regular file of the inbox into the outbox and removes it
+ * from the inbox once it is durably there. */
+static void
+s_scan_inbox (collector_t *c)
+{
+    DIR *d = opendir (c->cfg.inbox);
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir (d))) {
+        char path[4096], id[40] = "";
+        struct stat st;
+        if (e->d_name[0] == '.')
+            continue;  /* hidden or partial files being written */
+        snprintf (path, sizeof path, "%s/%s", c->cfg.inbox, e->d_name);
+        if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+            continue;
+        outbox_state_t state;
+        if (s_take (c, path, id, &state, stderr) == 0) {
+            if (state == OUTBOX_PENDING)
+                sender_add (c->sender, id);
+            unlink (path);
+            dcp_info ("took file into outbox", "file=%s submission=%s", e->d_name, id);
+        }
+        else {
+            /* Invalid: move aside so it is not retried every scan. */
+            char bad[4200];
+            snprintf (bad, sizeof bad, "%s/.invalid-%s", c->cfg.inbox, e->d_name);
+            rename (path, bad);
+            dcp_warn ("file failed the offline check; renamed with .invalid- prefix",
+                      "file=%s", e->d_name);
+        }
+    }
+    closedir (d);
+}
+
+static int
+s_cmd_run (collector_t *c)
+{
+    if (s_open (c, true))
+        return 1;
+    if (dcp_mkdirs (c->cfg.inbox)) {
+        fprintf (stderr, "collector: could not create inbox \"%s\": %s\n", c->cfg.inbox,
+                 strerror (errno));
+        s_close (c);
+        return 1;
+    }
+    outbox_each (c->outbox, OUTBOX_PENDING, s_queue_pending, c->sender);
+    dcp_info ("collector agent ready", "inbox=%s outbox=%s pending=%zu", c->cfg.inbox,
+              c->cfg.outbox, sender_outstanding (c->sender));
+    int64_t next_scan = 0;
+    while (!s_stop) {
+        if (dcp_now_ms () >= next_scan) {
+            s_scan_inbox (c);
+            next_scan = dcp_now_ms () + c->cfg.scan_ms;
+        }
+        if (sender_poll (c->sender, 200, s_print_receipt, c))
+            break;
+    }
+    dcp_info ("collector agent stopping", "pending=%zu", sender_outstanding (c->sender));
+    s_close (c);
+    return 0;
+}
+
+static int
+s_print_entry (const char *id, void *arg)
+{
+    collector_t *c = ((void **) arg)[0];
+    const char *what = ((void **) arg)[1];
+    char *source = outbox_read (c->outbox, id, "source");
+    if (strcmp (what, "pending") == 0)
+        printf ("pending   %s  %s\n", id, source ? source : "");
+    else {
+        char *text = outbox_read (c->outbox, id, "receipt.txt");
+        printf ("%-9s %s  %s\n", what, id, source ? source : "");
+        if (text && strcmp (what, "rejected") == 0)
+            for (char *line = strchr (text, '\n'); line && line[1]; line = strchr (line + 1, '\n')) {
+                char *end = strchr (line + 1, '\n');
+                printf ("          %.*s\n", (int) (end ? end - line - 1 : (long) strlen (line + 1)),
+                        line + 1);
+            }
+        free (text);
+    }
+    free (source);
+    return 0;
+}
+
+static int
+s_cmd_status (collector_t *c)
+{
+    if (s_open (c, false))
+        return 1;
+    printf ("outbox %s\n", c->cfg.outbox);
+    const char *names[] = {"pending", "accepted", "rejected"};
+    outbox_state_t states[] = {OUTBOX_PENDING, OUTBOX_ACCEPTED, OUTBOX_REJECTED};
+    for (int i = 0; i < 3; i++) {
+        void *arg[2] = {c, (void *) names[i]};
+        outbox_each (c->outbox, states[i], s_print_entry, arg);
+    }
+    s_close (c);
+    return 0;
+}
+
+static void
+s_usage (void)
+{
+    printf ("usage: collector [--config FILE] [--NAME=VALUE ...] COMMAND [ARGS]\n\n"
+            "commands:\n"
+            "  check FILE...      check response files offline; nothing is sent\n"
+            "  submit FILE...     check, keep in the outbox, send, and show the receipts;\n"
+            "                     exits 0 only when every file was accepted\n"
+            "  run                agent: take files dropped into the inbox and send them,\n"
+            "                     retrying until each has a receipt (SIGTERM stops it)\n"
+            "  status             list pending, accepted and rejected submissions\n"
+            "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
+            "  template KIND      print an empty response file (financial_flows, precursors)\n\n"
+            "Response files are JSON (see collector/FORMAT.md); long tables may be CSV.\n\n");
+    dcp_config_help (s_options, "COLLECTOR", stdout);
+}
+
+int
+main (int argc, char **argv)
+{
+    collector_t c;
+    int first = 0;
+    memset (&c, 0, sizeof c);
+    int prc = dcp_config_parse_args (s_options, &c.cfg, "collector", "/etc/dcp/collector.conf",
+                                     argc, argv, &first);
+    if (prc == 1) {
+        s_usage ();
+        return 0;
+    }
+    if (prc == 2)
+        return 0;
+    if (prc < 0)
+        return 2;
+    int level = dcp_log_parse_level (c.cfg.log_level);
+    if (level < 0) {
+        fprintf (stderr, "collector: log_level must be debug, info, warn or error\n");
+        return 2;
+    }
+    dcp_log_init ("collector", (dcp_log_level_t) level);
+    dcp_rules_defaults (&c.rules);
+    if (first >= argc) {
+        s_usage ();
+        return 2;
+    }
+    struct sigaction sa;
+    memset (&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_stop;
+    sigaction (SIGTERM, &sa, NULL);
+    sigaction (SIGINT, &sa, NULL);
+
+    const char *cmd = argv[first];
+    int nargs = argc - first - 1;
+    char **args = argv + first + 1;
+    if (strcmp (cmd, "check") == 0)
+        return s_cmd_check (&c, nargs, args);
+    if (strcmp (cmd, "submit") == 0)
+        return s_cmd_submit (&c, nargs, args);
+    if (strcmp (cmd, "run") == 0)
+        return s_cmd_run (&c);
+    if (strcmp (cmd, "status") == 0)
+        return s_cmd_status (&c);
+    if (strcmp (cmd, "keygen") == 0) {
+        if (nargs != 1) {
+            fprintf (stderr, "collector keygen: usage: collector keygen PATH\n");
+            return 2;
+        }
+        dcp_keypair_t kp;
+        if (dcp_keys_generate (args[0], &kp)) {
+            fprintf (stderr, "collector keygen: could not write \"%s\": %s\n", args[0],
+                     strerror (errno));
+            return 1;
+        }
+        printf ("wrote %s (secret, keep it here) and %s.pub (public key %s)\n", args[0], args[0],
+                kp.public_key);
+        memset (&kp, 0, sizeof kp);
+        return 0;
+    }
+    if (strcmp (cmd, "template") == 0) {
+        const char *t = nargs == 1 ? dcp_json_template (args[0]) : NULL;
+        if (!t) {
+            fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");
+            return 2;
+        }
+        fputs (t, stdout);
+        return 0;
+    }
+    fprintf (stderr, "collector: unknown command \"%s\" (see collector --help)\n", cmd);
+    return 2;
+}

@@ -1,0 +1,269 @@
+/* outbox.c: durable outbox of the collector (see outbox.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dcp_err.h"
+#include "dcp_util.h"
+#include "outbox.h"
+
+struct outbox_t {
+    char dir[3072];
+};
+
+static const char *s_state_dir[] = {"", "pending", "accepted", "rejected"};
+
+static int
+s_fsync_path (const char *path)
+{
+    int fd = open (path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return DCP_EIO;
+    int rc = fsync (fd) == 0 ? 0 : DCP_EIO;
+    close (fd);
+    return rc;
+}
+
+outbox_t *
+outbox_new (const char *dir)
+{
+    outbox_t *self = calloc (1, sizeof *self);
+    char path[4096];
+    if (!self || strlen (dir) >= sizeof self->dir - 64)
+        goto fail;
+    snprintf (self->dir, sizeof self->dir, "%s", dir);
+    const char *subs[] = {"pending", "accepted", "rejected", "tmp"};
+    for (int i = 0; i < 4; i++) {
+        snprintf (path, sizeof path, "%s/%s", dir, subs[i]);
+        if (dcp_mkdirs (path))
+            goto fail;
+    }
+    return self;
+fail:
+    free (self);
+    return NULL;
+}
+
+void
+outbox_destroy (outbox_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free (*self_p);
+    *self_p = NULL;
+}
+
+void
+outbox_id_from_content (const void *content, size_t len, char *out)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256 (h, content, len);
+    h[6] = (unsigned char) ((h[6] & 0x0f) | 0x80);  /* version 8: custom */
+    h[8] = (unsigned char) ((h[8] & 0x3f) | 0x80);  /* RFC 9562 variant */
+    snprintf (out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+              h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+              h[13], h[14], h[15]);
+}
+
+/* Ids name folders: accept only what a UUID-like id may hold, so a hostile
+ * id can never climb out of the outbox. */
+static bool
+s_id_safe (const char *id)
+{
+    size_t n = strlen (id);
+    if (n == 0 || n > 64 || id[0] == '.')
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+              || *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+outbox_state_t
+outbox_state (outbox_t *self, const char *id)
+{
+    char path[4096];
+    struct stat st;
+    if (!s_id_safe (id))
+        return OUTBOX_NONE;
+    for (int s = OUTBOX_PENDING; s <= OUTBOX_REJECTED; s++) {
+        snprintf (path, sizeof path, "%s/%s/%s", self->dir, s_state_dir[s], id);
+        if (stat (path, &st) == 0)
+            return (outbox_state_t) s;
+    }
+    return OUTBOX_NONE;
+}
+
+static int
+s_write (const char *dir, const char *name, const void *data, size_t len)
+{
+    char path[4096];
+    snprintf (path, sizeof path, "%s/%s", dir, name);
+    return dcp_write_file_durable (path, data, len);
+}
+
+int
+outbox_take (outbox_t *self, const Dcp__V1__Submission *sub, const char *source,
+             const void *original, size_t len, outbox_state_t *state_p)
+{
+    char tmp[4096], dst[4096], parent[4096];
+    size_t plen = 0;
+    uint8_t *payload = NULL;
+    int rc = DCP_EIO;
+    const char *id = sub->submission_id;
+
+    *state_p = outbox_state (self, id);
+    if (*state_p != OUTBOX_NONE)
+        return 0;
+    if (!s_id_safe (id))
+        return DCP_EINVAL;
+    payload = dcp_codec_pack (sub, &plen);
+    if (!payload)
+        return DCP_ENOMEM;
+    snprintf (tmp, sizeof tmp, "%s/tmp/%s", self->dir, id);
+    snprintf (dst, sizeof dst, "%s/pending/%s", self->dir, id);
+    /* A leftover from a crash during an earlier take: start again. */
+    if (mkdir (tmp, 0700) != 0 && errno != EEXIST)
+        goto cleanup;
+    if (s_write (tmp, "submission.pb", payload, plen) || s_write (tmp, "source", source, strlen (source))
+        || s_write (tmp, "original", original, len) || s_fsync_path (tmp))
+        goto cleanup;
+    if (rename (tmp, dst) != 0)
+        goto cleanup;
+    snprintf (parent, sizeof parent, "%s/pending", self->dir);
+    if (s_fsync_path (parent))
+        goto cleanup;
+    snprintf (parent, sizeof parent, "%s/tmp", self->dir);
+    s_fsync_path (parent);
+    *state_p = OUTBOX_PENDING;
+    rc = 0;
+cleanup:
+    free (payload);
+    return rc;
+}
+
+char *
+outbox_read (outbox_t *self, const char *id, const char *name)
+{
+    char path[4096];
+    outbox_state_t st = outbox_state (self, id);
+    if (st == OUTBOX_NONE)
+        return NULL;
+    snprintf (path, sizeof path, "%s/%s/%s/%s", self->dir, s_state_dir[st], id, name);
+    return dcp_read_file (path, 256u << 20, NULL);
+}
+
+uint8_t *
+outbox_payload (outbox_t *self, const char *id, size_t *len_p)
+{
+    char path[4096];
+    if (!s_id_safe (id))
+        return NULL;
+    snprintf (path, sizeof path, "%s/pending/%s/submission.pb", self->dir, id);
+    return (uint8_t *) dcp_read_file (path, 256u << 20, len_p);
+}
+
+int
+outbox_finish (outbox_t *self, const char *id, bool accepted, const uint8_t *receipt,
+               size_t receipt_len, const char *text)
+{
+    char src[4096], dst[4096], parent[4096];
+    if (!s_id_safe (id))
+        return DCP_EINVAL;
+    snprintf (src, sizeof src, "%s/pending/%s", self->dir, id);
+    snprintf (dst, sizeof dst, "%s/%s/%s", self->dir, accepted ? "accepted" : "rejected", id);
+    struct stat st;
+    if (stat (src, &st) != 0)
+        return errno == ENOENT ? 0 : DCP_EIO;  /* already finished */
+    if (s_write (src, "receipt.pb", receipt, receipt_len)
+        || s_write (src, "receipt.txt", text, strlen (text)))
+        return DCP_EIO;
+    if (rename (src, dst) != 0)
+        return DCP_EIO;
+    snprintf (parent, sizeof parent, "%s/%s", self->dir, accepted ? "accepted" : "rejected");
+    if (s_fsync_path (parent))
+        return DCP_EIO;
+    snprintf (parent, sizeof parent, "%s/pending", self->dir);
+    return s_fsync_path (parent);
+}
+
+typedef struct {
+    char id[72];
+    long long mtime_ns;
+} s_entry_t;
+
+static int
+s_entry_cmp (const void *a, const void *b)
+{
+    const s_entry_t *x = a, *y = b;
+    if (x->mtime_ns != y->mtime_ns)
+        return x->mtime_ns < y->mtime_ns ? -1 : 1;
+    return strcmp (x->id, y->id);
+}
+
+int
+outbox_each (outbox_t *self, outbox_state_t state, int (*fn) (const char *id, void *arg),
+             void *arg)
+{
+    char path[4096];
+    snprintf (path, sizeof path, "%s/%s", self->dir, s_state_dir[state]);
+    DIR *d = opendir (path);
+    if (!d)
+        return DCP_EIO;
+    s_entry_t *list = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir (d))) {
+        if (!s_id_safe (e->d_name))
+            continue;
+        char p[4096];
+        struct stat st;
+        snprintf (p, sizeof p, "%s/%s", path, e->d_name);
+        if (stat (p, &st) != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            s_entry_t *nl = realloc (list, cap * sizeof *nl);
+            if (!nl) {
+                rc = DCP_ENOMEM;
+                goto done;
+            }
+            list = nl;
+        }
+        snprintf (list[n].id, sizeof list[n].id, "%s", e->d_name);
+        list[n].mtime_ns = (long long) st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        n++;
+    }
+    qsort (list, n, sizeof *list, s_entry_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (fn (list[i].id, arg))
+            break;
+done:
+    closedir (d);
+    free (list);
+    return rc;
+}
+
+static int
+s_count (const char *id, void *arg)
+{
+    (void) id;
+    (*(size_t *) arg)++;
+    return 0;
+}
+
+size_t
+outbox_pending_count (outbox_t *self)
+{
+    size_t n = 0;
+    outbox_each (self, OUTBOX_PENDING, s_count, &n);
+    return n;
+}

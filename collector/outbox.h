@@ -1,0 +1,75 @@
+/* outbox.h: the collector's durable outbox.
+ *
+ * A response is taken into the outbox before anything else happens and stays
+ * there until a final receipt (accepted, rejected, conflict) arrives, across
+ * any number of retries and restarts.  Layout under the outbox folder:
+ *
+ *   pending/<id>/submission.pb   the exact bytes sent on every attempt
+ *   pending/<id>/source          the file name it came from
+ *   pending/<id>/original        a copy of the original file
+ *   accepted/<id>/..., rejected/<id>/...  the same plus receipt.pb and
+ *                                receipt.txt, moved there by one rename
+ *   tmp/                         entries being written
+ *
+ * Every file is written to a temporary name, fsync'd and renamed, and the
+ * folders are fsync'd, so a crash leaves either a whole entry or none.
+ * The submission id is the one in the file, or else derived from the file's
+ * SHA-256, so taking the same file twice never makes two submissions. */
+#ifndef OUTBOX_H
+#define OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcp_codec.h"
+
+typedef struct outbox_t outbox_t;
+
+typedef enum {
+    OUTBOX_NONE = 0,
+    OUTBOX_PENDING,
+    OUTBOX_ACCEPTED,
+    OUTBOX_REJECTED,
+} outbox_state_t;
+
+/* Opens (creating if needed) the outbox in DIR.  NULL on failure (errno). */
+outbox_t *outbox_new (const char *dir);
+void outbox_destroy (outbox_t **self_p);
+
+/* Derives the submission id for a file without one: a UUID (version 8,
+ * RFC 9562) made from the SHA-256 of CONTENT.  OUT holds 37 bytes. */
+void outbox_id_from_content (const void *content, size_t len, char *out);
+
+/* Takes a submission into the outbox: SUB (its submission_id must be set)
+ * is packed and stored with ORIGINAL (LEN bytes) and SOURCE (a file name).
+ * If the id is already in the outbox, nothing is written and *STATE_P says
+ * where it is.  Returns 0 or DCP_EIO / DCP_ENOMEM. */
+int outbox_take (outbox_t *self, const Dcp__V1__Submission *sub, const char *source,
+                 const void *original, size_t len, outbox_state_t *state_p);
+
+/* Where the submission ID is now. */
+outbox_state_t outbox_state (outbox_t *self, const char *id);
+
+/* Reads the bytes to send for pending ID (caller frees). NULL on error. */
+uint8_t *outbox_payload (outbox_t *self, const char *id, size_t *len_p);
+
+/* Records a final receipt: writes RECEIPT (protobuf bytes) and TEXT (for
+ * people) beside the entry, then moves it to accepted/ or rejected/.
+ * Returns 0, or DCP_EIO.  Idempotent for an entry already moved. */
+int outbox_finish (outbox_t *self, const char *id, bool accepted, const uint8_t *receipt,
+                   size_t receipt_len, const char *text);
+
+/* Calls FN for each entry in STATE, oldest first, with its id; stops early
+ * if FN returns non-zero.  Returns 0 or DCP_EIO. */
+int outbox_each (outbox_t *self, outbox_state_t state,
+                 int (*fn) (const char *id, void *arg), void *arg);
+
+/* Reads a file of entry ID (e.g. "source", "receipt.txt"), caller frees;
+ * NULL if missing. */
+char *outbox_read (outbox_t *self, const char *id, const char *name);
+
+/* Number of pending entries. */
+size_t outbox_pending_count (outbox_t *self);
+
+#endif

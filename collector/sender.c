@@ -1,0 +1,342 @@
+/* sender.c: windowed, retrying sender (see sender.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "dcp_err.h"
+#include "dcp_log.h"
+#include "dcp_util.h"
+#include "report.h"
+#include "sender.h"
+
+typedef struct {
+    char id[72];
+    int attempts;
+    int64_t due_ms;      /* when waiting: earliest next send */
+    int64_t sent_ms;     /* when in flight */
+    bool in_flight;
+} s_entry_t;
+
+struct sender_t {
+    void *ctx;
+    void *sock;
+    outbox_t *outbox;
+    sender_opts_t opts;
+    s_entry_t **heap;    /* waiting entries, min-heap on due_ms */
+    size_t heap_n, heap_cap;
+    s_entry_t **flight; /* in flight, at most opts.window */
+    size_t flight_n;
+    sender_stats_t stats;
+};
+
+static void
+s_heap_push (sender_t *self, s_entry_t *e)
+{
+    size_t i = self->heap_n++;
+    self->heap[i] = e;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (self->heap[parent]->due_ms <= self->heap[i]->due_ms)
+            break;
+        s_entry_t *t = self->heap[parent];
+        self->heap[parent] = self->heap[i];
+        self->heap[i] = t;
+        i = parent;
+    }
+}
+
+static s_entry_t *
+s_heap_pop (sender_t *self)
+{
+    s_entry_t *top = self->heap[0];
+    self->heap[0] = self->heap[--self->heap_n];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < self->heap_n && self->heap[l]->due_ms < self->heap[m]->due_ms)
+            m = l;
+        if (r < self->heap_n && self->heap[r]->due_ms < self->heap[m]->due_ms)
+            m = r;
+        if (m == i)
+            break;
+        s_entry_t *t = self->heap[m];
+        self->heap[m] = self->heap[i];
+        self->heap[i] = t;
+        i = m;
+    }
+    return top;
+}
+
+static int
+s_connect (sender_t *self)
+{
+    self->sock = zmq_socket (self->ctx, ZMQ_DEALER);
+    if (!self->sock)
+        return DCP_EINVAL;
+    if (dcp_wire_client (self->sock, self->opts.keys, self->opts.server_key, &self->opts.wire)
+        || zmq_connect (self->sock, self->opts.endpoint) != 0) {
+        dcp_error ("could not connect to validator", "endpoint=%s reason=%s", self->opts.endpoint,
+                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+        zmq_close (self->sock);
+        self->sock = NULL;
+        return DCP_EINVAL;
+    }
+    return 0;
+}
+
+sender_t *
+sender_new (void *ctx, outbox_t *outbox, const sender_opts_t *opts)
+{
+    sender_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->ctx = ctx;
+    self->outbox = outbox;
+    self->opts = *opts;
+    if (self->opts.window == 0)
+        self->opts.window = 1;
+    self->flight = calloc (self->opts.window, sizeof *self->flight);
+    if (!self->flight || s_connect (self)) {
+        sender_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+sender_destroy (sender_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    sender_t *self = *self_p;
+    if (self->sock)
+        zmq_close (self->sock);
+    for (size_t i = 0; i < self->heap_n; i++)
+        free (self->heap[i]);
+    for (size_t i = 0; i < self->flight_n; i++)
+        free (self->flight[i]);
+    free (self->heap);
+    free (self->flight);
+    free (self);
+    *self_p = NULL;
+}
+
+static bool
+s_known (const sender_t *self, const char *id)
+{
+    for (size_t i = 0; i < self->flight_n; i++)
+        if (strcmp (self->flight[i]->id, id) == 0)
+            return true;
+    for (size_t i = 0; i < self->heap_n; i++)
+        if (strcmp (self->heap[i]->id, id) == 0)
+            return true;
+    return false;
+}
+
+int
+sender_add (sender_t *self, const char *id)
+{
+    if (strlen (id) >= sizeof ((s_entry_t *) 0)->id || s_known (self, id))
+        return 0;
+    /* Entries in flight come back to the heap, so it must hold them all. */
+    if (self->heap_n + self->flight_n >= self->heap_cap) {
+        size_t cap = self->heap_cap ? self->heap_cap * 2 : 64;
+        s_entry_t **h = realloc (self->heap, cap * sizeof *h);
+        if (!h)
+            return DCP_ENOMEM;
+        self->heap = h;
+        self->heap_cap = cap;
+    }
+    s_entry_t *e = calloc (1, sizeof *e);
+    if (!e)
+        return DCP_ENOMEM;
+    snprintf (e->id, sizeof e->id, "%s", id);
+    e->due_ms = dcp_now_ms ();
+    s_heap_push (self, e);
+    return 0;
+}
+
+/* Exponential backoff with full jitter in [d/2, d). */
+static int64_t
+s_backoff (const sender_t *self, int attempts)
+{
+    int64_t d = self->opts.backoff_min_ms;
+    for (int i = 1; i < attempts && d < self->opts.backoff_max_ms; i++)
+        d *= 2;
+    if (d > self->opts.backoff_max_ms)
+        d = self->opts.backoff_max_ms;
+    if (d < 2)
+        d = 2;
+    return d / 2 + (int64_t) randombytes_uniform ((uint32_t) (d / 2));
+}
+
+static void
+s_requeue (sender_t *self, s_entry_t *e)
+{
+    e->in_flight = false;
+    e->due_ms = dcp_now_ms () + s_backoff (self, e->attempts);
+    s_heap_push (self, e);  /* room: heap_cap >= every entry ever added */
+}
+
+static void
+s_flight_remove (sender_t *self, size_t i)
+{
+    self->flight[i] = self->flight[--self->flight_n];
+}
+
+/* Sends waiting entries that are due while the window has room. */
+static void
+s_send_due (sender_t *self)
+{
+    int64_t now = dcp_now_ms ();
+    while (self->flight_n < self->opts.window && self->heap_n > 0
+           && self->heap[0]->due_ms <= now) {
+        s_entry_t *e = s_heap_pop (self);
+        size_t len = 0;
+        uint8_t *payload = outbox_payload (self->outbox, e->id, &len);
+        if (!payload) {
+            /* Finished meanwhile (another collector process, or a receipt
+             * that arrived late): nothing left to send. */
+            free (e);
+            continue;
+        }
+        dcp_part_t parts[3] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
+                               {e->id, strlen (e->id), NULL},
+                               {payload, len, NULL}};
+        int rc = dcp_wire_send (self->sock, parts, 3, ZMQ_DONTWAIT);
+        free (payload);
+        if (rc) {
+            /* Queue to the validator full or not connected yet: wait. */
+            e->due_ms = now + 50;
+            s_heap_push (self, e);
+            break;
+        }
+        e->attempts++;
+        e->in_flight = true;
+        e->sent_ms = now;
+        if (e->attempts > 1)
+            self->stats.resent++;
+        self->stats.sent++;
+        self->flight[self->flight_n++] = e;
+    }
+}
+
+static void
+s_on_receipt (sender_t *self, dcp_frames_t *in, sender_receipt_fn *fn, void *arg)
+{
+    if (in->count != 3 || !dcp_frames_is_signature (in, 0))
+        return;
+    Dcp__V1__Receipt *r = dcp__v1__receipt__unpack (NULL, zmq_msg_size (&in->part[2]),
+                                                    zmq_msg_data (&in->part[2]));
+    if (!r) {
+        dcp_warn ("ignored undecodable receipt", NULL);
+        return;
+    }
+    self->stats.receipts++;
+    s_entry_t *e = NULL;
+    for (size_t i = 0; i < self->flight_n; i++)
+        if (strcmp (self->flight[i]->id, r->submission_id) == 0) {
+            e = self->flight[i];
+            s_flight_remove (self, i);
+            break;
+        }
+    bool final = r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED
+                 || r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED
+                 || r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT;
+    if (!final) {
+        self->stats.retry_later++;
+        if (e)
+            s_requeue (self, e);
+        goto done;
+    }
+    if (outbox_state (self->outbox, r->submission_id) == OUTBOX_PENDING) {
+        bool accepted = r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED;
+        char *source = outbox_read (self->outbox, r->submission_id, "source");
+        char *text = report_receipt (source ? source : r->submission_id, r);
+        free (source);
+        int rc = text ? outbox_finish (self->outbox, r->submission_id, accepted,
+                                       zmq_msg_data (&in->part[2]), zmq_msg_size (&in->part[2]),
+                                       text)
+                      : DCP_ENOMEM;
+        if (rc) {
+            /* Could not record the outcome durably: keep it pending; the
+             * resend will get the same receipt. */
+            dcp_error ("could not record receipt in outbox", "submission=%.64s",
+                       r->submission_id);
+            free (text);
+            if (e)
+                s_requeue (self, e);
+            goto done;
+        }
+        if (fn)
+            fn (r->submission_id, r, text, arg);
+        free (text);
+        if (accepted)
+            self->stats.accepted++;
+        else
+            self->stats.rejected++;
+    }
+    free (e);
+    e = NULL;
+done:
+    dcp__v1__receipt__free_unpacked (r, NULL);
+}
+
+int
+sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
+{
+    s_send_due (self);
+    int64_t now = dcp_now_ms ();
+    long wait = max_wait_ms;
+    if (self->heap_n > 0 && self->flight_n < self->opts.window) {
+        int64_t due = self->heap[0]->due_ms - now;
+        if (due < wait)
+            wait = due > 0 ? (long) due : 0;
+    }
+    for (size_t i = 0; i < self->flight_n; i++) {
+        int64_t left = self->flight[i]->sent_ms + self->opts.timeout_ms - now;
+        if (left < wait)
+            wait = left > 0 ? (long) left : 0;
+    }
+    zmq_pollitem_t item = {self->sock, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll (&item, 1, wait) < 0 && zmq_errno () != EINTR)
+        return DCP_EPROTO;
+    if (item.revents & ZMQ_POLLIN) {
+        dcp_frames_t in;
+        while (dcp_frames_recv (self->sock, &in, ZMQ_DONTWAIT) == 0) {
+            s_on_receipt (self, &in, fn, arg);
+            dcp_frames_close (&in);
+        }
+    }
+    /* Lazy Pirate: no receipt in time means the path is broken somewhere;
+     * a fresh socket drops whatever the old one had queued. */
+    now = dcp_now_ms ();
+    bool expired = false;
+    for (size_t i = 0; i < self->flight_n; i++)
+        if (now - self->flight[i]->sent_ms >= self->opts.timeout_ms)
+            expired = true;
+    if (expired) {
+        dcp_warn ("no receipt in time, reconnecting", "endpoint=%s in_flight=%zu waiting=%zu",
+                  self->opts.endpoint, self->flight_n, self->heap_n);
+        zmq_close (self->sock);
+        self->sock = NULL;
+        self->stats.reconnects++;
+        while (self->flight_n > 0)
+            s_requeue (self, self->flight[--self->flight_n]);
+        if (s_connect (self))
+            return DCP_EINVAL;
+    }
+    return 0;
+}
+
+size_t
+sender_outstanding (const sender_t *self)
+{
+    return self->heap_n + self->flight_n;
+}
+
+const sender_stats_t *
+sender_stats (const sender_t *self)
+{
+    return &self->stats;
+}

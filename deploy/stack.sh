@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# stack.sh: runs a whole pipeline (PostgreSQL, loader, validator, collector
+# configuration) in one folder, for the quick start, the end-to-end tests and
+# for reproducing faults by hand.  Everything lives under DIR; processes are
+# found through DIR/run/*.pid.
+#
+#   stack.sh up DIR [ISO3...]    create keys and configs (once), start
+#                                PostgreSQL, loader and validator; register
+#                                one collector key per country given
+#   stack.sh down DIR            stop validator, loader, PostgreSQL (SIGTERM)
+#   stack.sh kill STAGE DIR      SIGKILL validator or loader (fault injection)
+#   stack.sh start STAGE DIR     start validator or loader again
+#   stack.sh pg-kill DIR         PostgreSQL immediate shutdown (as a crash)
+#   stack.sh pg-start DIR        start PostgreSQL again
+#   stack.sh psql DIR [ARGS]     psql on the pipeline's database
+#   stack.sh collector DIR ISO3 ARGS...   run the collector of that country
+#
+# Environment: DCP_BUILD_DIR (default ./build), DCP_INSECURE=1 to run
+# without CURVE (development only).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+build=${DCP_BUILD_DIR:-$src/build}
+
+cmd=${1:?usage: stack.sh up|down|kill|start|pg-kill|pg-start|psql|collector ...}
+shift
+
+die() { echo "stack.sh: $*" >&2; exit 1; }
+
+abs_dir() { mkdir -p "$1"; (cd "$1" && pwd); }
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+setup() {
+    local dir=$1
+    mkdir -p "$dir"/{keys,etc,run,log,collectors}
+    chmod 700 "$dir/keys"
+    [ -f "$dir/ports" ] || echo "validator=$(free_port) loader=$(free_port)" > "$dir/ports"
+    [ -f "$dir/keys/validator.key" ] || "$build/collector" keygen "$dir/keys/validator.key" >/dev/null
+    [ -f "$dir/keys/loader.key" ] || "$build/collector" keygen "$dir/keys/loader.key" >/dev/null
+    [ -f "$dir/etc/partners.txt" ] || echo "# <public key> <ISO3> <name>: collectors allowed to submit" > "$dir/etc/partners.txt"
+    echo "$(awk '/public-key/ {print $3}' "$dir/keys/validator.key.pub") - validator" > "$dir/etc/validators.txt"
+}
+
+ports() { . <(tr ' ' '\n' < "$1/ports"); }
+
+write_configs() {
+    local dir=$1 insecure=false
+    [ "${DCP_INSECURE:-0}" = 1 ] && insecure=true
+    ports "$dir"
+    cat > "$dir/etc/validator.conf" <<CONF
+# validator configuration (see validator --help)
+bind = tcp://127.0.0.1:$validator
+loaders = tcp://127.0.0.1:$loader
+key_file = $dir/keys/validator.key
+partners = $dir/etc/partners.txt
+loader_public_key = $dir/keys/loader.key.pub
+insecure = $insecure
+CONF
+    cat > "$dir/etc/loader.conf" <<CONF
+# loader configuration (see loader --help)
+bind = tcp://127.0.0.1:$loader
+database = $(cat "$dir/pg/conninfo")
+key_file = $dir/keys/loader.key
+validators = $dir/etc/validators.txt
+insecure = $insecure
+CONF
+}
+
+register_collector() {
+    local dir=$1 cc=$2 insecure=false
+    [ "${DCP_INSECURE:-0}" = 1 ] && insecure=true
+    ports "$dir"
+    local key="$dir/keys/collector-$cc.key"
+    if [ ! -f "$key" ]; then
+        "$build/collector" keygen "$key" >/dev/null
+        echo "$(awk '/public-key/ {print $3}' "$key.pub") $cc focal point $cc" >> "$dir/etc/partners.txt"
+        [ -f "$dir/run/validator.pid" ] && kill -HUP "$(cat "$dir/run/validator.pid")" 2>/dev/null || true
+    fi
+    mkdir -p "$dir/collectors/$cc"
+    cat > "$dir/etc/collector-$cc.conf" <<CONF
+# collector configuration for the focal point of $cc (see collector --help)
+endpoint = tcp://127.0.0.1:$validator
+key_file = $key
+validator_public_key = $dir/keys/validator.key.pub
+outbox = $dir/collectors/$cc/outbox
+inbox = $dir/collectors/$cc/inbox
+insecure = $insecure
+CONF
+}
+
+wait_log() {  # wait_log FILE PATTERN SECONDS
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+start_stage() {
+    local stage=$1 dir=$2
+    pid_alive "$dir/run/$stage.pid" && return 0
+    local log="$dir/log/$stage.log"
+    : >> "$log"
+    local mark
+    mark=$(wc -l < "$log")
+    setsid "$build/$stage" --config "$dir/etc/$stage.conf" >> "$log" 2>&1 < /dev/null &
+    echo $! > "$dir/run/$stage.pid"
+    for ((i = 0; i < 300; i++)); do
+        if tail -n +"$((mark + 1))" "$log" | grep -q "msg=\"$stage ready\""; then return 0; fi
+        kill -0 "$(cat "$dir/run/$stage.pid")" 2>/dev/null || { tail -n 20 "$log" >&2; die "$stage exited at start (log $log)"; }
+        sleep 0.1
+    done
+    die "$stage did not become ready (log $log)"
+}
+
+stop_stage() {
+    local stage=$1 dir=$2 sig=${3:-TERM}
+    pid_alive "$dir/run/$stage.pid" || { rm -f "$dir/run/$stage.pid"; return 0; }
+    local pid
+    pid=$(cat "$dir/run/$stage.pid")
+    kill -"$sig" "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$dir/run/$stage.pid"
+}
+
+case "$cmd" in
+up)
+    dir=$(abs_dir "${1:?usage: stack.sh up DIR [ISO3...]}"); shift
+    [ -x "$build/loader" ] || die "build the project first (cmake --build build)"
+    if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$dir"; then
+        die "the postgres user cannot reach $dir; use a folder it can traverse (e.g. under /srv or /tmp)"
+    fi
+    setup "$dir"
+    "$src/tests/pg.sh" start "$dir/pg"
+    write_configs "$dir"
+    for cc in "$@"; do register_collector "$dir" "$cc"; done
+    start_stage loader "$dir"
+    start_stage validator "$dir"
+    ;;
+down)
+    dir=$(abs_dir "${1:?usage: stack.sh down DIR}")
+    stop_stage validator "$dir"
+    stop_stage loader "$dir"
+    "$src/tests/pg.sh" stop "$dir/pg"
+    ;;
+kill)
+    stage=${1:?stage}; dir=$(abs_dir "${2:?dir}")
+    stop_stage "$stage" "$dir" KILL
+    ;;
+start)
+    stage=${1:?stage}; dir=$(abs_dir "${2:?dir}")
+    start_stage "$stage" "$dir"
+    ;;
+pg-kill)
+    dir=$(abs_dir "${1:?dir}")
+    "$src/tests/pg.sh" kill "$dir/pg"
+    ;;
+pg-start)
+    dir=$(abs_dir "${1:?dir}")
+    "$src/tests/pg.sh" restart "$dir/pg"
+    ;;
+register)
+    dir=$(abs_dir "${1:?dir}"); shift
+    for cc in "$@"; do register_collector "$dir" "$cc"; done
+    ;;
+psql)
+    dir=$(abs_dir "${1:?dir}"); shift
+    psql "$(cat "$dir/pg/conninfo")" -X -v ON_ERROR_STOP=1 "$@"
+    ;;
+collector)
+    dir=$(abs_dir "${1:?dir}"); cc=${2:?ISO3}; shift 2
+    [ -f "$dir/etc/collector-$cc.conf" ] || die "no collector registered for $cc (stack.sh register $dir $cc)"
+    exec "$build/collector" --config "$dir/etc/collector-$cc.conf" "$@"
+    ;;
+*)
+    die "unknown command $cmd"
+    ;;
+esac

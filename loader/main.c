@@ -1,0 +1,470 @@
+/* loader: writes forwarded submissions into PostgreSQL and answers each with
+ * a receipt, only after the transaction that stored it has committed.
+ *
+ * Submissions are gathered into batches (group commit: flushed when a batch
+ * is full or a few milliseconds after its first item) and stored by
+ * store_batch().  While the database is away the loader keeps its batch,
+ * stops reading (so validators and collectors hold their data), reconnects
+ * with backoff and never exits; nothing is acknowledged that is not
+ * committed.  `loader migrate` applies the schema and exits. */
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dcp_codec.h"
+#include "dcp_config.h"
+#include "dcp_err.h"
+#include "dcp_findings.h"
+#include "dcp_keys.h"
+#include "dcp_log.h"
+#include "dcp_util.h"
+#include "dcp_wire.h"
+#include "migrate.h"
+#include "store.h"
+
+typedef struct {
+    char bind[256];
+    char database[1024];
+    char key_file[512];
+    char validators[512];
+    bool insecure;
+    bool migrate;
+    long batch_max_items;
+    long batch_max_bytes;
+    long flush_ms;
+    long max_message;
+    long hwm;
+    long heartbeat_ms;
+    long reconnect_max_ms;
+    char log_level[16];
+} loader_cfg_t;
+
+#define OPT(name, type, def, field, help) \
+    {name, type, def, offsetof (loader_cfg_t, field), sizeof (((loader_cfg_t *) 0)->field), help}
+static const dcp_cfg_option_t s_options[] = {
+    OPT ("bind", DCP_CFG_STR, "tcp://127.0.0.1:7602", bind, "endpoint validators connect to"),
+    OPT ("database", DCP_CFG_STR, "dbname=dcp", database,
+         "libpq connection string; put passwords in a passfile, never here"),
+    OPT ("key_file", DCP_CFG_STR, "/etc/dcp/loader.key", key_file, "this loader's CURVE key pair"),
+    OPT ("validators", DCP_CFG_STR, "/etc/dcp/validators.txt", validators,
+         "registry of validator public keys allowed to connect: <key> - <name>"),
+    OPT ("insecure", DCP_CFG_BOOL, "false", insecure, "development only: plain TCP, no CURVE"),
+    OPT ("migrate", DCP_CFG_BOOL, "true", migrate, "apply pending schema migrations at start"),
+    OPT ("batch_max_items", DCP_CFG_INT, "500", batch_max_items,
+         "submissions per transaction at most"),
+    OPT ("batch_max_bytes", DCP_CFG_INT, "8388608", batch_max_bytes,
+         "bytes of submissions per transaction at most"),
+    OPT ("flush_ms", DCP_CFG_INT, "5", flush_ms,
+         "commit a partial batch this long after its first submission"),
+    OPT ("max_message", DCP_CFG_INT, "33554432", max_message, "largest message accepted, bytes"),
+    OPT ("hwm", DCP_CFG_INT, "1000", hwm, "queue bound per peer, messages"),
+    OPT ("heartbeat_ms", DCP_CFG_INT, "5000", heartbeat_ms, "ZMTP heartbeat interval"),
+    OPT ("reconnect_max_ms", DCP_CFG_INT, "5000", reconnect_max_ms,
+         "longest wait between database reconnection attempts"),
+    OPT ("log_level", DCP_CFG_STR, "info", log_level, "debug, info, warn or error"),
+    {NULL, 0, NULL, 0, 0, NULL},
+};
+
+static volatile sig_atomic_t s_stop = 0;
+static volatile sig_atomic_t s_reload = 0;
+
+static void
+s_on_stop (int sig)
+{
+    (void) sig;
+    s_stop = 1;
+}
+
+static void
+s_on_hup (int sig)
+{
+    (void) sig;
+    s_reload = 1;
+}
+
+typedef struct {
+    dcp_frames_t frames;          /* route, "DCP1", Forward, raw */
+    Dcp__V1__Forward *fwd;
+    Dcp__V1__Submission *sub;
+} pending_t;
+
+typedef struct {
+    loader_cfg_t cfg;
+    void *ctx;
+    void *sock;                   /* ROUTER, validators */
+    dcp_zap_t *zap;
+    dcp_registry_t *registry;
+    dcp_keypair_t keys;
+    PGconn *db;
+    bool migrated;
+    int64_t next_connect_ms;
+    long backoff_ms;
+    pending_t *batch;
+    store_item_t *items;          /* parallel to batch, as store_batch wants */
+    size_t batch_n, batch_bytes;
+    int64_t batch_started_ms;
+    unsigned long received, accepted, rejected, conflicts, replayed, reconnects, batches;
+} loader_t;
+
+static void
+s_pending_free (pending_t *p)
+{
+    dcp__v1__forward__free_unpacked (p->fwd, NULL);
+    p->fwd = NULL;
+    dcp_codec_free (&p->sub);
+    dcp_frames_close (&p->frames);
+}
+
+static void
+s_db_close (loader_t *l)
+{
+    if (l->db)
+        PQfinish (l->db);
+    l->db = NULL;
+}
+
+/* Tries to (re)connect and migrate; on failure schedules the next attempt
+ * with exponential backoff. */
+static void
+s_db_connect (loader_t *l)
+{
+    if (dcp_now_ms () < l->next_connect_ms)
+        return;
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+    const char *vals[] = {l->cfg.database, "5", "dcp-loader", NULL};
+    l->db = PQconnectdbParams (keys, vals, 1);
+    if (PQstatus (l->db) != CONNECTION_OK) {
+        char quoted[512];
+        /* PQerrorMessage never contains the password. */
+        dcp_warn ("could not connect to database", "reason=%s retry_ms=%ld",
+                  dcp_log_quote (quoted, sizeof quoted, PQerrorMessage (l->db)), l->backoff_ms);
+        goto retry;
+    }
+    if (!l->migrated) {
+        if (l->cfg.migrate) {
+            int rc = migrate_run (l->db);
+            if (rc)
+                goto retry;
+        }
+        l->migrated = true;
+    }
+    l->reconnects++;
+    l->backoff_ms = 100;
+    dcp_info ("connected to database", "host=%s db=%s", PQhost (l->db) ? PQhost (l->db) : "",
+              PQdb (l->db));
+    return;
+retry:
+    s_db_close (l);
+    l->next_connect_ms = dcp_now_ms () + l->backoff_ms;
+    l->backoff_ms = l->backoff_ms * 2 > l->cfg.reconnect_max_ms ? l->cfg.reconnect_max_ms
+                                                                 : l->backoff_ms * 2;
+}
+
+static void
+s_send_receipt (loader_t *l, pending_t *p, store_item_t *item)
+{
+    Dcp__V1__Receipt r = DCP__V1__RECEIPT__INIT;
+    r.submission_id = p->fwd->submission_id;
+    r.status = item->status;
+    r.replayed = item->replayed;
+    r.stored_at = item->stored_at;
+    r.current_submission_id = item->current_id;
+    if (item->findings && dcp_findings_to_problems (item->findings, &r.problems, &r.n_problems))
+        return;
+    size_t len;
+    uint8_t *buf = dcp_codec_pack_msg (&r.base, &len);
+    if (buf) {
+        const char *sid = p->fwd->submission_id;
+        dcp_part_t parts[5] = {{NULL, 0, &p->frames.part[0]},
+                               {DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
+                               {p->fwd->route.data, p->fwd->route.len, NULL},
+                               {sid, strlen (sid), NULL},
+                               {buf, len, NULL}};
+        /* A validator that went away loses the receipt; the collector
+         * resends and gets the same answer from the database. */
+        dcp_wire_send (l->sock, parts, 5, ZMQ_DONTWAIT);
+        free (buf);
+    }
+    dcp_findings_free_problems (r.problems, r.n_problems);
+}
+
+static void
+s_flush (loader_t *l)
+{
+    if (l->batch_n == 0 || !l->db)
+        return;
+    for (size_t i = 0; i < l->batch_n; i++) {
+        pending_t *p = &l->batch[i];
+        store_item_t *item = &l->items[i];
+        store_item_reset (item);
+        item->fwd = p->fwd;
+        item->raw = zmq_msg_data (&p->frames.part[3]);
+        item->raw_len = zmq_msg_size (&p->frames.part[3]);
+        item->sub = p->sub;
+    }
+    int64_t t0 = dcp_now_ms ();
+    int rc = store_batch (l->db, l->items, l->batch_n);
+    if (rc) {
+        dcp_warn ("could not store batch, will retry", "items=%zu reason=%s", l->batch_n,
+                  dcp_log_quote ((char[128]) {0}, 128, dcp_strerror (rc)));
+        if (rc == DCP_EDB_RETRY || PQstatus (l->db) != CONNECTION_OK) {
+            s_db_close (l);
+            l->next_connect_ms = dcp_now_ms () + l->backoff_ms;
+        }
+        return;
+    }
+    l->batches++;
+    for (size_t i = 0; i < l->batch_n; i++) {
+        pending_t *p = &l->batch[i];
+        store_item_t *item = &l->items[i];
+        switch (item->status) {
+        case DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED: l->accepted++; break;
+        case DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT: l->conflicts++; break;
+        default: l->rejected++; break;
+        }
+        l->replayed += item->replayed;
+        dcp_debug ("stored submission", "submission=%s status=%s replayed=%s",
+                   dcp_log_quote ((char[100]) {0}, 100, p->fwd->submission_id),
+                   dcp_codec_status_name (item->status), item->replayed ? "true" : "false");
+        s_send_receipt (l, p, item);
+        store_item_reset (item);
+        s_pending_free (p);
+    }
+    dcp_info ("committed batch", "items=%zu bytes=%zu ms=%lld", l->batch_n, l->batch_bytes,
+              (long long) (dcp_now_ms () - t0));
+    l->batch_n = 0;
+    l->batch_bytes = 0;
+}
+
+/* Takes one message from a validator into the batch. */
+static void
+s_on_message (loader_t *l, pending_t *p)
+{
+    dcp_frames_t *f = &p->frames;
+    l->received++;
+    if (f->count != 4 || f->dropped || !dcp_frames_is_signature (f, 1)) {
+        dcp_warn ("dropped malformed message from validator", "parts=%zu", f->count);
+        goto drop;
+    }
+    p->fwd = dcp__v1__forward__unpack (NULL, zmq_msg_size (&f->part[2]), zmq_msg_data (&f->part[2]));
+    if (!p->fwd) {
+        dcp_warn ("dropped undecodable forward from validator", NULL);
+        goto drop;
+    }
+    /* The validator could not decode it either when it says so; otherwise a
+     * failure here is stored as undecodable too (the raw bytes are kept). */
+    p->sub = dcp_codec_unpack (zmq_msg_data (&f->part[3]), zmq_msg_size (&f->part[3]),
+                               (size_t) l->cfg.max_message);
+    if (l->batch_n == 0)
+        l->batch_started_ms = dcp_now_ms ();
+    l->batch_bytes += zmq_msg_size (&f->part[3]);
+    l->batch_n++;
+    return;
+drop:
+    s_pending_free (p);
+}
+
+static int
+s_setup (loader_t *l)
+{
+    char err[512];
+    dcp_wire_opts_t wo = {(int) l->cfg.hwm, l->cfg.max_message, (int) l->cfg.heartbeat_ms};
+    int one = 1;
+    l->ctx = zmq_ctx_new ();
+    if (!l->ctx)
+        return DCP_EINVAL;
+    if (!l->cfg.insecure) {
+        if (dcp_keys_load (l->cfg.key_file, &l->keys, err, sizeof err)) {
+            dcp_error ("could not load keys", "reason=%s", dcp_log_quote ((char[600]) {0}, 600, err));
+            return DCP_ECONFIG;
+        }
+        l->registry = dcp_registry_load (l->cfg.validators, err, sizeof err);
+        l->zap = dcp_zap_new (l->ctx);
+        if (!l->registry || !l->zap) {
+            dcp_error ("could not load validator registry", "reason=%s",
+                       dcp_log_quote ((char[600]) {0}, 600, err));
+            return DCP_ECONFIG;
+        }
+        dcp_zap_set_registry (l->zap, l->registry);
+    }
+    l->sock = zmq_socket (l->ctx, ZMQ_ROUTER);
+    if (!l->sock || dcp_wire_server (l->sock, l->cfg.insecure ? NULL : &l->keys, &wo)
+        || zmq_setsockopt (l->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one))
+        return DCP_EINVAL;
+    if (zmq_bind (l->sock, l->cfg.bind) != 0) {
+        dcp_error ("could not bind", "endpoint=%s reason=%s", l->cfg.bind,
+                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+        return DCP_ECONFIG;
+    }
+    return 0;
+}
+
+static void
+s_usage (void)
+{
+    printf ("usage: loader [--config FILE] [--NAME=VALUE ...] [run | migrate]\n\n"
+            "run (default): store submissions from validators in PostgreSQL.\n"
+            "migrate: apply pending schema migrations and reference data, then exit.\n"
+            "SIGTERM or SIGINT stops it after committing the batch in hand.\n\n");
+    dcp_config_help (s_options, "LOADER", stdout);
+}
+
+static int
+s_migrate_only (loader_t *l)
+{
+    PGconn *db = PQconnectdb (l->cfg.database);
+    if (PQstatus (db) != CONNECTION_OK) {
+        fprintf (stderr, "loader: could not connect to database: %s", PQerrorMessage (db));
+        PQfinish (db);
+        return 1;
+    }
+    int rc = migrate_run (db);
+    if (rc == 0)
+        printf ("schema is at migration %d\n", migrate_current (db));
+    PQfinish (db);
+    return rc ? 1 : 0;
+}
+
+int
+main (int argc, char **argv)
+{
+    loader_t l;
+    int first = 0, rc = 1;
+    memset (&l, 0, sizeof l);
+    int prc = dcp_config_parse_args (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc,
+                                     argv, &first);
+    if (prc == 1) {
+        s_usage ();
+        return 0;
+    }
+    if (prc == 2)
+        return 0;
+    if (prc < 0)
+        return 2;
+    int level = dcp_log_parse_level (l.cfg.log_level);
+    if (level < 0) {
+        fprintf (stderr, "loader: log_level must be debug, info, warn or error\n");
+        return 2;
+    }
+    dcp_log_init ("loader", (dcp_log_level_t) level);
+    dcp_config_log (s_options, &l.cfg);
+    if (first < argc && strcmp (argv[first], "migrate") == 0)
+        return s_migrate_only (&l);
+    if (first < argc && strcmp (argv[first], "run") != 0) {
+        fprintf (stderr, "loader: unknown command \"%s\" (run or migrate)\n", argv[first]);
+        return 2;
+    }
+    if (l.cfg.batch_max_items < 1)
+        l.cfg.batch_max_items = 1;
+
+    struct sigaction sa;
+    memset (&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_stop;
+    sigaction (SIGTERM, &sa, NULL);
+    sigaction (SIGINT, &sa, NULL);
+    sa.sa_handler = s_on_hup;
+    sigaction (SIGHUP, &sa, NULL);
+    signal (SIGPIPE, SIG_IGN);
+
+    l.batch = calloc ((size_t) l.cfg.batch_max_items, sizeof *l.batch);
+    l.items = calloc ((size_t) l.cfg.batch_max_items, sizeof *l.items);
+    l.backoff_ms = 100;
+    if (!l.batch || !l.items || s_setup (&l))
+        goto done;
+    if (l.cfg.insecure)
+        dcp_warn ("running without CURVE: development only", NULL);
+    dcp_info ("loader ready", "bind=%s", l.cfg.bind);
+
+    while (!s_stop) {
+        if (!l.db)
+            s_db_connect (&l);
+        bool full = l.batch_n >= (size_t) l.cfg.batch_max_items
+                    || l.batch_bytes >= (size_t) l.cfg.batch_max_bytes;
+        int64_t now = dcp_now_ms ();
+        long timeout = 1000;
+        if (l.batch_n > 0) {
+            int64_t due = l.batch_started_ms + l.cfg.flush_ms - now;
+            timeout = due > 0 ? (long) due : 0;
+        }
+        if (!l.db) {
+            int64_t due = l.next_connect_ms - now;
+            timeout = due > 0 ? (due < 1000 ? (long) due : 1000) : 0;
+        }
+        zmq_pollitem_t items[2];
+        int n = 0, i_sock = -1, i_zap = -1;
+        if (l.zap) {
+            items[n] = (zmq_pollitem_t) {dcp_zap_socket (l.zap), 0, ZMQ_POLLIN, 0};
+            i_zap = n++;
+        }
+        /* Read validators only with room in the batch and a database to
+         * write to: otherwise they hold on (backpressure). */
+        if (l.db && !full) {
+            items[n] = (zmq_pollitem_t) {l.sock, 0, ZMQ_POLLIN, 0};
+            i_sock = n++;
+        }
+        if (zmq_poll (items, n, timeout) < 0 && zmq_errno () != EINTR)
+            break;
+        if (s_reload) {
+            s_reload = 0;
+            if (l.zap) {
+                char err[512];
+                dcp_registry_t *reg = dcp_registry_load (l.cfg.validators, err, sizeof err);
+                if (reg) {
+                    dcp_zap_set_registry (l.zap, reg);
+                    dcp_registry_destroy (&l.registry);
+                    l.registry = reg;
+                    dcp_info ("reloaded validator registry", "validators=%zu",
+                              dcp_registry_size (reg));
+                }
+                else
+                    dcp_error ("could not reload validator registry, keeping the old one",
+                               "reason=%s", dcp_log_quote ((char[600]) {0}, 600, err));
+            }
+        }
+        if (i_zap >= 0 && (items[i_zap].revents & ZMQ_POLLIN))
+            while (dcp_zap_handle (l.zap) == 0)
+                ;
+        if (i_sock >= 0 && (items[i_sock].revents & ZMQ_POLLIN)) {
+            while (l.batch_n < (size_t) l.cfg.batch_max_items
+                   && l.batch_bytes < (size_t) l.cfg.batch_max_bytes) {
+                pending_t *p = &l.batch[l.batch_n];
+                memset (p, 0, sizeof *p);
+                if (dcp_frames_recv (l.sock, &p->frames, ZMQ_DONTWAIT) != 0)
+                    break;
+                s_on_message (&l, p);
+            }
+        }
+        full = l.batch_n >= (size_t) l.cfg.batch_max_items
+               || l.batch_bytes >= (size_t) l.cfg.batch_max_bytes;
+        if (l.db && l.batch_n > 0
+            && (full || dcp_now_ms () >= l.batch_started_ms + l.cfg.flush_ms))
+            s_flush (&l);
+    }
+    /* Stop intake; commit what is in hand if the database is there.
+     * Anything not committed is simply not acknowledged: collectors resend. */
+    if (l.db && l.batch_n > 0)
+        s_flush (&l);
+    rc = 0;
+    dcp_info ("loader stopping", "received=%lu accepted=%lu rejected=%lu conflicts=%lu "
+              "replayed=%lu batches=%lu unacknowledged=%zu",
+              l.received, l.accepted, l.rejected, l.conflicts, l.replayed, l.batches, l.batch_n);
+done:
+    for (size_t i = 0; i < l.batch_n; i++) {
+        s_pending_free (&l.batch[i]);
+        store_item_reset (&l.items[i]);
+    }
+    free (l.batch);
+    free (l.items);
+    s_db_close (&l);
+    if (l.sock)
+        zmq_close (l.sock);
+    dcp_zap_destroy (&l.zap);
+    dcp_registry_destroy (&l.registry);
+    if (l.ctx)
+        zmq_ctx_term (l.ctx);
+    memset (&l.keys, 0, sizeof l.keys);
+    return rc;
+}

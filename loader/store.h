@@ -1,0 +1,51 @@
+/* store.h: writing a batch of forwarded submissions into PostgreSQL.
+ *
+ * One call stores a batch in one transaction and reports, per submission,
+ * what happened; receipts may leave only after this returns 0 (the batch is
+ * committed).  Idempotency is decided per submission against the UNIQUE
+ * submission id, so a resend, a replay after a crash or the same submission
+ * reaching two loaders at once is stored once: an identical resend gets the
+ * original outcome back (replayed = true); the same id with other content is
+ * a conflict, stored in quarantine.  A submission that makes the database
+ * refuse the batch (a "poison" item) is isolated by retrying smaller batches
+ * and is rejected alone; its neighbours are committed. */
+#ifndef STORE_H
+#define STORE_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcp_codec.h"
+#include "dcp_findings.h"
+
+typedef struct {
+    /* in (borrowed, must live until store_batch returns) */
+    const Dcp__V1__Forward *fwd;   /* metadata and validator findings */
+    const uint8_t *raw;            /* the submission bytes as received */
+    size_t raw_len;
+    const Dcp__V1__Submission *sub;  /* decoded raw; NULL if undecodable */
+    /* out (filled by store_batch) */
+    Dcp__V1__ReceiptStatus status;   /* ACCEPTED, REJECTED or CONFLICT */
+    bool replayed;                   /* was stored before; nothing written */
+    char stored_at[40];              /* RFC 3339 of the commit, UTC */
+    char current_id[40];             /* submission now current for its series */
+    dcp_findings_t *findings;        /* owned: the validator's findings plus
+                                        the loader's (V-ENV-06, DB refusal);
+                                        freed by store_item_reset() */
+} store_item_t;
+
+/* Clears the out fields of ITEM (frees its findings). */
+void store_item_reset (store_item_t *item);
+
+/* Stores ITEMS[0..N) in one or more transactions.  Returns 0 when every
+ * item has a final status and everything is committed; DCP_EDB_RETRY when
+ * the connection was lost or the database asked to retry (serialization
+ * failure, deadlock, shutdown): nothing of the failed transaction is
+ * committed and the caller retries the same items later; DCP_ENOMEM.
+ * Never returns a permanent error for the batch: a permanent refusal is
+ * pinned on the item that caused it. */
+int store_batch (PGconn *db, store_item_t *items, size_t n);
+
+#endif

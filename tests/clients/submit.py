@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""A client in another language, written from proto/README.md alone.
+
+Generates Python code from the .proto files with protoc, builds a small
+financial-flows Submission, sends it to a validator over ZeroMQ with CURVE,
+waits for the Receipt and prints it.  Exit status: 0 if accepted.
+
+usage: submit.py ENDPOINT VALIDATOR_PUB KEY_FILE COUNTRY [SUBMISSION_ID]
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+
+import zmq
+
+
+def read_key(path, name):
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == name and parts[1] == "=":
+                return parts[2].encode()
+    raise SystemExit(f"{path}: no {name}")
+
+
+def main():
+    endpoint, server_pub, key_file, country = sys.argv[1:5]
+    sid = sys.argv[5] if len(sys.argv) > 5 else str(uuid.uuid4())
+    proto_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto")
+    out = tempfile.mkdtemp(prefix="dcp-py-")
+    subprocess.run(["protoc", f"-I{proto_dir}", f"--python_out={out}",
+                    os.path.join(proto_dir, "dcp_submission.proto")], check=True)
+    sys.path.insert(0, out)
+    import dcp_submission_pb2 as pb
+
+    sub = pb.Submission(
+        submission_id=sid, schema_version=1,
+        questionnaire=pb.QUESTIONNAIRE_FINANCIAL_FLOWS, form_version="FF-2010.1",
+        reporting_country=country, reporting_year=2023,
+        finalised_at="2024-03-01T10:00:00Z", completed_on="2024-03-01",
+        geographic_coverage="NATIONAL",
+        focal_point=pb.FocalPoint(name="Python client", agency="FIU", email="fp@example.org"),
+    )
+    ff = sub.financial_flows
+    ff.legal.ml_offence_exists = pb.TRI_YES
+    ff.legal.drug_trafficking_is_ml_predicate = pb.TRI_YES
+    ff.legal.fiu_exists = pb.TRI_YES
+    ff.legal.fiu_model = "ADMINISTRATIVE"
+    ff.str.received_total.status = pb.OBS_REPORTED
+    ff.str.received_total.value = 1200
+    ff.str.disseminated_total.status = pb.OBS_NOT_AVAILABLE
+    row = ff.enforcement.add(stage="INVESTIGATION", scope="ML_ALL", count_unit="CASES",
+                             counting_rule="STARTED_IN_YEAR")
+    row.value.status = pb.OBS_ESTIMATED
+    row.value.value = 40
+
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.DEALER)
+    sock.curve_serverkey = read_key(server_pub, "public-key")
+    sock.curve_publickey = read_key(key_file, "public-key")
+    sock.curve_secretkey = read_key(key_file, "secret-key")
+    sock.linger = 0
+    sock.connect(endpoint)
+    sock.send_multipart([b"DCP1", sid.encode(), sub.SerializeToString()])
+    if not sock.poll(15000):
+        print("no receipt within 15 s")
+        return 2
+    frames = sock.recv_multipart()
+    assert frames[0] == b"DCP1" and frames[1] == sid.encode(), frames[:2]
+    receipt = pb.Receipt()
+    receipt.ParseFromString(frames[2])
+    print(f"{receipt.submission_id} {pb.ReceiptStatus.Name(receipt.status)} replayed={receipt.replayed}")
+    for p in receipt.problems:
+        print(f"  {pb.Severity.Name(p.severity)} {p.code} {p.path}: {p.message}")
+    return 0 if receipt.status == pb.RECEIPT_ACCEPTED else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+# common.sh: shared setup for end-to-end tests (sourced, not run).
+# Gives each test a fresh folder with its own PostgreSQL, loader and
+# validator on free loopback ports, and removes everything on exit, so no
+# process is left behind even when the test fails.
+set -euo pipefail
+
+SRC=${DCP_SOURCE_DIR:?set by ctest}
+BUILD=${DCP_BUILD_DIR:?set by ctest}
+export DCP_BUILD_DIR=$BUILD
+STACK="$SRC/deploy/stack.sh"
+E2E_DIR=$(mktemp -d /tmp/dcp-e2e.XXXXXX)
+chmod 755 "$E2E_DIR"
+FAILS=0
+CHECKS=0
+
+e2e_cleanup() {
+    local rc=$?
+    "$STACK" down "$E2E_DIR" >/dev/null 2>&1 || true
+    # any collector agent or helper started by the test
+    if [ -d "$E2E_DIR/run" ]; then
+        for p in "$E2E_DIR"/run/*.pid; do
+            [ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null || true
+        done
+    fi
+    "$SRC/tests/pg.sh" destroy "$E2E_DIR/pg" >/dev/null 2>&1 || true
+    if [ "$rc" != 0 ] || [ "$FAILS" != 0 ]; then
+        echo "--- logs of the failed test ($E2E_DIR/log)"
+        tail -n 40 "$E2E_DIR"/log/*.log 2>/dev/null || true
+    fi
+    rm -rf "$E2E_DIR"
+    exit "$rc"
+}
+trap e2e_cleanup EXIT
+trap 'exit 130' INT TERM
+
+check() {  # check "description" command...
+    local what=$1
+    shift
+    CHECKS=$((CHECKS + 1))
+    if "$@"; then
+        echo "ok   $what"
+    else
+        echo "FAIL $what"
+        FAILS=$((FAILS + 1))
+    fi
+}
+
+sql() { "$STACK" psql "$E2E_DIR" -qtA -c "$1"; }
+
+sql_is() {  # sql_is "description" "query" expected
+    local got
+    got=$(sql "$2" 2>&1 || true)
+    CHECKS=$((CHECKS + 1))
+    if [ "$got" = "$3" ]; then
+        echo "ok   $1"
+    else
+        echo "FAIL $1: expected '$3', got '$got'"
+        FAILS=$((FAILS + 1))
+    fi
+}
+
+collector() {  # collector ISO3 args...
+    local cc=$1
+    shift
+    "$STACK" collector "$E2E_DIR" "$cc" "$@"
+}
+
+finish() {
+    echo "$((CHECKS - FAILS)) passed, $FAILS failed"
+    [ "$FAILS" = 0 ]
+}

@@ -293,6 +293,11 @@ s_cmd_submit (collector_t *c, int argc, char **argv)
                 failed++;
         }
     }
+    if (outbox_sync (c->outbox)) {
+        fprintf (stderr, "collector: could not sync the outbox %s: %s\n", c->cfg.outbox,
+                 strerror (errno));
+        goto fail;
+    }
     int64_t deadline = c->cfg.wait_s > 0 ? dcp_now_ms () + c->cfg.wait_s * 1000 : INT64_MAX;
     while (!s_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline)
         if (sender_poll (c->sender, 200, s_print_receipt, c))
@@ -321,20 +326,23 @@ s_queue_pending (const char *id, void *arg)
     return sender_add (arg, id) != 0;
 }
 
-/* Takes every regular file of the inbox into the outbox and removes it
- * from the inbox once it is durably there. */
+/* Takes every regular file of the inbox into the outbox, and removes it from
+ * the inbox only once the outbox is synced: a crash in between leaves the
+ * file in both places, and taking it again is harmless (same id). */
 static void
 s_scan_inbox (collector_t *c)
 {
     DIR *d = opendir (c->cfg.inbox);
     struct dirent *e;
+    char **taken = NULL;
+    size_t n_taken = 0, cap = 0;
     if (!d)
         return;
-    while ((e = readdir (d))) {
+    while ((e = readdir (d)) && n_taken < 10000) {
         char path[4096], id[40] = "";
         struct stat st;
         if (e->d_name[0] == '.')
-            continue;  /* hidden or partial files being written */
+            continue;  /* hidden, partial or set-aside files */
         snprintf (path, sizeof path, "%s/%s", c->cfg.inbox, e->d_name);
         if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
             continue;
@@ -342,11 +350,21 @@ s_scan_inbox (collector_t *c)
         if (s_take (c, path, id, &state, stderr) == 0) {
             if (state == OUTBOX_PENDING)
                 sender_add (c->sender, id);
-            unlink (path);
+            if (n_taken == cap) {
+                cap = cap ? cap * 2 : 64;
+                char **t = realloc (taken, cap * sizeof *t);
+                if (!t)
+                    break;
+                taken = t;
+            }
+            taken[n_taken] = strdup (path);
+            if (taken[n_taken])
+                n_taken++;
             dcp_info ("took file into outbox", "file=%s submission=%s", e->d_name, id);
         }
         else {
-            /* Invalid: move aside so it is not retried every scan. */
+            /* Failed the offline check: set aside so it is not taken again
+             * at every scan; the reasons were printed on stderr. */
             char bad[4200];
             snprintf (bad, sizeof bad, "%s/.invalid-%s", c->cfg.inbox, e->d_name);
             rename (path, bad);
@@ -355,6 +373,12 @@ s_scan_inbox (collector_t *c)
         }
     }
     closedir (d);
+    if (n_taken && outbox_sync (c->outbox) == 0)
+        for (size_t i = 0; i < n_taken; i++)
+            unlink (taken[i]);
+    for (size_t i = 0; i < n_taken; i++)
+        free (taken[i]);
+    free (taken);
 }
 
 static int

@@ -15,6 +15,8 @@
 
 struct outbox_t {
     char dir[3072];
+    /* Folders whose entries changed since the last outbox_sync(). */
+    bool dirty_pending, dirty_accepted, dirty_rejected;
 };
 
 static const char *s_state_dir[] = {"", "pending", "accepted", "rejected"};
@@ -101,12 +103,32 @@ outbox_state (outbox_t *self, const char *id)
     return OUTBOX_NONE;
 }
 
+/* Writes DIR/NAME and fsyncs the file; the caller fsyncs DIR once for all
+ * the files it wrote there (one folder sync per entry, not per file). */
 static int
 s_write (const char *dir, const char *name, const void *data, size_t len)
 {
     char path[4096];
     snprintf (path, sizeof path, "%s/%s", dir, name);
-    return dcp_write_file_durable (path, data, len);
+    int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return DCP_EIO;
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write (fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close (fd);
+            return DCP_EIO;
+        }
+        p += n;
+        len -= (size_t) n;
+    }
+    int rc = fsync (fd) == 0 ? 0 : DCP_EIO;
+    if (close (fd) != 0)
+        rc = DCP_EIO;
+    return rc;
 }
 
 int
@@ -135,13 +157,11 @@ outbox_take (outbox_t *self, const Dcp__V1__Submission *sub, const char *source,
     if (s_write (tmp, "submission.pb", payload, plen) || s_write (tmp, "source", source, strlen (source))
         || s_write (tmp, "original", original, len) || s_fsync_path (tmp))
         goto cleanup;
+    /* The entry is complete on disk; the rename publishes it at once. */
     if (rename (tmp, dst) != 0)
         goto cleanup;
-    snprintf (parent, sizeof parent, "%s/pending", self->dir);
-    if (s_fsync_path (parent))
-        goto cleanup;
-    snprintf (parent, sizeof parent, "%s/tmp", self->dir);
-    s_fsync_path (parent);
+    (void) parent;
+    self->dirty_pending = true;
     *state_p = OUTBOX_PENDING;
     rc = 0;
 cleanup:
@@ -183,15 +203,36 @@ outbox_finish (outbox_t *self, const char *id, bool accepted, const uint8_t *rec
     if (stat (src, &st) != 0)
         return errno == ENOENT ? 0 : DCP_EIO;  /* already finished */
     if (s_write (src, "receipt.pb", receipt, receipt_len)
-        || s_write (src, "receipt.txt", text, strlen (text)))
+        || s_write (src, "receipt.txt", text, strlen (text)) || s_fsync_path (src))
         return DCP_EIO;
     if (rename (src, dst) != 0)
         return DCP_EIO;
-    snprintf (parent, sizeof parent, "%s/%s", self->dir, accepted ? "accepted" : "rejected");
-    if (s_fsync_path (parent))
-        return DCP_EIO;
-    snprintf (parent, sizeof parent, "%s/pending", self->dir);
-    return s_fsync_path (parent);
+    (void) parent;
+    self->dirty_pending = true;
+    if (accepted)
+        self->dirty_accepted = true;
+    else
+        self->dirty_rejected = true;
+    return 0;
+}
+
+int
+outbox_sync (outbox_t *self)
+{
+    char path[4096];
+    int rc = 0;
+    bool *flags[] = {&self->dirty_pending, &self->dirty_accepted, &self->dirty_rejected};
+    const char *names[] = {"pending", "accepted", "rejected"};
+    for (int i = 0; i < 3; i++) {
+        if (!*flags[i])
+            continue;
+        snprintf (path, sizeof path, "%s/%s", self->dir, names[i]);
+        if (s_fsync_path (path))
+            rc = DCP_EIO;
+        else
+            *flags[i] = false;
+    }
+    return rc;
 }
 
 typedef struct {

@@ -11,8 +11,11 @@
  *                                receipt.txt, moved there by one rename
  *   tmp/                         entries being written
  *
- * Every file is written to a temporary name, fsync'd and renamed, and the
- * folders are fsync'd, so a crash leaves either a whole entry or none.
+ * An entry is written under tmp/, each file and the entry folder fsync'd,
+ * then renamed into place, so a crash leaves either a whole entry or none.
+ * The renames become durable when outbox_sync() fsyncs the folders: once
+ * per batch of takes or receipts, not once per entry, which is what lets a
+ * collector take thousands of responses a minute.
  * The submission id is the one in the file, or else derived from the file's
  * SHA-256, so taking the same file twice never makes two submissions. */
 #ifndef OUTBOX_H
@@ -47,6 +50,11 @@ void outbox_id_from_content (const void *content, size_t len, char *out);
  * where it is.  Returns 0 or DCP_EIO / DCP_ENOMEM. */
 int outbox_take (outbox_t *self, const Dcp__V1__Submission *sub, const char *source,
                  const void *original, size_t len, outbox_state_t *state_p);
+
+/* Makes every take and finish since the last call durable (fsync of the
+ * folders that changed).  Call it before sending what was taken and before
+ * telling anyone about a finished entry.  Returns 0 or DCP_EIO. */
+int outbox_sync (outbox_t *self);
 
 /* Where the submission ID is now. */
 outbox_state_t outbox_state (outbox_t *self, const char *id);

@@ -307,6 +307,9 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
             s_on_receipt (self, &in, fn, arg);
             dcp_frames_close (&in);
         }
+        /* One folder sync for the whole batch of receipts. */
+        if (outbox_sync (self->outbox))
+            dcp_error ("could not sync outbox folders", NULL);
     }
     /* Lazy Pirate: no receipt in time means the path is broken somewhere;
      * a fresh socket drops whatever the old one had queued. */

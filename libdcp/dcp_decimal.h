@@ -33,19 +33,22 @@ int dcp_decimal_cmp (const dcp_decimal_t *a, const dcp_decimal_t *b);
 bool dcp_decimal_is_zero (const dcp_decimal_t *a);
 bool dcp_decimal_is_negative (const dcp_decimal_t *a);  /* < 0 (not -0) */
 
-/* OUT = A * B, rounded half away from zero to SCALE fraction digits.
- * Returns 0, or DCP_ETOOBIG on overflow. */
+/* OUT = A * B, rounded half away from zero to SCALE fraction digits
+ * (0..DCP_DECIMAL_MAX_SCALE).  Returns 0, DCP_EINVAL for a bad SCALE, or
+ * DCP_ETOOBIG if the exact product does not fit in 127 bits. */
 int dcp_decimal_mul (const dcp_decimal_t *a, const dcp_decimal_t *b, int scale,
                      dcp_decimal_t *out);
 
 /* OUT = A + B exactly (scale = max of both).  Returns 0 or DCP_ETOOBIG. */
 int dcp_decimal_add (const dcp_decimal_t *a, const dcp_decimal_t *b, dcp_decimal_t *out);
 
-/* Writes the canonical text ("-12.5", "0.001", "100") into BUF; returns BUF,
- * or NULL if SIZE is too small (64 bytes always suffice). */
+/* Writes the canonical text ("-12.5", "0.001", "100": no trailing fraction
+ * zeros, no "-0") into BUF; returns BUF, or NULL if SIZE is too small (64
+ * bytes always suffice). */
 char *dcp_decimal_format (const dcp_decimal_t *a, char *buf, size_t size);
 
-/* Parses an int from TEXT, e.g. "12"; convenience for code values. */
+/* Sets OUT to the integer VALUE (scale 0); convenience for thresholds and
+ * counts.  Always returns 0. */
 int dcp_decimal_from_int (int64_t value, dcp_decimal_t *out);
 
 #endif

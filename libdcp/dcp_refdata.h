@@ -6,7 +6,65 @@
  * same files into PostgreSQL reference tables, so the validator, the
  * collector's offline check and the analysts' joins all see one source.
  * Codes are resolved "as at" a year or a date (DOMAIN.md 4.6).
- * Every pointer returned is borrowed and lives until dcp_refdata_free(). */
+ * Every pointer returned is borrowed and lives until dcp_refdata_free().
+ *
+ * Files (header lines are a contract with the loader's COPY into ref_<name>):
+ *   countries.csv          iso3,name,valid_from,valid_to,paris_pact_partner
+ *   country_aliases.csv    alias,iso3
+ *   currencies.csv         code,name,valid_from,valid_to
+ *   substances.csv         code,name,cas,hs,state
+ *   substance_schedule.csv code,convention_table,valid_from,valid_to,source
+ *   substance_aliases.csv  alias,code
+ *   densities.csv          id,substance,concentration_min,concentration_max,
+ *                          kg_per_litre,temperature_c,source
+ *   units.csv              code,kind,factor_to_canonical
+ *   codelists.csv          list,code,label
+ * Years and dates are inclusive at both ends; an empty field is open.
+ *
+ * Code lists in codelists.csv (the LIST argument of dcp_refdata_code_valid),
+ * with the proto field they check:
+ *   enforcement_stage        EnforcementRow.stage
+ *   enforcement_scope        EnforcementRow.scope, AssetRow.predicate_scope
+ *   count_unit               EnforcementRow.count_unit
+ *   counting_rule            EnforcementRow.counting_rule
+ *   asset_measure            AssetRow.measure
+ *   asset_category           AssetRow.asset_category
+ *   valuation_basis          AssetRow.valuation_basis
+ *   origin_of_request        AssetRow.origin_of_request
+ *   fiu_model                LegalFramework.fiu_model
+ *   fsrb                     LegalFramework.fsrb_memberships
+ *   cash_declaration_system  LegalFramework.cash_declaration_system
+ *   mvts_regime              LegalFramework.mvts_hawala_regime
+ *   str_sector               SectorCount.sector
+ *   laundering_method        LaunderingMethod.method (DOMAIN.md 5.9)
+ *   trend                    LaunderingMethod.trend, DiversionMethod.trend
+ *   flow_direction           LaunderingMethod.direction
+ *   jurisdiction_role        Jurisdiction.role
+ *   coop_instrument          CooperationRow.instrument
+ *   coop_direction           CooperationRow.direction
+ *   challenge_category       Challenges.categories
+ *   assistance_need          Challenges.assistance_needs
+ *   physical_form            AnnualSeizure.physical_form
+ *   origin_basis             AnnualSeizure.origin_basis
+ *   suspected_use            NonScheduledSeizure.suspected_use
+ *   diversion_method         DiversionMethod.method (DOMAIN.md 5.10)
+ *   shipment_event           StoppedShipment.event_type
+ *   shipment_reason          StoppedShipment.reason
+ *   lab_type                 IllicitLab.lab_type
+ *   incident_type            Incident.incident_type
+ *   package_type             IncidentSubstance.package_type
+ *   concealment              Incident.concealment
+ *   identification_basis     Incident.identification_basis
+ *   transport_mode           Incident.transport_mode (Rec. 19 + DOMAIN.md 5.8)
+ *   route_role               RouteLeg.role
+ *   seizing_agency           Incident.seizing_agency
+ *   follow_up                Incident.follow_up
+ *   trade_flow               LicitTrade.flow
+ *   trafficking_role         TraffickingRoute.role
+ *   route_code               TraffickingRoute.route_code
+ *   geographic_coverage      Submission.geographic_coverage
+ *   revision_reason          Submission.revision_reason
+ *   agency_type              Agency.type */
 #ifndef DCP_REFDATA_H
 #define DCP_REFDATA_H
 
@@ -40,8 +98,8 @@ void dcp_refdata_free (void);
  * unknown or not valid then. */
 const dcp_country_t *dcp_refdata_country (const char *iso3, int year);
 
-/* Maps a country name or alias ("Türkiye", "Czech Republic") to its code;
- * NULL if unknown. */
+/* Maps a country name or alias ("Türkiye", "Czech Republic") to its code,
+ * ignoring ASCII case and surrounding blanks; NULL if unknown. */
 const char *dcp_refdata_country_alias (const char *name);
 
 /* True if CODE is an ISO 4217 currency valid in YEAR. */
@@ -53,18 +111,24 @@ bool dcp_refdata_currency_known (const char *code);
 /* Scheduled substance by code, NULL if unknown. */
 const dcp_substance_t *dcp_refdata_substance (const char *code);
 
+/* Substance whose CAS registry number is CAS ("108-24-7"), NULL if none. */
+const dcp_substance_t *dcp_refdata_substance_by_cas (const char *cas);
+
 /* Table of the 1988 Convention the substance was in at DATE ("YYYY-MM-DD";
  * "YYYY" means 31 December of that year): 1 or 2, or 0 if not scheduled then. */
 int dcp_refdata_substance_table (const char *code, const char *date);
 
 /* Looks up a substance code by one of its other names ("Ac2O",
- * "acetyl oxide"); NULL if none. */
+ * "acetyl oxide"), its official name or its code, ignoring ASCII case and
+ * surrounding blanks; NULL if none. */
 const char *dcp_refdata_substance_alias (const char *name);
 
-/* Density in kg per litre of SUBSTANCE at CONCENTRATION_PCT (NULL if not
- * given) for litre-to-kilogram conversion.  Writes the factor and the id of
- * the density row used (for storing beside the derived value).  Returns 0,
- * or DCP_EINVAL if no density is known (never guesses 1 kg/L). */
+/* Density in kg per litre of SUBSTANCE at CONCENTRATION_PCT (NULL or "" if
+ * not given) for litre-to-kilogram conversion.  Concentration bands are
+ * [min, max), a band ending at 100 includes 100; acids (HCL, H2SO4) only
+ * have banded rows, so they need a concentration.  Writes the factor and
+ * the id of the density row used (for storing beside the derived value).
+ * Returns 0, or DCP_EINVAL if no density is known (never guesses 1 kg/L). */
 int dcp_refdata_density (const char *substance, const char *concentration_pct,
                          dcp_decimal_t *kg_per_litre, const char **row_id);
 

@@ -13,22 +13,33 @@
 #include "dcp_submission.pb-c.h"
 
 typedef struct {
-    int current_year;          /* year of "received_on"; 0 = take the clock */
+    int current_year;          /* year of "received_on"; 0 = the year of
+                                  received_on below, else of the clock */
     int min_year_finflow;      /* V-ENV-02, default 2008 */
     int min_year_precursor;    /* V-ENV-02, default 1990 */
     const char *aa_single_incident_max_kg;  /* V-PRE-07, default "50000" */
     const char *aa_annual_total_max_kg;     /* V-PRE-07, default "500000" */
     size_t max_text_len;       /* longest free text, default 10000 bytes */
     size_t max_rows;           /* longest repeated list, default 100000 */
+    const char *received_on;   /* V-ENV-05: "YYYY-MM-DD" the response arrived;
+                                  NULL = today (UTC) when current_year is 0,
+                                  else V-ENV-05 is skipped */
+    const char *deadline_mmdd; /* V-ENV-05: deadline "MM-DD" in the year after
+                                  reporting_year, default "06-30" (Form D
+                                  practice); NULL or "" = no deadline */
 } dcp_rules_opts_t;
 
-/* Fills OPTS with the defaults above. */
+/* Fills OPTS with the defaults above.  Always set fields through this
+ * first: fields may be added at the end. */
 void dcp_rules_defaults (dcp_rules_opts_t *opts);
 
 /* Checks SUB against every single-submission rule and appends findings.
  * Also checks what protobuf cannot: UTF-8 of every string, lengths, ranges,
- * status 0.  Returns 0 (the findings say whether it passed; see
- * dcp_findings_errors()), or DCP_ENOMEM. */
+ * status 0.  OPTS may be NULL (defaults).  The rule ids and the envelope /
+ * wire ids (ENV-*, REQUIRED, CODE-UNKNOWN, DATE-*, TEXT-*, ...) are listed
+ * at the top of dcp_rules.c.  Returns 0 (the findings say whether it
+ * passed; see dcp_findings_errors()), DCP_EINVAL if SUB or FINDINGS is
+ * NULL, DCP_ENOMEM, or the error of dcp_refdata_load(). */
 int dcp_rules_check (const Dcp__V1__Submission *sub, const dcp_rules_opts_t *opts,
                      dcp_findings_t *findings);
 

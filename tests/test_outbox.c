@@ -1,0 +1,176 @@
+/* test_outbox.c: the collector's durable outbox. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dcp_err.h"
+#include "dcp_util.h"
+#include "outbox.h"
+
+static char s_dir[256];
+
+static int
+setup (void **state)
+{
+    (void) state;
+    snprintf (s_dir, sizeof s_dir, "/tmp/dcp-test-outbox.XXXXXX");
+    assert_non_null (mkdtemp (s_dir));
+    return 0;
+}
+
+static int
+teardown (void **state)
+{
+    (void) state;
+    char cmd[300];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
+    return system (cmd);
+}
+
+static void
+s_make (Dcp__V1__Submission *sub, char *id)
+{
+    dcp__v1__submission__init (sub);
+    sub->submission_id = id;
+    sub->reporting_country = "AFG";
+    sub->reporting_year = 2023;
+}
+
+static int
+s_collect (const char *id, void *arg)
+{
+    char *out = arg;
+    strcat (out, id);
+    strcat (out, ";");
+    return 0;
+}
+
+static void
+test_take_then_finish_moves_entry_with_receipt (void **state)
+{
+    (void) state;
+    outbox_t *ob = outbox_new (s_dir);
+    assert_non_null (ob);
+    char id[] = "5f0c7a52-8d5e-4a8e-9c1b-0d7a3e2f1b6c";
+    Dcp__V1__Submission sub;
+    s_make (&sub, id);
+    outbox_state_t st;
+    assert_int_equal (outbox_take (ob, &sub, "a.json", "{}", 2, &st), 0);
+    assert_int_equal (st, OUTBOX_PENDING);
+    assert_int_equal (outbox_sync (ob), 0);
+    assert_int_equal (outbox_pending_count (ob), 1);
+
+    /* The bytes to send decode to what was taken. */
+    size_t len;
+    uint8_t *payload = outbox_payload (ob, id, &len);
+    assert_non_null (payload);
+    Dcp__V1__Submission *back = dcp_codec_unpack (payload, len, 1 << 20);
+    assert_non_null (back);
+    assert_string_equal (back->reporting_country, "AFG");
+    dcp_codec_free (&back);
+    free (payload);
+
+    assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R", 1, "accepted\n"), 0);
+    assert_int_equal (outbox_sync (ob), 0);
+    assert_int_equal (outbox_state (ob, id), OUTBOX_ACCEPTED);
+    assert_int_equal (outbox_pending_count (ob), 0);
+    char *text = outbox_read (ob, id, "receipt.txt");
+    assert_string_equal (text, "accepted\n");
+    free (text);
+    char *orig = outbox_read (ob, id, "original");
+    assert_string_equal (orig, "{}");
+    free (orig);
+    /* Finishing twice is harmless (a late duplicate receipt). */
+    assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R", 1, "x"), 0);
+    outbox_destroy (&ob);
+    assert_null (ob);
+}
+
+static void
+test_taking_same_id_twice_keeps_one_entry (void **state)
+{
+    (void) state;
+    outbox_t *ob = outbox_new (s_dir);
+    char id[] = "0b7e0c4e-1111-4222-8333-444455556666";
+    Dcp__V1__Submission sub;
+    s_make (&sub, id);
+    outbox_state_t st;
+    assert_int_equal (outbox_take (ob, &sub, "a.json", "x", 1, &st), 0);
+    assert_int_equal (outbox_take (ob, &sub, "a.json", "x", 1, &st), 0);
+    assert_int_equal (st, OUTBOX_PENDING);
+    assert_int_equal (outbox_pending_count (ob), 1);
+    outbox_destroy (&ob);
+}
+
+static void
+test_hostile_id_is_refused (void **state)
+{
+    (void) state;
+    outbox_t *ob = outbox_new (s_dir);
+    char id[] = "../../etc/passwd";
+    Dcp__V1__Submission sub;
+    s_make (&sub, id);
+    outbox_state_t st;
+    assert_int_equal (outbox_take (ob, &sub, "a.json", "x", 1, &st), DCP_EINVAL);
+    assert_int_equal (outbox_state (ob, id), OUTBOX_NONE);
+    assert_null (outbox_payload (ob, id, NULL));
+    outbox_destroy (&ob);
+}
+
+static void
+test_id_from_content_is_stable_uuid (void **state)
+{
+    (void) state;
+    char a[40], b[40], c[40];
+    outbox_id_from_content ("hello", 5, a);
+    outbox_id_from_content ("hello", 5, b);
+    outbox_id_from_content ("hello!", 6, c);
+    assert_string_equal (a, b);
+    assert_string_not_equal (a, c);
+    assert_int_equal (strlen (a), 36);
+    assert_int_equal (a[14], '8');  /* version 8 */
+    assert_true (strchr ("89ab", a[19]) != NULL);
+}
+
+static void
+test_each_lists_oldest_first (void **state)
+{
+    (void) state;
+    outbox_t *ob = outbox_new (s_dir);
+    char id1[] = "aaaaaaaa-0000-4000-8000-000000000001";
+    char id2[] = "aaaaaaaa-0000-4000-8000-000000000002";
+    Dcp__V1__Submission sub;
+    outbox_state_t st;
+    s_make (&sub, id2);
+    assert_int_equal (outbox_take (ob, &sub, "2", "2", 1, &st), 0);
+    usleep (20000);
+    s_make (&sub, id1);
+    assert_int_equal (outbox_take (ob, &sub, "1", "1", 1, &st), 0);
+    char seen[200] = "";
+    assert_int_equal (outbox_each (ob, OUTBOX_PENDING, s_collect, seen), 0);
+    char want[200];
+    snprintf (want, sizeof want, "%s;%s;", id2, id1);
+    assert_string_equal (seen, want);
+    outbox_destroy (&ob);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown (test_take_then_finish_moves_entry_with_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_taking_same_id_twice_keeps_one_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_hostile_id_is_refused, setup, teardown),
+        cmocka_unit_test (test_id_from_content_is_stable_uuid),
+        cmocka_unit_test_setup_teardown (test_each_lists_oldest_first, setup, teardown),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}

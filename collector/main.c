@@ -32,7 +32,7 @@
 #include "sender.h"
 
 typedef struct {
-    char endpoint[256];
+    char endpoint[1024];
     char key_file[512];
     char validator_public_key[512];
     bool insecure;
@@ -53,7 +53,7 @@ typedef struct {
 #define OPT(name, type, def, field, help) \
     {name, type, def, offsetof (collector_cfg_t, field), sizeof (((collector_cfg_t *) 0)->field), help}
 static const dcp_cfg_option_t s_options[] = {
-    OPT ("endpoint", DCP_CFG_STR, "tcp://127.0.0.1:7601", endpoint, "validator to send to"),
+    OPT ("endpoint", DCP_CFG_STR, "tcp://127.0.0.1:7601", endpoint, "validator endpoint(s), comma-separated; submissions are spread over them"),
     OPT ("key_file", DCP_CFG_STR, "/etc/dcp/collector.key", key_file,
          "this focal point's CURVE key pair (collector keygen)"),
     OPT ("validator_public_key", DCP_CFG_STR, "/etc/dcp/validator.key.pub", validator_public_key,

@@ -1,7 +1,8 @@
 /* sender.c: windowed, retrying sender (see sender.h). */
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 
 #include "dcp_err.h"
 #include "dcp_log.h"
@@ -67,21 +68,33 @@ s_heap_pop (sender_t *self)
     return top;
 }
 
+/* Opens a fresh DEALER connected to every validator endpoint listed
+ * (comma-separated): ZeroMQ spreads the submissions over them and skips one
+ * that is down.  All validators of a deployment share one key pair. */
 static int
 s_connect (sender_t *self)
 {
+    char list[1024], *save = NULL;
     self->sock = zmq_socket (self->ctx, ZMQ_DEALER);
     if (!self->sock)
         return DCP_EINVAL;
+    int one = 1;
+    /* Queue only to validators actually connected, so a dead one does not
+     * swallow submissions until the next timeout. */
     if (dcp_wire_client (self->sock, self->opts.keys, self->opts.server_key, &self->opts.wire)
-        || zmq_connect (self->sock, self->opts.endpoint) != 0) {
-        dcp_error ("could not connect to validator", "endpoint=%s reason=%s", self->opts.endpoint,
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
-        zmq_close (self->sock);
-        self->sock = NULL;
-        return DCP_EINVAL;
-    }
+        || zmq_setsockopt (self->sock, ZMQ_IMMEDIATE, &one, sizeof one))
+        goto fail;
+    snprintf (list, sizeof list, "%s", self->opts.endpoint);
+    for (char *ep = strtok_r (list, ", ", &save); ep; ep = strtok_r (NULL, ", ", &save))
+        if (zmq_connect (self->sock, ep) != 0)
+            goto fail;
     return 0;
+fail:
+    dcp_error ("could not connect to validator", "endpoint=%s reason=%s", self->opts.endpoint,
+               dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+    zmq_close (self->sock);
+    self->sock = NULL;
+    return DCP_EINVAL;
 }
 
 sender_t *

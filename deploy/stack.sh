@@ -12,6 +12,7 @@
 #   stack.sh start STAGE DIR     start validator or loader again
 #   stack.sh pg-kill DIR         PostgreSQL immediate shutdown (as a crash)
 #   stack.sh pg-start DIR        start PostgreSQL again
+#   stack.sh register DIR ISO3...  add a collector key and config per country
 #   stack.sh psql DIR [ARGS]     psql on the pipeline's database
 #   stack.sh collector DIR ISO3 ARGS...   run the collector of that country
 #
@@ -40,7 +41,7 @@ setup() {
     local dir=$1
     mkdir -p "$dir"/{keys,etc,run,log,collectors}
     chmod 700 "$dir/keys"
-    [ -f "$dir/ports" ] || echo "validator=$(free_port) loader=$(free_port)" > "$dir/ports"
+    [ -f "$dir/ports" ] || echo "validator=$(free_port) loader=$(free_port) validator_metrics=$(free_port) loader_metrics=$(free_port)" > "$dir/ports"
     [ -f "$dir/keys/validator.key" ] || "$build/collector" keygen "$dir/keys/validator.key" >/dev/null
     [ -f "$dir/keys/loader.key" ] || "$build/collector" keygen "$dir/keys/loader.key" >/dev/null
     [ -f "$dir/etc/partners.txt" ] || echo "# <public key> <ISO3> <name>: collectors allowed to submit" > "$dir/etc/partners.txt"
@@ -61,6 +62,7 @@ key_file = $dir/keys/validator.key
 partners = $dir/etc/partners.txt
 loader_public_key = $dir/keys/loader.key.pub
 insecure = $insecure
+metrics = 127.0.0.1:$validator_metrics
 CONF
     cat > "$dir/etc/loader.conf" <<CONF
 # loader configuration (see loader --help)
@@ -69,6 +71,7 @@ database = $(cat "$dir/pg/conninfo")
 key_file = $dir/keys/loader.key
 validators = $dir/etc/validators.txt
 insecure = $insecure
+metrics = 127.0.0.1:$loader_metrics
 CONF
 }
 

@@ -17,7 +17,9 @@
 #define DCP_MAX_MESSAGE (16u << 20)     /* default largest message, bytes */
 
 /* Decodes LEN bytes into a new Submission; NULL if the bytes are not a valid
- * protobuf Submission or LEN > MAX.  Caller frees with dcp_codec_free(). */
+ * protobuf Submission or LEN > MAX.  Also NULL for what protobuf-c would
+ * accept but not carry faithfully: a field number 0, or a string holding a
+ * NUL byte (C would see it cut there).  Caller frees with dcp_codec_free(). */
 Dcp__V1__Submission *dcp_codec_unpack (const uint8_t *data, size_t len, size_t max);
 
 /* Encodes SUB into a new buffer (caller frees); NULL if out of memory. */

@@ -43,6 +43,8 @@
  *   LIST-LENGTH    ERROR  a repeated field has more than opts.max_rows items
  *   FIELD-UNKNOWN  INFO   the message carries fields this contract does not
  *                         know (a newer sender); they are ignored
+ *   V-PRE-15       ERROR  two incidents (P6) share an incident_id: the
+ *                         national reference identifies one case
  *
  * DOMAIN.md rules implemented here: V-GEN-01..06 and 08, V-ENV-01..05, the
  * local part of V-ENV-06 (revision_no > 0 needs a UUID in
@@ -1990,6 +1992,59 @@ s_route (s_ctx_t *c, const Dcp__V1__Incident *inc)
     s_pop (c, old);
 }
 
+/* V-PRE-15 helpers: incidents sorted by id, then by row. */
+typedef struct {
+    const char *id;
+    size_t row;
+} s_incident_ref_t;
+
+static int
+s_incident_ref_cmp (const void *a, const void *b)
+{
+    const s_incident_ref_t *x = a, *y = b;
+    int by_id = strcmp (x->id, y->id);
+    return by_id ? by_id : (x->row > y->row) - (x->row < y->row);
+}
+
+/* V-PRE-15: an incident_id used by two rows.  Sorting keeps it O(n log n)
+ * for the longest list a hostile sender may send; each repeat is reported
+ * at its own row, naming the first row with that id.  Empty ids are left
+ * to REQUIRED. */
+static void
+s_incident_ids (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n)
+{
+    char q[S_QUOTE_MAX];
+    s_incident_ref_t *refs = calloc (n ? n : 1, sizeof *refs);
+    size_t *first = calloc (n ? n : 1, sizeof *first);
+    if (!refs || !first) {
+        c->rc = DCP_ENOMEM;
+        goto cleanup;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!s_empty (rows[i]->incident_id))
+            refs[k++] = (s_incident_ref_t) {rows[i]->incident_id, i};
+    qsort (refs, k, sizeof *refs, s_incident_ref_cmp);
+    for (size_t i = 0; i < n; i++)
+        first[i] = i;
+    for (size_t i = 1; i < k; i++)
+        if (strcmp (refs[i].id, refs[i - 1].id) == 0)
+            first[refs[i].row] = first[refs[i - 1].row];
+    for (size_t i = 0; i < n; i++) {
+        if (first[i] == i)
+            continue;
+        size_t at = s_push_index (c, i);
+        s_add (c, "V-PRE-15", DCP_SEV_ERROR, "incident_id",
+               "incident_id %s is already used by incident %zu: give each incident its own "
+               "national reference, or merge the two rows into one incident",
+               s_quote (q, rows[i]->incident_id), first[i]);
+        s_pop (c, at);
+    }
+cleanup:
+    free (first);
+    free (refs);
+}
+
 static void
 s_incidents (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n, s_totals_t *totals)
 {
@@ -2155,6 +2210,7 @@ s_incidents (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n, s_totals_t *t
         s_route (c, inc);
         s_pop (c, at);
     }
+    s_incident_ids (c, rows, n < c->opts->max_rows ? n : c->opts->max_rows);
     s_pop (c, old);
 }
 

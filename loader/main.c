@@ -8,6 +8,7 @@
  * with backoff and never exits; nothing is acknowledged that is not
  * committed.  `loader migrate` applies the schema and exits. */
 #include <libpq-fe.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #include "dcp_config.h"
 #include "dcp_err.h"
 #include "dcp_findings.h"
+#include "dcp_http.h"
+#include "dcp_metrics.h"
 #include "dcp_keys.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
@@ -40,6 +43,7 @@ typedef struct {
     long heartbeat_ms;
     long reconnect_max_ms;
     char log_level[16];
+    char metrics[64];
 } loader_cfg_t;
 
 #define OPT(name, type, def, field, help) \
@@ -65,6 +69,8 @@ static const dcp_cfg_option_t s_options[] = {
     OPT ("reconnect_max_ms", DCP_CFG_INT, "5000", reconnect_max_ms,
          "longest wait between database reconnection attempts"),
     OPT ("log_level", DCP_CFG_STR, "info", log_level, "debug, info, warn or error"),
+    OPT ("metrics", DCP_CFG_STR, "127.0.0.1:9102", metrics,
+         "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -106,7 +112,11 @@ typedef struct {
     store_item_t *items;          /* parallel to batch, as store_batch wants */
     size_t batch_n, batch_bytes;
     int64_t batch_started_ms;
+    dcp_http_t *http;
+    dcp_metrics_t *metrics;
+    dcp_histogram_t *commit_seconds, *batch_items, *e2e_seconds;
     unsigned long received, accepted, rejected, conflicts, replayed, reconnects, batches;
+    unsigned long db_failures;
 } loader_t;
 
 static void
@@ -210,6 +220,7 @@ s_flush (loader_t *l)
     if (rc) {
         dcp_warn ("could not store batch, will retry", "items=%zu reason=%s", l->batch_n,
                   dcp_log_quote ((char[128]) {0}, 128, dcp_strerror (rc)));
+        l->db_failures++;
         if (rc == DCP_EDB_RETRY || PQstatus (l->db) != CONNECTION_OK) {
             s_db_close (l);
             l->next_connect_ms = dcp_now_ms () + l->backoff_ms;
@@ -217,6 +228,12 @@ s_flush (loader_t *l)
         return;
     }
     l->batches++;
+    int64_t t1 = dcp_now_ms ();
+    dcp_histogram_observe (l->commit_seconds, (double) (t1 - t0) / 1000.0);
+    dcp_histogram_observe (l->batch_items, (double) l->batch_n);
+    /* Time from the first submission of the batch arriving to its COMMIT:
+     * what group commit adds to each receipt. */
+    dcp_histogram_observe (l->e2e_seconds, (double) (t1 - l->batch_started_ms) / 1000.0);
     for (size_t i = 0; i < l->batch_n; i++) {
         pending_t *p = &l->batch[i];
         store_item_t *item = &l->items[i];
@@ -267,6 +284,56 @@ drop:
     s_pending_free (p);
 }
 
+static void
+s_set (loader_t *l, const char *name, const char *help, double value, bool gauge)
+{
+    double *c = gauge ? dcp_metrics_gauge (l->metrics, name, help, NULL)
+                      : dcp_metrics_counter (l->metrics, name, help, NULL);
+    if (c)
+        *c = value;
+}
+
+static int
+s_http (const char *path, char **body, size_t *len, const char **type, void *arg)
+{
+    loader_t *l = arg;
+    if (strcmp (path, "/metrics") == 0) {
+        s_set (l, "dcp_loader_received_total", "submissions received from validators",
+               (double) l->received, false);
+        s_set (l, "dcp_loader_accepted_total", "submissions committed as accepted",
+               (double) l->accepted, false);
+        s_set (l, "dcp_loader_rejected_total", "submissions committed to quarantine",
+               (double) l->rejected, false);
+        s_set (l, "dcp_loader_conflicts_total", "ids resent with different content",
+               (double) l->conflicts, false);
+        s_set (l, "dcp_loader_duplicates_total", "resends of stored submissions (nothing written)",
+               (double) l->replayed, false);
+        s_set (l, "dcp_loader_batches_total", "transactions committed", (double) l->batches, false);
+        s_set (l, "dcp_loader_db_connects_total", "successful database (re)connections",
+               (double) l->reconnects, false);
+        s_set (l, "dcp_loader_db_failures_total", "batches that failed and will be retried",
+               (double) l->db_failures, false);
+        s_set (l, "dcp_loader_db_up", "1 if connected to the database", l->db != NULL, true);
+        s_set (l, "dcp_loader_in_flight", "submissions received, not yet committed",
+               (double) l->batch_n, true);
+        *body = dcp_metrics_render (l->metrics, len);
+        *type = "text/plain; version=0.0.4; charset=utf-8";
+        return *body ? 200 : 503;
+    }
+    if (strcmp (path, "/healthz") == 0) {
+        *body = strdup ("ok\n");
+        *len = 3;
+        return 200;
+    }
+    if (strcmp (path, "/readyz") == 0) {
+        bool ready = l->db && l->migrated;
+        *body = strdup (ready ? "ready\n" : "database not connected or not migrated\n");
+        *len = *body ? strlen (*body) : 0;
+        return ready ? 200 : 503;
+    }
+    return 404;
+}
+
 static int
 s_setup (loader_t *l)
 {
@@ -289,6 +356,27 @@ s_setup (loader_t *l)
             return DCP_ECONFIG;
         }
         dcp_zap_set_registry (l->zap, l->registry);
+    }
+    l->metrics = dcp_metrics_new ();
+    if (!l->metrics)
+        return DCP_ENOMEM;
+    l->commit_seconds = dcp_metrics_histogram (l->metrics, "dcp_loader_batch_seconds",
+                                               "time to store and commit one batch",
+                                               dcp_metrics_latency_bounds, dcp_metrics_latency_n);
+    static const double sizes[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+    l->batch_items = dcp_metrics_histogram (l->metrics, "dcp_loader_batch_submissions",
+                                            "submissions per committed batch", sizes,
+                                            sizeof sizes / sizeof *sizes);
+    l->e2e_seconds = dcp_metrics_histogram (l->metrics, "dcp_loader_receipt_delay_seconds",
+                                            "from a batch's first submission to its COMMIT",
+                                            dcp_metrics_latency_bounds, dcp_metrics_latency_n);
+    if (l->cfg.metrics[0]) {
+        l->http = dcp_http_new (l->cfg.metrics, s_http, l);
+        if (!l->http) {
+            dcp_error ("could not listen for metrics", "address=%s reason=%s", l->cfg.metrics,
+                       dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
+            return DCP_ECONFIG;
+        }
     }
     l->sock = zmq_socket (l->ctx, ZMQ_ROUTER);
     if (!l->sock || dcp_wire_server (l->sock, l->cfg.insecure ? NULL : &l->keys, &wo)
@@ -393,8 +481,12 @@ main (int argc, char **argv)
             int64_t due = l.next_connect_ms - now;
             timeout = due > 0 ? (due < 1000 ? (long) due : 1000) : 0;
         }
-        zmq_pollitem_t items[2];
-        int n = 0, i_sock = -1, i_zap = -1;
+        zmq_pollitem_t items[3];
+        int n = 0, i_sock = -1, i_zap = -1, i_http = -1;
+        if (l.http) {
+            items[n] = (zmq_pollitem_t) {NULL, dcp_http_fd (l.http), ZMQ_POLLIN, 0};
+            i_http = n++;
+        }
         if (l.zap) {
             items[n] = (zmq_pollitem_t) {dcp_zap_socket (l.zap), 0, ZMQ_POLLIN, 0};
             i_zap = n++;
@@ -427,6 +519,8 @@ main (int argc, char **argv)
         if (i_zap >= 0 && (items[i_zap].revents & ZMQ_POLLIN))
             while (dcp_zap_handle (l.zap) == 0)
                 ;
+        if (i_http >= 0 && (items[i_http].revents & ZMQ_POLLIN))
+            dcp_http_serve (l.http);
         if (i_sock >= 0 && (items[i_sock].revents & ZMQ_POLLIN)) {
             while (l.batch_n < (size_t) l.cfg.batch_max_items
                    && l.batch_bytes < (size_t) l.cfg.batch_max_bytes) {
@@ -463,6 +557,8 @@ done:
         zmq_close (l.sock);
     dcp_zap_destroy (&l.zap);
     dcp_registry_destroy (&l.registry);
+    dcp_http_destroy (&l.http);
+    dcp_metrics_destroy (&l.metrics);
     if (l.ctx)
         zmq_ctx_term (l.ctx);
     memset (&l.keys, 0, sizeof l.keys);

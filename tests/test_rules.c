@@ -649,6 +649,15 @@ CHANGE (diversion_rank_twice, PRE (s)->diversion_methods[1]->rank = 1)
 CHANGE (share_140, PRE (s)->routes[0]->share_pct = S ("140"))
 CHANGE (latitude_95, INCIDENT (s)->location->latitude = S ("-95"))
 CHANGE (incident_no_substances, INCIDENT (s)->n_substances = 0)
+/* A second incident: the first one's copy under another national reference,
+ * or under the same one (pasted twice). */
+CHANGE (incident_second, Dcp__V1__Incident *copy = s_new (sizeof *copy);
+        *copy = *INCIDENT (s); copy->incident_id = S ("PK-2024-0118");
+        PRE (s)->n_incidents = 2; PRE (s)->incidents = s_list (2, INCIDENT (s), copy))
+CHANGE (incident_id_thrice, Dcp__V1__Incident *other = s_new (sizeof *other);
+        *other = *INCIDENT (s); other->incident_id = S ("PK-2024-0118");
+        PRE (s)->n_incidents = 3;
+        PRE (s)->incidents = s_list (3, INCIDENT (s), other, INCIDENT (s)))
 
 enum { S_FF, S_PRE };
 
@@ -912,6 +921,11 @@ static const rule_case_t s_cases[] = {
      "/precursors/incidents/0/concealment", true, I},
     {"incident without substances", S_PRE, incident_no_substances, "REQUIRED",
      "/precursors/incidents/0/substances", true, E},
+    {"incident ids distinct", S_PRE, incident_second, "V-PRE-15", NULL, false, 0},
+    {"incident id repeated", S_PRE, incident_id_thrice, "V-PRE-15",
+     "/precursors/incidents/2/incident_id", true, E},
+    {"first use of an id is fine", S_PRE, incident_id_thrice, "V-PRE-15",
+     "/precursors/incidents/0/incident_id", false, 0},
 };
 
 static const dcp_finding_t *
@@ -998,7 +1012,7 @@ test_every_rule_has_a_failing_case (void **state)
         "V-ENV-07", "V-ENV-08", "V-FIN-01", "V-FIN-02", "V-FIN-03", "V-FIN-04", "V-FIN-05",
         "V-FIN-06", "V-FIN-07", "V-FIN-08", "V-FIN-09", "V-FIN-10", "V-FIN-11", "V-FIN-12",
         "V-PRE-01", "V-PRE-02", "V-PRE-03", "V-PRE-04", "V-PRE-05", "V-PRE-06", "V-PRE-07",
-        "V-PRE-08", "V-PRE-09", "V-PRE-10", "V-PRE-11", "V-PRE-12", "V-PRE-13", "V-PRE-14",
+        "V-PRE-08", "V-PRE-09", "V-PRE-10", "V-PRE-11", "V-PRE-12", "V-PRE-13", "V-PRE-14", "V-PRE-15",
     };
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         bool fails = false, passes = false;

@@ -9,6 +9,7 @@
  * (DEALER).  The collector socket is read only while a loader can take more
  * (backpressure: a slow database slows the senders instead of growing this
  * process's memory). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include "dcp_config.h"
 #include "dcp_err.h"
 #include "dcp_findings.h"
+#include "dcp_http.h"
+#include "dcp_metrics.h"
 #include "dcp_keys.h"
 #include "dcp_log.h"
 #include "dcp_rules.h"
@@ -37,6 +40,7 @@ typedef struct {
     long heartbeat_ms;
     char log_level[16];
     char id[64];
+    char metrics[64];
 } validator_cfg_t;
 
 #define OPT(name, type, def, field, help) \
@@ -59,6 +63,8 @@ static const dcp_cfg_option_t s_options[] = {
     OPT ("heartbeat_ms", DCP_CFG_INT, "5000", heartbeat_ms, "ZMTP heartbeat interval"),
     OPT ("log_level", DCP_CFG_STR, "info", log_level, "debug, info, warn or error"),
     OPT ("id", DCP_CFG_STR, "", id, "name of this validator in logs and the database (default host:pid)"),
+    OPT ("metrics", DCP_CFG_STR, "127.0.0.1:9101", metrics,
+         "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -88,6 +94,10 @@ typedef struct {
     dcp_zap_t *zap;
     dcp_registry_t *registry;
     dcp_keypair_t keys;
+    dcp_http_t *http;
+    dcp_metrics_t *metrics;
+    dcp_histogram_t *validate_seconds;
+    bool loader_ready;            /* a loader could take a message at the last look */
     unsigned long received, forwarded, rejected, busy, relayed, unroutable;
 } validator_t;
 
@@ -179,8 +189,10 @@ s_on_submission (validator_t *v, dcp_frames_t *in)
             dcp_findings_add (findings, "WIRE-ID-MISMATCH", DCP_SEV_ERROR, "/submission_id",
                               "the submission id in the message does not match the id frame");
     }
+    int64_t t0 = dcp_now_ms ();
     if (sub && dcp_rules_check (sub, &v->rules, findings) != 0)
         goto cleanup;  /* out of memory: the collector will resend */
+    dcp_histogram_observe (v->validate_seconds, (double) (dcp_now_ms () - t0) / 1000.0);
 
     /* Authorisation: the key's country must be the reporting country. */
     if (!v->cfg.insecure) {
@@ -228,8 +240,23 @@ s_on_submission (validator_t *v, dcp_frames_t *in)
     int rc = dcp_wire_send (v->back, parts, 3, ZMQ_DONTWAIT);
     if (rc == 0) {
         v->forwarded++;
-        if (fwd.rejected)
+        if (fwd.rejected) {
             v->rejected++;
+            /* One count per distinct error code of this submission. */
+            for (size_t i = 0; i < dcp_findings_count (findings); i++) {
+                const dcp_finding_t *f = dcp_findings_get (findings, i);
+                bool seen = f->severity != DCP_SEV_ERROR;
+                for (size_t j = 0; j < i && !seen; j++)
+                    seen = dcp_findings_get (findings, j)->severity == DCP_SEV_ERROR
+                           && strcmp (dcp_findings_get (findings, j)->rule, f->rule) == 0;
+                if (!seen) {
+                    char labels[96];
+                    snprintf (labels, sizeof labels, "reason=\"%.64s\"", f->rule);
+                    dcp_metrics_inc (v->metrics, "dcp_validator_rejected_by_reason_total",
+                                     "submissions rejected, by error code", labels);
+                }
+            }
+        }
         dcp_info ("forwarded submission", "submission=%s country=%s peer=%.8s valid=%s "
                   "findings=%zu",
                   dcp_log_quote (quoted, sizeof quoted, sid[0] ? sid : "none"),
@@ -277,6 +304,62 @@ s_on_receipt (validator_t *v, dcp_frames_t *in)
     }
 }
 
+static void
+s_set (validator_t *v, const char *name, const char *help, double value)
+{
+    double *c = dcp_metrics_counter (v->metrics, name, help, NULL);
+    if (c)
+        *c = value;
+}
+
+static int
+s_http (const char *path, char **body, size_t *len, const char **type, void *arg)
+{
+    validator_t *v = arg;
+    if (strcmp (path, "/metrics") == 0) {
+        s_set (v, "dcp_validator_received_total", "submissions received from collectors",
+               (double) v->received);
+        s_set (v, "dcp_validator_forwarded_total", "submissions forwarded to loaders",
+               (double) v->forwarded);
+        s_set (v, "dcp_validator_rejected_total", "submissions that failed validation or authorisation",
+               (double) v->rejected);
+        s_set (v, "dcp_validator_busy_total", "submissions answered RETRY_LATER: no loader could take them",
+               (double) v->busy);
+        s_set (v, "dcp_validator_receipts_relayed_total", "receipts relayed to collectors",
+               (double) v->relayed);
+        s_set (v, "dcp_validator_receipts_unroutable_total",
+               "receipts for collectors that had left (they resend)", (double) v->unroutable);
+        s_set (v, "dcp_validator_zap_refused_total", "connections refused: unregistered key",
+               v->zap ? (double) dcp_zap_refused (v->zap) : 0);
+        s_set (v, "dcp_validator_zap_admitted_total", "connections admitted",
+               v->zap ? (double) dcp_zap_admitted (v->zap) : 0);
+        double *g = dcp_metrics_gauge (v->metrics, "dcp_validator_partners",
+                                       "keys in the partner registry", NULL);
+        if (g)
+            *g = (double) dcp_registry_size (v->registry);
+        g = dcp_metrics_gauge (v->metrics, "dcp_validator_loader_ready",
+                               "1 if a loader could take a submission at the last look", NULL);
+        if (g)
+            *g = v->loader_ready;
+        *body = dcp_metrics_render (v->metrics, len);
+        *type = "text/plain; version=0.0.4; charset=utf-8";
+        return *body ? 200 : 503;
+    }
+    if (strcmp (path, "/healthz") == 0) {
+        *body = strdup ("ok\n");
+        *len = 3;
+        return 200;
+    }
+    if (strcmp (path, "/readyz") == 0) {
+        bool ready = (v->cfg.insecure || v->registry) && v->loader_ready;
+        *body = strdup (ready ? "ready\n" : v->loader_ready ? "no partner registry\n"
+                                                             : "no loader connected\n");
+        *len = *body ? strlen (*body) : 0;
+        return ready ? 200 : 503;
+    }
+    return 404;
+}
+
 static int
 s_load_registry (validator_t *v)
 {
@@ -319,6 +402,20 @@ s_setup (validator_t *v)
         v->zap = dcp_zap_new (v->ctx);
         if (!v->zap || s_load_registry (v))
             return DCP_ECONFIG;
+    }
+    v->metrics = dcp_metrics_new ();
+    if (!v->metrics)
+        return DCP_ENOMEM;
+    v->validate_seconds = dcp_metrics_histogram (v->metrics, "dcp_validator_validate_seconds",
+                                                 "time to decode-check and validate one submission",
+                                                 dcp_metrics_latency_bounds, dcp_metrics_latency_n);
+    if (v->cfg.metrics[0]) {
+        v->http = dcp_http_new (v->cfg.metrics, s_http, v);
+        if (!v->http) {
+            dcp_error ("could not listen for metrics", "address=%s reason=%s", v->cfg.metrics,
+                       dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
+            return DCP_ECONFIG;
+        }
     }
     v->front = zmq_socket (v->ctx, ZMQ_ROUTER);
     v->back = zmq_socket (v->ctx, ZMQ_DEALER);
@@ -410,8 +507,9 @@ main (int argc, char **argv)
          * wait in the collectors' outboxes, not in this process. */
         zmq_pollitem_t probe = {v.back, 0, ZMQ_POLLOUT, 0};
         bool can_forward = zmq_poll (&probe, 1, 0) > 0 && (probe.revents & ZMQ_POLLOUT);
-        zmq_pollitem_t items[3];
-        int n = 0, i_front = -1, i_zap = -1;
+        v.loader_ready = can_forward;
+        zmq_pollitem_t items[4];
+        int n = 0, i_front = -1, i_zap = -1, i_http = -1;
         items[n++] = (zmq_pollitem_t) {v.back, 0, ZMQ_POLLIN, 0};
         if (v.zap) {
             items[n] = (zmq_pollitem_t) {dcp_zap_socket (v.zap), 0, ZMQ_POLLIN, 0};
@@ -420,6 +518,10 @@ main (int argc, char **argv)
         if (can_forward) {
             items[n] = (zmq_pollitem_t) {v.front, 0, ZMQ_POLLIN, 0};
             i_front = n++;
+        }
+        if (v.http) {
+            items[n] = (zmq_pollitem_t) {NULL, dcp_http_fd (v.http), ZMQ_POLLIN, 0};
+            i_http = n++;
         }
         if (zmq_poll (items, n, can_forward ? 1000 : 50) < 0 && zmq_errno () != EINTR)
             break;
@@ -431,6 +533,8 @@ main (int argc, char **argv)
         if (i_zap >= 0 && (items[i_zap].revents & ZMQ_POLLIN))
             while (dcp_zap_handle (v.zap) == 0)
                 ;
+        if (i_http >= 0 && (items[i_http].revents & ZMQ_POLLIN))
+            dcp_http_serve (v.http);
         if (items[0].revents & ZMQ_POLLIN) {
             dcp_frames_t in;
             for (int k = 0; k < 256 && dcp_frames_recv (v.back, &in, ZMQ_DONTWAIT) == 0; k++) {
@@ -457,6 +561,8 @@ done:
         zmq_close (v.back);
     dcp_zap_destroy (&v.zap);
     dcp_registry_destroy (&v.registry);
+    dcp_http_destroy (&v.http);
+    dcp_metrics_destroy (&v.metrics);
     if (v.ctx)
         zmq_ctx_term (v.ctx);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh: installs what is missing, builds, and runs every test with ctest:
 # once in a normal build and once under AddressSanitizer and
-# UndefinedBehaviorSanitizer.  Exits non-zero if any test fails.
+# UndefinedBehaviorSanitizer; then fuzzes the decoders for a minute
+# (tests/fuzz/run.sh).  Exits non-zero if any test fails.
 #
 #   tests/run.sh            everything
 #   tests/run.sh -R store   only tests matching a ctest regex (both builds)
@@ -28,4 +29,9 @@ for variant in release asan; do
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     (cd "$dir" && ctest --output-on-failure --timeout 600 "$@") || status=1
 done
+# A short fuzzing run (clang, libFuzzer; tests/fuzz/run.sh SECONDS for a
+# longer one), skipped when only some tests were asked for.
+if [ $# = 0 ]; then
+    "$src/tests/fuzz/run.sh" 30 || status=1
+fi
 exit $status

@@ -95,8 +95,17 @@ sql_is "the two wrong-country messages are security events" \
 sql_is "accepted: precursors, int64 max, SQL text, valid" "SELECT count(*) FROM dcp.submission" 4
 sql_is "dcp.submission survived the SQL text" \
     "SELECT count(*) FROM dcp.submission WHERE reporting_year = 2021" 1
-sql_is "SQL text stored verbatim" \
+sql_is "SQL text stored verbatim (coverage_note)" \
     "SELECT coverage_note FROM dcp.submission WHERE reporting_year = 2021" \
     "'); DROP TABLE dcp.submission; --"
+sql_is "SQL text stored verbatim (challenge_text)" \
+    "SELECT challenge_text FROM dcp.ff_challenge JOIN dcp.submission USING (submission_id)
+     WHERE reporting_year = 2021" "'); DROP TABLE dcp.submission; --"
+sql_is "int64 max stored exactly" \
+    "SELECT s.received_total_value || ' ' || c.executed_value FROM dcp.ff_str s
+     JOIN dcp.ff_cooperation c USING (submission_id) JOIN dcp.submission USING (submission_id)
+     WHERE reporting_year = 2022" "9223372036854775807 9223372036854775807"
+sql_is "the 10 MB text is kept whole in quarantine" \
+    "SELECT count(*) FROM dcp.quarantine WHERE length(raw) > 10000000" 1
 
 finish

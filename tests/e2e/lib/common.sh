@@ -15,6 +15,7 @@ CHECKS=0
 
 e2e_cleanup() {
     local rc=$?
+    [ -n "${E2E_WATCHDOG:-}" ] && kill "$E2E_WATCHDOG" 2>/dev/null || true
     "$STACK" down "$E2E_DIR" >/dev/null 2>&1 || true
     # any collector agent or helper started by the test
     if [ -d "$E2E_DIR/run" ]; then
@@ -31,7 +32,11 @@ e2e_cleanup() {
     exit "$rc"
 }
 trap e2e_cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo "test stopped (signal or time limit)"; exit 124' INT TERM
+# Stop ourselves before ctest's own timeout kills us with no chance to clean
+# up: the EXIT trap then stops every process this test started.
+( sleep "${E2E_TIMEOUT:-270}"; kill -TERM $$ ) 2>/dev/null &
+E2E_WATCHDOG=$!
 
 check() {  # check "description" command...
     local what=$1

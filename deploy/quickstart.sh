@@ -13,8 +13,14 @@ echo "== build"
 cmake -S "$src" -B "$src/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDCP_BUILD_TESTS=OFF >/dev/null
 cmake --build "$src/build" -j "$(nproc)" >/dev/null
 
-examples=("$src"/collector/examples/*_[0-9][0-9][0-9][0-9]_[A-Z][A-Z][A-Z].json)
-countries=$(for f in "${examples[@]}"; do b=${f##*_}; echo "${b%.json}"; done | sort -u)
+# Every example but the deliberately broken one; each is sent by the
+# collector of its own reporting country (a key may only submit for its own).
+examples=()
+for f in "$src"/collector/examples/*.json; do
+    [ "$(basename "$f")" = broken.json ] || examples+=("$f")
+done
+country_of() { sed -n 's/.*"reporting_country" *: *"\([A-Z]*\)".*/\1/p' "$1" | head -n1; }
+countries=$(for f in "${examples[@]}"; do country_of "$f"; done | sort -u)
 
 echo "== start PostgreSQL, loader and validator under var/"
 # shellcheck disable=SC2086
@@ -23,16 +29,17 @@ echo "== start PostgreSQL, loader and validator under var/"
 echo "== submit the examples"
 rc=0
 for f in "${examples[@]}"; do
-    b=${f##*_}; cc=${b%.json}
-    "$src/deploy/stack.sh" collector "$src/var" "$cc" submit "$f" || rc=1
+    "$src/deploy/stack.sh" collector "$src/var" "$(country_of "$f")" submit "$f" || rc=1
 done
 
 echo "== what landed in PostgreSQL"
-"$src/deploy/stack.sh" psql "$src/var" -c "
+"$src/deploy/stack.sh" analyst "$src/var" -c "
 SELECT questionnaire, reporting_country AS country, reporting_year AS year,
-       revision_no AS rev, review_state, stored_at::timestamp(0) AS stored_at
+       revision_no AS rev, review_state, completeness_pct AS complete_pct,
+       stored_at::timestamp(0) AS stored_at
   FROM dcp.v_submissions_current ORDER BY 1, 2;" \
-  -c "SELECT country, year, substance, quantity_kg FROM dcp.v_aa_seizures_kg ORDER BY 1, 2;" || rc=1
+  -c "SELECT reporting_country AS country, reporting_year AS year, kg_total AS acetic_anhydride_kg,
+       litres_reported, kg_methods FROM dcp.v_aa_seizures_kg ORDER BY 1, 2;" || rc=1
 
 cat <<TXT
 The pipeline is still running (logs in var/log/). Try:

@@ -13,7 +13,8 @@
 #   stack.sh pg-kill DIR         PostgreSQL immediate shutdown (as a crash)
 #   stack.sh pg-start DIR        start PostgreSQL again
 #   stack.sh register DIR ISO3...  add a collector key and config per country
-#   stack.sh psql DIR [ARGS]     psql on the pipeline's database
+#   stack.sh psql DIR [ARGS]     psql on the pipeline's database (as owner)
+#   stack.sh analyst DIR [ARGS]  psql as the read-only analyst role
 #   stack.sh collector DIR ISO3 ARGS...   run the collector of that country
 #
 # Environment: DCP_BUILD_DIR (default ./build), DCP_INSECURE=1 to run
@@ -50,6 +51,29 @@ setup() {
 
 ports() { . <(tr ' ' '\n' < "$1/ports"); }
 
+# Applies the schema as the database owner, then makes the login roles the
+# services use: the loader runs as loader_svc (member of dcp_loader: insert
+# and read its own tables, no DDL), analysts as analyst (dcp_analyst: read
+# the views and reference tables only).
+migrate_and_roles() {
+    local dir=$1 admin
+    admin=$(cat "$dir/pg/conninfo")
+    "$build/loader" --database="$admin" --log_level=warn --metrics= migrate >/dev/null
+    psql "$admin" -X -q -v ON_ERROR_STOP=1 <<'SQL'
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loader_svc') THEN
+        CREATE ROLE loader_svc LOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'analyst') THEN
+        CREATE ROLE analyst LOGIN;
+    END IF;
+END $$;
+GRANT dcp_loader TO loader_svc;
+GRANT dcp_analyst TO analyst;
+SQL
+}
+
 write_configs() {
     local dir=$1 insecure=false
     [ "${DCP_INSECURE:-0}" = 1 ] && insecure=true
@@ -67,7 +91,9 @@ CONF
     cat > "$dir/etc/loader.conf" <<CONF
 # loader configuration (see loader --help)
 bind = tcp://127.0.0.1:$loader
-database = $(cat "$dir/pg/conninfo")
+database = $(sed 's/user=postgres/user=loader_svc/' "$dir/pg/conninfo")
+# the schema is migrated by its owner: stack.sh runs "loader migrate" first
+migrate = false
 key_file = $dir/keys/loader.key
 validators = $dir/etc/validators.txt
 insecure = $insecure
@@ -143,6 +169,7 @@ up)
     fi
     setup "$dir"
     "$src/tests/pg.sh" start "$dir/pg"
+    migrate_and_roles "$dir"
     write_configs "$dir"
     for cc in "$@"; do register_collector "$dir" "$cc"; done
     start_stage loader "$dir"
@@ -177,6 +204,10 @@ register)
 psql)
     dir=$(abs_dir "${1:?dir}"); shift
     psql "$(cat "$dir/pg/conninfo")" -X -v ON_ERROR_STOP=1 "$@"
+    ;;
+analyst)
+    dir=$(abs_dir "${1:?dir}"); shift
+    psql "$(sed 's/user=postgres/user=analyst/' "$dir/pg/conninfo")" -X -v ON_ERROR_STOP=1 "$@"
     ;;
 collector)
     dir=$(abs_dir "${1:?dir}"); cc=${2:?ISO3}; shift 2

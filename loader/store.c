@@ -480,6 +480,10 @@ typedef struct {
     char id[QUARANTINE_ID_MAX * 3 + 1];  /* lowercase UUID, or the cleaned id */
     bool id_is_uuid;
     char sha_hex[65];
+    /* "sha|sender key": a rejection is replayed only to the same sender, so
+     * bytes rejected for one key (say, the wrong country) can never block
+     * the rightful sender's identical submission. */
+    char quar_key[65 + 1 + 64];
     char series[96];          /* "AFG/precursors/2025"; "" if not decodable */
     bool candidate;           /* decodable and not rejected by the validator */
     int n_numbers, n_reported, n_not_available, n_unanswered;
@@ -979,6 +983,8 @@ s_prepare_item (s_batch_t *b, size_t i)
         free (clean);
     }
     dcp_sha256_hex (item->raw ? (const void *) item->raw : "", item->raw_len, p->sha_hex);
+    snprintf (p->quar_key, sizeof p->quar_key, "%s|%.64s", p->sha_hex,
+              item->fwd->sender_key ? item->fwd->sender_key : "");
     p->candidate = sub && !item->fwd->rejected;
     if (sub)
         snprintf (p->series, sizeof p->series, "%.64s/%s/%d",
@@ -1332,7 +1338,8 @@ s_try_lookup (s_try_t *t)
     t->existing_quar = s_query (t->db,
                                 "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
                                 " problems::text, to_char(stored_at AT TIME ZONE 'UTC',"
-                                "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                                "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+                                " encode(content_sha256, 'hex') || '|' || coalesce(sender_key, '')"
                                 " FROM dcp.quarantine WHERE submission_id = ANY ($1::text[])",
                                 1, p_ids);
     if ((rc = s_check (t->db, b, t->existing_quar, PGRES_TUPLES_OK, "find quarantined")))
@@ -1341,7 +1348,7 @@ s_try_lookup (s_try_t *t)
         s_map_put (&t->sub_map, PQgetvalue (t->existing_sub, r, 0), NULL, (size_t) r);
     for (int r = 0; r < PQntuples (t->existing_quar); r++)
         s_map_put (&t->quar_map, PQgetvalue (t->existing_quar, r, 0),
-                   PQgetvalue (t->existing_quar, r, 1), (size_t) r);
+                   PQgetvalue (t->existing_quar, r, 5), (size_t) r);
 
     /* Current revision of every series the batch touches. */
     const char **countries = keys, **kinds = uuids, **years = ids;  /* reuse */
@@ -1432,7 +1439,7 @@ s_try_decide (s_try_t *t)
             p->existing_row = row;
             continue;
         }
-        long qrow = s_map_get (&t->quar_map, p->id, p->sha_hex);
+        long qrow = s_map_get (&t->quar_map, p->id, p->quar_key);
         if (qrow >= 0) {
             p->action = A_REPLAY_QUAR;
             p->existing_row = qrow;
@@ -1672,7 +1679,8 @@ s_quarantine (PGconn *db, s_batch_t *b, size_t i, const char *reason, bool *new_
                         " VALUES ($1, decode($2, 'hex'), $3, $4, $5::jsonb, $6, NULLIF($7, ''),"
                         " $8::int, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
                         " NULLIF($12, ''), dcp.try_timestamptz($13))"
-                        " ON CONFLICT (submission_id, content_sha256) DO NOTHING RETURNING id",
+                        " ON CONFLICT (submission_id, content_sha256, (coalesce(sender_key, '')))"
+                        " DO NOTHING RETURNING id",
                         13, NULL, values, lengths, formats, 0);
     if ((rc = s_check (db, b, res, PGRES_TUPLES_OK, "quarantine")))
         goto cleanup;
@@ -1681,14 +1689,15 @@ s_quarantine (PGconn *db, s_batch_t *b, size_t i, const char *reason, bool *new_
     res = NULL;
     if (!*new_row) {
         /* Another loader stored the same bytes a moment ago. */
-        const char *key[] = {p->id, p->sha_hex};
+        const char *key[] = {p->id, p->sha_hex, clean[0]};
         *existing = s_query (db,
                              "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
                              " problems::text, to_char(stored_at AT TIME ZONE 'UTC',"
                              "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
                              " FROM dcp.quarantine"
-                             " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')",
-                             2, key);
+                             " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')"
+                             "   AND coalesce(sender_key, '') = $3",
+                             3, key);
         if ((rc = s_check (db, b, *existing, PGRES_TUPLES_OK, "find quarantined"))) {
             PQclear (*existing);
             *existing = NULL;

@@ -90,6 +90,13 @@ check "loader still running" kill -0 "$(cat "$E2E_DIR/run/loader.pid")"
 # What the database kept.
 sql_is "every rejected message kept in quarantine" \
     "SELECT count(*) FROM dcp.quarantine" "$REJECTED_CASES"
+# The loader decodes the forwarded bytes again with the same codec, so it
+# sorts them as the validator did: 4 undecodable, 2 wrong-country, the rest
+# invalid.
+sql_is "quarantine reasons" \
+    "SELECT string_agg(reason || '=' || n, ' ' ORDER BY reason)
+     FROM (SELECT reason, count(*) AS n FROM dcp.quarantine GROUP BY reason) r" \
+    "invalid=$((REJECTED_CASES - 6)) undecodable=4 wrong_country=2"
 sql_is "the two wrong-country messages are security events" \
     "SELECT count(*) FROM dcp.security_event" 2
 sql_is "accepted: precursors, int64 max, SQL text, valid" "SELECT count(*) FROM dcp.submission" 4

@@ -19,7 +19,7 @@ check "precursors example accepted (exit 0)" [ "$rc" = 0 ]
 
 sql_is "two current submissions stored" "SELECT count(*) FROM dcp.submission" 2
 sql_is "acetic anhydride seizures reach the analyst view" \
-    "SELECT count(*) > 0 FROM dcp.v_aa_seizures_kg WHERE country = 'AFG'" t
+    "SELECT count(*) > 0 FROM dcp.v_aa_seizures_kg WHERE reporting_country = 'AFG'" t
 
 # The same file again: same id, stored once, receipt says so.
 out=$(collector AFG submit "$EX/precursors_2023_AFG.json") && rc=0 || rc=$?

@@ -25,6 +25,10 @@ check "wrong country is rejected (exit 1)" [ "$rc" = 1 ]
 check "receipt names AUTH-COUNTRY" grep -q "AUTH-COUNTRY" <<<"$out"
 sql_is "security event stored" "SELECT count(*) FROM dcp.security_event" 1
 sql_is "wrong-country submission kept in quarantine" "SELECT count(*) FROM dcp.quarantine" 1
+# The rightful sender's identical bytes are not blocked by that rejection.
+out=$(collector AFG submit "$EX/precursors_2023_AFG.json") && rc=0 || rc=$?
+echo "$out"
+check "same bytes from the rightful country are accepted" [ "$rc" = 0 ]
 
 # Revocation: remove KAZ from the registry, SIGHUP, then try again.
 out=$(collector KAZ submit "$EX/financial_flows_2023_KAZ.json") && rc=0 || rc=$?

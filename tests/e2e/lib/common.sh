@@ -15,12 +15,17 @@ CHECKS=0
 
 e2e_cleanup() {
     local rc=$?
-    [ -n "${E2E_WATCHDOG:-}" ] && kill "$E2E_WATCHDOG" 2>/dev/null || true
+    if [ -n "${E2E_WATCHDOG:-}" ]; then
+        pkill -P "$E2E_WATCHDOG" 2>/dev/null || true
+        kill "$E2E_WATCHDOG" 2>/dev/null || true
+    fi
     "$STACK" down "$E2E_DIR" >/dev/null 2>&1 || true
     # any collector agent or helper started by the test
     if [ -d "$E2E_DIR/run" ]; then
         for p in "$E2E_DIR"/run/*.pid; do
-            [ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null || true
+            [ -f "$p" ] || continue
+            pkill -KILL -P "$(cat "$p")" 2>/dev/null || true
+            kill -KILL "$(cat "$p")" 2>/dev/null || true
         done
     fi
     "$SRC/tests/pg.sh" destroy "$E2E_DIR/pg" >/dev/null 2>&1 || true

@@ -1,20 +1,26 @@
-/* test_codec.c: decoding hostile bytes (dcp_codec.h).
+#define _GNU_SOURCE /* asprintf */
+/* test_codec.c: Submission to and from protobuf bytes (dcp_codec.h).
  *
- * The validator hands dcp_codec_unpack whatever a collector sent.  These
- * cases are the byte patterns tests/fuzz found or that the contract rules
- * out, written out by hand so they stay fixed: each says what the bytes
- * are and whether they must decode. */
+ * The validator hands dcp_codec_unpack whatever a collector sent.  The
+ * first cases are the byte patterns tests/fuzz found or that the contract
+ * rules out, written out by hand so they stay fixed: each says what the
+ * bytes are and whether they must decode.  The later ones take the
+ * documented examples (collector/examples) over the wire and back, cut
+ * them short, and feed random and mutated bytes: refused or decoded, never
+ * a crash or a leak. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "dcp_codec.h"
+#include "dcp_json.h"
 
 #define UUID "0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b"
 
@@ -113,6 +119,135 @@ test_invalid_utf8_decodes_for_the_rules (void **state)
     dcp_codec_free (&sub);
 }
 
+static const char *const s_examples[] = {
+    "financial_flows_2023_KAZ.json",
+    "precursors_2023_AFG.json",
+    "precursors_2023_IRN_csv.json",
+};
+
+/* Reads example NAME; fails the test if it has findings. */
+static Dcp__V1__Submission *
+s_example (const char *name)
+{
+    const char *src = getenv ("DCP_SOURCE_DIR");
+    char *path = NULL;
+    assert_true (asprintf (&path, "%s/collector/examples/%s", src ? src : "..", name) > 0);
+    dcp_findings_t *f = dcp_findings_new ();
+    Dcp__V1__Submission *sub = dcp_json_read_file (path, f);
+    assert_non_null (sub);
+    assert_int_equal (dcp_findings_count (f), 0);
+    dcp_findings_destroy (&f);
+    free (path);
+    return sub;
+}
+
+static void
+test_examples_roundtrip (void **state)
+{
+    (void) state;
+    for (size_t i = 0; i < sizeof s_examples / sizeof *s_examples; i++) {
+        Dcp__V1__Submission *sub = s_example (s_examples[i]);
+        size_t len = 0;
+        uint8_t *bytes = dcp_codec_pack (sub, &len);
+        assert_non_null (bytes);
+        assert_true (len > 100);
+        /* a limit of exactly the message size lets it through */
+        Dcp__V1__Submission *back = dcp_codec_unpack (bytes, len, len);
+        assert_non_null (back);
+        /* same bytes again, and the same JSON */
+        size_t len2 = 0;
+        uint8_t *bytes2 = dcp_codec_pack (back, &len2);
+        assert_int_equal (len, len2);
+        assert_memory_equal (bytes, bytes2, len);
+        char *json = dcp_json_write (sub), *json2 = dcp_json_write (back);
+        assert_string_equal (json, json2);
+        assert_string_equal (back->submission_id, sub->submission_id);
+        assert_int_equal (back->payload_case, sub->payload_case);
+        free (json);
+        free (json2);
+        free (bytes2);
+        free (bytes);
+        dcp_codec_free (&back);
+        dcp_codec_free (&sub);
+        assert_null (sub);
+        dcp_codec_free (&sub);  /* idempotent */
+    }
+}
+
+static void
+test_truncated_bytes (void **state)
+{
+    (void) state;
+    Dcp__V1__Submission *sub = s_example ("precursors_2023_AFG.json");
+    size_t len = 0;
+    uint8_t *bytes = dcp_codec_pack (sub, &len);
+    /* the payload is the last, length-delimited field: any cut inside it
+     * leaves a length that runs past the end */
+    assert_null (dcp_codec_unpack (bytes, len - 1, DCP_MAX_MESSAGE));
+    /* every prefix: refused or decoded, never a crash or a leak */
+    size_t refused = 0;
+    for (size_t cut = 0; cut < len; cut++) {
+        Dcp__V1__Submission *part = dcp_codec_unpack (bytes, cut, DCP_MAX_MESSAGE);
+        refused += part == NULL;
+        dcp_codec_free (&part);
+    }
+    assert_true (refused > len / 2);
+    free (bytes);
+    dcp_codec_free (&sub);
+}
+
+/* xorshift64*: reproducible noise without libc's rand state */
+static uint64_t
+s_next (uint64_t *x)
+{
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return *x * 2685821657736338717u;
+}
+
+static void
+test_random_and_mutated_bytes (void **state)
+{
+    (void) state;
+    uint64_t seed = 0x5eed2023u;
+    uint8_t buf[4096];
+    for (int round = 0; round < 5000; round++) {
+        size_t len = s_next (&seed) % sizeof buf;
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (uint8_t) s_next (&seed);
+        Dcp__V1__Submission *sub = dcp_codec_unpack (buf, len, DCP_MAX_MESSAGE);
+        if (sub) {
+            /* whatever decoded must pack and free cleanly */
+            size_t out = 0;
+            free (dcp_codec_pack (sub, &out));
+            dcp_codec_free (&sub);
+        }
+    }
+    /* flipped bytes in a real message: more interesting than pure noise */
+    Dcp__V1__Submission *good = s_example ("financial_flows_2023_KAZ.json");
+    size_t len = 0;
+    uint8_t *bytes = dcp_codec_pack (good, &len);
+    for (int round = 0; round < 3000; round++) {
+        uint8_t *copy = malloc (len);
+        memcpy (copy, bytes, len);
+        for (int k = 0; k < 3; k++)
+            copy[s_next (&seed) % len] = (uint8_t) s_next (&seed);
+        Dcp__V1__Submission *sub = dcp_codec_unpack (copy, len, DCP_MAX_MESSAGE);
+        if (sub) {
+            /* decoded data may hold bytes that are not UTF-8; the writer
+             * must still produce JSON */
+            char *json = dcp_json_write (sub);
+            assert_non_null (json);
+            free (json);
+            dcp_codec_free (&sub);
+        }
+        free (copy);
+    }
+    free (bytes);
+    dcp_codec_free (&good);
+}
+
 int
 main (void)
 {
@@ -123,6 +258,9 @@ main (void)
         cmocka_unit_test (test_field_number_zero_is_refused),
         cmocka_unit_test (test_nul_in_string_is_refused),
         cmocka_unit_test (test_invalid_utf8_decodes_for_the_rules),
+        cmocka_unit_test (test_examples_roundtrip),
+        cmocka_unit_test (test_truncated_bytes),
+        cmocka_unit_test (test_random_and_mutated_bytes),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

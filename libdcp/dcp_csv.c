@@ -1,0 +1,890 @@
+/* dcp_csv.c: CSV tables into Submission rows (see dcp_csv.h).
+ *
+ * Two steps: s_parse() splits the text into records and cells, remembering
+ * where each cell starts (for "file:line:column" findings), and checks
+ * quoting and UTF-8; then the header names are bound to protobuf fields by
+ * walking the descriptors (s_bind), and each row is built with
+ * dcp_json_set_cell(), which gives cells exactly the meaning a JSON string
+ * has.  Nothing here knows the questionnaire's fields except the grouping
+ * of incident rows by incident_id. */
+#include <assert.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcp_csv.h"
+#include "dcp_err.h"
+#include "dcp_json.h"
+
+typedef struct {
+    char *text;
+    int line, col;  /* where the cell starts, 1-based */
+} s_cell_t;
+
+typedef struct {
+    s_cell_t *cells;
+    size_t n, cap;
+    int line;
+} s_record_t;
+
+typedef struct {
+    s_record_t *items;
+    size_t n, cap;
+} s_records_t;
+
+/* A table with rows grouped by a key: each row is an element of NESTED
+ * inside the group's message.  Incidents have one row per substance. */
+typedef struct {
+    const char *table;
+    const char *key;     /* field of the group message */
+    const char *nested;  /* repeated field of the group message, one per row */
+} s_grouping_t;
+
+static const s_grouping_t s_groupings[] = {
+    {"incidents", "incident_id", "substances"},
+    {NULL, NULL, NULL},
+};
+
+/* What a header column sets: FIELD (and SUB, a field of the message FIELD
+ * holds) of the row (level 0) or of the group (level 1). */
+typedef struct {
+    char *name;
+    int level;
+    const ProtobufCFieldDescriptor *field;
+    const ProtobufCFieldDescriptor *sub;
+    int col;  /* of the header cell */
+} s_binding_t;
+
+typedef struct {
+    const char *filename;
+    dcp_findings_t *findings;
+    int error;
+} s_csv_t;
+
+static void s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
+    __attribute__ ((format (printf, 5, 6)));
+
+static void
+s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
+{
+    char path[512], body[2048];
+    snprintf (path, sizeof path, "%s:%d:%d", c->filename, line, col);
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (body, sizeof body, fmt, ap);
+    va_end (ap);
+    int rc = dcp_findings_add (c->findings, rule, DCP_SEV_ERROR, path, "%s", body);
+    if (rc && !c->error)
+        c->error = rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Splitting into records and cells (RFC 4180). */
+
+typedef struct {
+    const char *text;
+    size_t len, i;
+    int line, col;
+} s_cursor_t;
+
+/* True at the end of a cell.  Not strchr(): it would match a NUL byte in
+ * the data, and the parser would stop without moving. */
+static bool
+s_cell_end (char ch)
+{
+    return ch == ',' || ch == '\r' || ch == '\n';
+}
+
+static void
+s_advance (s_cursor_t *cur)
+{
+    char ch = cur->text[cur->i++];
+    if (ch == '\n')
+        cur->line++, cur->col = 1;
+    else if (ch == '\r') {
+        if (cur->i >= cur->len || cur->text[cur->i] != '\n')
+            cur->line++, cur->col = 1;  /* a lone CR ends a line too */
+    } else if (((unsigned char) ch & 0xC0) != 0x80)
+        cur->col++;  /* count characters, not UTF-8 continuation bytes */
+}
+
+/* Returns the byte offset of the first invalid UTF-8 sequence (or NUL) in
+ * TEXT, or LEN if it is all valid. */
+static size_t
+s_utf8_check (const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *) text;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        size_t n;
+        uint32_t cp;
+        if (c == 0)
+            return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0)
+            n = 2, cp = c & 0x1F;
+        else if ((c & 0xF0) == 0xE0)
+            n = 3, cp = c & 0x0F;
+        else if ((c & 0xF8) == 0xF0)
+            n = 4, cp = c & 0x07;
+        else
+            return i;
+        if (i + n > len)
+            return i;
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        /* overlong forms, surrogates and values past U+10FFFF */
+        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)
+            || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+static int
+s_push_cell (s_record_t *rec, char *text, int line, int col)
+{
+    if (rec->n == rec->cap) {
+        size_t cap = rec->cap ? rec->cap * 2 : 16;
+        s_cell_t *p = realloc (rec->cells, cap * sizeof *p);
+        if (!p)
+            return DCP_ENOMEM;
+        rec->cells = p;
+        rec->cap = cap;
+    }
+    rec->cells[rec->n++] = (s_cell_t){text, line, col};
+    return 0;
+}
+
+static void
+s_record_free (s_record_t *rec)
+{
+    for (size_t i = 0; i < rec->n; i++)
+        free (rec->cells[i].text);
+    free (rec->cells);
+}
+
+static void
+s_records_free (s_records_t *recs)
+{
+    for (size_t i = 0; i < recs->n; i++)
+        s_record_free (&recs->items[i]);
+    free (recs->items);
+}
+
+/* Growable byte buffer for one cell. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} s_buf_t;
+
+static int
+s_buf_add (s_buf_t *b, char ch)
+{
+    if (b->len + 1 >= b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        char *p = realloc (b->data, cap);
+        if (!p)
+            return DCP_ENOMEM;
+        b->data = p;
+        b->cap = cap;
+    }
+    b->data[b->len++] = ch;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* Reads one cell at CUR into a new string (*TEXT_P).  Reports quoting and
+ * encoding problems; a cell with bad UTF-8 is read as blank. */
+static int
+s_read_cell (s_csv_t *c, s_cursor_t *cur, char **text_p, bool *quoted_p)
+{
+    s_buf_t b = {0};
+    int line = cur->line, col = cur->col;
+    bool quoted = cur->i < cur->len && cur->text[cur->i] == '"';
+    if (s_buf_add (&b, '\0'))  /* make sure data is allocated */
+        return DCP_ENOMEM;
+    b.len = 0;
+    if (quoted) {
+        s_advance (cur);
+        for (;;) {
+            if (cur->i >= cur->len) {
+                s_report (c, "CSV-SYNTAX", line, col, "quoted cell is not closed: a '\"' is "
+                          "missing before the end of the file");
+                break;
+            }
+            char ch = cur->text[cur->i];
+            if (ch == '"') {
+                if (cur->i + 1 < cur->len && cur->text[cur->i + 1] == '"') {
+                    s_advance (cur);
+                    s_advance (cur);
+                    if (s_buf_add (&b, '"'))
+                        goto oom;
+                    continue;
+                }
+                s_advance (cur);
+                break;
+            }
+            if (s_buf_add (&b, ch))
+                goto oom;
+            s_advance (cur);
+        }
+        bool told = false;
+        while (cur->i < cur->len && !s_cell_end (cur->text[cur->i])) {
+            if (!told)
+                s_report (c, "CSV-SYNTAX", cur->line, cur->col,
+                          "text after the closing quote of a cell; put the whole cell in quotes "
+                          "and double any quote inside it (\"\")");
+            told = true;
+            s_advance (cur);
+        }
+    } else {
+        while (cur->i < cur->len && !s_cell_end (cur->text[cur->i])) {
+            if (s_buf_add (&b, cur->text[cur->i]))
+                goto oom;
+            s_advance (cur);
+        }
+    }
+    size_t bad = s_utf8_check (b.data, b.len);
+    if (bad < b.len) {
+        int bad_col = col + (quoted ? 1 : 0);
+        for (size_t k = 0; k < bad; k++)
+            bad_col += ((unsigned char) b.data[k] & 0xC0) != 0x80;
+        s_report (c, "CSV-UTF8", line, bad_col, "%s (byte 0x%02X); save the file as UTF-8",
+                  b.data[bad] ? "text is not valid UTF-8" : "text contains a NUL byte",
+                  (unsigned char) b.data[bad]);
+        b.len = 0;
+        b.data[0] = '\0';
+    }
+    /* Surrounding spaces are not part of an answer (exports pad cells);
+     * trimming here makes " A-1" and "A-1" the same incident. */
+    size_t start = strspn (b.data, " \t"), end = b.len;
+    while (end > start && (b.data[end - 1] == ' ' || b.data[end - 1] == '\t'))
+        end--;
+    memmove (b.data, b.data + start, end - start);
+    b.data[end - start] = '\0';
+    *text_p = b.data;
+    *quoted_p = quoted;
+    return 0;
+oom:
+    free (b.data);
+    return DCP_ENOMEM;
+}
+
+static int
+s_parse (s_csv_t *c, const char *text, size_t len, s_records_t *recs)
+{
+    s_cursor_t cur = {.text = text, .len = len, .line = 1, .col = 1};
+    if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+        cur.i = 3;  /* byte order mark: spreadsheet programs write one */
+    while (cur.i < cur.len) {
+        s_record_t rec = {.line = cur.line};
+        bool only_blank = true;
+        for (;;) {
+            int line = cur.line, col = cur.col;
+            char *cell = NULL;
+            bool quoted = false;
+            if (s_read_cell (c, &cur, &cell, &quoted) || s_push_cell (&rec, cell, line, col)) {
+                free (cell);
+                s_record_free (&rec);
+                return DCP_ENOMEM;
+            }
+            only_blank = only_blank && !quoted && !cell[0];
+            if (cur.i < cur.len && cur.text[cur.i] == ',') {
+                s_advance (&cur);
+                continue;
+            }
+            break;
+        }
+        /* end of line: CRLF, LF or CR */
+        if (cur.i < cur.len && cur.text[cur.i] == '\r')
+            s_advance (&cur);
+        if (cur.i < cur.len && cur.text[cur.i] == '\n')
+            s_advance (&cur);
+        if (only_blank && rec.n == 1) {  /* an empty line */
+            s_record_free (&rec);
+            continue;
+        }
+        if (recs->n == recs->cap) {
+            size_t cap = recs->cap ? recs->cap * 2 : 64;
+            s_record_t *p = realloc (recs->items, cap * sizeof *p);
+            if (!p) {
+                s_record_free (&rec);
+                return DCP_ENOMEM;
+            }
+            recs->items = p;
+            recs->cap = cap;
+        }
+        recs->items[recs->n++] = rec;
+    }
+    return c->error;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tables and columns. */
+
+typedef struct {
+    const ProtobufCFieldDescriptor *payload;  /* oneof member of Submission */
+    const ProtobufCFieldDescriptor *list;     /* repeated field of the payload */
+    const ProtobufCMessageDescriptor *group;  /* grouped: the element type; else NULL */
+    const ProtobufCFieldDescriptor *key;      /* grouped: key field of GROUP */
+    const ProtobufCFieldDescriptor *nested;   /* grouped: repeated field of GROUP */
+    const ProtobufCMessageDescriptor *row;    /* what one CSV row becomes */
+} s_table_t;
+
+static bool
+s_find_table (const char *name, s_table_t *t)
+{
+    const ProtobufCMessageDescriptor *sd = &dcp__v1__submission__descriptor;
+    memset (t, 0, sizeof *t);
+    for (unsigned i = 0; i < sd->n_fields; i++) {
+        const ProtobufCFieldDescriptor *pf = &sd->fields[i];
+        if (pf->type != PROTOBUF_C_TYPE_MESSAGE || !(pf->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+            continue;
+        const ProtobufCFieldDescriptor *lf
+            = protobuf_c_message_descriptor_get_field_by_name (pf->descriptor, name);
+        if (!lf || lf->label != PROTOBUF_C_LABEL_REPEATED || lf->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        t->payload = pf;
+        t->list = lf;
+        t->row = lf->descriptor;
+        for (const s_grouping_t *g = s_groupings; g->table; g++) {
+            if (strcmp (g->table, name) != 0)
+                continue;
+            t->group = lf->descriptor;
+            t->key = protobuf_c_message_descriptor_get_field_by_name (t->group, g->key);
+            t->nested = protobuf_c_message_descriptor_get_field_by_name (t->group, g->nested);
+            assert (t->key && t->nested);
+            t->row = t->nested->descriptor;
+        }
+        return true;
+    }
+    return false;
+}
+
+bool
+dcp_csv_table_known (const char *table)
+{
+    s_table_t t;
+    return table && s_find_table (table, &t);
+}
+
+/* Field NAME of DESC, if a column may set it (not a list of rows). */
+static const ProtobufCFieldDescriptor *
+s_column_field (const ProtobufCMessageDescriptor *desc, const s_table_t *t, const char *name)
+{
+    if (!desc)
+        return NULL;
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name (desc, name);
+    if (f && t->nested && f == t->nested)
+        return NULL;
+    return f;
+}
+
+/* Binds header NAME (lower case) to a field: "quantity", "location.place",
+ * "quantity_status", or a part name that is unique, such as "unit"
+ * (quantity.unit) or "admin_area" (location.admin_area).  Row fields win
+ * over group fields.  Returns 0, or 1 with *WHY set if NAME is unknown or
+ * ambiguous. */
+static int
+s_bind (const s_table_t *t, const char *name, s_binding_t *b, const char **why)
+{
+    const ProtobufCMessageDescriptor *levels[2] = {t->row, t->group};
+    const char *dot = strchr (name, '.');
+    *why = "unknown column";
+    for (int level = 0; level < 2; level++) {
+        const ProtobufCMessageDescriptor *desc = levels[level];
+        if (!desc)
+            continue;
+        if (dot) {
+            char head[128];
+            snprintf (head, sizeof head, "%.*s", (int) (dot - name), name);
+            const ProtobufCFieldDescriptor *f = s_column_field (desc, t, head);
+            if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED) {
+                const ProtobufCFieldDescriptor *sub
+                    = protobuf_c_message_descriptor_get_field_by_name (f->descriptor, dot + 1);
+                if (sub && sub->type != PROTOBUF_C_TYPE_MESSAGE) {
+                    *b = (s_binding_t){.level = level, .field = f, .sub = sub};
+                    return 0;
+                }
+            }
+            continue;
+        }
+        const ProtobufCFieldDescriptor *f = s_column_field (desc, t, name);
+        if (f) {
+            *b = (s_binding_t){.level = level, .field = f};
+            return 0;
+        }
+    }
+    if (dot)
+        return 1;
+    /* "quantity_status": a message field, '_', one of its parts */
+    for (int level = 0; level < 2; level++) {
+        const ProtobufCMessageDescriptor *desc = levels[level];
+        for (unsigned i = 0; desc && i < desc->n_fields; i++) {
+            const ProtobufCFieldDescriptor *f = &desc->fields[i];
+            size_t n = strlen (f->name);
+            if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED
+                || strncmp (name, f->name, n) != 0 || name[n] != '_')
+                continue;
+            const ProtobufCFieldDescriptor *sub
+                = protobuf_c_message_descriptor_get_field_by_name (f->descriptor, name + n + 1);
+            if (sub && sub->type != PROTOBUF_C_TYPE_MESSAGE) {
+                *b = (s_binding_t){.level = level, .field = f, .sub = sub};
+                return 0;
+            }
+        }
+    }
+    /* a part name found in exactly one message field of a level */
+    for (int level = 0; level < 2; level++) {
+        const ProtobufCMessageDescriptor *desc = levels[level];
+        int found = 0;
+        for (unsigned i = 0; desc && i < desc->n_fields; i++) {
+            const ProtobufCFieldDescriptor *f = &desc->fields[i];
+            if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED)
+                continue;
+            const ProtobufCFieldDescriptor *sub
+                = protobuf_c_message_descriptor_get_field_by_name (f->descriptor, name);
+            if (sub && sub->type != PROTOBUF_C_TYPE_MESSAGE) {
+                if (found++ == 0)
+                    *b = (s_binding_t){.level = level, .field = f, .sub = sub};
+            }
+        }
+        if (found == 1)
+            return 0;
+        if (found > 1) {
+            *why = "ambiguous column: write it as FIELD.PART, e.g. quantity.status";
+            return 1;
+        }
+    }
+    return 1;
+}
+
+/* "a, b, c.d, ..." of the columns TABLE accepts (direct fields and parts). */
+static void
+s_column_list (const s_table_t *t, char *buf, size_t size)
+{
+    const ProtobufCMessageDescriptor *levels[2] = {t->row, t->group};
+    buf[0] = '\0';
+    for (int level = 0; level < 2; level++) {
+        const ProtobufCMessageDescriptor *desc = levels[level];
+        for (unsigned i = 0; desc && i < desc->n_fields; i++) {
+            const ProtobufCFieldDescriptor *f = &desc->fields[i];
+            if (t->nested && f == t->nested)
+                continue;
+            size_t used = strlen (buf);
+            if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED
+                && !dcp_json_is_status_message (f->descriptor)) {
+                const ProtobufCMessageDescriptor *md = f->descriptor;
+                for (unsigned k = 0; k < md->n_fields; k++) {
+                    used = strlen (buf);
+                    snprintf (buf + used, size - used, "%s%s.%s", used ? ", " : "", f->name,
+                              md->fields[k].name);
+                }
+            } else
+                snprintf (buf + used, size - used, "%s%s", used ? ", " : "", f->name);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Building rows. */
+
+/* Key -> group index, open addressing; keys are borrowed from the records. */
+typedef struct {
+    const char **keys;
+    size_t *index;
+    size_t cap;
+} s_keymap_t;
+
+static uint64_t
+s_hash (const char *s)
+{
+    uint64_t h = 1469598103934665603u;  /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char) *s) * 1099511628211u;
+    return h;
+}
+
+/* Returns the slot for KEY: its index if present, or an empty slot. */
+static size_t
+s_keymap_slot (const s_keymap_t *m, const char *key)
+{
+    size_t i = s_hash (key) & (m->cap - 1);
+    while (m->keys[i] && strcmp (m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+/* One group (incident) being built. */
+typedef struct {
+    ProtobufCMessage *msg;
+    char **seen;   /* per column: first non-blank text of a group column */
+    int *seen_line;
+} s_group_t;
+
+/* Applies cell TEXT to binding B of MSG.  NOTE is the pointer the row
+ * becomes.  Returns 0, DCP_EINVAL (reported) or DCP_ENOMEM. */
+static int
+s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, const char *text,
+         ProtobufCMessage *msg, const char *note)
+{
+    char context[256], path[512];
+    snprintf (context, sizeof context, "column %zu \"%s\"", column + 1, b->name);
+    snprintf (path, sizeof path, "%s:%d:%d", c->filename, cell->line, cell->col);
+    dcp_json_cell_t where = {
+        .findings = c->findings, .rule_prefix = "CSV", .path = path,
+        .context = context, .note = note,
+    };
+    if (!b->sub)
+        return dcp_json_set_cell (msg, b->field, text, &where);
+    /* a part of a sub-message: make the sub-message if needed, unless the
+     * cell is blank (a blank "location.port" does not create a Location) */
+    ProtobufCMessage **slot = (ProtobufCMessage **) ((char *) msg + b->field->offset);
+    const char *p = text;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (!*slot) {
+        if (!*p)
+            return 0;
+        if ((b->field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            && *(uint32_t *) ((char *) msg + b->field->quantifier_offset) != 0)
+            return 0;  /* another oneof member is set; not in our tables */
+        *slot = dcp_json_new_message (b->field->descriptor);
+        if (!*slot)
+            return DCP_ENOMEM;
+        if (b->field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            *(uint32_t *) ((char *) msg + b->field->quantifier_offset) = b->field->id;
+    }
+    return dcp_json_set_cell (*slot, b->sub, text, &where);
+}
+
+/* Appends the new elements ITEMS (N) to the payload's list T->list,
+ * creating the payload if needed. */
+static int
+s_append (Dcp__V1__Submission *sub, const s_table_t *t, ProtobufCMessage **items, size_t n)
+{
+    ProtobufCMessage **payload = (ProtobufCMessage **) ((char *) sub + t->payload->offset);
+    uint32_t *which = (uint32_t *) ((char *) sub + t->payload->quantifier_offset);
+    if (*which != t->payload->id || !*payload) {
+        ProtobufCMessage *p = dcp_json_new_message (t->payload->descriptor);
+        if (!p)
+            return DCP_ENOMEM;
+        *payload = p;
+        *which = t->payload->id;
+    }
+    char *msg = (char *) *payload;
+    size_t *count = (size_t *) (msg + t->list->quantifier_offset);
+    ProtobufCMessage ***array = (ProtobufCMessage ***) (msg + t->list->offset);
+    if (n == 0)
+        return 0;
+    ProtobufCMessage **grown = realloc (*array, (*count + n) * sizeof *grown);
+    if (!grown)
+        return DCP_ENOMEM;
+    memcpy (grown + *count, items, n * sizeof *items);
+    *array = grown;
+    *count += n;
+    return 0;
+}
+
+/* Index the list of T will give its next element: where a row lands. */
+static size_t
+s_existing (const Dcp__V1__Submission *sub, const s_table_t *t)
+{
+    const ProtobufCMessage *payload
+        = *(ProtobufCMessage *const *) ((const char *) sub + t->payload->offset);
+    uint32_t which = *(const uint32_t *) ((const char *) sub + t->payload->quantifier_offset);
+    if (which != t->payload->id || !payload)
+        return 0;
+    return *(const size_t *) ((const char *) payload + t->list->quantifier_offset);
+}
+
+/* Adds a new element of T->nested to GROUP; returns it or NULL. */
+static ProtobufCMessage *
+s_add_nested (ProtobufCMessage *group, const s_table_t *t, size_t *index)
+{
+    size_t *count = (size_t *) ((char *) group + t->nested->quantifier_offset);
+    ProtobufCMessage ***array = (ProtobufCMessage ***) ((char *) group + t->nested->offset);
+    ProtobufCMessage *row = dcp_json_new_message (t->row);
+    if (!row)
+        return NULL;
+    ProtobufCMessage **grown = realloc (*array, (*count + 1) * sizeof *grown);
+    if (!grown) {
+        protobuf_c_message_free_unpacked (row, NULL);
+        return NULL;
+    }
+    grown[*count] = row;
+    *index = *count;
+    *array = grown;
+    (*count)++;
+    return row;
+}
+
+static bool
+s_blank (const char *text)
+{
+    return text[strspn (text, " \t")] == '\0';
+}
+
+/* Orders bindings so that status columns come after the answer they
+ * qualify: "quantity" sets REPORTED, "quantity_status" then overrides. */
+static int
+s_binding_rank (const s_binding_t *b)
+{
+    return b->sub && strcmp (b->sub->name, "status") == 0;
+}
+
+int
+dcp_csv_read (const char *text, size_t len, const char *filename, const char *table,
+              Dcp__V1__Submission *sub, dcp_findings_t *findings)
+{
+    assert ((text || len == 0) && filename && table && sub && findings);
+    s_csv_t c = {.filename = filename, .findings = findings};
+    s_records_t recs = {0};
+    s_binding_t *bind = NULL;
+    size_t *order = NULL;
+    ProtobufCMessage **items = NULL;
+    s_group_t *groups = NULL;
+    size_t n_items = 0, n_cols = 0;
+    s_keymap_t map = {0};
+    int rc = 0;
+    s_table_t t;
+    if (!s_find_table (table, &t)) {
+        s_report (&c, "CSV-TABLE", 1, 1, "\"%s\" is not a table that can be read from CSV", table);
+        return DCP_EINVAL;
+    }
+    uint32_t which = *(const uint32_t *) ((const char *) sub + t.payload->quantifier_offset);
+    if (which != 0 && which != t.payload->id) {
+        s_report (&c, "CSV-TABLE", 1, 1, "table \"%s\" belongs to \"%s\", but this response "
+                  "is another questionnaire", table, t.payload->name);
+        return DCP_EINVAL;
+    }
+    rc = s_parse (&c, text ? text : "", len, &recs);
+    if (rc == DCP_ENOMEM)
+        goto cleanup;
+    rc = 0;
+    if (recs.n == 0) {
+        s_report (&c, "CSV-SYNTAX", 1, 1, "file is empty: a header row naming the columns is "
+                  "required");
+        rc = DCP_EINVAL;
+        goto cleanup;
+    }
+
+    /* header */
+    const s_record_t *head = &recs.items[0];
+    n_cols = head->n;
+    bind = calloc (n_cols, sizeof *bind);
+    order = calloc (n_cols, sizeof *order);
+    if (!bind || !order)
+        goto oom;
+    bool bad_header = false, have_key = false;
+    for (size_t k = 0; k < n_cols; k++) {
+        const s_cell_t *cell = &head->cells[k];
+        char name[128];
+        size_t n = 0;
+        for (const char *p = cell->text; *p && n + 1 < sizeof name; p++)
+            if (*p != ' ' && *p != '\t')
+                name[n++] = (char) tolower ((unsigned char) *p);
+        name[n] = '\0';
+        const char *why = NULL;
+        bind[k].col = cell->col;
+        if (!name[0]) {
+            s_report (&c, "CSV-UNKNOWN-COLUMN", cell->line, cell->col,
+                      "column %zu has no name in the header row", k + 1);
+            bad_header = true;
+            continue;
+        }
+        if (s_bind (&t, name, &bind[k], &why)) {
+            char list[4096];
+            s_column_list (&t, list, sizeof list);
+            s_report (&c, "CSV-UNKNOWN-COLUMN", cell->line, cell->col,
+                      "%s \"%s\" (column %zu); valid columns: %s (an answer's parts may also "
+                      "be columns: quantity.unit or unit, quantity_status)", why, cell->text,
+                      k + 1, list);
+            memset (&bind[k], 0, sizeof bind[k]);
+            bad_header = true;
+            continue;
+        }
+        bind[k].col = cell->col;
+        bind[k].name = cell->text;
+        for (size_t j = 0; j < k; j++)
+            if (bind[j].field == bind[k].field && bind[j].sub == bind[k].sub
+                && bind[j].level == bind[k].level) {
+                s_report (&c, "CSV-DUPLICATE-COLUMN", cell->line, cell->col,
+                          "column %zu \"%s\" sets the same answer as column %zu \"%s\"", k + 1,
+                          cell->text, j + 1, bind[j].name);
+                bind[k].field = NULL;
+            }
+        if (t.key && bind[k].field == t.key && !bind[k].sub)
+            have_key = true;
+    }
+    (void) bad_header;  /* unknown columns are skipped; the rest is still read */
+    if (t.key && !have_key) {
+        s_report (&c, "CSV-MISSING-COLUMN", head->line, 1, "table \"%s\" needs a column \"%s\": "
+                  "rows with the same %s form one entry", table, t.key->name, t.key->name);
+        rc = DCP_EINVAL;
+        goto cleanup;
+    }
+    size_t n_order = 0;
+    for (int rank = 0; rank < 2; rank++)
+        for (size_t k = 0; k < n_cols; k++)
+            if (bind[k].field && s_binding_rank (&bind[k]) == rank)
+                order[n_order++] = k;
+
+    /* rows */
+    size_t base = s_existing (sub, &t);
+    items = calloc (recs.n, sizeof *items);
+    if (!items)
+        goto oom;
+    if (t.group) {
+        groups = calloc (recs.n, sizeof *groups);
+        map.cap = 16;
+        while (map.cap < recs.n * 2)
+            map.cap *= 2;
+        map.keys = calloc (map.cap, sizeof *map.keys);
+        map.index = calloc (map.cap, sizeof *map.index);
+        if (!groups || !map.keys || !map.index)
+            goto oom;
+    }
+    for (size_t r = 1; r < recs.n; r++) {
+        const s_record_t *rec = &recs.items[r];
+        bool all_blank = true;
+        for (size_t k = 0; k < rec->n; k++)
+            all_blank = all_blank && s_blank (rec->cells[k].text);
+        if (all_blank)
+            continue;  /* ",,,," rows that spreadsheets leave behind */
+        if (rec->n != n_cols)
+            s_report (&c, "CSV-SYNTAX", rec->line, 1, "row has %zu cells but the header has %zu "
+                      "columns; missing cells are read as blank, extra cells are ignored",
+                      rec->n, n_cols);
+        char note[256];
+        ProtobufCMessage *row = NULL, *group = NULL;
+        s_group_t *g = NULL;
+        size_t gi = 0;
+        if (t.group) {
+            size_t key_col = 0;
+            for (size_t k = 0; k < n_cols; k++)
+                if (bind[k].field == t.key && !bind[k].sub && bind[k].level == 1)
+                    key_col = k;
+            const char *key = key_col < rec->n ? rec->cells[key_col].text : "";
+            if (s_blank (key)) {
+                s_report (&c, "CSV-MISSING", rec->line,
+                          key_col < rec->n ? rec->cells[key_col].col : 1,
+                          "column %zu \"%s\" is blank: every row needs the %s it belongs to",
+                          key_col + 1, bind[key_col].name, t.key->name);
+                continue;
+            }
+            size_t slot = s_keymap_slot (&map, key);
+            if (map.keys[slot])
+                gi = map.index[slot];
+            else {
+                gi = n_items;
+                map.keys[slot] = key;
+                map.index[slot] = gi;
+                items[n_items++] = dcp_json_new_message (t.group);
+                groups[gi].seen = calloc (n_cols, sizeof (char *));
+                groups[gi].seen_line = calloc (n_cols, sizeof (int));
+                if (!items[gi] || !groups[gi].seen || !groups[gi].seen_line)
+                    goto oom;
+            }
+            g = &groups[gi];
+            group = items[gi];
+            size_t ri;
+            row = s_add_nested (group, &t, &ri);
+            if (!row)
+                goto oom;
+            snprintf (note, sizeof note, "row becomes /%s/%s/%zu/%s/%zu", t.payload->name,
+                      t.list->name, base + gi, t.nested->name, ri);
+        } else {
+            row = items[n_items] = dcp_json_new_message (t.row);
+            if (!row)
+                goto oom;
+            snprintf (note, sizeof note, "row becomes /%s/%s/%zu", t.payload->name,
+                      t.list->name, base + n_items);
+            n_items++;
+        }
+        for (size_t o = 0; o < n_order; o++) {
+            size_t k = order[o];
+            const s_binding_t *b = &bind[k];
+            s_cell_t blank_cell = {.text = (char *) "", .line = rec->line, .col = 1};
+            const s_cell_t *cell = k < rec->n ? &rec->cells[k] : &blank_cell;
+            int set_rc = 0;
+            if (b->level == 1) {
+                /* an incident's own columns repeat on each of its rows: the
+                 * first non-blank value counts, a different one is a mistake */
+                if (s_blank (cell->text))
+                    continue;
+                if (g->seen[k]) {
+                    if (strcmp (g->seen[k], cell->text) != 0)
+                        s_report (&c, "CSV-INCONSISTENT", cell->line, cell->col,
+                                  "column %zu \"%s\" is \"%s\" here but \"%s\" on line %d for "
+                                  "the same %s; an entry's own columns must agree on all its rows",
+                                  k + 1, b->name, cell->text, g->seen[k], g->seen_line[k],
+                                  t.key->name);
+                    continue;
+                }
+                g->seen[k] = strdup (cell->text);
+                if (!g->seen[k])
+                    goto oom;
+                g->seen_line[k] = cell->line;
+                char group_note[256];
+                snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu",
+                          t.payload->name, t.list->name, base + gi);
+                set_rc = s_apply (&c, b, k, cell, cell->text, group, group_note);
+            } else
+                set_rc = s_apply (&c, b, k, cell, cell->text, row, note);
+            if (set_rc == DCP_ENOMEM)
+                goto oom;
+        }
+    }
+    /* group answers never given: blank, i.e. UNANSWERED for Count/Quantity/Money */
+    for (size_t gi = 0; t.group && gi < n_items; gi++)
+        for (size_t o = 0; o < n_order; o++) {
+            size_t k = order[o];
+            if (bind[k].level != 1 || groups[gi].seen[k] || bind[k].sub)
+                continue;
+            if (bind[k].field->type != PROTOBUF_C_TYPE_MESSAGE)
+                continue;
+            s_cell_t cell = {.text = (char *) "", .line = 1, .col = bind[k].col};
+            char group_note[256];
+            snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu", t.payload->name,
+                      t.list->name, base + gi);
+            if (s_apply (&c, &bind[k], k, &cell, "", items[gi], group_note) == DCP_ENOMEM)
+                goto oom;
+        }
+    if (s_append (sub, &t, items, n_items))
+        goto oom;
+    n_items = 0;  /* now owned by SUB */
+    rc = c.error;
+    goto cleanup;
+oom:
+    rc = DCP_ENOMEM;
+cleanup:
+    for (size_t i = 0; i < n_items; i++)
+        if (items[i])
+            protobuf_c_message_free_unpacked (items[i], NULL);
+    if (groups)
+        for (size_t i = 0; i < recs.n; i++) {
+            for (size_t k = 0; groups[i].seen && k < n_cols; k++)
+                free (groups[i].seen[k]);
+            free (groups[i].seen);
+            free (groups[i].seen_line);
+        }
+    free (groups);
+    free (items);
+    free (map.keys);
+    free (map.index);
+    free (bind);
+    free (order);
+    s_records_free (&recs);
+    return rc;
+}

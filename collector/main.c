@@ -108,16 +108,18 @@ s_read_checked (collector_t *c, const char *path, dcp_findings_t *findings)
         return NULL;
     if (!sub->submission_id[0]) {
         /* No id in the file: derive it from the content so that taking the
-         * same file twice is one submission, not two. */
+         * same response twice is one submission, not two.  The content is
+         * the encoded response (id still empty), not the file, so that a
+         * change in a CSV file the JSON names makes a new id too. */
         size_t len;
-        char *content = dcp_read_file (path, (size_t) c->cfg.max_file, &len);
+        uint8_t *packed = dcp_codec_pack (sub, &len);
         char id[40];
-        if (!content) {
+        if (!packed) {
             dcp_codec_free (&sub);
             return NULL;
         }
-        outbox_id_from_content (content, len, id);
-        free (content);
+        outbox_id_from_content (packed, len, id);
+        free (packed);
         if (sub->submission_id != protobuf_c_empty_string)
             free (sub->submission_id);
         sub->submission_id = strdup (id);

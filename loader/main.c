@@ -42,6 +42,7 @@ typedef struct {
     long hwm;
     long heartbeat_ms;
     long reconnect_max_ms;
+    long db_ping_ms;
     char log_level[16];
     char metrics[64];
 } loader_cfg_t;
@@ -68,6 +69,8 @@ static const dcp_cfg_option_t s_options[] = {
     OPT ("heartbeat_ms", DCP_CFG_INT, "5000", heartbeat_ms, "ZMTP heartbeat interval"),
     OPT ("reconnect_max_ms", DCP_CFG_INT, "5000", reconnect_max_ms,
          "longest wait between database reconnection attempts"),
+    OPT ("db_ping_ms", DCP_CFG_INT, "5000", db_ping_ms,
+         "check an idle database connection this often, so /readyz tells the truth (0 = never)"),
     OPT ("log_level", DCP_CFG_STR, "info", log_level, "debug, info, warn or error"),
     OPT ("metrics", DCP_CFG_STR, "127.0.0.1:9102", metrics,
          "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
@@ -106,6 +109,7 @@ typedef struct {
     dcp_keypair_t keys;
     PGconn *db;
     bool migrated;
+    int64_t db_used_ms;           /* last time the connection was known good */
     int64_t next_connect_ms;
     long backoff_ms;
     pending_t *batch;
@@ -163,6 +167,7 @@ s_db_connect (loader_t *l)
     }
     l->reconnects++;
     l->backoff_ms = 100;
+    l->db_used_ms = dcp_now_ms ();
     dcp_info ("connected to database", "host=%s db=%s", PQhost (l->db) ? PQhost (l->db) : "",
               PQdb (l->db));
     return;
@@ -229,6 +234,7 @@ s_flush (loader_t *l)
     }
     l->batches++;
     int64_t t1 = dcp_now_ms ();
+    l->db_used_ms = t1;
     dcp_histogram_observe (l->commit_seconds, (double) (t1 - t0) / 1000.0);
     dcp_histogram_observe (l->batch_items, (double) l->batch_n);
     /* Time from the first submission of the batch arriving to its COMMIT:
@@ -536,6 +542,23 @@ main (int argc, char **argv)
         if (l.db && l.batch_n > 0
             && (full || dcp_now_ms () >= l.batch_started_ms + l.cfg.flush_ms))
             s_flush (&l);
+        /* An idle connection to a database that went away looks fine until
+         * it is used: ping it so readiness and reconnection do not wait for
+         * the next submission. */
+        if (l.db && l.batch_n == 0 && l.cfg.db_ping_ms > 0
+            && dcp_now_ms () - l.db_used_ms >= l.cfg.db_ping_ms) {
+            PGresult *r = PQexec (l.db, "SELECT 1");
+            bool ok = PQresultStatus (r) == PGRES_TUPLES_OK;
+            PQclear (r);
+            if (ok)
+                l.db_used_ms = dcp_now_ms ();
+            else {
+                dcp_warn ("lost database connection", "reason=%s",
+                          dcp_log_quote ((char[300]) {0}, 300, PQerrorMessage (l.db)));
+                s_db_close (&l);
+                l.next_connect_ms = dcp_now_ms () + l.backoff_ms;
+            }
+        }
     }
     /* Stop intake; commit what is in hand if the database is there.
      * Anything not committed is simply not acknowledged: collectors resend. */

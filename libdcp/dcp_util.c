@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,4 +169,26 @@ dcp_sha256_hex (const void *data, size_t len, char hex[65])
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256 (digest, data, len);
     sodium_bin2hex (hex, 65, digest, sizeof digest);
+}
+
+void
+dcp_sd_notify (const char *state)
+{
+    const char *path = getenv ("NOTIFY_SOCKET");
+    struct sockaddr_un sa;
+    size_t len = path ? strlen (path) : 0;
+    if (len == 0 || len >= sizeof sa.sun_path || (path[0] != '/' && path[0] != '@'))
+        return;
+    memset (&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy (sa.sun_path, path, len);
+    if (sa.sun_path[0] == '@')
+        sa.sun_path[0] = '\0';  /* abstract socket */
+    int fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    /* Best effort: systemd not listening is not an error of ours. */
+    (void) sendto (fd, state, strlen (state), MSG_NOSIGNAL, (struct sockaddr *) &sa,
+                   (socklen_t) (offsetof (struct sockaddr_un, sun_path) + len));
+    close (fd);
 }

@@ -30,4 +30,9 @@ int dcp_mkdirs (const char *path);
 /* Lowercase hex SHA-256 of DATA into HEX (65 bytes). */
 void dcp_sha256_hex (const void *data, size_t len, char hex[65]);
 
+/* Tells systemd about the service's state ("READY=1", "STOPPING=1") when
+ * started with Type=notify (NOTIFY_SOCKET set); does nothing otherwise.
+ * Written out rather than linking libsystemd: one datagram, no dependency. */
+void dcp_sd_notify (const char *state);
+
 #endif

@@ -471,6 +471,7 @@ main (int argc, char **argv)
     if (l.cfg.insecure)
         dcp_warn ("running without CURVE: development only", NULL);
     dcp_info ("loader ready", "bind=%s", l.cfg.bind);
+    dcp_sd_notify ("READY=1");
 
     while (!s_stop) {
         if (!l.db)
@@ -560,6 +561,7 @@ main (int argc, char **argv)
             }
         }
     }
+    dcp_sd_notify ("STOPPING=1");
     /* Stop intake; commit what is in hand if the database is there.
      * Anything not committed is simply not acknowledged: collectors resend. */
     if (l.db && l.batch_n > 0)

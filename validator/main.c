@@ -500,6 +500,7 @@ main (int argc, char **argv)
     if (v.cfg.insecure)
         dcp_warn ("running without CURVE: development only", NULL);
     dcp_info ("validator ready", "bind=%s loaders=%s", v.cfg.bind, v.cfg.loaders);
+    dcp_sd_notify ("READY=1");
 
     while (!s_stop) {
         /* Read collectors only while a loader can take a message: with no
@@ -551,6 +552,7 @@ main (int argc, char **argv)
         }
     }
     rc = 0;
+    dcp_sd_notify ("STOPPING=1");
     dcp_info ("validator stopping", "received=%lu forwarded=%lu rejected=%lu busy=%lu relayed=%lu "
               "unroutable=%lu",
               v.received, v.forwarded, v.rejected, v.busy, v.relayed, v.unroutable);

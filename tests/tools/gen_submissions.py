@@ -2,12 +2,29 @@
 """Writes N synthetic but valid response files for load and fault tests.
 
 usage: gen_submissions.py OUTDIR N [--collectors K] [--rows R] [--seed S]
+                          [--countries ISO3,...] [--revisions] [--kind KIND]
 
-Files go to OUTDIR/c<i>/ (i < K), spread round-robin.  Each (country,
-questionnaire, year) series is used once while there are unused ones; past
-that, files repeat a series without declaring a revision, so the loader
-rejects them (V-ENV-06) and keeps them in quarantine: they still must be
-stored exactly once.  Prints the number of unique series used.
+Files go to OUTDIR/c<i>/ (i < K), spread round-robin; within a folder the
+file names sort in the order the files were made.
+
+Default mode: each (country, questionnaire, year) series is used once while
+there are unused ones; past that, files repeat a series without declaring a
+revision, so the loader rejects them (V-ENV-06) and keeps them in
+quarantine: they still must be stored exactly once.  Prints the number of
+unique series used.
+
+--countries ISO3,...  collector i reports for country i only (one CURVE key
+    is registered for one country), cycling through the years 1990-2025.
+--revisions  once every year of a country has been used, the next files are
+    revisions: revision_no + 1 and supersedes_submission_id pointing at the
+    previous file of that series, so every file is accepted, provided each
+    collector sends its files in name order (the loader takes a revision
+    only on top of the one it supersedes).  Ids are time-ordered UUIDs
+    (version 7 layout) so that they sort in that order too.
+--kind precursors|financial_flows  only that questionnaire (default both).
+
+The precursor payload is written with string templates rather than
+json.dump, which makes a million seizure rows in a few seconds.
 """
 import argparse
 import csv
@@ -18,6 +35,10 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REFDATA = os.path.join(HERE, "..", "..", "libdcp", "refdata")
+FIRST_YEAR, LAST_YEAR = 1990, 2025       # V-ENV-02 min year; 2025 = last full year
+CODES = ["AA", "ACET", "ETHER", "HCL", "KMNO4", "MEK", "TOL", "H2SO4"]
+ORIGINS = ["AFG", "IRN", "PAK", "CHN", "IND", "UNKNOWN", "TUR", "KAZ"]
+BASES = ["LABEL", "DOCUMENTS", "INVESTIGATION", "FORENSIC", "ASSUMED"]
 
 
 def countries():
@@ -25,48 +46,80 @@ def countries():
         return [r["iso3"] for r in csv.DictReader(f) if not r["valid_to"]]
 
 
-def precursors(sid, cc, year, rows, rnd):
-    seizures = []
-    codes = ["AA", "ACET", "ETHER", "HCL", "KMNO4", "MEK", "TOL", "H2SO4"]
+def seizure_rows(rows, rnd):
+    """JSON text of R seizure rows (varied substances, units, origins)."""
+    out = []
+    randint, choice, random_ = rnd.randint, rnd.choice, rnd.random
     for i in range(rows):
-        code = codes[i % len(codes)]
-        unit = "KG" if code == "KMNO4" else rnd.choice(["KG", "L"])
-        seizures.append({
-            "substance_code": code,
-            "physical_form": "BULK_SOLID" if code == "KMNO4" else "BULK_LIQUID",
-            "quantity": {"value": f"{rnd.randint(1, 99999)}.{rnd.randint(0, 9)}", "status": "REPORTED", "unit": unit},
-            "concentration_pct": "96" if code in ("HCL", "H2SO4") else "",
-            "number_of_seizures": rnd.randint(1, 40),
-        })
-    return {
-        "submission_id": sid, "schema_version": 1, "questionnaire": "precursors",
-        "form_version": "PC-2024.1", "reporting_country": cc, "reporting_year": year,
+        code = CODES[i % len(CODES)]
+        solid = code == "KMNO4"
+        unit = "KG" if solid else ("KG" if random_() < 0.5 else "L")
+        conc = '"96"' if code in ("HCL", "H2SO4") else '""'
+        origin = ""
+        if random_() < 0.3:
+            origin = (', "origin_countries": ["%s"], "origin_basis": "%s"'
+                      % (choice(ORIGINS), choice(BASES)))
+        out.append(
+            '{"substance_code": "%s", "physical_form": "%s", '
+            '"quantity": {"value": "%d.%d", "status": "REPORTED", "unit": "%s"}, '
+            '"concentration_pct": %s, "number_of_seizures": %d%s}'
+            % (code, "BULK_SOLID" if solid else "BULK_LIQUID", randint(1, 99999),
+               randint(0, 9), unit, conc, randint(1, 40), origin))
+    return "[" + ", ".join(out) + "]"
+
+
+def envelope(sid, kind, form, cc, year, revision, supersedes):
+    doc = {
+        "submission_id": sid, "schema_version": 1, "questionnaire": kind,
+        "form_version": form, "reporting_country": cc, "reporting_year": year,
         "finalised_at": f"{year + 1}-03-01T10:00:00Z", "completed_on": f"{year + 1}-03-01",
         "geographic_coverage": "NATIONAL",
-        "focal_point": {"name": "Synthetic focal point", "agency": "Drug control agency",
-                        "email": "focal.point@example.org"},
-        "precursors": {"seizures": seizures},
     }
+    if revision:
+        doc.update(revision_no=revision, supersedes_submission_id=supersedes,
+                   revision_reason="CORRECTION")
+    return doc
 
 
-def finflows(sid, cc, year, rnd):
+def precursors(sid, cc, year, rows, rnd, revision=0, supersedes=""):
+    doc = envelope(sid, "precursors", "PC-2024.1", cc, year, revision, supersedes)
+    doc["focal_point"] = {"name": "Synthetic focal point", "agency": "Drug control agency",
+                          "email": "focal.point@example.org"}
+    head = json.dumps(doc)
+    return head[:-1] + ', "precursors": {"seizures": ' + seizure_rows(rows, rnd) + "}}"
+
+
+def finflows(sid, cc, year, rnd, revision=0, supersedes=""):
     total = rnd.randint(100, 90000)
-    return {
-        "submission_id": sid, "schema_version": 1, "questionnaire": "financial_flows",
-        "form_version": "FF-2010.1", "reporting_country": cc, "reporting_year": year,
-        "finalised_at": f"{year + 1}-03-01T10:00:00Z", "completed_on": f"{year + 1}-03-01",
-        "geographic_coverage": "NATIONAL",
-        "focal_point": {"name": "Synthetic focal point", "agency": "FIU",
-                        "email": "focal.point@example.org"},
-        "financial_flows": {
-            "legal": {"ml_offence_exists": "yes", "drug_trafficking_is_ml_predicate": "yes",
-                      "fiu_exists": "yes", "fiu_model": "ADMINISTRATIVE"},
-            "str": {"received_total": total, "received_drug_related": total // 3,
-                    "disseminated_total": "not available"},
-            "enforcement": [{"stage": "INVESTIGATION", "scope": "ML_ALL", "count_unit": "CASES",
-                             "counting_rule": "STARTED_IN_YEAR", "value": rnd.randint(0, 500)}],
-        },
+    doc = envelope(sid, "financial_flows", "FF-2010.1", cc, year, revision, supersedes)
+    doc["focal_point"] = {"name": "Synthetic focal point", "agency": "FIU",
+                          "email": "focal.point@example.org"}
+    doc["financial_flows"] = {
+        "legal": {"ml_offence_exists": "yes", "drug_trafficking_is_ml_predicate": "yes",
+                  "fiu_exists": "yes", "fiu_model": "ADMINISTRATIVE"},
+        "str": {"received_total": total, "received_drug_related": total // 3,
+                "disseminated_total": "not available"},
+        "enforcement": [{"stage": "INVESTIGATION", "scope": "ML_ALL", "count_unit": "CASES",
+                         "counting_rule": "STARTED_IN_YEAR", "value": rnd.randint(0, 500)}],
     }
+    return json.dumps(doc)
+
+
+def ordered_uuid(seq, rnd):
+    """UUID with the version 7 layout whose 48-bit time field is SEQ, so that
+    ids sort in the order they were made."""
+    n = (seq & ((1 << 48) - 1)) << 80
+    n |= 0x7 << 76
+    n |= rnd.getrandbits(12) << 64
+    n |= 0x2 << 62
+    n |= rnd.getrandbits(62)
+    return str(uuid.UUID(int=n))
+
+
+def make(kind, sid, cc, year, rows, rnd, revision=0, supersedes=""):
+    if kind == "precursors":
+        return precursors(sid, cc, year, rows, rnd, revision, supersedes)
+    return finflows(sid, cc, year, rnd, revision, supersedes)
 
 
 def main():
@@ -76,21 +129,57 @@ def main():
     ap.add_argument("--collectors", type=int, default=1)
     ap.add_argument("--rows", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--countries", default="")
+    ap.add_argument("--revisions", action="store_true")
+    ap.add_argument("--kind", choices=["precursors", "financial_flows"])
     a = ap.parse_args()
     rnd = random.Random(a.seed)
-    series = [(cc, "precursors", y) for cc in countries() for y in range(1995, 2025)]
-    series += [(cc, "financial_flows", y) for cc in countries() for y in range(2010, 2025)]
-    rnd.shuffle(series)
+    kinds = [a.kind] if a.kind else ["precursors", "financial_flows"]
     for i in range(a.collectors):
         os.makedirs(os.path.join(a.outdir, f"c{i}"), exist_ok=True)
+
+    if not a.countries:
+        if a.revisions:
+            ap.error("--revisions needs --countries")
+        series = []
+        if "precursors" in kinds:
+            series += [(cc, "precursors", y) for cc in countries() for y in range(1995, 2025)]
+        if "financial_flows" in kinds:
+            series += [(cc, "financial_flows", y) for cc in countries() for y in range(2010, 2025)]
+        rnd.shuffle(series)
+        for i in range(a.n):
+            cc, kind, year = series[i % len(series)]
+            sid = str(uuid.UUID(int=rnd.getrandbits(128), version=4))
+            path = os.path.join(a.outdir, f"c{i % a.collectors}", f"{i:06d}_{cc}_{year}.json")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(make(kind, sid, cc, year, a.rows, rnd))
+        print(min(a.n, len(series)))
+        return
+
+    ccs = a.countries.split(",")
+    if len(ccs) < a.collectors:
+        ap.error("--countries needs one country per collector")
+    per_country = [(kind, y) for kind in kinds
+                   for y in range(FIRST_YEAR if kind == "precursors" else 2008, LAST_YEAR + 1)]
+    last_id = {}   # (collector, series index) -> id of its latest file
+    used = set()
     for i in range(a.n):
-        cc, kind, year = series[i % len(series)]
-        sid = str(uuid.UUID(int=rnd.getrandbits(128), version=4))
-        doc = precursors(sid, cc, year, a.rows, rnd) if kind == "precursors" else finflows(sid, cc, year, rnd)
-        path = os.path.join(a.outdir, f"c{i % a.collectors}", f"{i:06d}_{cc}_{year}.json")
+        c, j = i % a.collectors, i // a.collectors   # j-th file of collector c
+        cc = ccs[c]
+        s = j % len(per_country)
+        kind, year = per_country[s]
+        revision = j // len(per_country)
+        if revision and not a.revisions:
+            revision = 0   # a repeat that the loader rejects (V-ENV-06)
+        sid = ordered_uuid(i, rnd)
+        text = make(kind, sid, cc, year, a.rows, rnd, revision, last_id.get((c, s), ""))
+        if a.revisions:
+            last_id[(c, s)] = sid
+        used.add((cc, kind, year))
+        path = os.path.join(a.outdir, f"c{c}", f"{j:07d}_{cc}_{year}_r{revision}.json")
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(doc, f)
-    print(min(a.n, len(series)))
+            f.write(text)
+    print(len(used))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,16 @@ echo "$out"
 check "precursors example accepted (exit 0)" [ "$rc" = 0 ]
 
 sql_is "two current submissions stored" "SELECT count(*) FROM dcp.submission" 2
+# Round trip JSON -> protobuf -> PostgreSQL -> analyst view, "--" kept apart from 0.
+sql_is "financial-flow indicators reach the analyst view" \
+    "SELECT count(*) > 10 FROM dcp.v_ff_indicators WHERE reporting_country = 'KAZ' AND reporting_year = 2023" t
+sql_is "'--' is stored as NOT_AVAILABLE with no value, never 0" \
+    "SELECT coalesce(value::text, 'NULL') || ' ' || status FROM dcp.v_ff_indicators
+      WHERE reporting_country = 'KAZ' AND indicator = 'STR_DISSEMINATION_DAYS'" "NULL NOT_AVAILABLE"
+sql_is "litres of acetic anhydride converted by density, original kept" \
+    "SELECT bool_and(quantity_kg_method LIKE 'density:%' AND quantity_kg <> quantity_value)
+       FROM dcp.v_precursor_seizures WHERE reporting_country = 'AFG' AND substance_code = 'AA'
+        AND quantity_unit = 'L'" t
 sql_is "acetic anhydride seizures reach the analyst view" \
     "SELECT count(*) > 0 FROM dcp.v_aa_seizures_kg WHERE reporting_country = 'AFG'" t
 
@@ -35,6 +45,35 @@ check "resend from a fresh outbox is accepted" [ "$rc" = 0 ]
 check "resend receipt says it was stored before" grep -q "stored before" <<<"$out"
 sql_is "resend added no row" "SELECT count(*) FROM dcp.submission" 2
 
+# Revisions: a second response for KAZ 2023 without saying what it
+# supersedes is refused; a proper revision becomes current, and the view of
+# current data shows only it.
+orig=$(sed -n 's/.*"submission_id": *"\([^"]*\)".*/\1/p' "$EX/financial_flows_2023_KAZ.json" | head -n1)
+python3 - "$EX/financial_flows_2023_KAZ.json" "$E2E_DIR" "$orig" <<'PY'
+import json, sys, uuid
+doc = json.load(open(sys.argv[1]))
+doc["submission_id"] = str(uuid.uuid4())
+doc["financial_flows"]["str"]["received_total"] = 99999
+json.dump(doc, open(sys.argv[2] + "/kaz_dup.json", "w"))
+doc["submission_id"] = str(uuid.uuid4())
+doc.update(revision_no=1, supersedes_submission_id=sys.argv[3], revision_reason="CORRECTION")
+json.dump(doc, open(sys.argv[2] + "/kaz_rev1.json", "w"))
+PY
+out=$(collector KAZ submit "$E2E_DIR/kaz_dup.json") && rc=0 || rc=$?
+echo "$out"
+check "second response for the same year without supersedes is rejected" [ "$rc" = 1 ]
+check "rejection names V-ENV-06" grep -q "V-ENV-06" <<<"$out"
+out=$(collector KAZ submit "$E2E_DIR/kaz_rev1.json") && rc=0 || rc=$?
+echo "$out"
+check "revision 1 is accepted" [ "$rc" = 0 ]
+sql_is "current view shows revision 1 only" \
+    "SELECT string_agg(revision_no::text, ',') FROM dcp.v_submissions_current WHERE reporting_country = 'KAZ'" 1
+sql_is "current indicators show the revised value" \
+    "SELECT value FROM dcp.v_ff_indicators WHERE reporting_country = 'KAZ'
+      AND indicator = 'STR_RECEIVED' AND scope = 'ALL' AND breakdown IS NULL" 99999
+sql_is "first-reported view keeps revision 0" \
+    "SELECT revision_no FROM dcp.v_submissions_first_reported WHERE reporting_country = 'KAZ'" 0
+
 # An invalid file: the offline check refuses to send it...
 out=$(collector AFG submit "$EX/broken.json") && rc=0 || rc=$?
 echo "$out"
@@ -45,7 +84,7 @@ out=$(collector AFG --send-invalid submit "$EX/broken.json") && rc=0 || rc=$?
 echo "$out"
 check "broken file sent anyway is rejected (exit 1)" [ "$rc" = 1 ]
 check "receipt says REJECTED" grep -q "REJECTED" <<<"$out"
-sql_is "rejected submission kept in quarantine" "SELECT count(*) FROM dcp.quarantine" 1
+sql_is "rejected submissions kept in quarantine" "SELECT count(*) FROM dcp.quarantine" 2
 
 # A client in another language, from the contract alone.
 pyout=$(/usr/bin/python3 "$SRC/tests/clients/submit.py" \
@@ -55,5 +94,7 @@ echo "$pyout"
 check "python client's submission accepted" [ "$rc" = 0 ]
 sql_is "python client's submission stored" \
     "SELECT count(*) FROM dcp.submission WHERE reporting_country = 'IRN'" 1
+sql_is "nothing stored twice" \
+    "SELECT count(*) - count(DISTINCT submission_id) FROM dcp.submission" 0
 
 finish

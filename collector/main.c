@@ -4,11 +4,14 @@
  *
  *   collector check FILE...      offline check, nothing is sent
  *   collector submit FILE...     take into the outbox, send, wait for receipts
+ *   collector take FILE...       take into the outbox only (send later)
+ *   collector send               send what is pending, wait for receipts
  *   collector run                agent: watch the inbox folder, send forever
  *   collector status             what is pending, accepted, rejected (and why)
  *   collector keygen PATH        make a CURVE key pair
  *   collector template KIND      print an empty starting file
  */
+#define _GNU_SOURCE /* open_memstream */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -263,6 +266,28 @@ s_print_receipt (const char *id, const Dcp__V1__Receipt *r, const char *text, vo
     fflush (stdout);
 }
 
+/* Sends until every queued submission has a final receipt, the wait_s
+ * limit passes or a signal arrives.  Logs (info) when sending starts and
+ * when it ends, with the counts: `collector send` is also how the
+ * benchmark (tests/bench) times the pipeline from first send to last
+ * receipt. */
+static void
+s_wait_receipts (collector_t *c)
+{
+    size_t queued = sender_outstanding (c->sender);
+    int64_t start = dcp_now_ms ();
+    int64_t deadline = c->cfg.wait_s > 0 ? start + c->cfg.wait_s * 1000 : INT64_MAX;
+    dcp_info ("sending", "submissions=%zu", queued);
+    while (!s_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline)
+        if (sender_poll (c->sender, 200, s_print_receipt, c))
+            break;
+    const sender_stats_t *st = sender_stats (c->sender);
+    dcp_info ("sending done", "submissions=%zu accepted=%zu rejected=%zu pending=%zu resent=%lu "
+              "ms=%lld",
+              queued, c->accepted, c->rejected, sender_outstanding (c->sender), st->resent,
+              (long long) (dcp_now_ms () - start));
+}
+
 static int
 s_cmd_submit (collector_t *c, int argc, char **argv)
 {
@@ -300,10 +325,7 @@ s_cmd_submit (collector_t *c, int argc, char **argv)
                  strerror (errno));
         goto fail;
     }
-    int64_t deadline = c->cfg.wait_s > 0 ? dcp_now_ms () + c->cfg.wait_s * 1000 : INT64_MAX;
-    while (!s_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline)
-        if (sender_poll (c->sender, 200, s_print_receipt, c))
-            break;
+    s_wait_receipts (c);
     failed += c->rejected;
     size_t still = 0;
     for (int i = 0; i < argc; i++)
@@ -328,6 +350,62 @@ s_queue_pending (const char *id, void *arg)
     return sender_add (arg, id) != 0;
 }
 
+/* take: check and keep in the outbox, nothing is sent (no network, no
+ * keys needed); `collector send` or `collector run` sends them later, in
+ * the order given here. */
+static int
+s_cmd_take (collector_t *c, int argc, char **argv)
+{
+    size_t failed = 0;
+    if (argc == 0) {
+        fprintf (stderr, "collector take: name at least one file\n");
+        return 2;
+    }
+    if (s_open (c, false))
+        return 1;
+    int64_t start = dcp_now_ms ();
+    for (int i = 0; i < argc; i++) {
+        char id[40];
+        outbox_state_t st;
+        if (s_take (c, argv[i], id, &st, stdout))
+            failed++;
+        else if (st == OUTBOX_PENDING)
+            printf ("%s: kept in the outbox as %s, not sent yet\n", argv[i], id);
+        else
+            printf ("%s: already answered as %s (collector status)\n", argv[i], id);
+    }
+    if (outbox_sync (c->outbox)) {
+        fprintf (stderr, "collector: could not sync the outbox %s: %s\n", c->cfg.outbox,
+                 strerror (errno));
+        failed = (size_t) argc;
+    }
+    dcp_info ("took files into outbox", "files=%d failed=%zu ms=%lld", argc, failed,
+              (long long) (dcp_now_ms () - start));
+    s_close (c);
+    return failed ? 1 : 0;
+}
+
+/* send: sends every pending entry of the outbox, oldest first, and waits
+ * for the receipts.  Exits 0 only when all of them were accepted. */
+static int
+s_cmd_send (collector_t *c)
+{
+    if (s_open (c, true)) {
+        s_close (c);
+        return 1;
+    }
+    outbox_each (c->outbox, OUTBOX_PENDING, s_queue_pending, c->sender);
+    s_wait_receipts (c);
+    size_t still = sender_outstanding (c->sender);
+    if (still)
+        printf ("%zu submission(s) without a receipt yet; they are safe in the outbox (%s) and "
+                "will be sent by the next `collector send`, `submit` or `run`\n",
+                still, c->cfg.outbox);
+    int rc = (c->rejected || still) ? 1 : 0;
+    s_close (c);
+    return rc;
+}
+
 /* Takes every regular file of the inbox into the outbox, and removes it from
  * the inbox only once the outbox is synced: a crash in between leaves the
  * file in both places, and taking it again is harmless (same id). */
@@ -349,7 +427,14 @@ s_scan_inbox (collector_t *c)
         if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
             continue;
         outbox_state_t state;
-        if (s_take (c, path, id, &state, stderr) == 0) {
+        char *report = NULL;
+        size_t report_len = 0;
+        FILE *out = open_memstream (&report, &report_len);
+        if (!out)
+            continue;
+        int rc = s_take (c, path, id, &state, out);
+        fclose (out);
+        if (rc == 0) {
             if (state == OUTBOX_PENDING)
                 sender_add (c->sender, id);
             if (n_taken == cap) {
@@ -366,13 +451,17 @@ s_scan_inbox (collector_t *c)
         }
         else {
             /* Failed the offline check: set aside so it is not taken again
-             * at every scan; the reasons were printed on stderr. */
-            char bad[4200];
+             * at every scan, with every problem written beside it. */
+            char bad[4200], why[4300];
             snprintf (bad, sizeof bad, "%s/.invalid-%s", c->cfg.inbox, e->d_name);
+            snprintf (why, sizeof why, "%s.problems.txt", bad);
             rename (path, bad);
-            dcp_warn ("file failed the offline check; renamed with .invalid- prefix",
-                      "file=%s", e->d_name);
+            dcp_write_file_durable (why, report ? report : "", report ? report_len : 0);
+            dcp_warn ("file failed the offline check; set aside with its problems",
+                      "file=%s problems_file=%s", e->d_name,
+                      dcp_log_quote ((char[600]) {0}, 600, why));
         }
+        free (report);
     }
     closedir (d);
     if (n_taken && outbox_sync (c->outbox) == 0)
@@ -458,6 +547,9 @@ s_usage (void)
             "  check FILE...      check response files offline; nothing is sent\n"
             "  submit FILE...     check, keep in the outbox, send, and show the receipts;\n"
             "                     exits 0 only when every file was accepted\n"
+            "  take FILE...       check and keep in the outbox without sending\n"
+            "  send               send what is pending in the outbox and show the receipts;\n"
+            "                     exits 0 only when every one was accepted\n"
             "  run                agent: take files dropped into the inbox and send them,\n"
             "                     retrying until each has a receipt (SIGTERM stops it)\n"
             "  status             list pending, accepted and rejected submissions\n"
@@ -507,6 +599,15 @@ main (int argc, char **argv)
         return s_cmd_check (&c, nargs, args);
     if (strcmp (cmd, "submit") == 0)
         return s_cmd_submit (&c, nargs, args);
+    if (strcmp (cmd, "take") == 0)
+        return s_cmd_take (&c, nargs, args);
+    if (strcmp (cmd, "send") == 0) {
+        if (nargs) {
+            fprintf (stderr, "collector send: takes no files (use take or submit)\n");
+            return 2;
+        }
+        return s_cmd_send (&c);
+    }
     if (strcmp (cmd, "run") == 0)
         return s_cmd_run (&c);
     if (strcmp (cmd, "status") == 0)

@@ -126,8 +126,12 @@ for ((i = 0; i < 150; i++)); do
     sleep 0.2
 done
 check "agent took the dropped file and got it accepted" [ -n "$(ls "$ob/accepted" 2>/dev/null)" ]
-check "inbox emptied" [ -z "$(ls "$inbox")" ]
+check "inbox emptied" [ -z "$(ls "$inbox")" ]  # ls hides the set-aside .invalid- files
 check "original kept beside its receipt" bash -c "ls '$ob'/accepted/*/original '$ob'/accepted/*/receipt.txt >/dev/null"
+cp "$SRC/collector/examples/broken.json" "$inbox/.part" && mv "$inbox/.part" "$inbox/bad.json"
+for ((i = 0; i < 50; i++)); do [ -f "$inbox/.invalid-bad.json.problems.txt" ] && break; sleep 0.2; done
+check "an invalid dropped file is set aside with its problems" \
+    grep -q "V-ENV-01\|JSON-" "$inbox/.invalid-bad.json.problems.txt"
 out=$(collector AFG status)
 check "collector status lists the accepted submission" grep -q "^accepted" <<<"$out"
 

@@ -10,25 +10,49 @@
 #include "report.h"
 #include "sender.h"
 
+#define FINALS_MAX 256  /* final receipts recorded per round at most */
+
 typedef struct {
     char id[72];
+    uint64_t seq;        /* order of sender_add(), to break ties in the heap */
     int attempts;
     int64_t due_ms;      /* when waiting: earliest next send */
     int64_t sent_ms;     /* when in flight */
     bool in_flight;
 } s_entry_t;
 
+/* A final receipt received, not recorded in the outbox yet. */
+typedef struct {
+    s_entry_t *e;          /* NULL: not in flight here (a late receipt) */
+    Dcp__V1__Receipt *r;
+    uint8_t *bytes;        /* the receipt as received, stored as receipt.pb */
+    size_t len;
+} s_final_t;
+
 struct sender_t {
     void *ctx;
     void *sock;
     outbox_t *outbox;
     sender_opts_t opts;
-    s_entry_t **heap;    /* waiting entries, min-heap on due_ms */
+    s_entry_t **heap;    /* waiting entries, min-heap on (due_ms, seq) */
     size_t heap_n, heap_cap;
+    uint64_t next_seq;
+    int64_t blocked_until_ms; /* send queue was full: try again then */
     s_entry_t **flight; /* in flight, at most opts.window */
     size_t flight_n;
     sender_stats_t stats;
+    s_final_t finals[FINALS_MAX];
+    size_t finals_n;
 };
+
+/* Entries due at the same millisecond leave in the order they were added:
+ * a response and its revision, given in that order, reach the loader in
+ * that order (it takes a revision only on top of the one it supersedes). */
+static bool
+s_before (const s_entry_t *a, const s_entry_t *b)
+{
+    return a->due_ms < b->due_ms || (a->due_ms == b->due_ms && a->seq < b->seq);
+}
 
 static void
 s_heap_push (sender_t *self, s_entry_t *e)
@@ -37,7 +61,7 @@ s_heap_push (sender_t *self, s_entry_t *e)
     self->heap[i] = e;
     while (i > 0) {
         size_t parent = (i - 1) / 2;
-        if (self->heap[parent]->due_ms <= self->heap[i]->due_ms)
+        if (!s_before (self->heap[i], self->heap[parent]))
             break;
         s_entry_t *t = self->heap[parent];
         self->heap[parent] = self->heap[i];
@@ -54,9 +78,9 @@ s_heap_pop (sender_t *self)
     size_t i = 0;
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < self->heap_n && self->heap[l]->due_ms < self->heap[m]->due_ms)
+        if (l < self->heap_n && s_before (self->heap[l], self->heap[m]))
             m = l;
-        if (r < self->heap_n && self->heap[r]->due_ms < self->heap[m]->due_ms)
+        if (r < self->heap_n && s_before (self->heap[r], self->heap[m]))
             m = r;
         if (m == i)
             break;
@@ -164,6 +188,7 @@ sender_add (sender_t *self, const char *id)
     if (!e)
         return DCP_ENOMEM;
     snprintf (e->id, sizeof e->id, "%s", id);
+    e->seq = self->next_seq++;
     e->due_ms = dcp_now_ms ();
     s_heap_push (self, e);
     return 0;
@@ -202,6 +227,8 @@ static void
 s_send_due (sender_t *self)
 {
     int64_t now = dcp_now_ms ();
+    if (now < self->blocked_until_ms)
+        return;
     while (self->flight_n < self->opts.window && self->heap_n > 0
            && self->heap[0]->due_ms <= now) {
         s_entry_t *e = s_heap_pop (self);
@@ -219,8 +246,9 @@ s_send_due (sender_t *self)
         int rc = dcp_wire_send (self->sock, parts, 3, ZMQ_DONTWAIT);
         free (payload);
         if (rc) {
-            /* Queue to the validator full or not connected yet: wait. */
-            e->due_ms = now + 50;
+            /* Queue to the validator full or not connected yet: wait.  The
+             * entry keeps its place, so the send order stays as given. */
+            self->blocked_until_ms = now + 50;
             s_heap_push (self, e);
             break;
         }
@@ -234,8 +262,11 @@ s_send_due (sender_t *self)
     }
 }
 
+/* Takes one message from the validator: a receipt that is not final puts
+ * its entry back in the queue; a final one for a pending entry is kept in
+ * self->finals, to be recorded with the others of this round. */
 static void
-s_on_receipt (sender_t *self, dcp_frames_t *in, sender_receipt_fn *fn, void *arg)
+s_on_receipt (sender_t *self, dcp_frames_t *in)
 {
     if (in->count != 3 || !dcp_frames_is_signature (in, 0))
         return;
@@ -260,39 +291,88 @@ s_on_receipt (sender_t *self, dcp_frames_t *in, sender_receipt_fn *fn, void *arg
         self->stats.retry_later++;
         if (e)
             s_requeue (self, e);
-        goto done;
+        goto drop;
     }
-    if (outbox_state (self->outbox, r->submission_id) == OUTBOX_PENDING) {
-        bool accepted = r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED;
-        char *source = outbox_read (self->outbox, r->submission_id, "source");
-        char *text = report_receipt (source ? source : r->submission_id, r);
+    /* A second receipt for the same id in one round (a resend's): the
+     * first one answers for both. */
+    for (size_t i = 0; i < self->finals_n; i++)
+        if (strcmp (self->finals[i].r->submission_id, r->submission_id) == 0)
+            goto drop;
+    if (outbox_state (self->outbox, r->submission_id) != OUTBOX_PENDING)
+        goto drop;  /* answered before: nothing to record */
+    s_final_t *f = &self->finals[self->finals_n];
+    f->bytes = malloc (zmq_msg_size (&in->part[2]) + 1);
+    if (!f->bytes) {
+        if (e)
+            s_requeue (self, e);  /* the resend will get the same receipt */
+        goto drop_kept;
+    }
+    memcpy (f->bytes, zmq_msg_data (&in->part[2]), zmq_msg_size (&in->part[2]));
+    f->len = zmq_msg_size (&in->part[2]);
+    f->e = e;
+    f->r = r;
+    self->finals_n++;
+    return;
+drop:
+    free (e);
+drop_kept:
+    dcp__v1__receipt__free_unpacked (r, NULL);
+}
+
+/* Records the final receipts of this round in the outbox, all at once (one
+ * shared flush, see outbox_finish_many), makes the moves durable, and only
+ * then tells FN about each. */
+static void
+s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
+{
+    size_t n = self->finals_n;
+    outbox_receipt_t rec[FINALS_MAX];
+    char *text[FINALS_MAX];
+    for (size_t i = 0; i < n; i++) {
+        s_final_t *f = &self->finals[i];
+        char *source = outbox_read (self->outbox, f->r->submission_id, "source");
+        text[i] = report_receipt (source ? source : f->r->submission_id, f->r);
         free (source);
-        int rc = text ? outbox_finish (self->outbox, r->submission_id, accepted,
-                                       zmq_msg_data (&in->part[2]), zmq_msg_size (&in->part[2]),
-                                       text)
-                      : DCP_ENOMEM;
-        if (rc) {
+        rec[i] = (outbox_receipt_t) {f->r->submission_id,
+                                     f->r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED,
+                                     f->bytes, f->len, text[i] ? text[i] : "", 0};
+    }
+    /* Entries without a text are left out by giving them an unusable id. */
+    for (size_t i = 0; i < n; i++)
+        if (!text[i])
+            rec[i].id = "";
+    if (n)
+        outbox_finish_many (self->outbox, rec, n);
+    /* One folder sync for the whole round, before anyone hears of it. */
+    bool synced = outbox_sync (self->outbox) == 0;
+    if (!synced)
+        dcp_error ("could not sync outbox folders", NULL);
+    for (size_t i = 0; i < n; i++) {
+        s_final_t *f = &self->finals[i];
+        if (!text[i] || rec[i].rc || !synced) {
             /* Could not record the outcome durably: keep it pending; the
              * resend will get the same receipt. */
             dcp_error ("could not record receipt in outbox", "submission=%.64s",
-                       r->submission_id);
-            free (text);
-            if (e)
-                s_requeue (self, e);
-            goto done;
+                       f->r->submission_id);
+            if (f->e)
+                s_requeue (self, f->e);
+            f->e = NULL;
         }
-        if (fn)
-            fn (r->submission_id, r, text, arg);
-        free (text);
-        if (accepted)
-            self->stats.accepted++;
-        else
-            self->stats.rejected++;
+        else {
+            if (fn)
+                fn (f->r->submission_id, f->r, text[i], arg);
+            if (rec[i].accepted)
+                self->stats.accepted++;
+            else
+                self->stats.rejected++;
+        }
+        free (text[i]);
+        free (f->e);
+        free (f->bytes);
+        dcp__v1__receipt__free_unpacked (f->r, NULL);
+        memset (f, 0, sizeof *f);
     }
-    free (e);
-    e = NULL;
-done:
-    dcp__v1__receipt__free_unpacked (r, NULL);
+    self->finals_n = 0;
 }
 
 int
@@ -303,6 +383,8 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
     long wait = max_wait_ms;
     if (self->heap_n > 0 && self->flight_n < self->opts.window) {
         int64_t due = self->heap[0]->due_ms - now;
+        if (due < self->blocked_until_ms - now)
+            due = self->blocked_until_ms - now;
         if (due < wait)
             wait = due > 0 ? (long) due : 0;
     }
@@ -316,13 +398,15 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
         return DCP_EPROTO;
     if (item.revents & ZMQ_POLLIN) {
         dcp_frames_t in;
-        while (dcp_frames_recv (self->sock, &in, ZMQ_DONTWAIT) == 0) {
-            s_on_receipt (self, &in, fn, arg);
+        while (self->finals_n < FINALS_MAX
+               && dcp_frames_recv (self->sock, &in, ZMQ_DONTWAIT) == 0) {
+            s_on_receipt (self, &in);
             dcp_frames_close (&in);
         }
-        /* One folder sync for the whole batch of receipts. */
-        if (outbox_sync (self->outbox))
-            dcp_error ("could not sync outbox folders", NULL);
+        /* Refill the window before the disk work: the next submissions
+         * travel through the pipeline while these receipts are recorded. */
+        s_send_due (self);
+        s_record_finals (self, fn, arg);
     }
     /* Lazy Pirate: no receipt in time means the path is broken somewhere;
      * a fresh socket drops whatever the old one had queued. */

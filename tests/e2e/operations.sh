@@ -15,6 +15,7 @@ try:
 except urllib.error.HTTPError as e:
     print(e.code); print(e.read().decode())' "$1"; }
 metric() { get "$1" | awk -v m="$2" '$1 == m {print $2}'; }
+status() { get "$1" | sed -n 1p; }   # reads all of get's output: no broken pipe
 
 # --- configuration errors name file, line and key ---------------------------
 printf 'bind = tcp://127.0.0.1:1\nhwm = lots\n' > "$E2E_DIR/etc/bad.conf"
@@ -42,10 +43,10 @@ for s in loader2 validator2; do
     echo $! > "$E2E_DIR/run/$s.pid"
 done
 for ((i = 0; i < 100; i++)); do
-    [ "$(get "http://127.0.0.1:$v2m/readyz" | head -n1)" = 200 ] && break
+    [ "$(status "http://127.0.0.1:$v2m/readyz")" = 200 ] && break
     sleep 0.1
 done
-check "second validator ready" [ "$(get "http://127.0.0.1:$v2m/readyz" | head -n1)" = 200 ]
+check "second validator ready" [ "$(status "http://127.0.0.1:$v2m/readyz")" = 200 ]
 
 # 200 synthetic submissions from one collector spread over both validators.
 python3 "$SRC/tests/tools/gen_submissions.py" "$E2E_DIR/data" 200 --rows 2 >/dev/null
@@ -93,25 +94,25 @@ check "rejections are counted by reason" bash -c "
     grep -q '^dcp_validator_rejected_by_reason_total{reason=\"ENV-ID\"} 1'"
 
 # --- readiness follows the database ----------------------------------------
-check "loader ready with the database" [ "$(get "http://127.0.0.1:$loader_metrics/readyz" | head -n1)" = 200 ]
+check "loader ready with the database" [ "$(status "http://127.0.0.1:$loader_metrics/readyz")" = 200 ]
 "$STACK" pg-kill "$E2E_DIR"
 "$STACK" psql "$E2E_DIR" -c 'select 1' >/dev/null 2>&1 || true
 ready=200
 for ((i = 0; i < 100; i++)); do   # the loader pings an idle database every 5 s
-    ready=$(get "http://127.0.0.1:$loader_metrics/readyz" | head -n1)
+    ready=$(status "http://127.0.0.1:$loader_metrics/readyz")
     [ "$ready" = 503 ] && break
     sleep 0.1
 done
 check "loader not ready while the database is down" [ "$ready" = 503 ]
 "$STACK" pg-start "$E2E_DIR"
 for ((i = 0; i < 100; i++)); do
-    ready=$(get "http://127.0.0.1:$loader_metrics/readyz" | head -n1)
+    ready=$(status "http://127.0.0.1:$loader_metrics/readyz")
     [ "$ready" = 200 ] && break
     sleep 0.1
 done
 check "loader ready again after the database came back" [ "$ready" = 200 ]
 check "loader still alive after the database went away" kill -0 "$(cat "$E2E_DIR/run/loader.pid")"
-check "healthz answers" [ "$(get "http://127.0.0.1:$loader_metrics/healthz" | head -n1)" = 200 ]
+check "healthz answers" [ "$(status "http://127.0.0.1:$loader_metrics/healthz")" = 200 ]
 
 # --- the collector agent ----------------------------------------------------
 setsid "$SRC/deploy/stack.sh" collector "$E2E_DIR" AFG --scan_ms=200 run \

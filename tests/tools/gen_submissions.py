@@ -14,7 +14,7 @@ quarantine: they still must be stored exactly once.  Prints the number of
 unique series used.
 
 --countries ISO3,...  collector i reports for country i only (one CURVE key
-    is registered for one country), cycling through the years 1990-2025.
+    is registered for one country), cycling through the years 1992-2025.
 --revisions  once every year of a country has been used, the next files are
     revisions: revision_no + 1 and supersedes_submission_id pointing at the
     previous file of that series, so every file is accepted, provided each
@@ -35,7 +35,9 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REFDATA = os.path.join(HERE, "..", "..", "libdcp", "refdata")
-FIRST_YEAR, LAST_YEAR = 1990, 2025       # V-ENV-02 min year; 2025 = last full year
+# Years of the --countries mode: from 1992, when every substance below was in
+# Table I or II (earlier years draw V-PRE-01 warnings), to the last full year.
+FIRST_YEAR, LAST_YEAR = 1992, 2025
 CODES = ["AA", "ACET", "ETHER", "HCL", "KMNO4", "MEK", "TOL", "H2SO4"]
 ORIGINS = ["AFG", "IRN", "PAK", "CHN", "IND", "UNKNOWN", "TUR", "KAZ"]
 BASES = ["LABEL", "DOCUMENTS", "INVESTIGATION", "FORENSIC", "ASSUMED"]
@@ -63,7 +65,7 @@ def seizure_rows(rows, rnd):
             '{"substance_code": "%s", "physical_form": "%s", '
             '"quantity": {"value": "%d.%d", "status": "REPORTED", "unit": "%s"}, '
             '"concentration_pct": %s, "number_of_seizures": %d%s}'
-            % (code, "BULK_SOLID" if solid else "BULK_LIQUID", randint(1, 99999),
+            % (code, "BULK_SOLID" if solid else "BULK_LIQUID", randint(1, 9999),
                randint(0, 9), unit, conc, randint(1, 40), origin))
     return "[" + ", ".join(out) + "]"
 

@@ -387,7 +387,8 @@ outbox_each (outbox_t *self, outbox_state_t state, int (*fn) (const char *id, vo
         list[n].mtime_ns = (long long) st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
         n++;
     }
-    qsort (list, n, sizeof *list, s_entry_cmp);
+    if (n > 1)
+        qsort (list, n, sizeof *list, s_entry_cmp);
     for (size_t i = 0; i < n; i++)
         if (fn (list[i].id, arg))
             break;

@@ -25,6 +25,8 @@
 #include "dcp_config.h"
 #include "dcp_err.h"
 #include "dcp_findings.h"
+#include "dcp_http.h"
+#include "dcp_metrics.h"
 #include "dcp_json.h"
 #include "dcp_keys.h"
 #include "dcp_log.h"
@@ -51,6 +53,7 @@ typedef struct {
     long scan_ms;
     bool send_invalid;
     char log_level[16];
+    char metrics[64];
 } collector_cfg_t;
 
 #define OPT(name, type, def, field, help) \
@@ -79,6 +82,8 @@ static const dcp_cfg_option_t s_options[] = {
     OPT ("send_invalid", DCP_CFG_BOOL, "false", send_invalid,
          "submit files that fail the offline check anyway (they are stored as rejected)"),
     OPT ("log_level", DCP_CFG_STR, "warn", log_level, "debug, info, warn or error"),
+    OPT ("metrics", DCP_CFG_STR, "", metrics,
+         "run: address for /metrics, /healthz, /readyz, e.g. 127.0.0.1:9103 (empty = off)"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -472,9 +477,57 @@ s_scan_inbox (collector_t *c)
     free (taken);
 }
 
+static void
+s_set (dcp_metrics_t *m, const char *name, const char *help, double value, bool gauge)
+{
+    double *cell = gauge ? dcp_metrics_gauge (m, name, help, NULL)
+                         : dcp_metrics_counter (m, name, help, NULL);
+    if (cell)
+        *cell = value;
+}
+
+typedef struct {
+    collector_t *c;
+    dcp_metrics_t *metrics;
+} s_agent_http_t;
+
+static int
+s_agent_http (const char *path, char **body, size_t *len, const char **type, void *arg)
+{
+    s_agent_http_t *h = arg;
+    const sender_stats_t *st = sender_stats (h->c->sender);
+    if (strcmp (path, "/metrics") == 0) {
+        s_set (h->metrics, "dcp_collector_outstanding", "submissions in the outbox without a final receipt",
+               (double) sender_outstanding (h->c->sender), true);
+        s_set (h->metrics, "dcp_collector_sent_total", "sends, first attempts and resends",
+               (double) st->sent, false);
+        s_set (h->metrics, "dcp_collector_resent_total", "resends after a timeout or RETRY_LATER",
+               (double) st->resent, false);
+        s_set (h->metrics, "dcp_collector_accepted_total", "final receipts: accepted",
+               (double) st->accepted, false);
+        s_set (h->metrics, "dcp_collector_rejected_total", "final receipts: rejected or conflict",
+               (double) st->rejected, false);
+        s_set (h->metrics, "dcp_collector_retry_later_total", "RETRY_LATER answers",
+               (double) st->retry_later, false);
+        s_set (h->metrics, "dcp_collector_reconnects_total", "fresh sockets after a timeout",
+               (double) st->reconnects, false);
+        *body = dcp_metrics_render (h->metrics, len);
+        *type = "text/plain; version=0.0.4; charset=utf-8";
+        return *body ? 200 : 503;
+    }
+    if (strcmp (path, "/healthz") == 0 || strcmp (path, "/readyz") == 0) {
+        *body = strdup ("ok\n");
+        *len = 3;
+        return 200;
+    }
+    return 404;
+}
+
 static int
 s_cmd_run (collector_t *c)
 {
+    s_agent_http_t h = {c, NULL};
+    dcp_http_t *http = NULL;
     if (s_open (c, true))
         return 1;
     if (dcp_mkdirs (c->cfg.inbox)) {
@@ -483,19 +536,40 @@ s_cmd_run (collector_t *c)
         s_close (c);
         return 1;
     }
+    if (c->cfg.metrics[0]) {
+        h.metrics = dcp_metrics_new ();
+        http = h.metrics ? dcp_http_new (c->cfg.metrics, s_agent_http, &h) : NULL;
+        if (!http) {
+            fprintf (stderr, "collector: could not listen for metrics on %s: %s\n", c->cfg.metrics,
+                     strerror (errno));
+            dcp_metrics_destroy (&h.metrics);
+            s_close (c);
+            return 1;
+        }
+    }
     outbox_each (c->outbox, OUTBOX_PENDING, s_queue_pending, c->sender);
     dcp_info ("collector agent ready", "inbox=%s outbox=%s pending=%zu", c->cfg.inbox,
               c->cfg.outbox, sender_outstanding (c->sender));
+    dcp_sd_notify ("READY=1");
     int64_t next_scan = 0;
     while (!s_stop) {
         if (dcp_now_ms () >= next_scan) {
             s_scan_inbox (c);
             next_scan = dcp_now_ms () + c->cfg.scan_ms;
         }
+        /* The sender waits at most 200 ms, so metrics answer within that. */
         if (sender_poll (c->sender, 200, s_print_receipt, c))
             break;
+        if (http) {
+            zmq_pollitem_t item = {NULL, dcp_http_fd (http), ZMQ_POLLIN, 0};
+            if (zmq_poll (&item, 1, 0) > 0)
+                dcp_http_serve (http);
+        }
     }
+    dcp_sd_notify ("STOPPING=1");
     dcp_info ("collector agent stopping", "pending=%zu", sender_outstanding (c->sender));
+    dcp_http_destroy (&http);
+    dcp_metrics_destroy (&h.metrics);
     s_close (c);
     return 0;
 }

@@ -115,7 +115,8 @@ check "loader still alive after the database went away" kill -0 "$(cat "$E2E_DIR
 check "healthz answers" [ "$(status "http://127.0.0.1:$loader_metrics/healthz")" = 200 ]
 
 # --- the collector agent ----------------------------------------------------
-setsid "$SRC/deploy/stack.sh" collector "$E2E_DIR" AFG --scan_ms=200 run \
+am=$(port)
+setsid "$SRC/deploy/stack.sh" collector "$E2E_DIR" AFG --scan_ms=200 --metrics=127.0.0.1:$am run \
     >> "$E2E_DIR/log/agent.log" 2>&1 < /dev/null &
 echo $! > "$E2E_DIR/run/agent.pid"
 inbox="$E2E_DIR/collectors/AFG/inbox"
@@ -127,6 +128,9 @@ for ((i = 0; i < 150; i++)); do
     sleep 0.2
 done
 check "agent took the dropped file and got it accepted" [ -n "$(ls "$ob/accepted" 2>/dev/null)" ]
+check "agent's metrics count the accepted submission" \
+    [ "$(metric "http://127.0.0.1:$am/metrics" dcp_collector_accepted_total)" = 1 ]
+check "agent's outbox is drained" [ "$(metric "http://127.0.0.1:$am/metrics" dcp_collector_outstanding)" = 0 ]
 check "inbox emptied" [ -z "$(ls "$inbox")" ]  # ls hides the set-aside .invalid- files
 check "original kept beside its receipt" bash -c "ls '$ob'/accepted/*/original '$ob'/accepted/*/receipt.txt >/dev/null"
 cp "$SRC/collector/examples/broken.json" "$inbox/.part" && mv "$inbox/.part" "$inbox/bad.json"

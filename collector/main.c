@@ -30,6 +30,7 @@
 #include "dcp_json.h"
 #include "dcp_keys.h"
 #include "dcp_log.h"
+#include "dcp_signal.h"
 #include "dcp_rules.h"
 #include "dcp_util.h"
 #include "outbox.h"
@@ -86,15 +87,6 @@ static const dcp_cfg_option_t s_options[] = {
          "run: address for /metrics, /healthz, /readyz, e.g. 127.0.0.1:9103 (empty = off)"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
-
-static volatile sig_atomic_t s_stop = 0;
-
-static void
-s_on_stop (int sig)
-{
-    (void) sig;
-    s_stop = 1;
-}
 
 typedef struct {
     collector_cfg_t cfg;
@@ -283,7 +275,7 @@ s_wait_receipts (collector_t *c)
     int64_t start = dcp_now_ms ();
     int64_t deadline = c->cfg.wait_s > 0 ? start + c->cfg.wait_s * 1000 : INT64_MAX;
     dcp_info ("sending", "submissions=%zu", queued);
-    while (!s_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline)
+    while (!dcp_signal_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline)
         if (sender_poll (c->sender, 200, s_print_receipt, c))
             break;
     const sender_stats_t *st = sender_stats (c->sender);
@@ -552,7 +544,7 @@ s_cmd_run (collector_t *c)
               c->cfg.outbox, sender_outstanding (c->sender));
     dcp_sd_notify ("READY=1");
     int64_t next_scan = 0;
-    while (!s_stop) {
+    while (!dcp_signal_stop) {
         if (dcp_now_ms () >= next_scan) {
             s_scan_inbox (c);
             next_scan = dcp_now_ms () + c->cfg.scan_ms;
@@ -639,32 +631,16 @@ main (int argc, char **argv)
     collector_t c;
     int first = 0;
     memset (&c, 0, sizeof c);
-    int prc = dcp_config_parse_args (s_options, &c.cfg, "collector", "/etc/dcp/collector.conf",
-                                     argc, argv, &first);
-    if (prc == 1) {
-        s_usage ();
-        return 0;
-    }
-    if (prc == 2)
-        return 0;
-    if (prc < 0)
-        return 2;
-    int level = dcp_log_parse_level (c.cfg.log_level);
-    if (level < 0) {
-        fprintf (stderr, "collector: log_level must be debug, info, warn or error\n");
-        return 2;
-    }
-    dcp_log_init ("collector", (dcp_log_level_t) level);
+    int prc = dcp_config_main (s_options, &c.cfg, "collector", "/etc/dcp/collector.conf", argc, argv,
+                               &first, s_usage);
+    if (prc >= 0)
+        return prc;
     dcp_rules_defaults (&c.rules);
     if (first >= argc) {
         s_usage ();
         return 2;
     }
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_stop;
-    sigaction (SIGTERM, &sa, NULL);
-    sigaction (SIGINT, &sa, NULL);
+    dcp_signal_install ();
 
     const char *cmd = argv[first];
     int nargs = argc - first - 1;

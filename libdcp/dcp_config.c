@@ -313,3 +313,29 @@ fail:
     fprintf (stderr, "%s: %s\n", program, err);
     return DCP_ECONFIG;
 }
+
+int
+dcp_config_main (const dcp_cfg_option_t *opts, void *target, const char *program,
+                 const char *default_path, int argc, char **argv, int *first_arg,
+                 void (*usage) (void))
+{
+    int rc = dcp_config_parse_args (opts, target, program, default_path, argc, argv, first_arg);
+    if (rc == 1) {
+        usage ();
+        return 0;
+    }
+    if (rc == 2)
+        return 0;
+    if (rc < 0)
+        return 2;
+    const dcp_cfg_option_t *o = s_find (opts, "log_level");
+    const char *name = o ? (const char *) target + o->offset : "info";
+    int level = dcp_log_parse_level (name);
+    if (level < 0) {
+        fprintf (stderr, "%s: log_level must be debug, info, warn or error (got \"%.32s\")\n",
+                 program, name);
+        return 2;
+    }
+    dcp_log_init (program, (dcp_log_level_t) level);
+    return -1;
+}

@@ -65,4 +65,13 @@ int dcp_config_parse_args (const dcp_cfg_option_t *opts, void *target, const cha
                            const char *default_path, int argc, char **argv,
                            int *first_arg);
 
+/* The common start of every program: parses the command line like
+ * dcp_config_parse_args(), calls USAGE for --help, and starts logging for
+ * STAGE at the level named by the option "log_level".  Returns -1 when the
+ * program should go on, else the exit status to return at once (0 after
+ * --help or --version, 2 on a configuration error, already reported). */
+int dcp_config_main (const dcp_cfg_option_t *opts, void *target, const char *program,
+                     const char *default_path, int argc, char **argv, int *first_arg,
+                     void (*usage) (void));
+
 #endif

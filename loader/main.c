@@ -23,6 +23,7 @@
 #include "dcp_metrics.h"
 #include "dcp_keys.h"
 #include "dcp_log.h"
+#include "dcp_signal.h"
 #include "dcp_util.h"
 #include "dcp_wire.h"
 #include "migrate.h"
@@ -76,23 +77,6 @@ static const dcp_cfg_option_t s_options[] = {
          "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
-
-static volatile sig_atomic_t s_stop = 0;
-static volatile sig_atomic_t s_reload = 0;
-
-static void
-s_on_stop (int sig)
-{
-    (void) sig;
-    s_stop = 1;
-}
-
-static void
-s_on_hup (int sig)
-{
-    (void) sig;
-    s_reload = 1;
-}
 
 typedef struct {
     dcp_frames_t frames;          /* route, "DCP1", Forward, raw */
@@ -157,6 +141,14 @@ s_db_connect (loader_t *l)
                   dcp_log_quote (quoted, sizeof quoted, PQerrorMessage (l->db)), l->backoff_ms);
         goto retry;
     }
+    /* The raw submission bytes are TOASTed: lz4 compresses them several
+     * times faster than the default pglz, which was the server's largest
+     * single CPU cost when loading (tests/bench); readers decompress either.
+     * A server built without lz4 refuses, and the default stays. */
+    PGresult *res = PQexec (l->db, "SET default_toast_compression = lz4");
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        dcp_info ("database has no lz4 compression, keeping its default", NULL);
+    PQclear (res);
     if (!l->migrated) {
         if (l->cfg.migrate) {
             int rc = migrate_run (l->db);
@@ -428,22 +420,10 @@ main (int argc, char **argv)
     loader_t l;
     int first = 0, rc = 1;
     memset (&l, 0, sizeof l);
-    int prc = dcp_config_parse_args (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc,
-                                     argv, &first);
-    if (prc == 1) {
-        s_usage ();
-        return 0;
-    }
-    if (prc == 2)
-        return 0;
-    if (prc < 0)
-        return 2;
-    int level = dcp_log_parse_level (l.cfg.log_level);
-    if (level < 0) {
-        fprintf (stderr, "loader: log_level must be debug, info, warn or error\n");
-        return 2;
-    }
-    dcp_log_init ("loader", (dcp_log_level_t) level);
+    int prc = dcp_config_main (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc, argv,
+                               &first, s_usage);
+    if (prc >= 0)
+        return prc;
     dcp_config_log (s_options, &l.cfg);
     if (first < argc && strcmp (argv[first], "migrate") == 0)
         return s_migrate_only (&l);
@@ -454,14 +434,7 @@ main (int argc, char **argv)
     if (l.cfg.batch_max_items < 1)
         l.cfg.batch_max_items = 1;
 
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_stop;
-    sigaction (SIGTERM, &sa, NULL);
-    sigaction (SIGINT, &sa, NULL);
-    sa.sa_handler = s_on_hup;
-    sigaction (SIGHUP, &sa, NULL);
-    signal (SIGPIPE, SIG_IGN);
+    dcp_signal_install ();
 
     l.batch = calloc ((size_t) l.cfg.batch_max_items, sizeof *l.batch);
     l.items = calloc ((size_t) l.cfg.batch_max_items, sizeof *l.items);
@@ -473,7 +446,7 @@ main (int argc, char **argv)
     dcp_info ("loader ready", "bind=%s", l.cfg.bind);
     dcp_sd_notify ("READY=1");
 
-    while (!s_stop) {
+    while (!dcp_signal_stop) {
         if (!l.db)
             s_db_connect (&l);
         bool full = l.batch_n >= (size_t) l.cfg.batch_max_items
@@ -506,8 +479,8 @@ main (int argc, char **argv)
         }
         if (zmq_poll (items, n, timeout) < 0 && zmq_errno () != EINTR)
             break;
-        if (s_reload) {
-            s_reload = 0;
+        if (dcp_signal_reload) {
+            dcp_signal_reload = 0;
             if (l.zap) {
                 char err[512];
                 dcp_registry_t *reg = dcp_registry_load (l.cfg.validators, err, sizeof err);

@@ -24,6 +24,7 @@
 #include "dcp_metrics.h"
 #include "dcp_keys.h"
 #include "dcp_log.h"
+#include "dcp_signal.h"
 #include "dcp_rules.h"
 #include "dcp_util.h"
 #include "dcp_wire.h"
@@ -67,23 +68,6 @@ static const dcp_cfg_option_t s_options[] = {
          "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
-
-static volatile sig_atomic_t s_stop = 0;
-static volatile sig_atomic_t s_reload = 0;
-
-static void
-s_on_stop (int sig)
-{
-    (void) sig;
-    s_stop = 1;
-}
-
-static void
-s_on_hup (int sig)
-{
-    (void) sig;
-    s_reload = 1;
-}
 
 typedef struct {
     validator_cfg_t cfg;
@@ -459,26 +443,14 @@ main (int argc, char **argv)
     validator_t v;
     int first = 0, rc = 1;
     memset (&v, 0, sizeof v);
-    int prc = dcp_config_parse_args (s_options, &v.cfg, "validator", "/etc/dcp/validator.conf",
-                                     argc, argv, &first);
-    if (prc == 1) {
-        s_usage ();
-        return 0;
-    }
-    if (prc == 2)
-        return 0;
-    if (prc < 0)
-        return 2;
+    int prc = dcp_config_main (s_options, &v.cfg, "validator", "/etc/dcp/validator.conf", argc, argv,
+                               &first, s_usage);
+    if (prc >= 0)
+        return prc;
     if (first < argc) {
         fprintf (stderr, "validator: unexpected argument \"%s\"\n", argv[first]);
         return 2;
     }
-    int level = dcp_log_parse_level (v.cfg.log_level);
-    if (level < 0) {
-        fprintf (stderr, "validator: log_level must be debug, info, warn or error\n");
-        return 2;
-    }
-    dcp_log_init ("validator", (dcp_log_level_t) level);
     if (!v.cfg.id[0]) {
         char host[40] = "host";
         gethostname (host, sizeof host - 1);
@@ -487,13 +459,7 @@ main (int argc, char **argv)
     dcp_config_log (s_options, &v.cfg);
     dcp_rules_defaults (&v.rules);
 
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_stop;
-    sigaction (SIGTERM, &sa, NULL);
-    sigaction (SIGINT, &sa, NULL);
-    sa.sa_handler = s_on_hup;
-    sigaction (SIGHUP, &sa, NULL);
+    dcp_signal_install ();
 
     if (s_setup (&v))
         goto done;
@@ -502,7 +468,7 @@ main (int argc, char **argv)
     dcp_info ("validator ready", "bind=%s loaders=%s", v.cfg.bind, v.cfg.loaders);
     dcp_sd_notify ("READY=1");
 
-    while (!s_stop) {
+    while (!dcp_signal_stop) {
         /* Read collectors only while a loader can take a message: with no
          * loader connected (ZMQ_IMMEDIATE) or all queues full, submissions
          * wait in the collectors' outboxes, not in this process. */
@@ -526,8 +492,8 @@ main (int argc, char **argv)
         }
         if (zmq_poll (items, n, can_forward ? 1000 : 50) < 0 && zmq_errno () != EINTR)
             break;
-        if (s_reload) {
-            s_reload = 0;
+        if (dcp_signal_reload) {
+            dcp_signal_reload = 0;
             if (v.zap)
                 s_load_registry (&v);  /* on failure the old registry stays */
         }

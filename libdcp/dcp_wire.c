@@ -6,6 +6,7 @@
 
 #include "dcp_err.h"
 #include "dcp_log.h"
+#include "dcp_util.h"
 #include "dcp_wire.h"
 
 /* A draft option in libzmq 4.3: without it, libzmq admits CURVE clients when
@@ -151,6 +152,11 @@ struct dcp_zap_t {
     void *sock;
     const dcp_registry_t *registry;
     unsigned long refused, admitted;
+    /* A refused client reconnects every few hundred milliseconds: log a
+     * key once a minute, not at every handshake. */
+    char last_key[DCP_KEY_Z85_LEN + 1];
+    int64_t last_log_ms;
+    unsigned long suppressed;
 };
 
 dcp_zap_t *
@@ -235,9 +241,19 @@ dcp_zap_handle (dcp_zap_t *self)
     }
     else {
         self->refused++;
-        dcp_warn ("refused connection from unregistered key", "peer=%.8s address=%s reason=%s",
-                  key[0] ? key : "none", address[0] ? address : "unknown",
-                  text[0] == 'u' && text[1] == 'n' && text[2] == 'k' ? "unknown_key" : "bad_request");
+        int64_t now = dcp_now_ms ();
+        if (strcmp (key, self->last_key) != 0 || now - self->last_log_ms >= 60000) {
+            dcp_warn ("refused connection from unregistered key",
+                      "peer=%.8s address=%s reason=%s repeats=%lu", key[0] ? key : "none",
+                      address[0] ? address : "unknown",
+                      strcmp (text, "unknown key") == 0 ? "unknown_key" : "bad_request",
+                      self->suppressed);
+            memcpy (self->last_key, key, sizeof self->last_key);
+            self->last_log_ms = now;
+            self->suppressed = 0;
+        }
+        else
+            self->suppressed++;
     }
     dcp_part_t reply[6] = {
         {"1.0", 3, NULL},

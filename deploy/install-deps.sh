@@ -9,7 +9,7 @@ packages=(
     libjansson-dev libinih-dev libcmocka-dev
     postgresql postgresql-client
     clang libclang-rt-14-dev python3 procps util-linux
-    python3-zmq python3-protobuf protobuf-compiler
+    python3-zmq python3-protobuf protobuf-compiler curl
 )
 
 missing=()

@@ -89,9 +89,9 @@ check "both validators took part" test "$r1" -gt 0 -a "$r2" -gt 0
 check "loaders' accepted counters add up to the traffic" [ "$((a1 + a2))" = "$n" ]
 check "both loaders took part" test "$a1" -gt 0 -a "$a2" -gt 0
 out=$(collector AFG --send-invalid submit "$SRC/collector/examples/broken.json") || true
-check "rejections are counted by reason" bash -c "
-    { curl -s http://127.0.0.1:$validator_metrics/metrics; curl -s http://127.0.0.1:$v2m/metrics; } |
-    grep -q '^dcp_validator_rejected_by_reason_total{reason=\"ENV-ID\"} 1'"
+by_reason=$({ get "http://127.0.0.1:$validator_metrics/metrics"; get "http://127.0.0.1:$v2m/metrics"; } |
+    grep -c '^dcp_validator_rejected_by_reason_total{reason="ENV-ID"} 1' || true)
+check "rejections are counted by reason" [ "$by_reason" = 1 ]
 
 # --- readiness follows the database ----------------------------------------
 check "loader ready with the database" [ "$(status "http://127.0.0.1:$loader_metrics/readyz")" = 200 ]

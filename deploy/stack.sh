@@ -142,7 +142,10 @@ start_stage() {
     setsid "$build/$stage" --config "$dir/etc/$stage.conf" >> "$log" 2>&1 < /dev/null &
     echo $! > "$dir/run/$stage.pid"
     for ((i = 0; i < 300; i++)); do
-        if tail -n +"$((mark + 1))" "$log" | grep -q "msg=\"$stage ready\""; then return 0; fi
+        # Not `tail | grep -q` under pipefail: once the stage logs more than
+        # a pipe holds (a restart under load), grep -q stops reading at the
+        # match, tail dies of SIGPIPE and the pipeline counts as failed.
+        if grep -q "msg=\"$stage ready\"" <(tail -n +"$((mark + 1))" "$log"); then return 0; fi
         kill -0 "$(cat "$dir/run/$stage.pid")" 2>/dev/null || { tail -n 20 "$log" >&2; die "$stage exited at start (log $log)"; }
         sleep 0.1
     done

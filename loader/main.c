@@ -63,8 +63,12 @@ static const dcp_cfg_option_t s_options[] = {
          "submissions per transaction at most"),
     OPT ("batch_max_bytes", DCP_CFG_INT, "8388608", batch_max_bytes,
          "bytes of submissions per transaction at most"),
-    OPT ("flush_ms", DCP_CFG_INT, "5", flush_ms,
-         "commit a partial batch this long after its first submission"),
+    /* 0: commit as soon as nothing more is waiting.  Batches still grow
+     * with the load, because what arrives during one commit forms the next
+     * batch; waiting only delayed every receipt on a quiet pipeline
+     * (tests/bench: p50 9 ms -> 3.4 ms, same throughput). */
+    OPT ("flush_ms", DCP_CFG_INT, "0", flush_ms,
+         "commit a partial batch this long after its first submission (0 = once nothing more is waiting)"),
     OPT ("max_message", DCP_CFG_INT, "33554432", max_message, "largest message accepted, bytes"),
     OPT ("hwm", DCP_CFG_INT, "1000", hwm, "queue bound per peer, messages"),
     OPT ("heartbeat_ms", DCP_CFG_INT, "5000", heartbeat_ms, "ZMTP heartbeat interval"),

@@ -10,11 +10,11 @@
  *     when the batch is retried or bisected);
  *   - in the transaction: one statement takes the per-series advisory locks
  *     in sorted order (so two loaders cannot deadlock), two look up which ids
- *     exist already, one reads the current revision of each series; the
- *     submission rows go through COPY into a temporary staging table and one
- *     INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING; the line items
- *     of the new submissions go straight into their tables with one COPY per
- *     table, handed to libpq 16 KiB at a time.
+ *     exist already, one reads the current revision of each series; then
+ *     the new submissions and their line items go straight into their tables
+ *     with one COPY per table, handed to libpq 16 KiB at a time (a duplicate
+ *     key on dcp.submission then means another loader stored one of the ids
+ *     meanwhile: the batch is redone and its lookup finds it).
  *
  * Every value travels as COPY data or a parameter, never spliced into SQL.
  * Idempotency rests on the primary key of dcp.submission and the UNIQUE
@@ -455,7 +455,7 @@ static const struct {
     [T_FINDING] = {"finding", "submission_id, ord, rule, severity, path, message"},
 };
 
-static const char *s_stage_columns =
+static const char *s_submission_columns =
     "submission_id, content_sha256, raw, questionnaire, schema_version, form_version, "
     "reporting_country, reporting_year, finalised_at, completed_on, reference_period_start, "
     "reference_period_end, geographic_coverage, coverage_note, revision_no, supersedes, "
@@ -504,6 +504,7 @@ typedef struct {
     size_t *off;              /* off[i * T__COUNT + t]: start of item i in table t */
     char sqlstate[6];         /* last data error, for DB-REFUSED */
     char sqlmessage[512];
+    char constraint[64];      /* and the constraint it broke, if any */
 } s_batch_t;
 
 /* Encoder state while one submission is turned into rows. */
@@ -1068,8 +1069,10 @@ s_classify (PGconn *db, s_batch_t *b, PGresult *res, const char *step)
     bool data = strncmp (state, "22", 2) == 0 || strncmp (state, "23", 2) == 0
                 || strncmp (state, "54", 2) == 0;
     if (data) {
+        const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
         snprintf (b->sqlstate, sizeof b->sqlstate, "%s", state);
         snprintf (b->sqlmessage, sizeof b->sqlmessage, "%s", primary ? primary : "");
+        snprintf (b->constraint, sizeof b->constraint, "%s", constraint ? constraint : "");
         dcp_debug ("database refused data", "step=%s sqlstate=%s error=%s", step, state,
                    dcp_log_quote (quoted, sizeof quoted, primary ? primary : ""));
         return S_DATA_ERROR;
@@ -1299,8 +1302,6 @@ s_try_lookup (s_try_t *t)
                          "SET LOCAL client_min_messages = warning;"
                          /* a receipt is an external action: never async */
                          "SET LOCAL synchronous_commit = on;"
-                         "CREATE TEMP TABLE IF NOT EXISTS dcp_stage_submission"
-                         " (LIKE dcp.submission INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;"
                          "SELECT to_char(now() AT TIME ZONE 'UTC',"
                          " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
     if ((rc = s_check (t->db, b, res, PGRES_TUPLES_OK, "begin")))
@@ -1526,7 +1527,7 @@ s_try_decide (s_try_t *t)
     return t->unset_ids.oom ? DCP_ENOMEM : 0;
 }
 
-/* Submission rows of the new items, for the staging COPY. */
+/* Submission rows of the new items, for the COPY into dcp.submission. */
 static int
 s_build_submissions (s_try_t *t, s_buf_t *out, s_buf_t *findings, size_t *n_insert)
 {
@@ -1828,23 +1829,18 @@ s_try (PGconn *db, s_batch_t *b, size_t lo, size_t hi)
     if ((rc = s_build_submissions (&t, &subs, &findings, &n_insert)))
         goto cleanup;
     if (n_insert) {
-        if ((rc = s_copy (db, b, "pg_temp.dcp_stage_submission", s_stage_columns, &subs, NULL, 0,
-                          lo, hi)))
-            goto cleanup;
-        char sql[4096];
-        snprintf (sql, sizeof sql,
-                  "INSERT INTO dcp.submission (%s) SELECT %s FROM pg_temp.dcp_stage_submission"
-                  " ON CONFLICT (submission_id) DO NOTHING RETURNING submission_id",
-                  s_stage_columns, s_stage_columns);
-        res = PQexec (db, sql);
-        if ((rc = s_check (db, b, res, PGRES_TUPLES_OK, "insert submissions")))
-            goto cleanup;
-        if ((size_t) PQntuples (res) != n_insert) {
+        /* Straight into the table, not through a staging table and an
+         * INSERT ... ON CONFLICT (which wrote every raw submission twice).
+         * The lookup found none of these ids, so a duplicate primary key
+         * here means another loader stored one of them since (a resend that
+         * reached it): redo the batch, whose lookup then finds it, rather
+         * than bisect as for refused data. */
+        rc = s_copy (db, b, "dcp.submission", s_submission_columns, &subs, NULL, 0, lo, hi);
+        if (rc == S_DATA_ERROR && strcmp (b->sqlstate, "23505") == 0
+            && strcmp (b->constraint, "submission_pkey") == 0)
             rc = S_RACE;
+        if (rc)
             goto cleanup;
-        }
-        PQclear (res);
-        res = NULL;
         for (int tb = 0; tb < T_FINDING; tb++) {
             char table[64];
             snprintf (table, sizeof table, "dcp.%s", s_tables[tb].name);

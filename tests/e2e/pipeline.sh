@@ -94,6 +94,12 @@ echo "$pyout"
 check "python client's submission accepted" [ "$rc" = 0 ]
 sql_is "python client's submission stored" \
     "SELECT count(*) FROM dcp.submission WHERE reporting_country = 'IRN'" 1
+check "a stored submission cannot be changed, even by the owner" \
+    bash -c '! "$1" psql "$2" -qtA -c "UPDATE dcp.submission SET reporting_year = 1999" 2>/dev/null' _ "$STACK" "$E2E_DIR"
+check "a stored submission cannot be deleted" \
+    bash -c '! "$1" psql "$2" -qtA -c "DELETE FROM dcp.submission" 2>/dev/null' _ "$STACK" "$E2E_DIR"
+check "the current flag can still move (as revisions do)" \
+    "$STACK" psql "$E2E_DIR" -qtA -c "BEGIN; UPDATE dcp.submission SET is_current = is_current; ROLLBACK"
 sql_is "nothing stored twice" \
     "SELECT count(*) - count(DISTINCT submission_id) FROM dcp.submission" 0
 

@@ -31,6 +31,7 @@ import csv
 import json
 import os
 import random
+import time
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -107,10 +108,10 @@ def finflows(sid, cc, year, rnd, revision=0, supersedes=""):
     return json.dumps(doc)
 
 
-def ordered_uuid(seq, rnd):
-    """UUID with the version 7 layout whose 48-bit time field is SEQ, so that
-    ids sort in the order they were made."""
-    n = (seq & ((1 << 48) - 1)) << 80
+def ordered_uuid(seq, rnd, base_ms=int(time.time() * 1000)):
+    """UUID version 7 whose millisecond field is the generation time plus SEQ,
+    so that ids sort in the order they were made (and differ between runs)."""
+    n = ((base_ms + seq) & ((1 << 48) - 1)) << 80
     n |= 0x7 << 76
     n |= rnd.getrandbits(12) << 64
     n |= 0x2 << 62

@@ -290,8 +290,8 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     if (!final) {
         self->stats.retry_later++;
         if (e)
-            s_requeue (self, e);
-        goto drop;
+            s_requeue (self, e);  /* back in the heap: must not be freed */
+        goto drop_kept;
     }
     /* A second receipt for the same id in one round (a resend's): the
      * first one answers for both. */

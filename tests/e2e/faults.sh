@@ -33,7 +33,7 @@ for ((i = 0; i < K; i++)); do
         per=$(( (${#files[@]} + CHUNKS - 1) / CHUNKS ))
         for ((k = 0; k < ${#files[@]}; k += per)); do
             "$STACK" collector "$E2E_DIR" "${ccs[$i]}" --timeout_ms=3000 --backoff_max_ms=2000 \
-                --window=128 --wait_s=240 submit "${files[@]:k:per}" > "$E2E_DIR/log/collector-$i.out" 2>&1 || true
+                --window=128 --wait_s=240 submit "${files[@]:k:per}" >> "$E2E_DIR/log/collector-$i.log" 2>&1 || true
         done
     ) &
     echo $! > "$E2E_DIR/run/collector-$i.pid"

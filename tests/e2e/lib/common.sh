@@ -33,6 +33,8 @@ e2e_cleanup() {
         echo "--- logs of the failed test ($E2E_DIR/log)"
         tail -n 40 "$E2E_DIR"/log/*.log 2>/dev/null || true
     fi
+    # E2E_KEEP_LOGS=DIR keeps the logs for a post-mortem.
+    [ -n "${E2E_KEEP_LOGS:-}" ] && cp -r "$E2E_DIR/log" "$E2E_KEEP_LOGS" 2>/dev/null
     rm -rf "$E2E_DIR"
     exit "$rc"
 }

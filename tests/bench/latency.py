@@ -12,25 +12,16 @@ usage: latency.py ENDPOINT VALIDATOR_PUB KEY_FILE COUNTRY N
 prints: latency n=N accepted=A p50_ms=... p90_ms=... p99_ms=... max_ms=... mean_ms=...
 """
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 
 import zmq
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients"))
+from dcpclient import load_proto, read_key  # noqa: E402
+
 FIRST_YEAR, LAST_YEAR = 1992, 2025
-
-
-def read_key(path, name):
-    with open(path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[0] == name and parts[1] == "=":
-                return parts[2].encode()
-    raise SystemExit(f"{path}: no {name}")
 
 
 def percentile(sorted_ms, p):
@@ -42,13 +33,7 @@ def percentile(sorted_ms, p):
 def main():
     endpoint, server_pub, key_file, country, n = sys.argv[1:6]
     n = int(n)
-    proto_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto")
-    out = tempfile.mkdtemp(prefix="dcp-bench-py-")
-    subprocess.run(["protoc", f"-I{proto_dir}", f"--python_out={out}",
-                    os.path.join(proto_dir, "dcp_submission.proto")], check=True)
-    sys.path.insert(0, out)
-    import dcp_submission_pb2 as pb
-    shutil.rmtree(out)   # the module is loaded; leave no temporary folder behind
+    pb = load_proto()
 
     ctx = zmq.Context()
     sock = ctx.socket(zmq.DEALER)

@@ -16,40 +16,20 @@ Prints the receipt, one fact a line:
     problem SEVERITY_ERROR WIRE-DECODE <path>
 or "no receipt" if none came (exit 3).  Exit 0 when a receipt came.
 """
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import uuid
 
 import zmq
 
-PROTO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto")
+from dcpclient import load_proto, read_key
+
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
 SQL_INJECTION = "'); DROP TABLE dcp.submission; --"
 
 
-def load_proto():
-    out = tempfile.mkdtemp(prefix="dcp-hostile-")
-    subprocess.run(["protoc", f"-I{PROTO_DIR}", f"--python_out={out}",
-                    os.path.join(PROTO_DIR, "dcp_submission.proto")], check=True)
-    sys.path.insert(0, out)
-    import dcp_submission_pb2
-    return dcp_submission_pb2
-
-
 pb = None  # the generated module, set by main()
-
-
-def read_key(path, name):
-    with open(path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[0] == name and parts[1] == "=":
-                return parts[2].encode()
-    raise SystemExit(f"{path}: no {name}")
 
 
 # --- valid starting points ---------------------------------------------------

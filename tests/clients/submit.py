@@ -8,6 +8,7 @@ waits for the Receipt and prints it.  Exit status: 0 if accepted.
 usage: submit.py ENDPOINT VALIDATOR_PUB KEY_FILE COUNTRY [SUBMISSION_ID]
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,7 @@ def main():
                     os.path.join(proto_dir, "dcp_submission.proto")], check=True)
     sys.path.insert(0, out)
     import dcp_submission_pb2 as pb
+    shutil.rmtree(out)  # loaded: leave no temporary folder behind
 
     sub = pb.Submission(
         submission_id=sid, schema_version=1,

@@ -250,6 +250,26 @@ cleanup:
     return rc;
 }
 
+/* The stored receipt of entry ID in words (caller frees); NULL if it has
+ * none or it does not decode. */
+static char *
+s_receipt_text (collector_t *c, const char *id)
+{
+    size_t len = 0;
+    char *bytes = outbox_read_n (c->outbox, id, "receipt.pb", &len);
+    if (!bytes)
+        return NULL;
+    Dcp__V1__Receipt *r = dcp__v1__receipt__unpack (NULL, len, (const uint8_t *) bytes);
+    free (bytes);
+    if (!r)
+        return NULL;
+    char *source = outbox_read (c->outbox, id, "source");
+    char *text = report_receipt (source ? source : id, r);
+    free (source);
+    dcp__v1__receipt__free_unpacked (r, NULL);
+    return text;
+}
+
 static void
 s_print_receipt (const char *id, const Dcp__V1__Receipt *r, const char *text, void *arg)
 {
@@ -310,7 +330,7 @@ s_cmd_submit (collector_t *c, int argc, char **argv)
         }
         else {
             /* Already answered earlier: show that receipt again. */
-            char *text = outbox_read (c->outbox, ids[i], "receipt.txt");
+            char *text = s_receipt_text (c, ids[i]);
             fputs (text ? text : "(receipt missing)\n", stdout);
             free (text);
             if (st == OUTBOX_REJECTED)
@@ -575,7 +595,7 @@ s_print_entry (const char *id, void *arg)
     if (strcmp (what, "pending") == 0)
         printf ("pending   %s  %s\n", id, source ? source : "");
     else {
-        char *text = outbox_read (c->outbox, id, "receipt.txt");
+        char *text = s_receipt_text (c, id);
         printf ("%-9s %s  %s\n", what, id, source ? source : "");
         if (text && strcmp (what, "rejected") == 0)
             for (char *line = strchr (text, '\n'); line && line[1]; line = strchr (line + 1, '\n')) {

@@ -172,14 +172,20 @@ cleanup:
 }
 
 char *
-outbox_read (outbox_t *self, const char *id, const char *name)
+outbox_read_n (outbox_t *self, const char *id, const char *name, size_t *len_p)
 {
     char path[4096];
     outbox_state_t st = outbox_state (self, id);
     if (st == OUTBOX_NONE)
         return NULL;
     snprintf (path, sizeof path, "%s/%s/%s/%s", self->dir, s_state_dir[st], id, name);
-    return dcp_read_file (path, 256u << 20, NULL);
+    return dcp_read_file (path, 256u << 20, len_p);
+}
+
+char *
+outbox_read (outbox_t *self, const char *id, const char *name)
+{
+    return outbox_read_n (self, id, name, NULL);
 }
 
 uint8_t *
@@ -194,9 +200,9 @@ outbox_payload (outbox_t *self, const char *id, size_t *len_p)
 
 int
 outbox_finish (outbox_t *self, const char *id, bool accepted, const uint8_t *receipt,
-               size_t receipt_len, const char *text)
+               size_t receipt_len)
 {
-    outbox_receipt_t r = {id, accepted, receipt, receipt_len, text, 0};
+    outbox_receipt_t r = {id, accepted, receipt, receipt_len, 0};
     outbox_finish_many (self, &r, 1);
     return r.rc;
 }
@@ -228,20 +234,20 @@ s_write_unsynced (const char *dir, const char *name, const void *data, size_t le
     return fd;
 }
 
-#define FINISH_CHUNK 128  /* entries per round: two open files each */
+#define FINISH_CHUNK 128  /* entries per round: one open file each */
 
 /* One round of outbox_finish_many() over at most FINISH_CHUNK entries. */
 static void
 s_finish_chunk (outbox_t *self, outbox_receipt_t *r, size_t n)
 {
     char src[4096], dst[4096];
-    int fd[FINISH_CHUNK][2];
+    int fd[FINISH_CHUNK];
     bool todo[FINISH_CHUNK];
     assert (n <= FINISH_CHUNK);
     /* 1. Write every receipt; the writeback of all of them starts at once. */
     for (size_t i = 0; i < n; i++) {
         struct stat st;
-        fd[i][0] = fd[i][1] = -1;
+        fd[i] = -1;
         todo[i] = false;
         r[i].rc = 0;
         if (!s_id_safe (r[i].id)) {
@@ -253,28 +259,25 @@ s_finish_chunk (outbox_t *self, outbox_receipt_t *r, size_t n)
             r[i].rc = errno == ENOENT ? 0 : DCP_EIO;  /* ENOENT: already finished */
             continue;
         }
-        fd[i][0] = s_write_unsynced (src, "receipt.pb", r[i].receipt, r[i].receipt_len);
-        fd[i][1] = fd[i][0] < 0 ? -1
-                                : s_write_unsynced (src, "receipt.txt", r[i].text, strlen (r[i].text));
-        todo[i] = fd[i][0] >= 0 && fd[i][1] >= 0;
+        fd[i] = s_write_unsynced (src, "receipt.pb", r[i].receipt, r[i].receipt_len);
+        todo[i] = fd[i] >= 0;
         if (!todo[i])
             r[i].rc = DCP_EIO;
     }
     /* 2. Make the files durable.  The first fsync commits the journal for
      * all of them; the later ones find little or nothing left to do. */
-    for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < 2; k++) {
-            if (fd[i][k] < 0)
-                continue;
-            if (todo[i] && fsync (fd[i][k]) != 0) {
-                todo[i] = false;
-                r[i].rc = DCP_EIO;
-            }
-            if (close (fd[i][k]) != 0 && todo[i]) {
-                todo[i] = false;
-                r[i].rc = DCP_EIO;
-            }
+    for (size_t i = 0; i < n; i++) {
+        if (fd[i] < 0)
+            continue;
+        if (todo[i] && fsync (fd[i]) != 0) {
+            todo[i] = false;
+            r[i].rc = DCP_EIO;
         }
+        if (close (fd[i]) != 0 && todo[i]) {
+            todo[i] = false;
+            r[i].rc = DCP_EIO;
+        }
+    }
     /* 3. The entry folders (their new names), then 4. the moves.  Only a
      * complete entry is ever moved, so a crash leaves it whole in pending/
      * (it is sent again and gets the same receipt) or whole in its final

@@ -7,8 +7,9 @@
  *   pending/<id>/submission.pb   the exact bytes sent on every attempt
  *   pending/<id>/source          the file name it came from
  *   pending/<id>/original        a copy of the original file
- *   accepted/<id>/..., rejected/<id>/...  the same plus receipt.pb and
- *                                receipt.txt, moved there by one rename
+ *   accepted/<id>/..., rejected/<id>/...  the same plus receipt.pb (the
+ *                                receipt as received), moved there by one
+ *                                rename; `collector status` shows it in words
  *   tmp/                         entries being written
  *
  * An entry is written under tmp/, each file and the entry folder fsync'd,
@@ -62,11 +63,13 @@ outbox_state_t outbox_state (outbox_t *self, const char *id);
 /* Reads the bytes to send for pending ID (caller frees). NULL on error. */
 uint8_t *outbox_payload (outbox_t *self, const char *id, size_t *len_p);
 
-/* Records a final receipt: writes RECEIPT (protobuf bytes) and TEXT (for
- * people) beside the entry, then moves it to accepted/ or rejected/.
- * Returns 0, or DCP_EIO.  Idempotent for an entry already moved. */
+/* Records a final receipt: writes RECEIPT (protobuf bytes) beside the entry
+ * as receipt.pb, then moves it to accepted/ or rejected/.  One file only:
+ * creating a file is the dearest step of a receipt (the text for people is
+ * made from it when asked for).  Returns 0, or DCP_EIO.  Idempotent for an
+ * entry already moved. */
 int outbox_finish (outbox_t *self, const char *id, bool accepted, const uint8_t *receipt,
-                   size_t receipt_len, const char *text);
+                   size_t receipt_len);
 
 /* One final receipt for outbox_finish_many(). */
 typedef struct {
@@ -74,7 +77,6 @@ typedef struct {
     bool accepted;
     const uint8_t *receipt;          /* protobuf bytes */
     size_t receipt_len;
-    const char *text;                /* for people */
     int rc;                          /* out: as outbox_finish() returns */
 } outbox_receipt_t;
 
@@ -92,9 +94,11 @@ int outbox_finish_many (outbox_t *self, outbox_receipt_t *r, size_t n);
 int outbox_each (outbox_t *self, outbox_state_t state,
                  int (*fn) (const char *id, void *arg), void *arg);
 
-/* Reads a file of entry ID (e.g. "source", "receipt.txt"), caller frees;
- * NULL if missing. */
+/* Reads a file of entry ID (e.g. "source", "receipt.pb"), caller frees;
+ * NULL if missing.  The file's length goes to *LEN_P unless it is NULL (the
+ * text is NUL-terminated either way). */
 char *outbox_read (outbox_t *self, const char *id, const char *name);
+char *outbox_read_n (outbox_t *self, const char *id, const char *name, size_t *len_p);
 
 /* Number of pending entries. */
 size_t outbox_pending_count (outbox_t *self);

@@ -327,20 +327,12 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
 {
     size_t n = self->finals_n;
     outbox_receipt_t rec[FINALS_MAX];
-    char *text[FINALS_MAX];
     for (size_t i = 0; i < n; i++) {
         s_final_t *f = &self->finals[i];
-        char *source = outbox_read (self->outbox, f->r->submission_id, "source");
-        text[i] = report_receipt (source ? source : f->r->submission_id, f->r);
-        free (source);
         rec[i] = (outbox_receipt_t) {f->r->submission_id,
                                      f->r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED,
-                                     f->bytes, f->len, text[i] ? text[i] : "", 0};
+                                     f->bytes, f->len, 0};
     }
-    /* Entries without a text are left out by giving them an unusable id. */
-    for (size_t i = 0; i < n; i++)
-        if (!text[i])
-            rec[i].id = "";
     if (n)
         outbox_finish_many (self->outbox, rec, n);
     /* One folder sync for the whole round, before anyone hears of it. */
@@ -349,7 +341,7 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
         dcp_error ("could not sync outbox folders", NULL);
     for (size_t i = 0; i < n; i++) {
         s_final_t *f = &self->finals[i];
-        if (!text[i] || rec[i].rc || !synced) {
+        if (rec[i].rc || !synced) {
             /* Could not record the outcome durably: keep it pending; the
              * resend will get the same receipt. */
             dcp_error ("could not record receipt in outbox", "submission=%.64s",
@@ -359,14 +351,19 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
             f->e = NULL;
         }
         else {
-            if (fn)
-                fn (f->r->submission_id, f->r, text[i], arg);
+            if (fn) {
+                /* The words for people are made only for whoever shows them. */
+                char *source = outbox_read (self->outbox, f->r->submission_id, "source");
+                char *text = report_receipt (source ? source : f->r->submission_id, f->r);
+                fn (f->r->submission_id, f->r, text ? text : "(out of memory)\n", arg);
+                free (text);
+                free (source);
+            }
             if (rec[i].accepted)
                 self->stats.accepted++;
             else
                 self->stats.rejected++;
         }
-        free (text[i]);
         free (f->e);
         free (f->bytes);
         dcp__v1__receipt__free_unpacked (f->r, NULL);

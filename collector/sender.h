@@ -30,7 +30,7 @@ typedef struct {
 typedef struct sender_t sender_t;
 
 /* Called for every final receipt, after the outbox entry was moved; TEXT is
- * the receipt in plain words, as stored in receipt.txt. */
+ * the receipt in plain words (report_receipt). */
 typedef void (sender_receipt_fn) (const char *id, const Dcp__V1__Receipt *receipt,
                                   const char *text, void *arg);
 

@@ -112,21 +112,37 @@ typedef struct {
  * given back to s_pop().  A path that would not fit is cut (the finding
  * still carries its rule and message). */
 static size_t
+s_push_n (s_ctx_t *c, const char *segment, size_t n)
+{
+    /* Runs for every field of every row: plain copies, no formatting. */
+    size_t old = c->path_len;
+    size_t room = sizeof c->path - 1 - old;
+    if (room > 0) {
+        c->path[old] = '/';
+        n = n < room - 1 ? n : room - 1;
+        memcpy (c->path + old + 1, segment, n);
+        c->path_len = old + 1 + n;
+        c->path[c->path_len] = '\0';
+    }
+    return old;
+}
+
+static size_t
 s_push (s_ctx_t *c, const char *segment)
 {
-    size_t old = c->path_len;
-    int n = snprintf (c->path + old, sizeof c->path - old, "/%s", segment);
-    if (n > 0)
-        c->path_len = old + (size_t) n < sizeof c->path ? old + (size_t) n : sizeof c->path - 1;
-    return old;
+    return s_push_n (c, segment, strlen (segment));
 }
 
 static size_t
 s_push_index (s_ctx_t *c, size_t index)
 {
     char text[24];
-    snprintf (text, sizeof text, "%zu", index);
-    return s_push (c, text);
+    size_t n = sizeof text;
+    do {
+        text[--n] = (char) ('0' + index % 10);
+        index /= 10;
+    } while (index);
+    return s_push_n (c, text + n, sizeof text - n);
 }
 
 static void
@@ -584,6 +600,12 @@ s_analyst_text (const char *field)
                                   "challenge_text", "lesson_learned_text", "good_practice_text",
                                   "assistance_text", "description", "declared_description",
                                   NULL};
+    /* Every text field of every row passes here: most are codes, which
+     * the last letter already tells apart ("..._code", "..._unit"). */
+    size_t len = strlen (field);
+    char last = len ? field[len - 1] : '\0';
+    if (last != 'e' && last != 's' && last != 't' && last != 'n' && last != 'y')
+        return false;
     for (int i = 0; names[i]; i++)
         if (strcmp (field, names[i]) == 0)
             return true;

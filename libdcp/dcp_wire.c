@@ -97,6 +97,20 @@ dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags)
 }
 
 void
+dcp_frames_move (dcp_frames_t *dst, dcp_frames_t *src)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        zmq_msg_init (&dst->part[i]);
+        zmq_msg_move (&dst->part[i], &src->part[i]);
+        zmq_msg_close (&src->part[i]);
+    }
+    dst->count = src->count;
+    dst->dropped = src->dropped;
+    src->count = 0;
+    src->dropped = 0;
+}
+
+void
 dcp_frames_close (dcp_frames_t *frames)
 {
     for (size_t i = 0; i < frames->count; i++)

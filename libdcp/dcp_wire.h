@@ -49,6 +49,11 @@ typedef struct {
 int dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags);
 void dcp_frames_close (dcp_frames_t *frames);
 
+/* Moves the parts of SRC into DST (which must hold none); SRC is left
+ * empty.  zmq_msg_t must never be copied by value: a short message keeps its
+ * bytes inside the struct. */
+void dcp_frames_move (dcp_frames_t *dst, dcp_frames_t *src);
+
 /* True if part I exists and equals the protocol signature. */
 bool dcp_frames_is_signature (dcp_frames_t *frames, size_t i);
 

@@ -496,16 +496,18 @@ typedef struct {
     long existing_row;        /* row of the replay lookup result */
 } s_plan_t;
 
-typedef struct {
-    store_item_t *items;
+struct store_batch_t {
+    store_item_t *items;      /* owned array; what they point to is borrowed */
     s_plan_t *plan;
-    size_t n;
+    size_t n, cap;
     s_buf_t tab[T__COUNT];
-    size_t *off;              /* off[i * T__COUNT + t]: start of item i in table t */
+    size_t *off;              /* off[i * T__COUNT + t]: start of item i in table t;
+                                 off[n * T__COUNT + t]: end of table t */
     char sqlstate[6];         /* last data error, for DB-REFUSED */
     char sqlmessage[512];
     char constraint[64];      /* and the constraint it broke, if any */
-} s_batch_t;
+};
+typedef struct store_batch_t s_batch_t;
 
 /* Encoder state while one submission is turned into rows. */
 typedef struct {
@@ -1011,43 +1013,102 @@ s_prepare_item (s_batch_t *b, size_t i)
         s_encode_pc (&e, sub->precursors);
 }
 
-static void
-s_batch_destroy (s_batch_t **self_p)
+store_batch_t *
+store_batch_new (void)
+{
+    return calloc (1, sizeof (store_batch_t));
+}
+
+void
+store_batch_clear (store_batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        store_item_reset (&b->items[i]);
+    b->n = 0;
+    /* The buffers keep their capacity: the next batch is about as big. */
+    for (int t = 0; t < T__COUNT; t++) {
+        b->tab[t].len = 0;
+        b->tab[t].oom = false;
+    }
+    b->sqlstate[0] = b->sqlmessage[0] = b->constraint[0] = '\0';
+}
+
+void
+store_batch_destroy (store_batch_t **self_p)
 {
     if (!*self_p)
         return;
     s_batch_t *b = *self_p;
+    store_batch_clear (b);
     for (int t = 0; t < T__COUNT; t++)
         s_buf_free (&b->tab[t]);
+    free (b->items);
     free (b->off);
     free (b->plan);
     free (b);
     *self_p = NULL;
 }
 
-static s_batch_t *
-s_batch_new (store_item_t *items, size_t n)
+static int
+s_batch_grow (s_batch_t *b)
 {
-    s_batch_t *b = calloc (1, sizeof *b);
-    if (!b)
-        return NULL;
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    store_item_t *items = realloc (b->items, cap * sizeof *items);
+    if (!items)
+        return DCP_ENOMEM;
     b->items = items;
-    b->n = n;
-    b->plan = calloc (n, sizeof *b->plan);
-    b->off = calloc ((n + 1) * T__COUNT, sizeof *b->off);
-    if (!b->plan || !b->off)
-        goto fail;
-    for (size_t i = 0; i < n; i++)
-        s_prepare_item (b, i);
-    for (int t = 0; t < T__COUNT; t++) {
-        b->off[n * T__COUNT + (size_t) t] = b->tab[t].len;
-        if (b->tab[t].oom)
-            goto fail;
+    s_plan_t *plan = realloc (b->plan, cap * sizeof *plan);
+    if (!plan)
+        return DCP_ENOMEM;
+    b->plan = plan;
+    size_t *off = realloc (b->off, (cap + 1) * T__COUNT * sizeof *off);
+    if (!off)
+        return DCP_ENOMEM;
+    b->off = off;
+    b->cap = cap;
+    return 0;
+}
+
+int
+store_batch_add (store_batch_t *b, const store_item_t *in)
+{
+    assert (b && in && in->fwd);
+    if (b->n == b->cap && s_batch_grow (b))
+        return DCP_ENOMEM;
+    size_t i = b->n;
+    b->items[i] = (store_item_t) {
+        .fwd = in->fwd, .raw = in->raw, .raw_len = in->raw_len, .sub = in->sub};
+    memset (&b->plan[i], 0, sizeof b->plan[i]);
+    s_prepare_item (b, i);
+    bool oom = false;
+    for (int t = 0; t < T__COUNT; t++)
+        oom |= b->tab[t].oom;
+    if (oom) {
+        /* Forget the half-encoded item; what came before stays intact
+         * (a failed realloc keeps the old block). */
+        for (int t = 0; t < T__COUNT; t++) {
+            b->tab[t].len = b->off[i * T__COUNT + (size_t) t];
+            b->tab[t].oom = false;
+        }
+        return DCP_ENOMEM;
     }
-    return b;
-fail:
-    s_batch_destroy (&b);
-    return NULL;
+    for (int t = 0; t < T__COUNT; t++)
+        b->off[(i + 1) * T__COUNT + (size_t) t] = b->tab[t].len;
+    b->n++;
+    return 0;
+}
+
+size_t
+store_batch_size (const store_batch_t *b)
+{
+    return b->n;
+}
+
+store_item_t *
+store_batch_item (store_batch_t *b, size_t i)
+{
+    assert (i < b->n);
+    return &b->items[i];
 }
 
 /* ---------------------------------------------------------------------------
@@ -2080,6 +2141,23 @@ store_item_reset (store_item_t *item)
 }
 
 int
+store_batch_write (PGconn *db, store_batch_t *b)
+{
+    assert (db && b);
+    for (size_t i = 0; i < b->n; i++)
+        store_item_reset (&b->items[i]);
+    if (b->n == 0)
+        return 0;
+    if (PQstatus (db) != CONNECTION_OK)
+        return DCP_EDB_RETRY;
+    int rc = s_store_range (db, b, 0, b->n);
+    if (rc)
+        for (size_t i = 0; i < b->n; i++)
+            store_item_reset (&b->items[i]);
+    return rc;
+}
+
+int
 store_batch (PGconn *db, store_item_t *items, size_t n)
 {
     assert (db && (items || n == 0));
@@ -2091,13 +2169,18 @@ store_batch (PGconn *db, store_item_t *items, size_t n)
         return 0;
     if (PQstatus (db) != CONNECTION_OK)
         return DCP_EDB_RETRY;
-    s_batch_t *b = s_batch_new (items, n);
-    if (!b)
-        return DCP_ENOMEM;
-    int rc = s_store_range (db, b, 0, n);
-    s_batch_destroy (&b);
-    if (rc)
-        for (size_t i = 0; i < n; i++)
-            store_item_reset (&items[i]);
+    store_batch_t *b = store_batch_new ();
+    int rc = b ? 0 : DCP_ENOMEM;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = store_batch_add (b, &items[i]);
+    if (rc == 0)
+        rc = store_batch_write (db, b);
+    if (rc == 0)
+        for (size_t i = 0; i < n; i++) {
+            /* Hand the outcome, findings included, back to the caller. */
+            items[i] = b->items[i];
+            b->items[i].findings = NULL;
+        }
+    store_batch_destroy (&b);
     return rc;
 }

@@ -48,4 +48,25 @@ void store_item_reset (store_item_t *item);
  * pinned on the item that caused it. */
 int store_batch (PGconn *db, store_item_t *items, size_t n);
 
+/* The same in two steps, so that the CPU work (hashing, encoding the COPY
+ * rows) of one batch can overlap the database work of the previous one: the
+ * loader's main thread adds items as they arrive while its writer thread
+ * writes the batch before.  One batch is used by one thread at a time.
+ *
+ * store_batch_add() copies the in fields of IN (what they point to stays
+ * borrowed until the batch is cleared) and encodes the item now; DCP_ENOMEM
+ * leaves the batch as it was.  store_batch_write() behaves as store_batch()
+ * on the items added so far; the outcomes are read with store_batch_item()
+ * and a failed batch can be written again as it is.  store_batch_clear()
+ * empties the batch (and frees the outcomes) for reuse. */
+typedef struct store_batch_t store_batch_t;
+
+store_batch_t *store_batch_new (void);
+void store_batch_destroy (store_batch_t **self_p);
+int store_batch_add (store_batch_t *b, const store_item_t *in);
+size_t store_batch_size (const store_batch_t *b);
+store_item_t *store_batch_item (store_batch_t *b, size_t i);
+int store_batch_write (PGconn *db, store_batch_t *b);
+void store_batch_clear (store_batch_t *b);
+
 #endif

@@ -78,18 +78,20 @@ test_take_then_finish_moves_entry_with_receipt (void **state)
     dcp_codec_free (&back);
     free (payload);
 
-    assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R", 1, "accepted\n"), 0);
+    assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R\0x", 3), 0);
     assert_int_equal (outbox_sync (ob), 0);
     assert_int_equal (outbox_state (ob, id), OUTBOX_ACCEPTED);
     assert_int_equal (outbox_pending_count (ob), 0);
-    char *text = outbox_read (ob, id, "receipt.txt");
-    assert_string_equal (text, "accepted\n");
-    free (text);
+    size_t rlen = 0;
+    char *receipt = outbox_read_n (ob, id, "receipt.pb", &rlen);
+    assert_int_equal (rlen, 3);
+    assert_memory_equal (receipt, "R\0x", 3);
+    free (receipt);
     char *orig = outbox_read (ob, id, "original");
     assert_string_equal (orig, "{}");
     free (orig);
     /* Finishing twice is harmless (a late duplicate receipt). */
-    assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R", 1, "x"), 0);
+    assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R", 1), 0);
     outbox_destroy (&ob);
     assert_null (ob);
 }

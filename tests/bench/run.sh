@@ -2,7 +2,8 @@
 # run.sh: the pipeline against PostgreSQL's own bulk load (issue 6).
 #
 #   tests/bench/run.sh [--submissions N] [--rows R] [--collectors K]
-#                      [--window W] [--latency-n M] [--out FILE]
+#                      [--window W] [--latency-n M] [--out FILE] [--keep]
+#                      [--log-statements]
 #
 # In one run, on a throwaway stack (deploy/stack.sh up: PostgreSQL with its
 # default settings and the project's schema, loader, validator, CURVE on):
@@ -30,7 +31,9 @@
 #   pipeline_rows_per_s=… copy_rows_per_s=… ratio=… p50_ms=… p99_ms=… peak_rss_kb_validator=… peak_rss_kb_loader=…
 # and writes every figure as JSON to FILE (default tests/bench/results/latest.json).
 # Everything runs under one temporary folder, removed at the end with every
-# process started here.  Not part of the test command (ctest).
+# process started here (--keep: all but the data, to read the stages' logs;
+# --log-statements: also every statement's duration in log/postgresql.log,
+# which costs some speed).  Not part of the test command (ctest).
 #
 # Sizes: the defaults (10,000 x 100 = 1,000,000 rows, 4 collectors) take
 # about 80 s on a 2-core machine (a third of it taking the files into the
@@ -45,7 +48,7 @@ export DCP_BUILD_DIR=${DCP_BUILD_DIR:-$src/build}
 build=$DCP_BUILD_DIR
 STACK="$src/deploy/stack.sh"
 
-N=10000 R=100 K=4 W="" LAT_N=200 OUT="$here/results/latest.json"
+N=10000 R=100 K=4 W="" LAT_N=200 OUT="$here/results/latest.json" KEEP=0 LOG_STATEMENTS=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --submissions) N=$2; shift 2 ;;
@@ -54,6 +57,8 @@ while [ $# -gt 0 ]; do
     --window) W=$2; shift 2 ;;
     --latency-n) LAT_N=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --log-statements) LOG_STATEMENTS=1; KEEP=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -75,9 +80,15 @@ pids=()
 cleanup() {
     local rc=$?
     for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    [ "$KEEP" = 1 ] && cp "$dir/pg/server.log" "$dir/log/postgresql.log" 2>/dev/null
     "$STACK" down "$dir" >/dev/null 2>&1 || true
     "$src/tests/pg.sh" destroy "$dir/pg" >/dev/null 2>&1 || true
-    rm -rf "$dir"
+    if [ "$KEEP" = 1 ]; then
+        rm -rf "$dir/pg" "$dir/data" "$dir"/collectors/*/outbox "$dir/seizure.tsv"
+        echo "run.sh: logs kept in $dir" >&2
+    else
+        rm -rf "$dir"
+    fi
     exit "$rc"
 }
 trap cleanup EXIT
@@ -108,6 +119,10 @@ t_gen=$(echo "$(now) - $t0" | bc -l)
 say "starting PostgreSQL, loader and validator (CURVE on)"
 unset DCP_INSECURE
 "$STACK" up "$dir" "${ccs[@]}" "$lat_cc" >/dev/null
+if [ "$LOG_STATEMENTS" = 1 ]; then
+    sql "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null
+    sql "SELECT pg_reload_conf()" >/dev/null
+fi
 vpid=$(cat "$dir/run/validator.pid")
 lpid=$(cat "$dir/run/loader.pid")
 

@@ -132,7 +132,7 @@ check "agent's metrics count the accepted submission" \
     [ "$(metric "http://127.0.0.1:$am/metrics" dcp_collector_accepted_total)" = 1 ]
 check "agent's outbox is drained" [ "$(metric "http://127.0.0.1:$am/metrics" dcp_collector_outstanding)" = 0 ]
 check "inbox emptied" [ -z "$(ls "$inbox")" ]  # ls hides the set-aside .invalid- files
-check "original kept beside its receipt" bash -c "ls '$ob'/accepted/*/original '$ob'/accepted/*/receipt.txt >/dev/null"
+check "original kept beside its receipt" bash -c "ls '$ob'/accepted/*/original '$ob'/accepted/*/receipt.pb >/dev/null"
 cp "$SRC/collector/examples/broken.json" "$inbox/.part" && mv "$inbox/.part" "$inbox/bad.json"
 for ((i = 0; i < 50; i++)); do [ -f "$inbox/.invalid-bad.json.problems.txt" ] && break; sleep 0.2; done
 check "an invalid dropped file is set aside with its problems" \

@@ -7,8 +7,9 @@
  *   pending/<id>/submission.pb   the exact bytes sent on every attempt
  *   pending/<id>/source          the file name it came from
  *   pending/<id>/original        a copy of the original file
- *   accepted/<id>/..., rejected/<id>/...  the same plus receipt.pb (the
- *                                receipt as received), moved there by one
+ *   pending/<id>/receipt.pb      empty: made at take time, filled later
+ *   accepted/<id>/..., rejected/<id>/...  the same, receipt.pb now holding
+ *                                the receipt as received, moved there by one
  *                                rename; `collector status` shows it in words
  *   tmp/                         entries being written
  *
@@ -63,10 +64,10 @@ outbox_state_t outbox_state (outbox_t *self, const char *id);
 /* Reads the bytes to send for pending ID (caller frees). NULL on error. */
 uint8_t *outbox_payload (outbox_t *self, const char *id, size_t *len_p);
 
-/* Records a final receipt: writes RECEIPT (protobuf bytes) beside the entry
- * as receipt.pb, then moves it to accepted/ or rejected/.  One file only:
- * creating a file is the dearest step of a receipt (the text for people is
- * made from it when asked for).  Returns 0, or DCP_EIO.  Idempotent for an
+/* Records a final receipt: writes RECEIPT (protobuf bytes) into the entry's
+ * receipt.pb, then moves the entry to accepted/ or rejected/.  One file
+ * only, and one that exists already: making files was the dearest step of a
+ * receipt (tests/bench); the text for people is made from it when asked.  Returns 0, or DCP_EIO.  Idempotent for an
  * entry already moved. */
 int outbox_finish (outbox_t *self, const char *id, bool accepted, const uint8_t *receipt,
                    size_t receipt_len);

@@ -3,7 +3,7 @@
 #
 #   tests/bench/run.sh [--submissions N] [--rows R] [--collectors K]
 #                      [--window W] [--latency-n M] [--out FILE] [--keep]
-#                      [--log-statements]
+#                      [--log-statements] [--copy-runs C]
 #
 # In one run, on a throwaway stack (deploy/stack.sh up: PostgreSQL with its
 # default settings and the project's schema, loader, validator, CURVE on):
@@ -48,7 +48,7 @@ export DCP_BUILD_DIR=${DCP_BUILD_DIR:-$src/build}
 build=$DCP_BUILD_DIR
 STACK="$src/deploy/stack.sh"
 
-N=10000 R=100 K=4 W="" LAT_N=200 OUT="$here/results/latest.json" KEEP=0 LOG_STATEMENTS=0
+N=10000 R=100 K=4 W="" LAT_N=200 OUT="$here/results/latest.json" KEEP=0 LOG_STATEMENTS=0 COPY_RUNS=3
 while [ $# -gt 0 ]; do
     case "$1" in
     --submissions) N=$2; shift 2 ;;
@@ -58,6 +58,7 @@ while [ $# -gt 0 ]; do
     --latency-n) LAT_N=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --copy-runs) COPY_RUNS=$2; shift 2 ;;
     --log-statements) LOG_STATEMENTS=1; KEEP=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -142,8 +143,10 @@ say "sending from $K collectors"
 v_cpu0=$(cpu_s "$vpid"); l_cpu0=$(cpu_s "$lpid"); pg_cpu0=$(pg_cpu_s)
 t0=$(now)
 for ((i = 0; i < K; i++)); do
-    "$STACK" collector "$dir" "${ccs[$i]}" --log_level=info --wait_s=0 ${W:+--window=$W} send \
-        > "$dir/log/send-$i.out" 2> "$dir/log/send-$i.log" &
+    # `times` in the subshell: the CPU time of the collector it waited for.
+    ( "$STACK" collector "$dir" "${ccs[$i]}" --log_level=info --wait_s=0 ${W:+--window=$W} send \
+          > "$dir/log/send-$i.out" 2> "$dir/log/send-$i.log"; rc=$?
+      times > "$dir/log/send-$i.times"; exit $rc ) &
     pids+=($!)
 done
 send_failed=0
@@ -153,22 +156,36 @@ t_send_wall=$(echo "$(now) - $t0" | bc -l)
 v_cpu=$(echo "$(cpu_s "$vpid") - $v_cpu0" | bc -l)
 l_cpu=$(echo "$(cpu_s "$lpid") - $l_cpu0" | bc -l)
 pg_cpu=$(echo "$(pg_cpu_s) - $pg_cpu0" | bc -l)
+# second line of `times`: children's user and system time, "XmY.YYYs"
+c_cpu=$(awk 'FNR == 2 { for (f = 1; f <= 2; f++) { split($f, a, /[ms]/); t += a[1] * 60 + a[2] } }
+             END { printf "%.2f", t }' "$dir"/log/send-*.times)
 read -r n_sub n_rows n_quar < <(sql "SELECT (SELECT count(*) FROM dcp.submission),
     (SELECT count(*) FROM dcp.pc_seizure), (SELECT count(*) FROM dcp.quarantine)" | tr '|' ' ')
+read -r raw_avg raw_stored_avg < <(sql "SELECT round(avg(octet_length(raw))), round(avg(pg_column_size(raw)))
+    FROM dcp.submission" | tr '|' ' ')
 batches=$(curl -s "http://127.0.0.1:$(sed 's/.*loader_metrics=\([0-9]*\).*/\1/' "$dir/ports")/metrics" |
           awk '$1 == "dcp_loader_batches_total" {print $2}' || true)
 
-say "loading the same $n_rows rows with psql \\copy"
+say "loading the same $n_rows rows with psql \\copy, $COPY_RUNS times"
 sql "\\copy (SELECT * FROM dcp.pc_seizure) TO '$dir/seizure.tsv'"
 chmod 644 "$dir/seizure.tsv"
 sql "CREATE SCHEMA bench;
      CREATE TABLE bench.pc_seizure (LIKE dcp.pc_seizure INCLUDING ALL);
      ALTER TABLE bench.pc_seizure ADD FOREIGN KEY (submission_id)
-         REFERENCES dcp.submission ON DELETE RESTRICT;
-     CHECKPOINT" >/dev/null
-t0=$(now)
-sql "\\copy bench.pc_seizure FROM '$dir/seizure.tsv'" >/dev/null
-t_copy=$(echo "$(now) - $t0" | bc -l)
+         REFERENCES dcp.submission ON DELETE RESTRICT" >/dev/null
+# The pipeline started on a quiet database; so does each \copy: nothing
+# left for autovacuum to do, nothing dirty.  The time taken is the median
+# of the runs (a run on this shared machine varies by up to 40 %).
+sql "VACUUM ANALYZE" >/dev/null
+copy_times=()
+for ((r = 0; r < COPY_RUNS; r++)); do
+    sql "TRUNCATE bench.pc_seizure" >/dev/null
+    sql "CHECKPOINT" >/dev/null
+    t0=$(now)
+    sql "\\copy bench.pc_seizure FROM '$dir/seizure.tsv'" >/dev/null
+    copy_times+=("$(echo "$(now) - $t0" | bc -l)")
+done
+t_copy=$(printf '%s\n' "${copy_times[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 n_copy=$(sql "SELECT count(*) FROM bench.pc_seizure")
 
 say "latency: $LAT_N single one-row submissions on the idle pipeline"
@@ -213,11 +230,13 @@ r = {
     "generate_seconds": round($t_gen, 3), "copy_seconds": round($t_copy, 3),
     "latency": {k: float(v) for k, v in lat.items()},
     "cpu_seconds_during_send": {"validator": round($v_cpu, 2), "loader": round($l_cpu, 2),
-                                "postgresql": round($pg_cpu, 2)},
+                                "postgresql": round($pg_cpu, 2), "collectors": round($c_cpu, 2)},
+    "copy_seconds_each": [round(float(x), 3) for x in "${copy_times[*]}".split()],
     "submissions": $N, "rows_per_submission": $R, "collectors": $K,
     "window": "${W:-default}", "stored_submissions": subs, "stored_rows": rows,
     "copied_rows": $n_copy, "quarantined": $n_quar, "resent": resent,
     "loader_batches": int(float("${batches:-0}" or 0)),
+    "raw_bytes_avg": int("$raw_avg" or 0), "raw_stored_bytes_avg": int("$raw_stored_avg" or 0),
     "machine": {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release(),
                 "mem_kb": int(re.search(r"MemTotal:\s*(\d+)", open("/proc/meminfo").read()).group(1)),
                 "postgresql": "$(sql "SHOW server_version")"},
@@ -230,9 +249,11 @@ print("pipeline_rows_per_s=%d copy_rows_per_s=%d ratio=%.3f p50_ms=%.2f p99_ms=%
       % (r["pipeline_rows_per_s"], r["copy_rows_per_s"], r["ratio"], r["p50_ms"], r["p99_ms"],
          r["peak_rss_kb_validator"], r["peak_rss_kb_loader"]))
 print("details: %.1f submissions/s over %.2f s (first send to last receipt), take %.0f files/s, "
-      "copy %.2f s, loader batches %s, CPU s during send: validator %.1f loader %.1f postgres %.1f; %s"
+      "copy %.2f s (median of %s), loader batches %s, CPU s during send: validator %.1f loader %.1f "
+      "postgres %.1f collectors %.1f; %s"
       % (r["pipeline_submissions_per_s"], t_send, r["take_submissions_per_s"], $t_copy,
-         r["loader_batches"], $v_cpu, $l_cpu, $pg_cpu, out), file=sys.stderr)
+         " ".join("%.2f" % x for x in r["copy_seconds_each"]), r["loader_batches"], $v_cpu, $l_cpu,
+         $pg_cpu, $c_cpu, out), file=sys.stderr)
 PY
 
 want_rows=$((N * R))

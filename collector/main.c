@@ -256,12 +256,10 @@ static char *
 s_receipt_text (collector_t *c, const char *id)
 {
     size_t len = 0;
-    char *bytes = outbox_read_n (c->outbox, id, "receipt.pb", &len);
-    if (!bytes || len == 0) {  /* empty: no receipt yet */
-        free (bytes);
+    uint8_t *bytes = outbox_receipt (c->outbox, id, &len);
+    if (!bytes)
         return NULL;
-    }
-    Dcp__V1__Receipt *r = dcp__v1__receipt__unpack (NULL, len, (const uint8_t *) bytes);
+    Dcp__V1__Receipt *r = dcp__v1__receipt__unpack (NULL, len, bytes);
     free (bytes);
     if (!r)
         return NULL;

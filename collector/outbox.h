@@ -8,6 +8,8 @@
  *   pending/<id>/source          the file name it came from
  *   pending/<id>/original        a copy of the original file
  *   pending/<id>/receipt.pb      empty: made at take time, filled later
+ *   receipts.log                 every final receipt, appended and flushed
+ *                                once per round of receipts (see outbox.c)
  *   accepted/<id>/..., rejected/<id>/...  the same, receipt.pb now holding
  *                                the receipt as received, moved there by one
  *                                rename; `collector status` shows it in words
@@ -64,13 +66,19 @@ outbox_state_t outbox_state (outbox_t *self, const char *id);
 /* Reads the bytes to send for pending ID (caller frees). NULL on error. */
 uint8_t *outbox_payload (outbox_t *self, const char *id, size_t *len_p);
 
-/* Records a final receipt: writes RECEIPT (protobuf bytes) into the entry's
- * receipt.pb, then moves the entry to accepted/ or rejected/.  One file
- * only, and one that exists already: making files was the dearest step of a
- * receipt (tests/bench); the text for people is made from it when asked.  Returns 0, or DCP_EIO.  Idempotent for an
+/* Records a final receipt: appends RECEIPT (protobuf bytes) to receipts.log
+ * and flushes it, writes it into the entry's receipt.pb (made at take time:
+ * making files was the dearest step of a receipt, tests/bench), then moves
+ * the entry to accepted/ or rejected/.  The text for people is made from
+ * it when asked.  Returns 0, or DCP_EIO.  Idempotent for an
  * entry already moved. */
 int outbox_finish (outbox_t *self, const char *id, bool accepted, const uint8_t *receipt,
                    size_t receipt_len);
+
+/* The receipt of finished entry ID (caller frees; its length in *LEN_P):
+ * the entry's receipt.pb if it is whole, else the copy in receipts.log.
+ * NULL if there is none. */
+uint8_t *outbox_receipt (outbox_t *self, const char *id, size_t *len_p);
 
 /* One final receipt for outbox_finish_many(). */
 typedef struct {
@@ -81,11 +89,10 @@ typedef struct {
     int rc;                          /* out: as outbox_finish() returns */
 } outbox_receipt_t;
 
-/* Records N final receipts, each as outbox_finish() would, but with the disk
- * flushes shared: every receipt is written first, then all are flushed,
- * then the entry folders, then each entry is moved.  A receipt costs a
- * fraction of a journal commit instead of three, which is what lets one
- * collector keep up with the loader's group commits.  Sets R[i].rc; returns
+/* Records N final receipts, each as outbox_finish() would, but with one
+ * flush of receipts.log for all of them, then the moves.  A receipt costs a
+ * fraction of a disk flush, which is what lets one collector keep up with
+ * the loader's group commits.  Sets R[i].rc; returns
  * 0 if every one was recorded, else DCP_EIO.  As with outbox_finish(), the
  * moves are durable after outbox_sync(). */
 int outbox_finish_many (outbox_t *self, outbox_receipt_t *r, size_t n);

@@ -82,8 +82,11 @@ test_take_then_finish_moves_entry_with_receipt (void **state)
     assert_int_equal (outbox_sync (ob), 0);
     assert_int_equal (outbox_state (ob, id), OUTBOX_ACCEPTED);
     assert_int_equal (outbox_pending_count (ob), 0);
+    /* "R\0x" is no receipt of this entry, so it is read back from
+     * receipts.log, as after a crash that lost the unflushed receipt.pb. */
     size_t rlen = 0;
-    char *receipt = outbox_read_n (ob, id, "receipt.pb", &rlen);
+    uint8_t *receipt = outbox_receipt (ob, id, &rlen);
+    assert_non_null (receipt);
     assert_int_equal (rlen, 3);
     assert_memory_equal (receipt, "R\0x", 3);
     free (receipt);
@@ -94,6 +97,62 @@ test_take_then_finish_moves_entry_with_receipt (void **state)
     assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R", 1), 0);
     outbox_destroy (&ob);
     assert_null (ob);
+}
+
+/* A real receipt comes back from the entry's receipt.pb; after a crash
+ * that left receipt.pb empty and tore the log's last record, an intact
+ * earlier record still answers, and the torn one is ignored. */
+static void
+test_receipt_survives_lost_file_and_torn_log (void **state)
+{
+    (void) state;
+    outbox_t *ob = outbox_new (s_dir);
+    char a[] = "11111111-2222-4333-8444-555555555555", b[] = "11111111-2222-4333-8444-666666666666";
+    Dcp__V1__Submission sub;
+    outbox_state_t st;
+    s_make (&sub, a);
+    assert_int_equal (outbox_take (ob, &sub, "a.json", "{}", 2, &st), 0);
+    s_make (&sub, b);
+    assert_int_equal (outbox_take (ob, &sub, "b.json", "{}", 2, &st), 0);
+
+    Dcp__V1__Receipt r = DCP__V1__RECEIPT__INIT;
+    r.submission_id = a;
+    r.status = DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED;
+    uint8_t bytes[256];
+    size_t n = dcp__v1__receipt__pack (&r, bytes);
+    assert_int_equal (outbox_finish (ob, a, true, bytes, n), 0);
+    r.submission_id = b;
+    r.status = DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
+    uint8_t bytes_b[256];
+    size_t nb = dcp__v1__receipt__pack (&r, bytes_b);
+    assert_int_equal (outbox_finish (ob, b, false, bytes_b, nb), 0);
+    assert_int_equal (outbox_sync (ob), 0);
+
+    size_t len = 0;
+    uint8_t *got = outbox_receipt (ob, a, &len);
+    assert_non_null (got);
+    assert_int_equal (len, n);
+    assert_memory_equal (got, bytes, n);
+    free (got);
+
+    /* The crash: both receipt.pb files lost, the log's last record torn. */
+    char path[4096];
+    snprintf (path, sizeof path, "%s/accepted/%s/receipt.pb", s_dir, a);
+    assert_int_equal (truncate (path, 0), 0);
+    snprintf (path, sizeof path, "%s/rejected/%s/receipt.pb", s_dir, b);
+    assert_int_equal (truncate (path, 0), 0);
+    snprintf (path, sizeof path, "%s/receipts.log", s_dir);
+    struct stat sb;
+    assert_int_equal (stat (path, &sb), 0);
+    assert_int_equal (truncate (path, sb.st_size - 3), 0);
+
+    got = outbox_receipt (ob, a, &len);
+    assert_non_null (got);
+    assert_int_equal (len, n);
+    assert_memory_equal (got, bytes, n);
+    free (got);
+    assert_null (outbox_receipt (ob, b, &len));
+    outbox_destroy (&ob);
 }
 
 static void
@@ -169,6 +228,7 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown (test_take_then_finish_moves_entry_with_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_receipt_survives_lost_file_and_torn_log, setup, teardown),
         cmocka_unit_test_setup_teardown (test_taking_same_id_twice_keeps_one_entry, setup, teardown),
         cmocka_unit_test_setup_teardown (test_hostile_id_is_refused, setup, teardown),
         cmocka_unit_test (test_id_from_content_is_stable_uuid),

@@ -19,7 +19,7 @@ examples=()
 for f in "$src"/collector/examples/*.json; do
     [ "$(basename "$f")" = broken.json ] || examples+=("$f")
 done
-country_of() { sed -n 's/.*"reporting_country" *: *"\([A-Z]*\)".*/\1/p' "$1" | head -n1; }
+country_of() { sed -n 's/.*"reporting_country" *: *"\([A-Z]*\)".*/\1/p' "$1" | awk 'NR == 1'; }
 countries=$(for f in "${examples[@]}"; do country_of "$f"; done | sort -u)
 
 echo "== start PostgreSQL, loader and validator under var/"

@@ -78,7 +78,7 @@ expect wrong_signature REJECTED "WIRE-FRAMING"
 # Over max_message: the validator drops the connection, answers nothing,
 # and keeps running.
 hostile over_max_message
-echo "$out" | head -n 1
+printf '%s\n' "${out%%$'\n'*}"
 check "over max_message: no receipt" [ "$rc" = 3 ]
 check "over max_message: validator still running" kill -0 "$(cat "$E2E_DIR/run/validator.pid")"
 

@@ -58,7 +58,9 @@ sed -i "s#^endpoint = .*#endpoint = tcp://127.0.0.1:$validator,tcp://127.0.0.1:$
 key=$(awk '/public-key/ {print $3}' "$E2E_DIR/keys/collector-C00.key.pub")
 sed -i "/ C00 /d" "$E2E_DIR/etc/partners.txt"
 # (the registry maps a key to ONE country: submit only the files of one country)
-cc=$(ls "$E2E_DIR/data/c0" | head -n1 | cut -d_ -f2)
+# (awk, not head: head stops reading, and under pipefail ls's SIGPIPE
+# would fail the script now and then)
+cc=$(ls "$E2E_DIR/data/c0" | awk -F_ 'NR == 1 {print $2}')
 echo "$key $cc test collector" >> "$E2E_DIR/etc/partners.txt"
 kill -HUP "$(cat "$E2E_DIR/run/validator.pid")" "$(cat "$E2E_DIR/run/validator2.pid")"
 sleep 0.3
@@ -71,7 +73,7 @@ for y in $(seq 1995 2024); do
         -e "s/\"submission_id\": \"[^\"]*\"/\"submission_id\": \"$(python3 -c 'import uuid; print(uuid.uuid4())')\"/" \
         -e "s/\"finalised_at\": \"[0-9]*/\"finalised_at\": \"$((y + 1))/" \
         -e "s/\"completed_on\": \"[0-9]*/\"completed_on\": \"$((y + 1))/" \
-        "$(grep -l '"precursors"' "$E2E_DIR"/data/c0/*.json | head -n1)" > "$E2E_DIR/data/one/p$y.json"
+        "$(grep -l '"precursors"' "$E2E_DIR"/data/c0/*.json | awk 'NR == 1')" > "$E2E_DIR/data/one/p$y.json"
     i=$((i + 1))
 done
 n=$(ls "$E2E_DIR/data/one" | wc -l)

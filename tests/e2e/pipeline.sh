@@ -48,7 +48,7 @@ sql_is "resend added no row" "SELECT count(*) FROM dcp.submission" 2
 # Revisions: a second response for KAZ 2023 without saying what it
 # supersedes is refused; a proper revision becomes current, and the view of
 # current data shows only it.
-orig=$(sed -n 's/.*"submission_id": *"\([^"]*\)".*/\1/p' "$EX/financial_flows_2023_KAZ.json" | head -n1)
+orig=$(sed -n 's/.*"submission_id": *"\([^"]*\)".*/\1/p' "$EX/financial_flows_2023_KAZ.json" | awk 'NR == 1')
 python3 - "$EX/financial_flows_2023_KAZ.json" "$E2E_DIR" "$orig" <<'PY'
 import json, sys, uuid
 doc = json.load(open(sys.argv[1]))

@@ -56,9 +56,9 @@ for harness in submission json; do
         echo "ok   $harness: $runs executions, $speed exec/s, corpus $(ls "$corpus" | wc -l) inputs"
     else
         status=1
-        grep -E "ERROR|SUMMARY|runtime error|Test unit written|abort" "$log" | head -n 20 || true
+        grep -E "ERROR|SUMMARY|runtime error|Test unit written|abort" "$log" | awk 'NR <= 20' || true
         echo "FAIL $harness: see $log; replay with:"
-        echo "     $dir/tests/fuzz/fuzz_$harness $(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | head -n 1)"
+        echo "     $dir/tests/fuzz/fuzz_$harness $(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | awk 'NR == 1')"
     fi
 done
 exit $status

@@ -100,6 +100,29 @@ check "a stored submission cannot be deleted" \
     bash -c '! "$1" psql "$2" -qtA -c "DELETE FROM dcp.submission" 2>/dev/null' _ "$STACK" "$E2E_DIR"
 check "the current flag can still move (as revisions do)" \
     "$STACK" psql "$E2E_DIR" -qtA -c "BEGIN; UPDATE dcp.submission SET is_current = is_current; ROLLBACK"
+# A burst of revisions: 300 files for 34 series of one country, each the
+# next revision of its series, sent with a window of 64, so a series has
+# several revisions in flight at once.  The loader's writers each own a
+# share of the series; every revision must still find its predecessor
+# committed (no V-ENV-06), and the last one of each series be current.
+"$STACK" register "$E2E_DIR" TJK >/dev/null
+python3 "$SRC/tests/tools/gen_submissions.py" "$E2E_DIR/burst" 300 --collectors 1 --rows 3 \
+    --countries TJK --revisions --kind precursors >/dev/null
+(cd "$E2E_DIR/burst/c0" && "$STACK" collector "$E2E_DIR" TJK take ./*.json >/dev/null)
+out=$(collector TJK --wait_s=120 send 2>&1) && rc=0 || rc=$?
+check "a burst of 300 revisions is accepted (exit 0)" [ "$rc" = 0 ]
+sql_is "every revision stored, none refused" \
+    "SELECT (SELECT count(*) FROM dcp.submission WHERE reporting_country = 'TJK') || ' '
+         || (SELECT count(*) FROM dcp.quarantine WHERE reporting_country = 'TJK')" "300 0"
+sql_is "the last revision of each series is the current one" \
+    "SELECT count(*) FROM dcp.submission s WHERE reporting_country = 'TJK' AND is_current
+        AND revision_no = (SELECT max(revision_no) FROM dcp.submission t
+                            WHERE t.reporting_country = s.reporting_country
+                              AND t.questionnaire = s.questionnaire
+                              AND t.reporting_year = s.reporting_year)" 34
+sql_is "the loader wrote through two connections" \
+    "SELECT count(DISTINCT pid) >= 2 FROM pg_stat_activity WHERE application_name = 'dcp-loader'" t
+
 sql_is "nothing stored twice" \
     "SELECT count(*) - count(DISTINCT submission_id) FROM dcp.submission" 0
 

@@ -600,12 +600,6 @@ s_analyst_text (const char *field)
                                   "challenge_text", "lesson_learned_text", "good_practice_text",
                                   "assistance_text", "description", "declared_description",
                                   NULL};
-    /* Every text field of every row passes here: most are codes, which
-     * the last letter already tells apart ("..._code", "..._unit"). */
-    size_t len = strlen (field);
-    char last = len ? field[len - 1] : '\0';
-    if (last != 'e' && last != 's' && last != 't' && last != 'n' && last != 'y')
-        return false;
     for (int i = 0; names[i]; i++)
         if (strcmp (field, names[i]) == 0)
             return true;

@@ -102,7 +102,8 @@ int outbox_finish_many (outbox_t *self, outbox_receipt_t *r, size_t n);
 int outbox_each (outbox_t *self, outbox_state_t state,
                  int (*fn) (const char *id, void *arg), void *arg);
 
-/* Reads a file of entry ID (e.g. "source", "receipt.pb"), caller frees;
+/* Reads a file of entry ID (e.g. "source", "original"; for the receipt use
+ * outbox_receipt(), which checks receipt.pb against the log), caller frees;
  * NULL if missing.  The file's length goes to *LEN_P unless it is NULL (the
  * text is NUL-terminated either way). */
 char *outbox_read (outbox_t *self, const char *id, const char *name);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dcp_codec.h"
@@ -27,15 +28,16 @@
 #include "dcp_findings.h"
 #include "dcp_http.h"
 #include "dcp_metrics.h"
-#include "dcp_json.h"
 #include "dcp_keys.h"
 #include "dcp_log.h"
 #include "dcp_signal.h"
 #include "dcp_rules.h"
 #include "dcp_util.h"
+#include "jsonread.h"
 #include "outbox.h"
 #include "report.h"
 #include "sender.h"
+#include "template.h"
 
 typedef struct {
     char endpoint[1024];
@@ -103,7 +105,7 @@ typedef struct {
 static Dcp__V1__Submission *
 s_read_checked (collector_t *c, const char *path, dcp_findings_t *findings)
 {
-    Dcp__V1__Submission *sub = dcp_json_read_file (path, findings);
+    Dcp__V1__Submission *sub = jsonread_file (path, findings, NULL);
     if (!sub)
         return NULL;
     if (!sub->submission_id[0]) {
@@ -699,12 +701,14 @@ main (int argc, char **argv)
         return 0;
     }
     if (strcmp (cmd, "template") == 0) {
-        const char *t = nargs == 1 ? dcp_json_template (args[0]) : NULL;
+        char *t = nargs == 1 ? template_text (args[0], template_reporting_year (time (NULL)))
+                             : NULL;
         if (!t) {
             fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");
             return 2;
         }
         fputs (t, stdout);
+        free (t);
         return 0;
     }
     fprintf (stderr, "collector: unknown command \"%s\" (see collector --help)\n", cmd);

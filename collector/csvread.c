@@ -1,10 +1,10 @@
-/* dcp_csv.c: CSV tables into Submission rows (see dcp_csv.h).
+/* csvread.c: CSV tables into Submission rows (see csvread.h).
  *
- * Two steps: s_parse() splits the text into records and cells, remembering
- * where each cell starts (for "file:line:column" findings), and checks
- * quoting and UTF-8; then the header names are bound to protobuf fields by
+ * Two steps: s_parse() splits the text into records and cells with the
+ * shared tokenizer (dcp_csvtok.h), remembering where each cell starts (for
+ * "file:line:column" findings), and checks quoting and UTF-8; then the header names are bound to protobuf fields by
  * walking the descriptors (s_bind), and each row is built with
- * dcp_json_set_cell(), which gives cells exactly the meaning a JSON string
+ * field_set_cell(), which gives cells exactly the meaning a JSON string
  * has.  Nothing here knows the questionnaire's fields except the grouping
  * of incident rows by incident_id. */
 #include <assert.h>
@@ -15,9 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dcp_csv.h"
+#include "csvread.h"
+#include "dcp_csvtok.h"
 #include "dcp_err.h"
-#include "dcp_json.h"
+#include "field.h"
 
 typedef struct {
     char *text;
@@ -82,34 +83,7 @@ s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Splitting into records and cells (RFC 4180). */
-
-typedef struct {
-    const char *text;
-    size_t len, i;
-    int line, col;
-} s_cursor_t;
-
-/* True at the end of a cell.  Not strchr(): it would match a NUL byte in
- * the data, and the parser would stop without moving. */
-static bool
-s_cell_end (char ch)
-{
-    return ch == ',' || ch == '\r' || ch == '\n';
-}
-
-static void
-s_advance (s_cursor_t *cur)
-{
-    char ch = cur->text[cur->i++];
-    if (ch == '\n')
-        cur->line++, cur->col = 1;
-    else if (ch == '\r') {
-        if (cur->i >= cur->len || cur->text[cur->i] != '\n')
-            cur->line++, cur->col = 1;  /* a lone CR ends a line too */
-    } else if (((unsigned char) ch & 0xC0) != 0x80)
-        cur->col++;  /* count characters, not UTF-8 continuation bytes */
-}
+/* Records and cells. */
 
 /* Returns the byte offset of the first invalid UTF-8 sequence (or NUL) in
  * TEXT, or LEN if it is all valid. */
@@ -181,152 +155,97 @@ s_records_free (s_records_t *recs)
     free (recs->items);
 }
 
-/* Growable byte buffer for one cell. */
-typedef struct {
-    char *data;
-    size_t len, cap;
-} s_buf_t;
-
+/* Copies token cell TC into a new string (*TEXT_P): reports quoting and
+ * encoding problems; a cell with bad UTF-8 is read as blank; surrounding
+ * spaces are dropped. */
 static int
-s_buf_add (s_buf_t *b, char ch)
+s_take_cell (s_csv_t *c, const dcp_csvtok_cell_t *tc, char **text_p)
 {
-    if (b->len + 1 >= b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        char *p = realloc (b->data, cap);
-        if (!p)
-            return DCP_ENOMEM;
-        b->data = p;
-        b->cap = cap;
-    }
-    b->data[b->len++] = ch;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-/* Reads one cell at CUR into a new string (*TEXT_P).  Reports quoting and
- * encoding problems; a cell with bad UTF-8 is read as blank. */
-static int
-s_read_cell (s_csv_t *c, s_cursor_t *cur, char **text_p, bool *quoted_p)
-{
-    s_buf_t b = {0};
-    int line = cur->line, col = cur->col;
-    bool quoted = cur->i < cur->len && cur->text[cur->i] == '"';
-    if (s_buf_add (&b, '\0'))  /* make sure data is allocated */
+    if (tc->problem == DCP_CSVTOK_UNCLOSED)
+        s_report (c, "CSV-SYNTAX", tc->problem_line, tc->problem_col, "quoted cell is not closed: a "
+                  "'\"' is missing before the end of the file");
+    else if (tc->problem == DCP_CSVTOK_AFTER_QUOTE)
+        s_report (c, "CSV-SYNTAX", tc->problem_line, tc->problem_col,
+                  "text after the closing quote of a cell; put the whole cell in quotes "
+                  "and double any quote inside it (\"\")");
+    char *text = malloc (tc->len + 1);
+    if (!text)
         return DCP_ENOMEM;
-    b.len = 0;
-    if (quoted) {
-        s_advance (cur);
-        for (;;) {
-            if (cur->i >= cur->len) {
-                s_report (c, "CSV-SYNTAX", line, col, "quoted cell is not closed: a '\"' is "
-                          "missing before the end of the file");
-                break;
-            }
-            char ch = cur->text[cur->i];
-            if (ch == '"') {
-                if (cur->i + 1 < cur->len && cur->text[cur->i + 1] == '"') {
-                    s_advance (cur);
-                    s_advance (cur);
-                    if (s_buf_add (&b, '"'))
-                        goto oom;
-                    continue;
-                }
-                s_advance (cur);
-                break;
-            }
-            if (s_buf_add (&b, ch))
-                goto oom;
-            s_advance (cur);
-        }
-        bool told = false;
-        while (cur->i < cur->len && !s_cell_end (cur->text[cur->i])) {
-            if (!told)
-                s_report (c, "CSV-SYNTAX", cur->line, cur->col,
-                          "text after the closing quote of a cell; put the whole cell in quotes "
-                          "and double any quote inside it (\"\")");
-            told = true;
-            s_advance (cur);
-        }
-    } else {
-        while (cur->i < cur->len && !s_cell_end (cur->text[cur->i])) {
-            if (s_buf_add (&b, cur->text[cur->i]))
-                goto oom;
-            s_advance (cur);
-        }
-    }
-    size_t bad = s_utf8_check (b.data, b.len);
-    if (bad < b.len) {
-        int bad_col = col + (quoted ? 1 : 0);
+    memcpy (text, tc->text, tc->len + 1);
+    size_t len = tc->len;
+    size_t bad = s_utf8_check (text, len);
+    if (bad < len) {
+        int bad_col = tc->col + (tc->quoted ? 1 : 0);
         for (size_t k = 0; k < bad; k++)
-            bad_col += ((unsigned char) b.data[k] & 0xC0) != 0x80;
-        s_report (c, "CSV-UTF8", line, bad_col, "%s (byte 0x%02X); save the file as UTF-8",
-                  b.data[bad] ? "text is not valid UTF-8" : "text contains a NUL byte",
-                  (unsigned char) b.data[bad]);
-        b.len = 0;
-        b.data[0] = '\0';
+            bad_col += ((unsigned char) text[k] & 0xC0) != 0x80;
+        s_report (c, "CSV-UTF8", tc->line, bad_col, "%s (byte 0x%02X); save the file as UTF-8",
+                  text[bad] ? "text is not valid UTF-8" : "text contains a NUL byte",
+                  (unsigned char) text[bad]);
+        len = 0;
+        text[0] = '\0';
     }
     /* Surrounding spaces are not part of an answer (exports pad cells);
      * trimming here makes " A-1" and "A-1" the same incident. */
-    size_t start = strspn (b.data, " \t"), end = b.len;
-    while (end > start && (b.data[end - 1] == ' ' || b.data[end - 1] == '\t'))
+    size_t start = strspn (text, " \t"), end = len;
+    while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t'))
         end--;
-    memmove (b.data, b.data + start, end - start);
-    b.data[end - start] = '\0';
-    *text_p = b.data;
-    *quoted_p = quoted;
+    memmove (text, text + start, end - start);
+    text[end - start] = '\0';
+    *text_p = text;
     return 0;
-oom:
-    free (b.data);
-    return DCP_ENOMEM;
 }
 
 static int
+s_push_record (s_records_t *recs, s_record_t *rec)
+{
+    if (recs->n == recs->cap) {
+        size_t cap = recs->cap ? recs->cap * 2 : 64;
+        s_record_t *p = realloc (recs->items, cap * sizeof *p);
+        if (!p)
+            return DCP_ENOMEM;
+        recs->items = p;
+        recs->cap = cap;
+    }
+    recs->items[recs->n++] = *rec;
+    return 0;
+}
+
+/* Splits TEXT into records of cleaned cells (dcp_csvtok.h does the
+ * splitting); empty lines are skipped. */
+static int
 s_parse (s_csv_t *c, const char *text, size_t len, s_records_t *recs)
 {
-    s_cursor_t cur = {.text = text, .len = len, .line = 1, .col = 1};
-    if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
-        cur.i = 3;  /* byte order mark: spreadsheet programs write one */
-    while (cur.i < cur.len) {
-        s_record_t rec = {.line = cur.line};
-        bool only_blank = true;
-        for (;;) {
-            int line = cur.line, col = cur.col;
-            char *cell = NULL;
-            bool quoted = false;
-            if (s_read_cell (c, &cur, &cell, &quoted) || s_push_cell (&rec, cell, line, col)) {
-                free (cell);
-                s_record_free (&rec);
-                return DCP_ENOMEM;
-            }
-            only_blank = only_blank && !quoted && !cell[0];
-            if (cur.i < cur.len && cur.text[cur.i] == ',') {
-                s_advance (&cur);
-                continue;
-            }
+    int rc = 0;
+    dcp_csvtok_t tok;
+    dcp_csvtok_cell_t tc;
+    s_record_t rec = {0};
+    bool only_blank = true;
+    dcp_csvtok_init (&tok, text, len);
+    while ((rc = dcp_csvtok_next (&tok, &tc)) == 1) {
+        char *cell = NULL;
+        if (rec.n == 0) {
+            rec.line = tc.line;
+            only_blank = true;
+        }
+        if (s_take_cell (c, &tc, &cell) || s_push_cell (&rec, cell, tc.line, tc.col)) {
+            free (cell);
+            rc = DCP_ENOMEM;
             break;
         }
-        /* end of line: CRLF, LF or CR */
-        if (cur.i < cur.len && cur.text[cur.i] == '\r')
-            s_advance (&cur);
-        if (cur.i < cur.len && cur.text[cur.i] == '\n')
-            s_advance (&cur);
-        if (only_blank && rec.n == 1) {  /* an empty line */
-            s_record_free (&rec);
+        only_blank = only_blank && !tc.quoted && !cell[0];
+        if (tc.end == DCP_CSVTOK_COMMA)
             continue;
+        if (only_blank && rec.n == 1)  /* an empty line */
+            s_record_free (&rec);
+        else if (s_push_record (recs, &rec)) {
+            rc = DCP_ENOMEM;
+            break;
         }
-        if (recs->n == recs->cap) {
-            size_t cap = recs->cap ? recs->cap * 2 : 64;
-            s_record_t *p = realloc (recs->items, cap * sizeof *p);
-            if (!p) {
-                s_record_free (&rec);
-                return DCP_ENOMEM;
-            }
-            recs->items = p;
-            recs->cap = cap;
-        }
-        recs->items[recs->n++] = rec;
+        rec = (s_record_t){0};
     }
-    return c->error;
+    s_record_free (&rec);
+    dcp_csvtok_fini (&tok);
+    return rc < 0 ? rc : c->error;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -372,7 +291,7 @@ s_find_table (const char *name, s_table_t *t)
 }
 
 bool
-dcp_csv_table_known (const char *table)
+csvread_table_known (const char *table)
 {
     s_table_t t;
     return table && s_find_table (table, &t);
@@ -483,7 +402,7 @@ s_column_list (const s_table_t *t, char *buf, size_t size)
                 continue;
             size_t used = strlen (buf);
             if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED
-                && !dcp_json_is_status_message (f->descriptor)) {
+                && !field_is_status_message (f->descriptor)) {
                 const ProtobufCMessageDescriptor *md = f->descriptor;
                 for (unsigned k = 0; k < md->n_fields; k++) {
                     used = strlen (buf);
@@ -541,12 +460,12 @@ s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, 
     char context[256], path[512];
     snprintf (context, sizeof context, "column %zu \"%s\"", column + 1, b->name);
     snprintf (path, sizeof path, "%s:%d:%d", c->filename, cell->line, cell->col);
-    dcp_json_cell_t where = {
+    field_cell_t where = {
         .findings = c->findings, .rule_prefix = "CSV", .path = path,
         .context = context, .note = note,
     };
     if (!b->sub)
-        return dcp_json_set_cell (msg, b->field, text, &where);
+        return field_set_cell (msg, b->field, text, &where);
     /* a part of a sub-message: make the sub-message if needed, unless the
      * cell is blank (a blank "location.port" does not create a Location) */
     ProtobufCMessage **slot = (ProtobufCMessage **) ((char *) msg + b->field->offset);
@@ -559,13 +478,13 @@ s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, 
         if ((b->field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
             && *(uint32_t *) ((char *) msg + b->field->quantifier_offset) != 0)
             return 0;  /* another oneof member is set; not in our tables */
-        *slot = dcp_json_new_message (b->field->descriptor);
+        *slot = field_new_message (b->field->descriptor);
         if (!*slot)
             return DCP_ENOMEM;
         if (b->field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
             *(uint32_t *) ((char *) msg + b->field->quantifier_offset) = b->field->id;
     }
-    return dcp_json_set_cell (*slot, b->sub, text, &where);
+    return field_set_cell (*slot, b->sub, text, &where);
 }
 
 /* Appends the new elements ITEMS (N) to the payload's list T->list,
@@ -576,7 +495,7 @@ s_append (Dcp__V1__Submission *sub, const s_table_t *t, ProtobufCMessage **items
     ProtobufCMessage **payload = (ProtobufCMessage **) ((char *) sub + t->payload->offset);
     uint32_t *which = (uint32_t *) ((char *) sub + t->payload->quantifier_offset);
     if (*which != t->payload->id || !*payload) {
-        ProtobufCMessage *p = dcp_json_new_message (t->payload->descriptor);
+        ProtobufCMessage *p = field_new_message (t->payload->descriptor);
         if (!p)
             return DCP_ENOMEM;
         *payload = p;
@@ -614,7 +533,7 @@ s_add_nested (ProtobufCMessage *group, const s_table_t *t, size_t *index)
 {
     size_t *count = (size_t *) ((char *) group + t->nested->quantifier_offset);
     ProtobufCMessage ***array = (ProtobufCMessage ***) ((char *) group + t->nested->offset);
-    ProtobufCMessage *row = dcp_json_new_message (t->row);
+    ProtobufCMessage *row = field_new_message (t->row);
     if (!row)
         return NULL;
     ProtobufCMessage **grown = realloc (*array, (*count + 1) * sizeof *grown);
@@ -644,7 +563,7 @@ s_binding_rank (const s_binding_t *b)
 }
 
 int
-dcp_csv_read (const char *text, size_t len, const char *filename, const char *table,
+csvread_table (const char *text, size_t len, const char *filename, const char *table,
               Dcp__V1__Submission *sub, dcp_findings_t *findings)
 {
     assert ((text || len == 0) && filename && table && sub && findings);
@@ -790,7 +709,7 @@ dcp_csv_read (const char *text, size_t len, const char *filename, const char *ta
                 gi = n_items;
                 map.keys[slot] = key;
                 map.index[slot] = gi;
-                items[n_items++] = dcp_json_new_message (t.group);
+                items[n_items++] = field_new_message (t.group);
                 groups[gi].seen = calloc (n_cols, sizeof (char *));
                 groups[gi].seen_line = calloc (n_cols, sizeof (int));
                 if (!items[gi] || !groups[gi].seen || !groups[gi].seen_line)
@@ -805,7 +724,7 @@ dcp_csv_read (const char *text, size_t len, const char *filename, const char *ta
             snprintf (note, sizeof note, "row becomes /%s/%s/%zu/%s/%zu", t.payload->name,
                       t.list->name, base + gi, t.nested->name, ri);
         } else {
-            row = items[n_items] = dcp_json_new_message (t.row);
+            row = items[n_items] = field_new_message (t.row);
             if (!row)
                 goto oom;
             snprintf (note, sizeof note, "row becomes /%s/%s/%zu", t.payload->name,

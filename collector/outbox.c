@@ -150,47 +150,74 @@ s_write (const char *dir, const char *name, const void *data, size_t len)
     return rc;
 }
 
-int
-outbox_take (outbox_t *self, const Dcp__V1__Submission *sub, const char *source,
-             const void *original, size_t len, outbox_state_t *state_p)
+/* Writes the files a response was read from into entry folder DIR: the
+ * first as "original", the others (CSV files the JSON names) as
+ * "original.1" ... with an index "originals" naming each. */
+static int
+s_write_originals (const char *dir, const outbox_file_t *files, size_t n)
 {
-    char tmp[4096], dst[4096], parent[4096];
-    size_t plen = 0;
-    uint8_t *payload = NULL;
+    if (n == 0)
+        return 0;
+    if (s_write (dir, "original", files[0].bytes, files[0].len))
+        return DCP_EIO;
+    if (n == 1)
+        return 0;
+    char *index = NULL;
+    size_t index_len = 0;
+    FILE *out = open_memstream (&index, &index_len);
+    if (!out)
+        return DCP_ENOMEM;
+    int rc = 0;
+    for (size_t i = 1; i < n && !rc; i++) {
+        char name[32];
+        snprintf (name, sizeof name, "original.%zu", i);
+        fprintf (out, "%s\t%s\n", name, files[i].name);
+        rc = s_write (dir, name, files[i].bytes, files[i].len) ? DCP_EIO : 0;
+    }
+    if (fclose (out) != 0 && !rc)
+        rc = DCP_ENOMEM;
+    if (!rc && s_write (dir, "originals", index, index_len))
+        rc = DCP_EIO;
+    free (index);
+    return rc;
+}
+
+int
+outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payload_len,
+             const char *source, const outbox_file_t *files, size_t n_files,
+             outbox_state_t *state_p)
+{
+    char tmp[4096], dst[4096];
     int rc = DCP_EIO;
-    const char *id = sub->submission_id;
 
     *state_p = outbox_state (self, id);
     if (*state_p != OUTBOX_NONE)
         return 0;
     if (!s_id_safe (id))
         return DCP_EINVAL;
-    payload = dcp_codec_pack (sub, &plen);
-    if (!payload)
-        return DCP_ENOMEM;
     snprintf (tmp, sizeof tmp, "%s/tmp/%s", self->dir, id);
     snprintf (dst, sizeof dst, "%s/pending/%s", self->dir, id);
     /* A leftover from a crash during an earlier take: start again. */
     if (mkdir (tmp, 0700) != 0 && errno != EEXIST)
-        goto cleanup;
+        return DCP_EIO;
     /* receipt.pb is made now, empty, so that recording the receipt later
      * only fills it: making a file is the dearest step of a receipt (ext4
      * searches its inode tables), and receipts come while the pipeline is
      * under load, takes whenever a file arrives. */
-    if (s_write (tmp, "submission.pb", payload, plen) || s_write (tmp, "source", source, strlen (source))
-        || s_write (tmp, "original", original, len) || s_write (tmp, "receipt.pb", "", 0)
-        || s_fsync_path (tmp))
-        goto cleanup;
+    if (s_write (tmp, "submission.pb", payload, payload_len)
+        || s_write (tmp, "source", source, strlen (source)))
+        return DCP_EIO;
+    rc = s_write_originals (tmp, files, n_files);
+    if (rc)
+        return rc;
+    if (s_write (tmp, "receipt.pb", "", 0) || s_fsync_path (tmp))
+        return DCP_EIO;
     /* The entry is complete on disk; the rename publishes it at once. */
     if (rename (tmp, dst) != 0)
-        goto cleanup;
-    (void) parent;
+        return DCP_EIO;
     self->dirty_pending = true;
     *state_p = OUTBOX_PENDING;
-    rc = 0;
-cleanup:
-    free (payload);
-    return rc;
+    return 0;
 }
 
 char *

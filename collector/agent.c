@@ -1,0 +1,181 @@
+/* agent.c: `collector run` (see agent.h). */
+#define _GNU_SOURCE /* open_memstream */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "dcp_http.h"
+#include "dcp_log.h"
+#include "dcp_metrics.h"
+#include "dcp_signal.h"
+#include "dcp_util.h"
+#include "intake.h"
+
+/* Takes every regular file of the inbox into the outbox, and removes it from
+ * the inbox only once the outbox is synced: a crash in between leaves the
+ * file in both places, and taking it again is harmless (same id). */
+static void
+s_scan_inbox (collector_t *c)
+{
+    DIR *d = opendir (c->cfg.inbox);
+    struct dirent *e;
+    char **taken = NULL;
+    size_t n_taken = 0, cap = 0;
+    if (!d)
+        return;
+    while ((e = readdir (d)) && n_taken < 10000) {
+        char path[4096], id[40] = "";
+        struct stat st;
+        if (e->d_name[0] == '.')
+            continue;  /* hidden, partial or set-aside files */
+        snprintf (path, sizeof path, "%s/%s", c->cfg.inbox, e->d_name);
+        if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+            continue;
+        outbox_state_t state;
+        char *report = NULL;
+        size_t report_len = 0;
+        FILE *out = open_memstream (&report, &report_len);
+        if (!out)
+            continue;
+        int rc = intake_take (c, path, id, &state, out);
+        fclose (out);
+        if (rc == 0) {
+            if (n_taken == cap) {
+                cap = cap ? cap * 2 : 64;
+                char **t = realloc (taken, cap * sizeof *t);
+                if (!t)
+                    break;
+                taken = t;
+            }
+            taken[n_taken] = strdup (path);
+            if (taken[n_taken])
+                n_taken++;
+            dcp_info ("took file into outbox", "file=%s submission=%s", e->d_name, id);
+        }
+        else {
+            /* Failed the offline check: set aside so it is not taken again
+             * at every scan, with every problem written beside it. */
+            char bad[4200], why[4300];
+            snprintf (bad, sizeof bad, "%s/.invalid-%s", c->cfg.inbox, e->d_name);
+            snprintf (why, sizeof why, "%s.problems.txt", bad);
+            rename (path, bad);
+            dcp_write_file_durable (why, report ? report : "", report ? report_len : 0);
+            dcp_warn ("file failed the offline check; set aside with its problems",
+                      "file=%s problems_file=%s", e->d_name,
+                      dcp_log_quote ((char[600]) {0}, 600, why));
+        }
+        free (report);
+    }
+    closedir (d);
+    if (n_taken && outbox_sync (c->outbox) == 0)
+        for (size_t i = 0; i < n_taken; i++)
+            unlink (taken[i]);
+    for (size_t i = 0; i < n_taken; i++)
+        free (taken[i]);
+    free (taken);
+}
+
+static void
+s_set (dcp_metrics_t *m, const char *name, const char *help, double value, bool gauge)
+{
+    double *cell = gauge ? dcp_metrics_gauge (m, name, help, NULL)
+                         : dcp_metrics_counter (m, name, help, NULL);
+    if (cell)
+        *cell = value;
+}
+
+typedef struct {
+    collector_t *c;
+    dcp_metrics_t *metrics;
+} s_agent_http_t;
+
+static int
+s_agent_http (const char *path, char **body, size_t *len, const char **type, void *arg)
+{
+    s_agent_http_t *h = arg;
+    const sender_stats_t *st = sender_stats (h->c->sender);
+    if (strcmp (path, "/metrics") == 0) {
+        s_set (h->metrics, "dcp_collector_outstanding", "submissions in the outbox without a final receipt",
+               (double) sender_outstanding (h->c->sender), true);
+        s_set (h->metrics, "dcp_collector_sent_total", "sends, first attempts and resends",
+               (double) st->sent, false);
+        s_set (h->metrics, "dcp_collector_resent_total", "resends after a timeout or RETRY_LATER",
+               (double) st->resent, false);
+        s_set (h->metrics, "dcp_collector_accepted_total", "final receipts: accepted",
+               (double) st->accepted, false);
+        s_set (h->metrics, "dcp_collector_rejected_total", "final receipts: rejected or conflict",
+               (double) st->rejected, false);
+        s_set (h->metrics, "dcp_collector_retry_later_total", "RETRY_LATER answers",
+               (double) st->retry_later, false);
+        s_set (h->metrics, "dcp_collector_reconnects_total", "fresh sockets after a timeout",
+               (double) st->reconnects, false);
+        *body = dcp_metrics_render (h->metrics, len);
+        *type = "text/plain; version=0.0.4; charset=utf-8";
+        return *body ? 200 : 503;
+    }
+    if (strcmp (path, "/healthz") == 0 || strcmp (path, "/readyz") == 0) {
+        *body = strdup ("ok\n");
+        *len = 3;
+        return 200;
+    }
+    return 404;
+}
+
+int
+agent_run (collector_t *c, int argc, char **argv)
+{
+    (void) argc;
+    (void) argv;
+    s_agent_http_t h = {c, NULL};
+    dcp_http_t *http = NULL;
+    if (collector_open (c, true))
+        return 1;
+    if (dcp_mkdirs (c->cfg.inbox)) {
+        fprintf (stderr, "collector: could not create inbox \"%s\": %s\n", c->cfg.inbox,
+                 strerror (errno));
+        collector_close (c);
+        return 1;
+    }
+    if (c->cfg.metrics[0]) {
+        h.metrics = dcp_metrics_new ();
+        http = h.metrics ? dcp_http_new (c->cfg.metrics, s_agent_http, &h) : NULL;
+        if (!http) {
+            fprintf (stderr, "collector: could not listen for metrics on %s: %s\n", c->cfg.metrics,
+                     strerror (errno));
+            dcp_metrics_destroy (&h.metrics);
+            collector_close (c);
+            return 1;
+        }
+    }
+    outbox_each (c->outbox, OUTBOX_PENDING, collector_queue_pending, c->sender);
+    dcp_info ("collector agent ready", "inbox=%s outbox=%s pending=%zu", c->cfg.inbox,
+              c->cfg.outbox, sender_outstanding (c->sender));
+    dcp_sd_notify ("READY=1");
+    int64_t next_scan = 0;
+    while (!dcp_signal_stop) {
+        if (dcp_now_ms () >= next_scan) {
+            s_scan_inbox (c);
+            next_scan = dcp_now_ms () + c->cfg.scan_ms;
+        }
+        /* The sender waits at most 200 ms, so metrics answer within that. */
+        if (sender_poll (c->sender, 200, collector_print_receipt, c))
+            break;
+        if (http) {
+            zmq_pollitem_t item = {NULL, dcp_http_fd (http), ZMQ_POLLIN, 0};
+            if (zmq_poll (&item, 1, 0) > 0)
+                dcp_http_serve (http);
+        }
+    }
+    dcp_sd_notify ("STOPPING=1");
+    dcp_info ("collector agent stopping", "pending=%zu", sender_outstanding (c->sender));
+    dcp_http_destroy (&http);
+    dcp_metrics_destroy (&h.metrics);
+    collector_close (c);
+    return 0;
+}
+

@@ -562,248 +562,322 @@ s_binding_rank (const s_binding_t *b)
     return b->sub && strcmp (b->sub->name, "status") == 0;
 }
 
+/* One call of csvread_table(): the file's records, how its columns bind,
+ * and the rows and groups being built. */
+typedef struct {
+    s_csv_t c;
+    s_table_t t;
+    s_records_t recs;
+    s_binding_t *bind;
+    size_t n_cols;
+    size_t *order;  /* columns to apply, group (level 1) columns last */
+    size_t n_order;
+    ProtobufCMessage **items;  /* new elements of the list, owned until appended */
+    size_t n_items;
+    size_t base;               /* elements the list had before */
+    s_group_t *groups;         /* grouped tables: per element */
+    s_keymap_t map;            /* grouped tables: key -> element */
+    size_t key_col;            /* grouped tables: the key column */
+} s_build_t;
+
+static void
+s_build_free (s_build_t *b)
+{
+    for (size_t i = 0; i < b->n_items; i++)
+        if (b->items[i])
+            protobuf_c_message_free_unpacked (b->items[i], NULL);
+    if (b->groups)
+        for (size_t i = 0; i < b->recs.n; i++) {
+            for (size_t k = 0; b->groups[i].seen && k < b->n_cols; k++)
+                free (b->groups[i].seen[k]);
+            free (b->groups[i].seen);
+            free (b->groups[i].seen_line);
+        }
+    free (b->groups);
+    free (b->items);
+    free (b->map.keys);
+    free (b->map.index);
+    free (b->bind);
+    free (b->order);
+    s_records_free (&b->recs);
+}
+
+/* The header cell CELL's name as a column name: lower case, no spaces. */
+static void
+s_column_name (const s_cell_t *cell, char *name, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = cell->text; *p && n + 1 < size; p++)
+        if (*p != ' ' && *p != '\t')
+            name[n++] = (char) tolower ((unsigned char) *p);
+    name[n] = '\0';
+}
+
+/* Binds header cell K to a field; an unknown or duplicate column is
+ * reported and left unbound (it is skipped, the rest is still read). */
+static void
+s_bind_column (s_build_t *b, size_t k)
+{
+    const s_cell_t *cell = &b->recs.items[0].cells[k];
+    s_binding_t *bind = b->bind;
+    char name[128];
+    const char *why = NULL;
+    s_column_name (cell, name, sizeof name);
+    bind[k].col = cell->col;
+    if (!name[0]) {
+        s_report (&b->c, "CSV-UNKNOWN-COLUMN", cell->line, cell->col,
+                  "column %zu has no name in the header row", k + 1);
+        return;
+    }
+    if (s_bind (&b->t, name, &bind[k], &why)) {
+        char list[4096];
+        s_column_list (&b->t, list, sizeof list);
+        s_report (&b->c, "CSV-UNKNOWN-COLUMN", cell->line, cell->col,
+                  "%s \"%s\" (column %zu); valid columns: %s (an answer's parts may also "
+                  "be columns: quantity.unit or unit, quantity_status)", why, cell->text,
+                  k + 1, list);
+        memset (&bind[k], 0, sizeof bind[k]);
+        return;
+    }
+    bind[k].col = cell->col;
+    bind[k].name = cell->text;
+    for (size_t j = 0; j < k; j++)
+        if (bind[j].field == bind[k].field && bind[j].sub == bind[k].sub
+            && bind[j].level == bind[k].level) {
+            s_report (&b->c, "CSV-DUPLICATE-COLUMN", cell->line, cell->col,
+                      "column %zu \"%s\" sets the same answer as column %zu \"%s\"", k + 1,
+                      cell->text, j + 1, bind[j].name);
+            bind[k].field = NULL;
+        }
+}
+
+/* Binds the header row and orders the columns.  Returns 0, DCP_EINVAL (the
+ * key column of a grouped table is missing) or DCP_ENOMEM. */
+static int
+s_bind_header (s_build_t *b, const char *table)
+{
+    const s_record_t *head = &b->recs.items[0];
+    b->n_cols = head->n;
+    b->bind = calloc (b->n_cols, sizeof *b->bind);
+    b->order = calloc (b->n_cols, sizeof *b->order);
+    if (!b->bind || !b->order)
+        return DCP_ENOMEM;
+    bool have_key = false;
+    for (size_t k = 0; k < b->n_cols; k++) {
+        s_bind_column (b, k);
+        if (b->t.key && b->bind[k].field == b->t.key && !b->bind[k].sub) {
+            have_key = true;
+            if (b->bind[k].level == 1)
+                b->key_col = k;
+        }
+    }
+    if (b->t.key && !have_key) {
+        s_report (&b->c, "CSV-MISSING-COLUMN", head->line, 1, "table \"%s\" needs a column "
+                  "\"%s\": rows with the same %s form one entry", table, b->t.key->name,
+                  b->t.key->name);
+        return DCP_EINVAL;
+    }
+    for (int rank = 0; rank < 2; rank++)
+        for (size_t k = 0; k < b->n_cols; k++)
+            if (b->bind[k].field && s_binding_rank (&b->bind[k]) == rank)
+                b->order[b->n_order++] = k;
+    return 0;
+}
+
+/* Allocates the rows and, for a grouped table, the groups and key map. */
+static int
+s_alloc_rows (s_build_t *b)
+{
+    b->items = calloc (b->recs.n, sizeof *b->items);
+    if (!b->items)
+        return DCP_ENOMEM;
+    if (!b->t.group)
+        return 0;
+    b->groups = calloc (b->recs.n, sizeof *b->groups);
+    b->map.cap = 16;
+    while (b->map.cap < b->recs.n * 2)
+        b->map.cap *= 2;
+    b->map.keys = calloc (b->map.cap, sizeof *b->map.keys);
+    b->map.index = calloc (b->map.cap, sizeof *b->map.index);
+    return b->groups && b->map.keys && b->map.index ? 0 : DCP_ENOMEM;
+}
+
+/* Finds (or makes) the group of grouped record REC and adds a nested row to
+ * it: *ROW_P, in group *GI_P, with NOTE saying where the row goes.  Returns
+ * 0, 1 if the record has no key (reported; skip it), DCP_ENOMEM. */
+static int
+s_group_row (s_build_t *b, const s_record_t *rec, ProtobufCMessage **row_p, size_t *gi_p,
+             char *note, size_t note_size)
+{
+    size_t k = b->key_col, gi;
+    const char *key = k < rec->n ? rec->cells[k].text : "";
+    if (s_blank (key)) {
+        s_report (&b->c, "CSV-MISSING", rec->line, k < rec->n ? rec->cells[k].col : 1,
+                  "column %zu \"%s\" is blank: every row needs the %s it belongs to", k + 1,
+                  b->bind[k].name, b->t.key->name);
+        return 1;
+    }
+    size_t slot = s_keymap_slot (&b->map, key);
+    if (b->map.keys[slot])
+        gi = b->map.index[slot];
+    else {
+        gi = b->n_items;
+        b->map.keys[slot] = key;
+        b->map.index[slot] = gi;
+        b->items[b->n_items++] = field_new_message (b->t.group);
+        b->groups[gi].seen = calloc (b->n_cols, sizeof (char *));
+        b->groups[gi].seen_line = calloc (b->n_cols, sizeof (int));
+        if (!b->items[gi] || !b->groups[gi].seen || !b->groups[gi].seen_line)
+            return DCP_ENOMEM;
+    }
+    size_t ri;
+    *row_p = s_add_nested (b->items[gi], &b->t, &ri);
+    if (!*row_p)
+        return DCP_ENOMEM;
+    *gi_p = gi;
+    snprintf (note, note_size, "row becomes /%s/%s/%zu/%s/%zu", b->t.payload->name,
+              b->t.list->name, b->base + gi, b->t.nested->name, ri);
+    return 0;
+}
+
+/* Applies group (level 1) column K of CELL to group GI: an incident's own
+ * columns repeat on each of its rows; the first non-blank value counts, a
+ * different one is a mistake.  Returns 0 or DCP_ENOMEM. */
+static int
+s_apply_group_cell (s_build_t *b, size_t k, const s_cell_t *cell, size_t gi)
+{
+    const s_binding_t *bind = &b->bind[k];
+    s_group_t *g = &b->groups[gi];
+    if (s_blank (cell->text))
+        return 0;
+    if (g->seen[k]) {
+        if (strcmp (g->seen[k], cell->text) != 0)
+            s_report (&b->c, "CSV-INCONSISTENT", cell->line, cell->col,
+                      "column %zu \"%s\" is \"%s\" here but \"%s\" on line %d for "
+                      "the same %s; an entry's own columns must agree on all its rows",
+                      k + 1, bind->name, cell->text, g->seen[k], g->seen_line[k],
+                      b->t.key->name);
+        return 0;
+    }
+    g->seen[k] = strdup (cell->text);
+    if (!g->seen[k])
+        return DCP_ENOMEM;
+    g->seen_line[k] = cell->line;
+    char group_note[256];
+    snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu", b->t.payload->name,
+              b->t.list->name, b->base + gi);
+    int rc = s_apply (&b->c, bind, k, cell, cell->text, b->items[gi], group_note);
+    return rc == DCP_ENOMEM ? rc : 0;
+}
+
+/* Reads record REC into a new row (of its group, if grouped).  Returns 0 or
+ * DCP_ENOMEM. */
+static int
+s_read_row (s_build_t *b, const s_record_t *rec)
+{
+    bool all_blank = true;
+    for (size_t k = 0; k < rec->n; k++)
+        all_blank = all_blank && s_blank (rec->cells[k].text);
+    if (all_blank)
+        return 0;  /* ",,,," rows that spreadsheets leave behind */
+    if (rec->n != b->n_cols)
+        s_report (&b->c, "CSV-SYNTAX", rec->line, 1, "row has %zu cells but the header has %zu "
+                  "columns; missing cells are read as blank, extra cells are ignored",
+                  rec->n, b->n_cols);
+    char note[256];
+    ProtobufCMessage *row = NULL;
+    size_t gi = 0;
+    if (b->t.group) {
+        int rc = s_group_row (b, rec, &row, &gi, note, sizeof note);
+        if (rc)
+            return rc == 1 ? 0 : rc;
+    } else {
+        row = b->items[b->n_items] = field_new_message (b->t.row);
+        if (!row)
+            return DCP_ENOMEM;
+        snprintf (note, sizeof note, "row becomes /%s/%s/%zu", b->t.payload->name,
+                  b->t.list->name, b->base + b->n_items);
+        b->n_items++;
+    }
+    for (size_t o = 0; o < b->n_order; o++) {
+        size_t k = b->order[o];
+        s_cell_t blank_cell = {.text = (char *) "", .line = rec->line, .col = 1};
+        const s_cell_t *cell = k < rec->n ? &rec->cells[k] : &blank_cell;
+        int rc = b->bind[k].level == 1
+                     ? s_apply_group_cell (b, k, cell, gi)
+                     : s_apply (&b->c, &b->bind[k], k, cell, cell->text, row, note);
+        if (rc == DCP_ENOMEM)
+            return rc;
+    }
+    return 0;
+}
+
+/* Group answers never given are blank, i.e. UNANSWERED for Count /
+ * Quantity / Money.  Returns 0 or DCP_ENOMEM. */
+static int
+s_blank_group_answers (s_build_t *b)
+{
+    for (size_t gi = 0; b->t.group && gi < b->n_items; gi++)
+        for (size_t o = 0; o < b->n_order; o++) {
+            size_t k = b->order[o];
+            const s_binding_t *bind = &b->bind[k];
+            if (bind->level != 1 || b->groups[gi].seen[k] || bind->sub
+                || bind->field->type != PROTOBUF_C_TYPE_MESSAGE)
+                continue;
+            s_cell_t cell = {.text = (char *) "", .line = 1, .col = bind->col};
+            char group_note[256];
+            snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu",
+                      b->t.payload->name, b->t.list->name, b->base + gi);
+            if (s_apply (&b->c, bind, k, &cell, "", b->items[gi], group_note) == DCP_ENOMEM)
+                return DCP_ENOMEM;
+        }
+    return 0;
+}
+
 int
 csvread_table (const char *text, size_t len, const char *filename, const char *table,
-              Dcp__V1__Submission *sub, dcp_findings_t *findings)
+               Dcp__V1__Submission *sub, dcp_findings_t *findings)
 {
     assert ((text || len == 0) && filename && table && sub && findings);
-    s_csv_t c = {.filename = filename, .findings = findings};
-    s_records_t recs = {0};
-    s_binding_t *bind = NULL;
-    size_t *order = NULL;
-    ProtobufCMessage **items = NULL;
-    s_group_t *groups = NULL;
-    size_t n_items = 0, n_cols = 0;
-    s_keymap_t map = {0};
+    s_build_t b = {.c = {.filename = filename, .findings = findings}};
     int rc = 0;
-    s_table_t t;
-    if (!s_find_table (table, &t)) {
-        s_report (&c, "CSV-TABLE", 1, 1, "\"%s\" is not a table that can be read from CSV", table);
+    if (!s_find_table (table, &b.t)) {
+        s_report (&b.c, "CSV-TABLE", 1, 1, "\"%s\" is not a table that can be read from CSV",
+                  table);
         return DCP_EINVAL;
     }
-    uint32_t which = *(const uint32_t *) ((const char *) sub + t.payload->quantifier_offset);
-    if (which != 0 && which != t.payload->id) {
-        s_report (&c, "CSV-TABLE", 1, 1, "table \"%s\" belongs to \"%s\", but this response "
-                  "is another questionnaire", table, t.payload->name);
+    uint32_t which = *(const uint32_t *) ((const char *) sub + b.t.payload->quantifier_offset);
+    if (which != 0 && which != b.t.payload->id) {
+        s_report (&b.c, "CSV-TABLE", 1, 1, "table \"%s\" belongs to \"%s\", but this response "
+                  "is another questionnaire", table, b.t.payload->name);
         return DCP_EINVAL;
     }
-    rc = s_parse (&c, text ? text : "", len, &recs);
+    rc = s_parse (&b.c, text ? text : "", len, &b.recs);
     if (rc == DCP_ENOMEM)
         goto cleanup;
     rc = 0;
-    if (recs.n == 0) {
-        s_report (&c, "CSV-SYNTAX", 1, 1, "file is empty: a header row naming the columns is "
+    if (b.recs.n == 0) {
+        s_report (&b.c, "CSV-SYNTAX", 1, 1, "file is empty: a header row naming the columns is "
                   "required");
         rc = DCP_EINVAL;
         goto cleanup;
     }
-
-    /* header */
-    const s_record_t *head = &recs.items[0];
-    n_cols = head->n;
-    bind = calloc (n_cols, sizeof *bind);
-    order = calloc (n_cols, sizeof *order);
-    if (!bind || !order)
-        goto oom;
-    bool bad_header = false, have_key = false;
-    for (size_t k = 0; k < n_cols; k++) {
-        const s_cell_t *cell = &head->cells[k];
-        char name[128];
-        size_t n = 0;
-        for (const char *p = cell->text; *p && n + 1 < sizeof name; p++)
-            if (*p != ' ' && *p != '\t')
-                name[n++] = (char) tolower ((unsigned char) *p);
-        name[n] = '\0';
-        const char *why = NULL;
-        bind[k].col = cell->col;
-        if (!name[0]) {
-            s_report (&c, "CSV-UNKNOWN-COLUMN", cell->line, cell->col,
-                      "column %zu has no name in the header row", k + 1);
-            bad_header = true;
-            continue;
-        }
-        if (s_bind (&t, name, &bind[k], &why)) {
-            char list[4096];
-            s_column_list (&t, list, sizeof list);
-            s_report (&c, "CSV-UNKNOWN-COLUMN", cell->line, cell->col,
-                      "%s \"%s\" (column %zu); valid columns: %s (an answer's parts may also "
-                      "be columns: quantity.unit or unit, quantity_status)", why, cell->text,
-                      k + 1, list);
-            memset (&bind[k], 0, sizeof bind[k]);
-            bad_header = true;
-            continue;
-        }
-        bind[k].col = cell->col;
-        bind[k].name = cell->text;
-        for (size_t j = 0; j < k; j++)
-            if (bind[j].field == bind[k].field && bind[j].sub == bind[k].sub
-                && bind[j].level == bind[k].level) {
-                s_report (&c, "CSV-DUPLICATE-COLUMN", cell->line, cell->col,
-                          "column %zu \"%s\" sets the same answer as column %zu \"%s\"", k + 1,
-                          cell->text, j + 1, bind[j].name);
-                bind[k].field = NULL;
-            }
-        if (t.key && bind[k].field == t.key && !bind[k].sub)
-            have_key = true;
-    }
-    (void) bad_header;  /* unknown columns are skipped; the rest is still read */
-    if (t.key && !have_key) {
-        s_report (&c, "CSV-MISSING-COLUMN", head->line, 1, "table \"%s\" needs a column \"%s\": "
-                  "rows with the same %s form one entry", table, t.key->name, t.key->name);
-        rc = DCP_EINVAL;
+    rc = s_bind_header (&b, table);
+    if (rc)
         goto cleanup;
-    }
-    size_t n_order = 0;
-    for (int rank = 0; rank < 2; rank++)
-        for (size_t k = 0; k < n_cols; k++)
-            if (bind[k].field && s_binding_rank (&bind[k]) == rank)
-                order[n_order++] = k;
-
-    /* rows */
-    size_t base = s_existing (sub, &t);
-    items = calloc (recs.n, sizeof *items);
-    if (!items)
-        goto oom;
-    if (t.group) {
-        groups = calloc (recs.n, sizeof *groups);
-        map.cap = 16;
-        while (map.cap < recs.n * 2)
-            map.cap *= 2;
-        map.keys = calloc (map.cap, sizeof *map.keys);
-        map.index = calloc (map.cap, sizeof *map.index);
-        if (!groups || !map.keys || !map.index)
-            goto oom;
-    }
-    for (size_t r = 1; r < recs.n; r++) {
-        const s_record_t *rec = &recs.items[r];
-        bool all_blank = true;
-        for (size_t k = 0; k < rec->n; k++)
-            all_blank = all_blank && s_blank (rec->cells[k].text);
-        if (all_blank)
-            continue;  /* ",,,," rows that spreadsheets leave behind */
-        if (rec->n != n_cols)
-            s_report (&c, "CSV-SYNTAX", rec->line, 1, "row has %zu cells but the header has %zu "
-                      "columns; missing cells are read as blank, extra cells are ignored",
-                      rec->n, n_cols);
-        char note[256];
-        ProtobufCMessage *row = NULL, *group = NULL;
-        s_group_t *g = NULL;
-        size_t gi = 0;
-        if (t.group) {
-            size_t key_col = 0;
-            for (size_t k = 0; k < n_cols; k++)
-                if (bind[k].field == t.key && !bind[k].sub && bind[k].level == 1)
-                    key_col = k;
-            const char *key = key_col < rec->n ? rec->cells[key_col].text : "";
-            if (s_blank (key)) {
-                s_report (&c, "CSV-MISSING", rec->line,
-                          key_col < rec->n ? rec->cells[key_col].col : 1,
-                          "column %zu \"%s\" is blank: every row needs the %s it belongs to",
-                          key_col + 1, bind[key_col].name, t.key->name);
-                continue;
-            }
-            size_t slot = s_keymap_slot (&map, key);
-            if (map.keys[slot])
-                gi = map.index[slot];
-            else {
-                gi = n_items;
-                map.keys[slot] = key;
-                map.index[slot] = gi;
-                items[n_items++] = field_new_message (t.group);
-                groups[gi].seen = calloc (n_cols, sizeof (char *));
-                groups[gi].seen_line = calloc (n_cols, sizeof (int));
-                if (!items[gi] || !groups[gi].seen || !groups[gi].seen_line)
-                    goto oom;
-            }
-            g = &groups[gi];
-            group = items[gi];
-            size_t ri;
-            row = s_add_nested (group, &t, &ri);
-            if (!row)
-                goto oom;
-            snprintf (note, sizeof note, "row becomes /%s/%s/%zu/%s/%zu", t.payload->name,
-                      t.list->name, base + gi, t.nested->name, ri);
-        } else {
-            row = items[n_items] = field_new_message (t.row);
-            if (!row)
-                goto oom;
-            snprintf (note, sizeof note, "row becomes /%s/%s/%zu", t.payload->name,
-                      t.list->name, base + n_items);
-            n_items++;
-        }
-        for (size_t o = 0; o < n_order; o++) {
-            size_t k = order[o];
-            const s_binding_t *b = &bind[k];
-            s_cell_t blank_cell = {.text = (char *) "", .line = rec->line, .col = 1};
-            const s_cell_t *cell = k < rec->n ? &rec->cells[k] : &blank_cell;
-            int set_rc = 0;
-            if (b->level == 1) {
-                /* an incident's own columns repeat on each of its rows: the
-                 * first non-blank value counts, a different one is a mistake */
-                if (s_blank (cell->text))
-                    continue;
-                if (g->seen[k]) {
-                    if (strcmp (g->seen[k], cell->text) != 0)
-                        s_report (&c, "CSV-INCONSISTENT", cell->line, cell->col,
-                                  "column %zu \"%s\" is \"%s\" here but \"%s\" on line %d for "
-                                  "the same %s; an entry's own columns must agree on all its rows",
-                                  k + 1, b->name, cell->text, g->seen[k], g->seen_line[k],
-                                  t.key->name);
-                    continue;
-                }
-                g->seen[k] = strdup (cell->text);
-                if (!g->seen[k])
-                    goto oom;
-                g->seen_line[k] = cell->line;
-                char group_note[256];
-                snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu",
-                          t.payload->name, t.list->name, base + gi);
-                set_rc = s_apply (&c, b, k, cell, cell->text, group, group_note);
-            } else
-                set_rc = s_apply (&c, b, k, cell, cell->text, row, note);
-            if (set_rc == DCP_ENOMEM)
-                goto oom;
-        }
-    }
-    /* group answers never given: blank, i.e. UNANSWERED for Count/Quantity/Money */
-    for (size_t gi = 0; t.group && gi < n_items; gi++)
-        for (size_t o = 0; o < n_order; o++) {
-            size_t k = order[o];
-            if (bind[k].level != 1 || groups[gi].seen[k] || bind[k].sub)
-                continue;
-            if (bind[k].field->type != PROTOBUF_C_TYPE_MESSAGE)
-                continue;
-            s_cell_t cell = {.text = (char *) "", .line = 1, .col = bind[k].col};
-            char group_note[256];
-            snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu", t.payload->name,
-                      t.list->name, base + gi);
-            if (s_apply (&c, &bind[k], k, &cell, "", items[gi], group_note) == DCP_ENOMEM)
-                goto oom;
-        }
-    if (s_append (sub, &t, items, n_items))
-        goto oom;
-    n_items = 0;  /* now owned by SUB */
-    rc = c.error;
-    goto cleanup;
-oom:
-    rc = DCP_ENOMEM;
+    b.base = s_existing (sub, &b.t);
+    rc = s_alloc_rows (&b);
+    for (size_t r = 1; r < b.recs.n && !rc; r++)
+        rc = s_read_row (&b, &b.recs.items[r]);
+    if (!rc)
+        rc = s_blank_group_answers (&b);
+    if (!rc && s_append (sub, &b.t, b.items, b.n_items))
+        rc = DCP_ENOMEM;
+    if (rc)
+        goto cleanup;
+    b.n_items = 0;  /* now owned by SUB */
+    rc = b.c.error;
 cleanup:
-    for (size_t i = 0; i < n_items; i++)
-        if (items[i])
-            protobuf_c_message_free_unpacked (items[i], NULL);
-    if (groups)
-        for (size_t i = 0; i < recs.n; i++) {
-            for (size_t k = 0; groups[i].seen && k < n_cols; k++)
-                free (groups[i].seen[k]);
-            free (groups[i].seen);
-            free (groups[i].seen_line);
-        }
-    free (groups);
-    free (items);
-    free (map.keys);
-    free (map.index);
-    free (bind);
-    free (order);
-    s_records_free (&recs);
+    s_build_free (&b);
     return rc;
 }

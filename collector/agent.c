@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "dcp_err.h"
 #include "dcp_http.h"
 #include "dcp_log.h"
+#include "dcp_loop.h"
 #include "dcp_metrics.h"
 #include "dcp_signal.h"
 #include "dcp_util.h"
@@ -89,15 +91,18 @@ s_set (dcp_metrics_t *m, const char *name, const char *help, double value, bool 
         *cell = value;
 }
 
+/* The agent's state, for the loop's handlers. */
 typedef struct {
     collector_t *c;
     dcp_metrics_t *metrics;
-} s_agent_http_t;
+    dcp_http_t *http;
+    void *sender_sock;  /* the sender's socket the loop watches now */
+} s_agent_t;
 
 static int
 s_agent_http (const char *path, char **body, size_t *len, const char **type, void *arg)
 {
-    s_agent_http_t *h = arg;
+    s_agent_t *h = arg;
     const sender_stats_t *st = sender_stats (h->c->sender);
     if (strcmp (path, "/metrics") == 0) {
         s_set (h->metrics, "dcp_collector_outstanding", "submissions in the outbox without a final receipt",
@@ -126,56 +131,106 @@ s_agent_http (const char *path, char **body, size_t *len, const char **type, voi
     return 404;
 }
 
+static int
+s_on_scan (dcp_loop_t *loop, int timer_id, void *arg)
+{
+    s_scan_inbox (((s_agent_t *) arg)->c);
+    return 0;
+}
+
+static int
+s_on_http (dcp_loop_t *loop, void *sock, int fd, void *arg)
+{
+    dcp_http_serve (((s_agent_t *) arg)->http);
+    return 0;
+}
+
+/* Receipts waiting, or (from s_before_poll) sends due and timeouts: one
+ * round of the sender without waiting; a fatal socket error ends the loop. */
+static int
+s_on_sender (dcp_loop_t *loop, void *sock, int fd, void *arg)
+{
+    s_agent_t *a = arg;
+    return sender_poll (a->c->sender, 0, collector_print_receipt, a->c) ? DCP_LOOP_END : 0;
+}
+
+/* Before each poll: let the sender send what is due and notice timeouts,
+ * then watch its socket, which is a new one after a reconnect. */
+static int
+s_before_poll (dcp_loop_t *loop, void *arg)
+{
+    s_agent_t *a = arg;
+    if (s_on_sender (loop, NULL, -1, arg))
+        return DCP_LOOP_END;
+    void *sock = sender_socket (a->c->sender);
+    if (sock != a->sender_sock) {
+        if (a->sender_sock)
+            dcp_loop_reader_end (loop, a->sender_sock);
+        a->sender_sock = NULL;
+        if (sock && dcp_loop_reader (loop, sock, s_on_sender, a))
+            return DCP_ENOMEM;
+        a->sender_sock = sock;
+    }
+    return 0;
+}
+
+/* Opens the inbox and, if configured, the metrics listener.  Returns 0 or 1
+ * after saying why. */
+static int
+s_start (s_agent_t *a)
+{
+    collector_t *c = a->c;
+    if (dcp_mkdirs (c->cfg.inbox)) {
+        fprintf (stderr, "collector: could not create inbox \"%s\": %s\n", c->cfg.inbox,
+                 strerror (errno));
+        return 1;
+    }
+    if (!c->cfg.metrics[0])
+        return 0;
+    a->metrics = dcp_metrics_new ();
+    a->http = a->metrics ? dcp_http_new (c->cfg.metrics, s_agent_http, a) : NULL;
+    if (!a->http) {
+        fprintf (stderr, "collector: could not listen for metrics on %s: %s\n", c->cfg.metrics,
+                 strerror (errno));
+        return 1;
+    }
+    return 0;
+}
+
 int
 agent_run (collector_t *c, int argc, char **argv)
 {
     (void) argc;
     (void) argv;
-    s_agent_http_t h = {c, NULL};
-    dcp_http_t *http = NULL;
-    if (collector_open (c, true))
-        return 1;
-    if (dcp_mkdirs (c->cfg.inbox)) {
-        fprintf (stderr, "collector: could not create inbox \"%s\": %s\n", c->cfg.inbox,
-                 strerror (errno));
-        collector_close (c);
-        return 1;
+    s_agent_t a = {.c = c};
+    dcp_loop_t *loop = NULL;
+    int rc = 1;
+    if (collector_open (c, true) || s_start (&a))
+        goto cleanup;
+    loop = dcp_loop_new ();
+    /* The sender's timeouts and backoffs are looked at at least every
+     * 50 ms; receipts and HTTP requests wake the loop at once. */
+    if (!loop || dcp_loop_timer (loop, c->cfg.scan_ms, 0, s_on_scan, &a) < 0
+        || (a.http && dcp_loop_fd (loop, dcp_http_fd (a.http), s_on_http, &a))) {
+        fprintf (stderr, "collector: out of memory\n");
+        goto cleanup;
     }
-    if (c->cfg.metrics[0]) {
-        h.metrics = dcp_metrics_new ();
-        http = h.metrics ? dcp_http_new (c->cfg.metrics, s_agent_http, &h) : NULL;
-        if (!http) {
-            fprintf (stderr, "collector: could not listen for metrics on %s: %s\n", c->cfg.metrics,
-                     strerror (errno));
-            dcp_metrics_destroy (&h.metrics);
-            collector_close (c);
-            return 1;
-        }
-    }
+    dcp_loop_prepare (loop, s_before_poll, &a, 50);
     outbox_each (c->outbox, OUTBOX_PENDING, collector_queue_pending, c->sender);
     dcp_info ("collector agent ready", "inbox=%s outbox=%s pending=%zu", c->cfg.inbox,
               c->cfg.outbox, sender_outstanding (c->sender));
     dcp_sd_notify ("READY=1");
-    int64_t next_scan = 0;
-    while (!dcp_signal_stop) {
-        if (dcp_now_ms () >= next_scan) {
-            s_scan_inbox (c);
-            next_scan = dcp_now_ms () + c->cfg.scan_ms;
-        }
-        /* The sender waits at most 200 ms, so metrics answer within that. */
-        if (sender_poll (c->sender, 200, collector_print_receipt, c))
-            break;
-        if (http) {
-            zmq_pollitem_t item = {NULL, dcp_http_fd (http), ZMQ_POLLIN, 0};
-            if (zmq_poll (&item, 1, 0) > 0)
-                dcp_http_serve (http);
-        }
-    }
+    s_scan_inbox (c);  /* what waited while the agent was down, at once */
+    int loop_rc = dcp_loop_run (loop);
+    if (loop_rc < 0)
+        dcp_error ("collector agent loop failed", "error=%s", dcp_strerror (loop_rc));
     dcp_sd_notify ("STOPPING=1");
     dcp_info ("collector agent stopping", "pending=%zu", sender_outstanding (c->sender));
-    dcp_http_destroy (&http);
-    dcp_metrics_destroy (&h.metrics);
+    rc = 0;
+cleanup:
+    dcp_loop_destroy (&loop);
+    dcp_http_destroy (&a.http);
+    dcp_metrics_destroy (&a.metrics);
     collector_close (c);
-    return 0;
+    return rc;
 }
-

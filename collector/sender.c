@@ -461,6 +461,12 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
     return 0;
 }
 
+void *
+sender_socket (const sender_t *self)
+{
+    return self->sock;
+}
+
 size_t
 sender_outstanding (const sender_t *self)
 {

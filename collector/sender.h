@@ -55,6 +55,11 @@ int sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_
  * code on a fatal socket error. */
 int sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg);
 
+/* The socket receipts arrive on, for an event loop to watch (read it only
+ * through sender_poll()).  It changes after a reconnect; NULL if a
+ * reconnect failed.  Borrowed. */
+void *sender_socket (const sender_t *self);
+
 /* Entries queued or in flight. */
 size_t sender_outstanding (const sender_t *self);
 

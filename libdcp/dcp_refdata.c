@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "dcp_blob.h"
+#include "dcp_buf.h"
 #include "dcp_err.h"
 #include "dcp_log.h"
 #include "dcp_refdata.h"
@@ -46,28 +47,6 @@ s_table_free (s_table_t *t)
     memset (t, 0, sizeof *t);
 }
 
-/* A growable buffer for one field while it is being unquoted. */
-typedef struct {
-    char *data;
-    size_t len, cap;
-} s_buf_t;
-
-static int
-s_buf_put (s_buf_t *b, char c)
-{
-    if (b->len + 1 >= b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        char *data = realloc (b->data, cap);
-        if (!data)
-            return DCP_ENOMEM;
-        b->data = data;
-        b->cap = cap;
-    }
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 static int
 s_report (const char *file, size_t line, const char *reason)
 {
@@ -83,7 +62,7 @@ static int
 s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
 {
     int rc = 0;
-    s_buf_t field = {0};
+    dcp_buf_t field = DCP_BUF_INIT;
     char **cells = NULL;
     size_t n_cells = 0, cap_cells = 0;
     size_t cols = 1, record_cols = 0, line = 1, record_line = 1;
@@ -93,16 +72,14 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
     for (const char *h = header; *h; h++)
         cols += *h == ',';
 
-    field.data = malloc (field.cap = 64);
-    if (!field.data) {
+    if (dcp_buf_reserve (&field, 64)) {
         rc = DCP_ENOMEM;
         goto cleanup;
     }
     const char *p = blob->data, *end = blob->data + blob->len;
     while (p < end) {
         /* One field. */
-        field.len = 0;
-        field.data[0] = '\0';
+        dcp_buf_reset (&field);
         if (*p == '"') {
             p++;
             for (;;) {
@@ -113,7 +90,7 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
                 if (*p == '"') {
                     if (p + 1 < end && p[1] == '"') {
                         p += 2;
-                        if (s_buf_put (&field, '"')) {
+                        if (dcp_buf_appendc (&field, '"')) {
                             rc = DCP_ENOMEM;
                             goto cleanup;
                         }
@@ -123,7 +100,7 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
                     break;
                 }
                 line += *p == '\n';
-                if (s_buf_put (&field, *p++)) {
+                if (dcp_buf_appendc (&field, *p++)) {
                     rc = DCP_ENOMEM;
                     goto cleanup;
                 }
@@ -139,7 +116,7 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
                     rc = s_report (blob->name, record_line, "quote inside an unquoted field");
                     goto cleanup;
                 }
-                if (s_buf_put (&field, *p++)) {
+                if (dcp_buf_appendc (&field, *p++)) {
                     rc = DCP_ENOMEM;
                     goto cleanup;
                 }
@@ -219,7 +196,7 @@ cleanup:
     for (size_t i = 0; i < n_cells; i++)
         free (cells[i]);
     free (cells);
-    free (field.data);
+    dcp_buf_free (&field);
     return rc;
 }
 

@@ -28,11 +28,11 @@ typedef struct {
 
 /* Makes SOCK a CURVE server with key pair KP and the ZAP domain enforced,
  * or a plain socket if KP is NULL (development only).  Returns 0 or
- * DCP_EINVAL (zmq_errno() tells). */
+ * DCP_ENET when libzmq refuses an option (zmq_errno() tells). */
 int dcp_wire_server (void *sock, const dcp_keypair_t *kp, const dcp_wire_opts_t *opts);
 
 /* Makes SOCK a CURVE client of the server whose public key is SERVER_KEY,
- * or plain if KP is NULL.  Returns 0 or DCP_EINVAL. */
+ * or plain if KP is NULL.  Returns 0 or DCP_ENET (zmq_errno() tells). */
 int dcp_wire_client (void *sock, const dcp_keypair_t *kp, const char *server_key,
                      const dcp_wire_opts_t *opts);
 
@@ -44,7 +44,7 @@ typedef struct {
 } dcp_frames_t;
 
 /* Receives a whole multipart message (FLAGS: 0 or ZMQ_DONTWAIT).  Returns 0,
- * DCP_EAGAIN if nothing is waiting, or DCP_EPROTO on a socket error.  Always
+ * DCP_EAGAIN if nothing is waiting, or DCP_ENET on a socket error.  Always
  * dcp_frames_close() after a 0 return. */
 int dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags);
 void dcp_frames_close (dcp_frames_t *frames);
@@ -69,7 +69,7 @@ typedef struct {
 
 /* Sends PARTS[0..N) as one multipart message with FLAGS (ZMQ_DONTWAIT).
  * Returns 0, DCP_EAGAIN (queue full, or ROUTER peer unknown: errno
- * EHOSTUNREACH), or DCP_EPROTO. */
+ * EHOSTUNREACH), or DCP_ENET on a socket error (zmq_errno() tells). */
 int dcp_wire_send (void *sock, const dcp_part_t *parts, size_t n, int flags);
 
 /* ZAP handler: answers libzmq's authentication requests on
@@ -89,7 +89,8 @@ void dcp_zap_set_registry (dcp_zap_t *self, const dcp_registry_t *registry);
 
 /* Answers one pending request: 200 with User-Id = the Z85 key for a
  * registered key, 400 otherwise (logged with the key prefix and address).
- * Returns 0, or DCP_EAGAIN if nothing was pending. */
+ * Returns 0, DCP_EAGAIN if nothing was pending, or DCP_ENET on a socket
+ * error. */
 int dcp_zap_handle (dcp_zap_t *self);
 
 /* Counters for metrics. */

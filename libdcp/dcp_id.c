@@ -38,6 +38,19 @@ dcp_id_uuid_normalise (const char *text, char out[DCP_ID_UUID_LEN + 1])
     return 0;
 }
 
+/* Writes 16 bytes B as a lowercase UUID with VERSION and the RFC variant. */
+static char *
+s_format (unsigned char b[16], int version, char *buf)
+{
+    b[6] = (unsigned char) ((b[6] & 0x0f) | (version << 4));
+    b[8] = (unsigned char) ((b[8] & 0x3f) | 0x80);
+    snprintf (buf, DCP_ID_UUID_LEN + 1,
+              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+              b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+              b[15]);
+    return buf;
+}
+
 char *
 dcp_id_uuid_v4 (char *buf)
 {
@@ -45,12 +58,15 @@ dcp_id_uuid_v4 (char *buf)
     if (sodium_init () < 0)
         abort ();  /* no entropy source: nothing sensible can continue */
     randombytes_buf (b, sizeof b);
-    b[6] = (unsigned char) ((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char) ((b[8] & 0x3f) | 0x80);
-    snprintf (buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-              b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-              b[13], b[14], b[15]);
-    return buf;
+    return s_format (b, 4, buf);
+}
+
+char *
+dcp_id_uuid_from_content (const void *content, size_t len, char out[DCP_ID_UUID_LEN + 1])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256 (h, content, len);
+    return s_format (h, 8, out);
 }
 
 bool

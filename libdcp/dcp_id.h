@@ -33,6 +33,13 @@ int dcp_id_uuid_normalise (const char *text, char out[DCP_ID_UUID_LEN + 1]);
  * bytes); returns BUF.  Uses libsodium's CSPRNG; aborts without one. */
 char *dcp_id_uuid_v4 (char *buf);
 
+/* Writes the UUID named by LEN bytes of CONTENT into OUT (37 bytes) and
+ * returns OUT: the first 128 bits of the content's SHA-256 with version 8
+ * (RFC 9562 "custom") and the RFC variant, in lowercase.  The same content
+ * gives the same id on every machine, so a response taken twice is one
+ * submission, not two.  The format is fixed: ids already sent depend on it. */
+char *dcp_id_uuid_from_content (const void *content, size_t len, char out[DCP_ID_UUID_LEN + 1]);
+
 /* True if the LEN bytes of TEXT are a safe name (see above). */
 bool dcp_id_name_ok (const char *text, size_t len);
 

@@ -64,6 +64,22 @@ test_uuid_v4_is_a_lowercase_uuid (void **state)
 }
 
 static void
+test_uuid_from_content_is_stable (void **state)
+{
+    (void) state;
+    char a[37], b[37], c[37];
+    /* Fixed value: ids already in outboxes and databases were made so. */
+    assert_string_equal (dcp_id_uuid_from_content ("hello", 5, a),
+                         "2cf24dba-5fb0-830e-a6e8-3b2ac5b9e29e");
+    dcp_id_uuid_from_content ("hello", 5, b);
+    dcp_id_uuid_from_content ("hello!", 6, c);
+    assert_string_equal (a, b);
+    assert_string_not_equal (a, c);
+    assert_true (dcp_id_uuid_ok (c));
+    assert_int_equal (c[14], '8');
+}
+
+static void
 test_safe_names (void **state)
 {
     (void) state;
@@ -97,6 +113,7 @@ main (void)
         cmocka_unit_test (test_uuid_check),
         cmocka_unit_test (test_uuid_normalise),
         cmocka_unit_test (test_uuid_v4_is_a_lowercase_uuid),
+        cmocka_unit_test (test_uuid_from_content_is_stable),
         cmocka_unit_test (test_safe_names),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

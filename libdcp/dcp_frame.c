@@ -4,6 +4,7 @@
 
 #include "dcp_err.h"
 #include "dcp_frame.h"
+#include "dcp_id.h"
 
 int
 dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags)
@@ -19,7 +20,9 @@ dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags)
             int e = zmq_errno ();
             zmq_msg_close (msg);
             dcp_frames_close (frames);
-            return e == EAGAIN ? DCP_EAGAIN : DCP_EPROTO;
+            /* A socket error, not a malformed message: libzmq drops what
+             * breaks its framing or ZMQ_MAXMSGSIZE before we see it. */
+            return e == EAGAIN ? DCP_EAGAIN : DCP_ENET;
         }
         more = zmq_msg_more (msg);
         if (msg == &scratch) {
@@ -92,7 +95,7 @@ dcp_wire_send (void *sock, const dcp_part_t *parts, size_t n, int flags)
             /* libzmq sends a multipart message atomically: a failure on the
              * first part sends nothing; later parts cannot fail with EAGAIN. */
             int e = zmq_errno ();
-            return (e == EAGAIN || e == EHOSTUNREACH) ? DCP_EAGAIN : DCP_EPROTO;
+            return (e == EAGAIN || e == EHOSTUNREACH) ? DCP_EAGAIN : DCP_ENET;
         }
     }
     return 0;
@@ -102,12 +105,9 @@ bool
 dcp_frame_copy_id (zmq_msg_t *part, char *id, size_t size)
 {
     size_t len = zmq_msg_size (part);
-    const unsigned char *p = zmq_msg_data (part);
-    if (len == 0 || len >= size || len > DCP_FRAME_ID_MAX)
+    const char *p = zmq_msg_data (part);
+    if (len >= size || !dcp_id_name_ok (p, len))
         return false;
-    for (size_t i = 0; i < len; i++)
-        if (p[i] < 0x21 || p[i] > 0x7e)
-            return false;
     memcpy (id, p, len);
     id[len] = '\0';
     return true;

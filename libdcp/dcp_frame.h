@@ -22,7 +22,7 @@
 #define DCP_WIRE_SIGNATURE "DCP1"
 #define DCP_WIRE_SIGNATURE_LEN 4
 #define DCP_WIRE_MAX_PARTS 8
-#define DCP_FRAME_ID_MAX 64   /* longest submission id frame, bytes */
+#define DCP_FRAME_ID_MAX 64   /* longest submission id frame, bytes (DCP_ID_NAME_MAX) */
 
 /* One received multipart message. */
 typedef struct {
@@ -32,7 +32,7 @@ typedef struct {
 } dcp_frames_t;
 
 /* Receives a whole multipart message (FLAGS: 0 or ZMQ_DONTWAIT).  Returns 0,
- * DCP_EAGAIN if nothing is waiting, or DCP_EPROTO on a socket error.  Always
+ * DCP_EAGAIN if nothing is waiting, or DCP_ENET on a socket error.  Always
  * dcp_frames_close() after a 0 return. */
 int dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags);
 void dcp_frames_close (dcp_frames_t *frames);
@@ -57,13 +57,15 @@ typedef struct {
 
 /* Sends PARTS[0..N) as one multipart message with FLAGS (ZMQ_DONTWAIT).
  * Returns 0, DCP_EAGAIN (queue full, or ROUTER peer unknown: errno
- * EHOSTUNREACH), or DCP_EPROTO. */
+ * EHOSTUNREACH), or DCP_ENET on a socket error (zmq_errno() tells). */
 int dcp_wire_send (void *sock, const dcp_part_t *parts, size_t n, int flags);
 
 /* --- the protocol's messages ------------------------------------------------ */
 
 /* Copies an id frame into ID (size >= DCP_FRAME_ID_MAX + 1) if it is one:
- * 1 to DCP_FRAME_ID_MAX printable ASCII bytes, no space.  False if not. */
+ * a safe name in the sense of dcp_id_name_ok() (1 to 64 bytes of A-Z a-z
+ * 0-9 '-' '_'), the one rule for ids seen before the rules ran.  False if
+ * not. */
 bool dcp_frame_copy_id (zmq_msg_t *part, char *id, size_t size);
 
 /* A submission as the validator's ROUTER receives it; parts are borrowed

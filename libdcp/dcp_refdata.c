@@ -11,8 +11,14 @@
  * a table.
  *
  * The tables are process-wide and immutable once loaded, which is why this
- * module keeps one file-static state (the API has no context argument): the
- * daemons are single-threaded and load before their event loop starts. */
+ * module keeps one file-static state (the API has no context argument).
+ * Threads: the loader's writer threads call the lookups concurrently.  That
+ * is safe because the lookups only read (bsearch over immutable arrays, no
+ * static scratch) and every program calls dcp_refdata_load() before it
+ * starts a thread (pthread_create orders the loaded tables before the
+ * thread's reads).  dcp_refdata_load() and dcp_refdata_free() themselves
+ * are not thread-safe: the lazy load inside the lookups is for tests and
+ * single-threaded tools only, and free runs after the threads are joined. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -100,7 +100,7 @@ s_start_auth (dcp_stage_t *self)
     if (!self->zap) {
         dcp_error ("could not start the ZAP handler", "reason=%s",
                    dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
-        return DCP_EIO;
+        return DCP_ENET;
     }
     dcp_zap_set_registry (self->zap, self->registry);
     return 0;

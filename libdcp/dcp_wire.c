@@ -27,12 +27,12 @@ s_common (void *sock, const dcp_wire_opts_t *opts)
         || zmq_setsockopt (sock, ZMQ_RCVHWM, &hwm, sizeof hwm)
         || zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max, sizeof max)
         || zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger))
-        return DCP_EINVAL;
+        return DCP_ENET;
     if (ivl > 0) {
         int timeout = ivl * 3;
         if (zmq_setsockopt (sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl)
             || zmq_setsockopt (sock, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout))
-            return DCP_EINVAL;
+            return DCP_ENET;
     }
     return 0;
 }
@@ -40,15 +40,16 @@ s_common (void *sock, const dcp_wire_opts_t *opts)
 int
 dcp_wire_server (void *sock, const dcp_keypair_t *kp, const dcp_wire_opts_t *opts)
 {
-    if (s_common (sock, opts))
-        return DCP_EINVAL;
+    int rc = s_common (sock, opts);
+    if (rc)
+        return rc;
     if (!kp)
         return 0;
     int one = 1;
     if (zmq_setsockopt (sock, ZMQ_CURVE_SERVER, &one, sizeof one)
         || zmq_setsockopt (sock, ZMQ_CURVE_SECRETKEY, kp->secret_key, DCP_KEY_Z85_LEN)
         || zmq_setsockopt (sock, ZMQ_ZAP_DOMAIN, DCP_ZAP_DOMAIN, strlen (DCP_ZAP_DOMAIN)))
-        return DCP_EINVAL;
+        return DCP_ENET;
     if (zmq_setsockopt (sock, ZMQ_ZAP_ENFORCE_DOMAIN, &one, sizeof one) != 0)
         dcp_debug ("libzmq lacks ZMQ_ZAP_ENFORCE_DOMAIN; relying on the running ZAP handler", NULL);
     return 0;
@@ -58,14 +59,15 @@ int
 dcp_wire_client (void *sock, const dcp_keypair_t *kp, const char *server_key,
                  const dcp_wire_opts_t *opts)
 {
-    if (s_common (sock, opts))
-        return DCP_EINVAL;
+    int rc = s_common (sock, opts);
+    if (rc)
+        return rc;
     if (!kp)
         return 0;
     if (zmq_setsockopt (sock, ZMQ_CURVE_SERVERKEY, server_key, DCP_KEY_Z85_LEN)
         || zmq_setsockopt (sock, ZMQ_CURVE_PUBLICKEY, kp->public_key, DCP_KEY_Z85_LEN)
         || zmq_setsockopt (sock, ZMQ_CURVE_SECRETKEY, kp->secret_key, DCP_KEY_Z85_LEN))
-        return DCP_EINVAL;
+        return DCP_ENET;
     return 0;
 }
 

@@ -26,11 +26,11 @@ typedef struct {
 
 /* Makes SOCK a CURVE server with key pair KP and the ZAP domain enforced,
  * or a plain socket if KP is NULL (development only).  Returns 0 or
- * DCP_EINVAL (zmq_errno() tells). */
+ * DCP_ENET when libzmq refuses an option (zmq_errno() tells). */
 int dcp_wire_server (void *sock, const dcp_keypair_t *kp, const dcp_wire_opts_t *opts);
 
 /* Makes SOCK a CURVE client of the server whose public key is SERVER_KEY,
- * or plain if KP is NULL.  Returns 0 or DCP_EINVAL. */
+ * or plain if KP is NULL.  Returns 0 or DCP_ENET (zmq_errno() tells). */
 int dcp_wire_client (void *sock, const dcp_keypair_t *kp, const char *server_key,
                      const dcp_wire_opts_t *opts);
 
@@ -51,7 +51,8 @@ void dcp_zap_set_registry (dcp_zap_t *self, const dcp_registry_t *registry);
 
 /* Answers one pending request: 200 with User-Id = the Z85 key for a
  * registered key, 400 otherwise (logged with the key prefix and address).
- * Returns 0, or DCP_EAGAIN if nothing was pending. */
+ * Returns 0, DCP_EAGAIN if nothing was pending, or DCP_ENET on a socket
+ * error. */
 int dcp_zap_handle (dcp_zap_t *self);
 
 /* Counters for metrics. */

@@ -21,7 +21,7 @@
 #include "jsonwrite.h"
 #include "template.h"
 #include "dcp_rules.h"
-#include "dcp_util.h"
+#include "dcp_id.h"
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -760,7 +760,7 @@ test_templates_parse (void **state)
         char id[40];
         if (sub->submission_id != protobuf_c_empty_string)
             free (sub->submission_id);
-        sub->submission_id = strdup (dcp_uuid_v4 (id));  /* as the collector does */
+        sub->submission_id = strdup (dcp_id_uuid_v4 (id));  /* as the collector does */
         dcp_rules_opts_t opts;
         dcp_rules_defaults (&opts);
         assert_int_equal (dcp_rules_check (sub, &opts, f), 0);

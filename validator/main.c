@@ -140,7 +140,7 @@ s_connect_loaders (validator_t *v, const dcp_wire_opts_t *wo)
         || zmq_setsockopt (v->relay.back, ZMQ_IMMEDIATE, &one, sizeof one)) {
         dcp_error ("could not set up the loader socket", "reason=%s",
                    dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
-        return DCP_EIO;
+        return DCP_ENET;
     }
     memcpy (list, v->cfg.loaders, sizeof list);
     for (char *ep = strtok_r (list, ", ", &save); ep; ep = strtok_r (NULL, ", ", &save)) {

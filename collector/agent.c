@@ -15,6 +15,7 @@
 #include "dcp_loop.h"
 #include "dcp_metrics.h"
 #include "dcp_signal.h"
+#include "dcp_fs.h"
 #include "dcp_util.h"
 #include "intake.h"
 
@@ -66,7 +67,7 @@ s_scan_inbox (collector_t *c)
             snprintf (bad, sizeof bad, "%s/.invalid-%s", c->cfg.inbox, e->d_name);
             snprintf (why, sizeof why, "%s.problems.txt", bad);
             rename (path, bad);
-            dcp_write_file_durable (why, report ? report : "", report ? report_len : 0);
+            dcp_fs_write_atomic (why, report ? report : "", report ? report_len : 0);
             dcp_warn ("file failed the offline check; set aside with its problems",
                       "file=%s problems_file=%s", e->d_name,
                       dcp_log_quote ((char[600]) {0}, 600, why));
@@ -180,7 +181,7 @@ static int
 s_start (s_agent_t *a)
 {
     collector_t *c = a->c;
-    if (dcp_mkdirs (c->cfg.inbox)) {
+    if (dcp_fs_mkdirs (c->cfg.inbox)) {
         fprintf (stderr, "collector: could not create inbox \"%s\": %s\n", c->cfg.inbox,
                  strerror (errno));
         return 1;

@@ -18,6 +18,8 @@
 #include "csvread.h"
 #include "dcp_csvtok.h"
 #include "dcp_err.h"
+#include "dcp_hash.h"
+#include "dcp_utf8.h"
 #include "field.h"
 
 typedef struct {
@@ -85,45 +87,6 @@ s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
 /* ------------------------------------------------------------------------ */
 /* Records and cells. */
 
-/* Returns the byte offset of the first invalid UTF-8 sequence (or NUL) in
- * TEXT, or LEN if it is all valid. */
-static size_t
-s_utf8_check (const char *text, size_t len)
-{
-    const unsigned char *s = (const unsigned char *) text;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = s[i];
-        size_t n;
-        uint32_t cp;
-        if (c == 0)
-            return i;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0)
-            n = 2, cp = c & 0x1F;
-        else if ((c & 0xF0) == 0xE0)
-            n = 3, cp = c & 0x0F;
-        else if ((c & 0xF8) == 0xF0)
-            n = 4, cp = c & 0x07;
-        else
-            return i;
-        if (i + n > len)
-            return i;
-        for (size_t k = 1; k < n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        /* overlong forms, surrogates and values past U+10FFFF */
-        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)
-            || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return i;
-        i += n;
-    }
-    return len;
-}
-
 static int
 s_push_cell (s_record_t *rec, char *text, int line, int col)
 {
@@ -173,7 +136,7 @@ s_take_cell (s_csv_t *c, const dcp_csvtok_cell_t *tc, char **text_p)
         return DCP_ENOMEM;
     memcpy (text, tc->text, tc->len + 1);
     size_t len = tc->len;
-    size_t bad = s_utf8_check (text, len);
+    size_t bad = dcp_utf8_check (text, len, DCP_UTF8_NO_NUL);
     if (bad < len) {
         int bad_col = tc->col + (tc->quoted ? 1 : 0);
         for (size_t k = 0; k < bad; k++)
@@ -425,20 +388,11 @@ typedef struct {
     size_t cap;
 } s_keymap_t;
 
-static uint64_t
-s_hash (const char *s)
-{
-    uint64_t h = 1469598103934665603u;  /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char) *s) * 1099511628211u;
-    return h;
-}
-
 /* Returns the slot for KEY: its index if present, or an empty slot. */
 static size_t
 s_keymap_slot (const s_keymap_t *m, const char *key)
 {
-    size_t i = s_hash (key) & (m->cap - 1);
+    size_t i = dcp_hash_str (DCP_HASH_SEED, key) & (m->cap - 1);
     while (m->keys[i] && strcmp (m->keys[i], key) != 0)
         i = (i + 1) & (m->cap - 1);
     return i;

@@ -5,6 +5,7 @@
 
 #include "dcp_codec.h"
 #include "dcp_err.h"
+#include "dcp_id.h"
 #include "intake.h"
 #include "report.h"
 
@@ -62,7 +63,7 @@ s_pack (intake_t *in)
     if (!bare)
         return DCP_ENOMEM;
     char id[40];
-    outbox_id_from_content (bare, len, id);
+    dcp_id_uuid_from_content (bare, len, id);
     char *copy = strdup (id);
     uint32_t added = sub->schema_version == 0 ? DCP_SCHEMA_VERSION : 0;
     in->packed = copy ? intake_pack_with_id (bare, len, id, added, &in->packed_len) : NULL;

@@ -24,7 +24,7 @@ typedef struct {
 } intake_t;
 
 /* Reads the response at PATH, gives it an id derived from its content if it
- * has none (outbox_id_from_content of the packed response without id, so
+ * has none (dcp_id_uuid_from_content of the packed response without id, so
  * taking the same response twice is one submission), packs it, and checks
  * it with C's rules.  Findings go into FINDINGS.  Returns 0 with IN filled
  * (free with intake_free(), also on failure), DCP_EINVAL if the file could

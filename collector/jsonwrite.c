@@ -5,46 +5,27 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcp_utf8.h"
 #include "field.h"
 #include "jsonwrite.h"
 
 /* A JSON string of TEXT; bytes that are not UTF-8 (possible only in data
- * that came from the wire) become U+FFFD rather than failing the file. */
+ * that came from the wire) become U+FFFD rather than failing the file (and
+ * a NUL then '?', see dcp_utf8_clean). */
 static json_t *
 s_json_text (const char *text, size_t len)
 {
     json_t *s = json_stringn (text, len);
-    if (s || memchr (text, '\0', len))
+    if (s)
         return s;
-    char *clean = malloc (len * 3 + 1);
+    char *clean = dcp_utf8_clean (text, len, SIZE_MAX, 0);
     if (!clean)
         return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char) text[i];
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        bool ok = n > 0 && i + n <= len;
-        for (size_t j = 1; ok && j < n; j++)
-            ok = ((unsigned char) text[i + j] >> 6) == 2;
-        if (ok) {
-            json_t *probe = json_stringn (text + i, n);
-            ok = probe != NULL;
-            json_decref (probe);
-        }
-        if (ok) {
-            memcpy (clean + k, text + i, n);
-            k += n;
-            i += n;
-        } else {
-            memcpy (clean + k, "\xef\xbf\xbd", 3);
-            k += 3;
-            i++;
-        }
-    }
-    s = json_stringn (clean, k);
+    s = json_string (clean);
     free (clean);
     return s;
 }

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "dcp_err.h"
-#include "dcp_util.h"
+#include "dcp_fs.h"
+#include "dcp_id.h"
 #include "outbox.h"
 
 struct outbox_t {
@@ -37,17 +38,6 @@ struct outbox_t {
 
 static const char *s_state_dir[] = {"", "pending", "accepted", "rejected"};
 
-static int
-s_fsync_path (const char *path)
-{
-    int fd = open (path, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return DCP_EIO;
-    int rc = fsync (fd) == 0 ? 0 : DCP_EIO;
-    close (fd);
-    return rc;
-}
-
 outbox_t *
 outbox_new (const char *dir)
 {
@@ -60,7 +50,7 @@ outbox_new (const char *dir)
     const char *subs[] = {"pending", "accepted", "rejected", "tmp"};
     for (int i = 0; i < 4; i++) {
         snprintf (path, sizeof path, "%s/%s", dir, subs[i]);
-        if (dcp_mkdirs (path))
+        if (dcp_fs_mkdirs (path))
             goto fail;
     }
     return self;
@@ -80,31 +70,12 @@ outbox_destroy (outbox_t **self_p)
     *self_p = NULL;
 }
 
-void
-outbox_id_from_content (const void *content, size_t len, char *out)
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256 (h, content, len);
-    h[6] = (unsigned char) ((h[6] & 0x0f) | 0x80);  /* version 8: custom */
-    h[8] = (unsigned char) ((h[8] & 0x3f) | 0x80);  /* RFC 9562 variant */
-    snprintf (out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-              h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
-              h[13], h[14], h[15]);
-}
-
-/* Ids name folders: accept only what a UUID-like id may hold, so a hostile
- * id can never climb out of the outbox. */
+/* Ids name folders: only a safe name (dcp_id.h) may, so a hostile id can
+ * never climb out of the outbox. */
 static bool
 s_id_safe (const char *id)
 {
-    size_t n = strlen (id);
-    if (n == 0 || n > 64 || id[0] == '.')
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-              || *p == '-' || *p == '_'))
-            return false;
-    return true;
+    return dcp_id_name_ok (id, strlen (id));
 }
 
 outbox_state_t
@@ -132,17 +103,9 @@ s_write (const char *dir, const char *name, const void *data, size_t len)
     int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
         return DCP_EIO;
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write (fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            close (fd);
-            return DCP_EIO;
-        }
-        p += n;
-        len -= (size_t) n;
+    if (dcp_fs_write_all (fd, data, len, -1)) {
+        close (fd);
+        return DCP_EIO;
     }
     int rc = fsync (fd) == 0 ? 0 : DCP_EIO;
     if (close (fd) != 0)
@@ -210,7 +173,7 @@ outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payl
     rc = s_write_originals (tmp, files, n_files);
     if (rc)
         return rc;
-    if (s_write (tmp, "receipt.pb", "", 0) || s_fsync_path (tmp))
+    if (s_write (tmp, "receipt.pb", "", 0) || dcp_fs_sync_dir (tmp))
         return DCP_EIO;
     /* The entry is complete on disk; the rename publishes it at once. */
     if (rename (tmp, dst) != 0)
@@ -228,7 +191,7 @@ outbox_read_n (outbox_t *self, const char *id, const char *name, size_t *len_p)
     if (st == OUTBOX_NONE)
         return NULL;
     snprintf (path, sizeof path, "%s/%s/%s/%s", self->dir, s_state_dir[st], id, name);
-    return dcp_read_file (path, 256u << 20, len_p);
+    return dcp_fs_read_file (path, 256u << 20, len_p);
 }
 
 char *
@@ -244,7 +207,7 @@ outbox_payload (outbox_t *self, const char *id, size_t *len_p)
     if (!s_id_safe (id))
         return NULL;
     snprintf (path, sizeof path, "%s/pending/%s/submission.pb", self->dir, id);
-    return (uint8_t *) dcp_read_file (path, 256u << 20, len_p);
+    return (uint8_t *) dcp_fs_read_file (path, 256u << 20, len_p);
 }
 
 int
@@ -266,19 +229,7 @@ s_write_unsynced (const char *dir, const char *name, const void *data, size_t le
     int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
         return DCP_EIO;
-    const char *p = data;
-    int rc = 0;
-    while (len > 0) {
-        ssize_t n = write (fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = DCP_EIO;
-            break;
-        }
-        p += n;
-        len -= (size_t) n;
-    }
+    int rc = dcp_fs_write_all (fd, data, len, -1) ? DCP_EIO : 0;
     if (close (fd) != 0)
         rc = DCP_EIO;
     return rc;
@@ -296,7 +247,7 @@ s_log_append (outbox_t *self, const outbox_receipt_t *r, const bool *todo, size_
         if (self->log_fd < 0)
             return DCP_EIO;
         /* A new log's name must survive a crash too. */
-        if (s_fsync_path (self->dir))
+        if (dcp_fs_sync_dir (self->dir))
             return DCP_EIO;
     }
     size_t total = 0;
@@ -322,16 +273,7 @@ s_log_append (outbox_t *self, const outbox_receipt_t *r, const bool *todo, size_
         crypto_generichash (p, LOG_HASH, start, (size_t) (p - start), NULL, 0);
         p += LOG_HASH;
     }
-    int rc = 0;
-    for (size_t off = 0; off < total && rc == 0;) {
-        ssize_t w = write (self->log_fd, buf + off, total - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            rc = DCP_EIO;
-        else
-            off += (size_t) w;
-    }
+    int rc = dcp_fs_write_all (self->log_fd, buf, total, -1) ? DCP_EIO : 0;
     free (buf);
     if (rc == 0 && fdatasync (self->log_fd) != 0)
         rc = DCP_EIO;
@@ -358,7 +300,7 @@ outbox_receipt (outbox_t *self, const char *id, size_t *len_p)
     char path[4096];
     snprintf (path, sizeof path, "%s/receipts.log", self->dir);
     size_t log_len = 0;
-    uint8_t *log = (uint8_t *) dcp_read_file (path, 1u << 30, &log_len);
+    uint8_t *log = (uint8_t *) dcp_fs_read_file (path, 1u << 30, &log_len);
     if (!log)
         return NULL;
     uint8_t *found = NULL;
@@ -469,7 +411,7 @@ outbox_sync (outbox_t *self)
         if (!*flags[i])
             continue;
         snprintf (path, sizeof path, "%s/%s", self->dir, names[i]);
-        if (s_fsync_path (path))
+        if (dcp_fs_sync_dir (path))
             rc = DCP_EIO;
         else
             *flags[i] = false;

@@ -22,7 +22,7 @@
  * per batch of takes or receipts, not once per entry, which is what lets a
  * collector take thousands of responses a minute.
  * The submission id is the one in the file, or else derived from the SHA-256
- * of the response's content (outbox_id_from_content), so taking the same
+ * of the response's content (dcp_id_uuid_from_content), so taking the same
  * file twice never makes two submissions. */
 #ifndef OUTBOX_H
 #define OUTBOX_H
@@ -45,10 +45,6 @@ typedef enum {
 /* Opens (creating if needed) the outbox in DIR.  NULL on failure (errno). */
 outbox_t *outbox_new (const char *dir);
 void outbox_destroy (outbox_t **self_p);
-
-/* Derives the submission id for a file without one: a UUID (version 8,
- * RFC 9562) made from the SHA-256 of CONTENT.  OUT holds 37 bytes. */
-void outbox_id_from_content (const void *content, size_t len, char *out);
 
 /* One file a response was read from, kept beside the submission. */
 typedef struct {

@@ -19,9 +19,7 @@ dcp_csvtok_init (dcp_csvtok_t *tok, const char *text, size_t len)
 void
 dcp_csvtok_fini (dcp_csvtok_t *tok)
 {
-    free (tok->buf);
-    tok->buf = NULL;
-    tok->buf_len = tok->buf_cap = 0;
+    dcp_buf_free (&tok->cell);
 }
 
 bool
@@ -52,22 +50,6 @@ s_advance (dcp_csvtok_t *tok)
         tok->col++;  /* count characters, not UTF-8 continuation bytes */
 }
 
-static int
-s_put (dcp_csvtok_t *tok, char ch)
-{
-    if (tok->buf_len + 1 >= tok->buf_cap) {
-        size_t cap = tok->buf_cap ? tok->buf_cap * 2 : 64;
-        char *p = realloc (tok->buf, cap);
-        if (!p)
-            return DCP_ENOMEM;
-        tok->buf = p;
-        tok->buf_cap = cap;
-    }
-    tok->buf[tok->buf_len++] = ch;
-    tok->buf[tok->buf_len] = '\0';
-    return 0;
-}
-
 static void
 s_problem (dcp_csvtok_cell_t *cell, dcp_csvtok_problem_t problem, int line, int col)
 {
@@ -94,14 +76,14 @@ s_quoted (dcp_csvtok_t *tok, dcp_csvtok_cell_t *cell)
             if (tok->pos + 1 < tok->len && tok->text[tok->pos + 1] == '"') {
                 s_advance (tok);
                 s_advance (tok);
-                if (s_put (tok, '"'))
+                if (dcp_buf_appendc (&tok->cell, '"'))
                     return DCP_ENOMEM;
                 continue;
             }
             s_advance (tok);
             break;
         }
-        if (s_put (tok, ch))
+        if (dcp_buf_appendc (&tok->cell, ch))
             return DCP_ENOMEM;
         s_advance (tok);
     }
@@ -119,10 +101,10 @@ dcp_csvtok_next (dcp_csvtok_t *tok, dcp_csvtok_cell_t *cell)
         return 0;
     memset (cell, 0, sizeof *cell);
     tok->after_comma = false;
-    tok->buf_len = 0;
-    if (s_put (tok, '\0'))  /* make sure the buffer exists */
+    dcp_buf_reset (&tok->cell);
+    if (dcp_buf_reserve (&tok->cell, 64))  /* TEXT is never NULL */
         return DCP_ENOMEM;
-    tok->buf_len = 0;
+    tok->cell.data[0] = '\0';
     cell->line = tok->line;
     cell->col = tok->col;
     cell->quoted = tok->pos < tok->len && tok->text[tok->pos] == '"';
@@ -133,13 +115,13 @@ dcp_csvtok_next (dcp_csvtok_t *tok, dcp_csvtok_cell_t *cell)
         while (tok->pos < tok->len && !s_cell_end (tok->text[tok->pos])) {
             if (tok->text[tok->pos] == '"')
                 s_problem (cell, DCP_CSVTOK_QUOTE_INSIDE, tok->line, tok->col);
-            if (s_put (tok, tok->text[tok->pos]))
+            if (dcp_buf_appendc (&tok->cell, tok->text[tok->pos]))
                 return DCP_ENOMEM;
             s_advance (tok);
         }
     }
-    cell->text = tok->buf;
-    cell->len = tok->buf_len;
+    cell->text = tok->cell.data;
+    cell->len = tok->cell.len;
     if (tok->pos >= tok->len)
         cell->end = DCP_CSVTOK_EOF;
     else if (tok->text[tok->pos] == ',') {

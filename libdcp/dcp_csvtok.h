@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dcp_buf.h"
+
 /* How a cell ended. */
 typedef enum {
     DCP_CSVTOK_COMMA = 0,  /* another cell of the same record follows */
@@ -51,8 +53,7 @@ typedef struct {
     const char *text;
     size_t len, pos;
     int line, col;
-    char *buf;  /* the current cell */
-    size_t buf_len, buf_cap;
+    dcp_buf_t cell;  /* the current cell, unquoted */
     bool after_comma;  /* a cell is owed even at the end of the text */
 } dcp_csvtok_t;
 

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "dcp_err.h"
-#include "dcp_util.h"
 #include "outbox.h"
 
 static char s_dir[256];
@@ -235,21 +234,6 @@ test_hostile_id_is_refused (void **state)
 }
 
 static void
-test_id_from_content_is_stable_uuid (void **state)
-{
-    (void) state;
-    char a[40], b[40], c[40];
-    outbox_id_from_content ("hello", 5, a);
-    outbox_id_from_content ("hello", 5, b);
-    outbox_id_from_content ("hello!", 6, c);
-    assert_string_equal (a, b);
-    assert_string_not_equal (a, c);
-    assert_int_equal (strlen (a), 36);
-    assert_int_equal (a[14], '8');  /* version 8 */
-    assert_true (strchr ("89ab", a[19]) != NULL);
-}
-
-static void
 test_each_lists_oldest_first (void **state)
 {
     (void) state;
@@ -280,7 +264,6 @@ main (void)
         cmocka_unit_test_setup_teardown (test_receipt_survives_lost_file_and_torn_log, setup, teardown),
         cmocka_unit_test_setup_teardown (test_taking_same_id_twice_keeps_one_entry, setup, teardown),
         cmocka_unit_test_setup_teardown (test_hostile_id_is_refused, setup, teardown),
-        cmocka_unit_test (test_id_from_content_is_stable_uuid),
         cmocka_unit_test_setup_teardown (test_each_lists_oldest_first, setup, teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

@@ -24,6 +24,7 @@
 
 #include "dcp_codec.h"
 #include "dcp_log.h"
+#include "dcp_fs.h"
 #include "dcp_util.h"
 #include "dcp_wire.h"
 #include "outbox.h"
@@ -349,7 +350,7 @@ s_poll_logged (s_fixture_t *fx)
     close (saved);
     fclose (log);
     assert_int_equal (rc, 0);
-    return dcp_read_file (path, 1 << 20, NULL);
+    return dcp_fs_read_file (path, 1 << 20, NULL);
 }
 
 /* A receipt for an id this outbox never held is ignored (and logged): the

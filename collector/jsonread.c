@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 
 #include "csvread.h"
+#include "dcp_buf.h"
 #include "dcp_err.h"
 #include "field.h"
 #include "jsonread.h"
@@ -57,8 +58,7 @@ typedef struct {
 
 typedef struct {
     field_report_t rep;        /* findings; rep.path is PATH */
-    char *path;                /* current JSON pointer */
-    size_t path_len, path_cap;
+    dcp_buf_t path;            /* current JSON pointer */
     s_number_t *numbers;       /* sorted by node, see s_collect_numbers */
     size_t n_numbers;
     bool numbers_ok;           /* false: token/node pairing failed */
@@ -72,32 +72,20 @@ typedef struct {
 static size_t
 s_path_push (s_reader_t *r, const char *key)
 {
-    size_t old = r->path_len;
-    size_t need = r->path_len + 2 + 2 * strlen (key) + 1;
-    if (need > r->path_cap) {
-        size_t cap = r->path_cap ? r->path_cap : 128;
-        while (cap < need)
-            cap *= 2;
-        char *p = realloc (r->path, cap);
-        if (!p) {
-            r->rep.error = DCP_ENOMEM;
-            return old;
-        }
-        r->path = p;
-        r->rep.path = p;
-        r->path_cap = cap;
-    }
-    char *out = r->path + r->path_len;
-    *out++ = '/';
+    size_t old = r->path.len;
+    dcp_buf_appendc (&r->path, '/');
     for (const char *k = key; *k; k++) {
         if (*k == '~' || *k == '/') {
-            *out++ = '~';
-            *out++ = *k == '~' ? '0' : '1';
+            dcp_buf_appendc (&r->path, '~');
+            dcp_buf_appendc (&r->path, *k == '~' ? '0' : '1');
         } else
-            *out++ = *k;
+            dcp_buf_appendc (&r->path, *k);
     }
-    *out = '\0';
-    r->path_len = (size_t) (out - r->path);
+    if (r->path.err) {
+        r->rep.error = DCP_ENOMEM;
+        return old;
+    }
+    r->rep.path = r->path.data;
     return old;
 }
 
@@ -112,10 +100,10 @@ s_path_push_index (s_reader_t *r, size_t index)
 static void
 s_path_pop (s_reader_t *r, size_t len)
 {
-    if (!r->path)
+    if (!r->path.data || r->path.err)
         return;
-    r->path_len = len;
-    r->path[len] = '\0';
+    r->path.len = len;  /* cut back to a length it had: always within the buffer */
+    r->path.data[len] = '\0';
 }
 
 /* ------------------------------------------------------------------------ */
@@ -399,7 +387,7 @@ s_defer_csv (s_reader_t *r, const ProtobufCFieldDescriptor *f, const json_t *v)
     s_deferred_csv_t *d = &r->csv[r->n_csv];
     d->table = strdup (f->name);
     d->file = strdup (json_string_value (v));
-    d->pointer = strdup (r->path ? r->path : "");
+    d->pointer = strdup (r->path.data ? r->path.data : "");
     if (!d->table || !d->file || !d->pointer) {
         free (d->table);
         free (d->file);
@@ -597,7 +585,7 @@ s_read_object (s_reader_t *r, ProtobufCMessage *msg, const json_t *obj)
 static void
 s_reader_free (s_reader_t *r)
 {
-    free (r->path);
+    dcp_buf_free (&r->path);
     free (r->numbers);
     for (size_t i = 0; i < r->n_csv; i++) {
         free (r->csv[i].table);
@@ -695,8 +683,7 @@ static int
 s_slurp (const char *path, size_t max, char **text_p, size_t *len_p)
 {
     int rc = 0;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
+    dcp_buf_t buf = DCP_BUF_INIT;
     FILE *file = fopen (path, "rb");
     if (!file)
         return DCP_EIO;
@@ -707,40 +694,27 @@ s_slurp (const char *path, size_t max, char **text_p, size_t *len_p)
         rc = DCP_ETOOBIG;
         goto cleanup;
     }
-    for (;;) {
-        if (len == cap) {
-            if (cap > max) {
-                rc = DCP_ETOOBIG;
-                goto cleanup;
-            }
-            cap = cap ? cap * 2 : 65536;
-            char *p = realloc (buf, cap + 1);
-            if (!p) {
-                rc = DCP_ENOMEM;
-                goto cleanup;
-            }
-            buf = p;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread (chunk, 1, sizeof chunk, file)) > 0) {
+        if (buf.len + n > max) {
+            rc = DCP_ETOOBIG;
+            goto cleanup;
         }
-        size_t n = fread (buf + len, 1, cap - len, file);
-        len += n;
-        if (n == 0)
-            break;
+        if (dcp_buf_append (&buf, chunk, n)) {
+            rc = DCP_ENOMEM;
+            goto cleanup;
+        }
     }
     if (ferror (file)) {
         rc = DCP_EIO;
         goto cleanup;
     }
-    if (len > max) {
-        rc = DCP_ETOOBIG;
-        goto cleanup;
-    }
-    buf[len] = '\0';
-    *text_p = buf;
-    *len_p = len;
-    buf = NULL;
+    *text_p = dcp_buf_take (&buf, len_p);
+    rc = *text_p ? 0 : DCP_ENOMEM;
 cleanup:
     fclose (file);
-    free (buf);
+    dcp_buf_free (&buf);
     return rc;
 }
 

@@ -21,13 +21,17 @@ Prints, per case, the id sent and the receipt, one fact a line:
     status RECEIPT_REJECTED
     replayed false
     problem SEVERITY_ERROR WIRE-DECODE <path>
+and "event NAME" for what the connection did meanwhile (HANDSHAKE_SUCCEEDED,
+DISCONNECTED, HANDSHAKE_FAILED_AUTH ...), from a socket monitor.
 or "no receipt" if none came (exit 3).  Exit 0 when every receipt came.
 """
 import random
 import sys
+import time
 import uuid
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from dcpclient import load_proto, read_key
 
@@ -257,16 +261,34 @@ def case_over_max_message(sid, cc):
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
-def send_case(sock, case, country, timeout_ms):
+EVENTS = {zmq.EVENT_DISCONNECTED: "DISCONNECTED",
+          zmq.EVENT_HANDSHAKE_SUCCEEDED: "HANDSHAKE_SUCCEEDED",
+          zmq.EVENT_HANDSHAKE_FAILED_AUTH: "HANDSHAKE_FAILED_AUTH",
+          zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL: "HANDSHAKE_FAILED_PROTOCOL",
+          zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL: "HANDSHAKE_FAILED_NO_DETAIL"}
+
+
+def send_case(sock, monitor, case, country, timeout_ms):
     """Sends CASE under a fresh id on SOCK and prints its receipt.  Returns
     0 (a receipt came), 3 (none) or 4 (a malformed reply)."""
     sid = str(uuid.uuid4())
     message = CASES[case](sid, country)
     sock.send_multipart(message)
     print(f"case {case} sid {sid} bytes {sum(len(f) for f in message)}")
-    if not sock.poll(timeout_ms):
-        print("no receipt")
-        return 3
+    poller = zmq.Poller()
+    poller.register(sock, zmq.POLLIN)
+    poller.register(monitor, zmq.POLLIN)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        ready = dict(poller.poll(max(0, int((deadline - time.monotonic()) * 1000))))
+        if not ready:
+            print("no receipt")
+            return 3
+        if monitor in ready:   # what the connection did meanwhile
+            event = recv_monitor_message(monitor)
+            print(f"event {EVENTS.get(event['event'], event['event'])}")
+        if sock in ready:
+            break
     reply = sock.recv_multipart()
     if len(reply) != 3 or reply[0] != b"DCP1":
         print(f"malformed reply of {len(reply)} frames")
@@ -299,14 +321,20 @@ def main():
     sock.curve_publickey = read_key(key_file, "public-key")
     sock.curve_secretkey = read_key(key_file, "secret-key")
     sock.linger = 0
+    mask = 0
+    for event in EVENTS:
+        mask |= event
+    monitor = sock.get_monitor_socket(mask)
     sock.connect(endpoint)
     rc = 0
     try:
         # One after the other, each receipt awaited: the order is the test.
         for case in cases.split(","):
             timeout_ms = 5000 if case == "over_max_message" else 30000
-            rc = send_case(sock, case, country, timeout_ms) or rc
+            rc = send_case(sock, monitor, case, country, timeout_ms) or rc
     finally:
+        sock.disable_monitor()
+        monitor.close()
         sock.close()
         ctx.term()
     return rc

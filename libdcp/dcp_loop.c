@@ -335,7 +335,7 @@ s_turn (dcp_loop_t *self)
         return DCP_LOOP_END;
     if (zmq_poll (self->items, n, wait_ms) < 0) {
         if (zmq_errno () != EINTR)
-            return DCP_EIO;
+            return DCP_ENET;
         for (int i = 0; i < n; i++)
             self->items[i].revents = 0;
     }

@@ -83,7 +83,7 @@ void dcp_loop_on_reload (dcp_loop_t *self, dcp_loop_fn *handler, void *arg);
 
 /* Polls and dispatches until a handler returns DCP_LOOP_END (returns 0), a
  * handler returns a negative code (returns it), dcp_signal_stop is set
- * (returns 0) or zmq_poll fails other than by a signal (returns DCP_EIO,
+ * (returns 0) or zmq_poll fails other than by a signal (returns DCP_ENET,
  * zmq_errno() tells).  May be called again after it returned. */
 int dcp_loop_run (dcp_loop_t *self);
 

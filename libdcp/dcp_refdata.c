@@ -11,14 +11,21 @@
  * a table.
  *
  * The tables are process-wide and immutable once loaded, which is why this
- * module keeps one file-static state (the API has no context argument): the
- * daemons are single-threaded and load before their event loop starts. */
+ * module keeps one file-static state (the API has no context argument).
+ * Threads: the loader's writer threads call the lookups concurrently.  That
+ * is safe because the lookups only read (bsearch over immutable arrays, no
+ * static scratch) and every program calls dcp_refdata_load() before it
+ * starts a thread (pthread_create orders the loaded tables before the
+ * thread's reads).  dcp_refdata_load() and dcp_refdata_free() themselves
+ * are not thread-safe: the lazy load inside the lookups is for tests and
+ * single-threaded tools only, and free runs after the threads are joined. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "dcp_blob.h"
+#include "dcp_buf.h"
 #include "dcp_err.h"
 #include "dcp_log.h"
 #include "dcp_refdata.h"
@@ -46,28 +53,6 @@ s_table_free (s_table_t *t)
     memset (t, 0, sizeof *t);
 }
 
-/* A growable buffer for one field while it is being unquoted. */
-typedef struct {
-    char *data;
-    size_t len, cap;
-} s_buf_t;
-
-static int
-s_buf_put (s_buf_t *b, char c)
-{
-    if (b->len + 1 >= b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        char *data = realloc (b->data, cap);
-        if (!data)
-            return DCP_ENOMEM;
-        b->data = data;
-        b->cap = cap;
-    }
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 static int
 s_report (const char *file, size_t line, const char *reason)
 {
@@ -83,7 +68,7 @@ static int
 s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
 {
     int rc = 0;
-    s_buf_t field = {0};
+    dcp_buf_t field = DCP_BUF_INIT;
     char **cells = NULL;
     size_t n_cells = 0, cap_cells = 0;
     size_t cols = 1, record_cols = 0, line = 1, record_line = 1;
@@ -93,16 +78,14 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
     for (const char *h = header; *h; h++)
         cols += *h == ',';
 
-    field.data = malloc (field.cap = 64);
-    if (!field.data) {
+    if (dcp_buf_reserve (&field, 64)) {
         rc = DCP_ENOMEM;
         goto cleanup;
     }
     const char *p = blob->data, *end = blob->data + blob->len;
     while (p < end) {
         /* One field. */
-        field.len = 0;
-        field.data[0] = '\0';
+        dcp_buf_reset (&field);
         if (*p == '"') {
             p++;
             for (;;) {
@@ -113,7 +96,7 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
                 if (*p == '"') {
                     if (p + 1 < end && p[1] == '"') {
                         p += 2;
-                        if (s_buf_put (&field, '"')) {
+                        if (dcp_buf_appendc (&field, '"')) {
                             rc = DCP_ENOMEM;
                             goto cleanup;
                         }
@@ -123,7 +106,7 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
                     break;
                 }
                 line += *p == '\n';
-                if (s_buf_put (&field, *p++)) {
+                if (dcp_buf_appendc (&field, *p++)) {
                     rc = DCP_ENOMEM;
                     goto cleanup;
                 }
@@ -139,7 +122,7 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
                     rc = s_report (blob->name, record_line, "quote inside an unquoted field");
                     goto cleanup;
                 }
-                if (s_buf_put (&field, *p++)) {
+                if (dcp_buf_appendc (&field, *p++)) {
                     rc = DCP_ENOMEM;
                     goto cleanup;
                 }
@@ -219,7 +202,7 @@ cleanup:
     for (size_t i = 0; i < n_cells; i++)
         free (cells[i]);
     free (cells);
-    free (field.data);
+    dcp_buf_free (&field);
     return rc;
 }
 

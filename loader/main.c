@@ -1,7 +1,8 @@
 /* loader: writes forwarded submissions into PostgreSQL and answers each with
  * a receipt, only after the transaction that stored it has committed.
  *
- * This file is the configuration, the start-up and the event loop.  The
+ * This file is the configuration, the start-up (dcp_stage: keys, validator
+ * registry, ZAP, metrics, HTTP, SIGHUP) and the event loop (dcp_loop).  The
  * loop's thread owns the sockets and decodes each arriving submission into
  * the filling batch of its writer (sink.c); writer threads, each with its
  * own database connection, write the batches before meanwhile, with group
@@ -19,15 +20,11 @@
 
 #include "dcp_config.h"
 #include "dcp_err.h"
-#include "dcp_http.h"
-#include "dcp_keys.h"
 #include "dcp_log.h"
 #include "dcp_loop.h"
-#include "dcp_metrics.h"
 #include "dcp_refdata.h"
 #include "dcp_signal.h"
-#include "dcp_util.h"
-#include "dcp_wire.h"
+#include "dcp_stage.h"
 #include "sink.h"
 #include "writers.h"
 
@@ -89,93 +86,6 @@ static const dcp_cfg_option_t s_options[] = {
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
-typedef struct {
-    loader_cfg_t cfg;
-    void *ctx;
-    void *sock;                   /* ROUTER, validators */
-    dcp_zap_t *zap;
-    dcp_registry_t *registry;
-    dcp_keypair_t keys;
-    dcp_http_t *http;
-    dcp_metrics_t *metrics;
-    dcp_loop_t *loop;
-    sink_t *sink;
-    writers_t *writers;
-    int due_timer;                /* wakes the loop when the writers have something due */
-} loader_t;
-
-static int
-s_http (const char *path, char **body, size_t *len, const char **type, void *arg)
-{
-    loader_t *l = arg;
-    if (strcmp (path, "/metrics") == 0) {
-        writers_stats_t st;
-        writers_stats (l->writers, &st);
-        sink_metrics_update (l->sink, &st, writers_connected (l->writers), l->metrics);
-        *body = dcp_metrics_render (l->metrics, len);
-        *type = "text/plain; version=0.0.4; charset=utf-8";
-        return *body ? 200 : 503;
-    }
-    if (strcmp (path, "/healthz") == 0) {
-        *body = strdup ("ok\n");
-        *len = 3;
-        return 200;
-    }
-    if (strcmp (path, "/readyz") == 0) {
-        bool ready = writers_connected (l->writers) && sink_migrated (l->sink);
-        *body = strdup (ready ? "ready\n" : "database not connected or not migrated\n");
-        *len = *body ? strlen (*body) : 0;
-        return ready ? 200 : 503;
-    }
-    return 404;
-}
-
-static int
-s_setup (loader_t *l)
-{
-    char err[512];
-    dcp_wire_opts_t wo = {(int) l->cfg.hwm, l->cfg.max_message, (int) l->cfg.heartbeat_ms};
-    int one = 1;
-    l->ctx = zmq_ctx_new ();
-    if (!l->ctx)
-        return DCP_EINVAL;
-    if (!l->cfg.insecure) {
-        if (dcp_keys_load (l->cfg.key_file, &l->keys, err, sizeof err)) {
-            dcp_error ("could not load keys", "reason=%s", dcp_log_quote ((char[600]) {0}, 600, err));
-            return DCP_ECONFIG;
-        }
-        l->registry = dcp_registry_load (l->cfg.validators, err, sizeof err);
-        l->zap = dcp_zap_new (l->ctx);
-        if (!l->registry || !l->zap) {
-            dcp_error ("could not load validator registry", "reason=%s",
-                       dcp_log_quote ((char[600]) {0}, 600, err));
-            return DCP_ECONFIG;
-        }
-        dcp_zap_set_registry (l->zap, l->registry);
-    }
-    l->metrics = dcp_metrics_new ();
-    if (!l->metrics)
-        return DCP_ENOMEM;
-    if (l->cfg.metrics[0]) {
-        l->http = dcp_http_new (l->cfg.metrics, s_http, l);
-        if (!l->http) {
-            dcp_error ("could not listen for metrics", "address=%s reason=%s", l->cfg.metrics,
-                       dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
-            return DCP_ECONFIG;
-        }
-    }
-    l->sock = zmq_socket (l->ctx, ZMQ_ROUTER);
-    if (!l->sock || dcp_wire_server (l->sock, l->cfg.insecure ? NULL : &l->keys, &wo)
-        || zmq_setsockopt (l->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one))
-        return DCP_EINVAL;
-    if (zmq_bind (l->sock, l->cfg.bind) != 0) {
-        dcp_error ("could not bind", "endpoint=%s reason=%s", l->cfg.bind,
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
-        return DCP_ECONFIG;
-    }
-    return 0;
-}
-
 static void
 s_usage (void)
 {
@@ -184,6 +94,34 @@ s_usage (void)
             "migrate: apply pending schema migrations and reference data, then exit.\n"
             "SIGTERM or SIGINT stops it after committing the batch in hand.\n\n");
     dcp_config_help (s_options, "LOADER", stdout);
+}
+
+typedef struct {
+    loader_cfg_t cfg;
+    dcp_stage_t *stage;
+    dcp_loop_t *loop;
+    void *sock;                   /* ROUTER, validators; the stage's */
+    sink_t *sink;
+    writers_t *writers;
+    int due_timer;                /* wakes the loop when the writers have something due */
+} loader_t;
+
+static void
+s_on_metrics (dcp_metrics_t *metrics, void *arg)
+{
+    loader_t *l = arg;
+    writers_stats_t st;
+    writers_stats (l->writers, &st);
+    sink_metrics_update (l->sink, &st, writers_connected (l->writers), metrics);
+}
+
+static const char *
+s_is_ready (void *arg)
+{
+    loader_t *l = arg;
+    return l->writers && writers_connected (l->writers) && sink_migrated (l->sink)
+               ? NULL
+               : "database not connected or not migrated";
 }
 
 /* Validators have messages: read them while every writer has room and a
@@ -210,24 +148,7 @@ s_on_validators (dcp_loop_t *loop, void *sock, int fd, void *arg)
 static int
 s_on_writer (dcp_loop_t *loop, void *sock, int fd, void *arg)
 {
-    loader_t *l = arg;
-    writers_run (l->writers);
-    return 0;
-}
-
-static int
-s_on_zap (dcp_loop_t *loop, void *sock, int fd, void *arg)
-{
-    loader_t *l = arg;
-    while (dcp_zap_handle (l->zap) == 0)
-        ;
-    return 0;
-}
-
-static int
-s_on_http (dcp_loop_t *loop, void *sock, int fd, void *arg)
-{
-    dcp_http_serve (((loader_t *) arg)->http);
+    writers_run (((loader_t *) arg)->writers);
     return 0;
 }
 
@@ -254,49 +175,34 @@ s_prepare (dcp_loop_t *loop, void *arg)
     return l->due_timer > 0 ? 0 : l->due_timer;
 }
 
+/* The stage, the validators' socket, the sink, the writers and the loop. */
 static int
-s_on_reload (dcp_loop_t *loop, void *arg)
+s_setup (loader_t *l)
 {
-    loader_t *l = arg;
-    if (!l->zap)
-        return 0;
-    char err[512];
-    dcp_registry_t *reg = dcp_registry_load (l->cfg.validators, err, sizeof err);
-    if (reg) {
-        dcp_zap_set_registry (l->zap, reg);
-        dcp_registry_destroy (&l->registry);
-        l->registry = reg;
-        dcp_info ("reloaded validator registry", "validators=%zu", dcp_registry_size (reg));
-    }
-    else
-        dcp_error ("could not reload validator registry, keeping the old one", "reason=%s",
-                   dcp_log_quote ((char[600]) {0}, 600, err));
-    return 0;
-}
-
-/* Builds the sink, the writers and the loop on the sockets of S_SETUP. */
-static int
-s_start (loader_t *l)
-{
-    sink_cfg_t sc = {l->cfg.database, l->cfg.migrate, (size_t) l->cfg.batch_max_items,
-                     (size_t) l->cfg.max_message, l->sock};
-    writers_cfg_t wc = {(int) l->cfg.writers, (size_t) l->cfg.batch_max_items,
-                        (size_t) l->cfg.batch_max_bytes, l->cfg.flush_ms,
-                        l->cfg.reconnect_max_ms, l->cfg.db_ping_ms};
-    l->sink = sink_new (&sc, l->metrics);
+    const loader_cfg_t *c = &l->cfg;
+    dcp_stage_opts_t so = {c->insecure, c->key_file, c->validators, "validator", "validators",
+                           c->metrics, s_on_metrics, s_is_ready, l};
+    dcp_wire_opts_t wo = {(int) c->hwm, c->max_message, (int) c->heartbeat_ms};
+    l->stage = dcp_stage_new (&so);
+    l->sock = l->stage ? dcp_stage_bind_router (l->stage, c->bind, &wo) : NULL;
+    if (!l->sock)
+        return DCP_ECONFIG;
+    sink_cfg_t sc = {c->database, c->migrate, (size_t) c->batch_max_items,
+                     (size_t) c->max_message, l->sock};
+    writers_cfg_t wc = {(int) c->writers, (size_t) c->batch_max_items,
+                        (size_t) c->batch_max_bytes, c->flush_ms, c->reconnect_max_ms,
+                        c->db_ping_ms};
+    l->sink = sink_new (&sc, dcp_stage_metrics (l->stage));
     l->writers = l->sink ? writers_new (&wc, &sink_store, l->sink) : NULL;
     l->loop = dcp_loop_new ();
     if (!l->writers || !l->loop)
         return DCP_ENOMEM;
-    int rc = dcp_loop_reader (l->loop, l->sock, s_on_validators, l);
+    int rc = dcp_stage_attach (l->stage, l->loop);
     if (!rc)
         rc = dcp_loop_fd (l->loop, writers_wake_fd (l->writers), s_on_writer, l);
-    if (!rc && l->zap)
-        rc = dcp_loop_reader (l->loop, dcp_zap_socket (l->zap), s_on_zap, l);
-    if (!rc && l->http)
-        rc = dcp_loop_fd (l->loop, dcp_http_fd (l->http), s_on_http, l);
+    if (!rc)
+        rc = dcp_loop_reader (l->loop, l->sock, s_on_validators, l);
     dcp_loop_prepare (l->loop, s_prepare, l, 1000);
-    dcp_loop_on_reload (l->loop, s_on_reload, l);
     return rc;
 }
 
@@ -305,14 +211,14 @@ s_start (loader_t *l)
 static void
 s_stop (loader_t *l)
 {
-    dcp_sd_notify ("STOPPING=1");
+    dcp_stage_stopping (l->stage);
     writers_drain (l->writers);
     writers_stats_t st;
     writers_stats (l->writers, &st);
-    sink_counts_t c = sink_counts (l->sink);
+    sink_counts_t n = sink_counts (l->sink);
     dcp_info ("loader stopping", "received=%lu accepted=%lu rejected=%lu conflicts=%lu "
               "replayed=%lu batches=%lu unacknowledged=%zu",
-              c.received, c.accepted, c.rejected, c.conflicts, c.replayed, st.batches,
+              n.received, n.accepted, n.rejected, n.conflicts, n.replayed, st.batches,
               st.in_flight);
 }
 
@@ -334,37 +240,32 @@ main (int argc, char **argv)
     }
     if (l.cfg.batch_max_items < 1)
         l.cfg.batch_max_items = 1;
-    dcp_signal_install ();
+    if (dcp_signal_install () != 0) {
+        dcp_error ("could not install signal handlers", "reason=%s",
+                   dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
+        return 1;
+    }
     if (l.cfg.writers < 1 || l.cfg.writers > WRITERS_MAX) {
         fprintf (stderr, "loader: writers must be 1 to %d\n", WRITERS_MAX);
         return 2;
     }
     /* The reference tables are loaded once, before any writer exists, so
      * every thread only ever reads them. */
-    if (dcp_refdata_load () != 0 || s_setup (&l) || s_start (&l))
+    if (dcp_refdata_load () != 0 || s_setup (&l))
         goto done;
-    if (l.cfg.insecure)
-        dcp_warn ("running without CURVE: development only", NULL);
+    dcp_stage_ready (l.stage);
     dcp_info ("loader ready", "bind=%s writers=%d", l.cfg.bind, (int) l.cfg.writers);
-    dcp_sd_notify ("READY=1");
-    int lrc = dcp_loop_run (l.loop);
-    if (lrc)
-        dcp_error ("event loop failed", "reason=%s",
-                   dcp_log_quote ((char[128]) {0}, 128, dcp_strerror (lrc)));
+    rc = dcp_loop_run (l.loop);
+    if (rc != 0)
+        dcp_error ("event loop failed", "error=%s reason=%s",
+                   dcp_log_quote ((char[100]) {0}, 100, dcp_strerror (rc)),
+                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+    rc = rc ? 1 : 0;
     s_stop (&l);
-    rc = 0;
 done:
     writers_destroy (&l.writers);
     sink_destroy (&l.sink);
     dcp_loop_destroy (&l.loop);
-    if (l.sock)
-        zmq_close (l.sock);
-    dcp_zap_destroy (&l.zap);
-    dcp_registry_destroy (&l.registry);
-    dcp_http_destroy (&l.http);
-    dcp_metrics_destroy (&l.metrics);
-    if (l.ctx)
-        zmq_ctx_term (l.ctx);
-    memset (&l.keys, 0, sizeof l.keys);
+    dcp_stage_destroy (&l.stage);  /* closes the validators' socket */
     return rc;
 }

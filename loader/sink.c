@@ -10,6 +10,7 @@
 #include "dcp_codec.h"
 #include "dcp_err.h"
 #include "dcp_findings.h"
+#include "dcp_frame.h"
 #include "dcp_log.h"
 #include "migrate.h"
 #include "store.h"
@@ -182,18 +183,13 @@ s_send_receipt (sink_t *self, pending_t *p, store_item_t *item)
         return;
     size_t len;
     uint8_t *buf = dcp_codec_pack_msg (&r.base, &len);
-    if (buf) {
-        const char *sid = p->fwd->submission_id;
-        dcp_part_t parts[5] = {{NULL, 0, &p->frames.part[0]},
-                               {DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
-                               {p->fwd->route.data, p->fwd->route.len, NULL},
-                               {sid, strlen (sid), NULL},
-                               {buf, len, NULL}};
+    if (buf)
         /* A validator that went away loses the receipt; the collector
          * resends and gets the same answer from the database. */
-        dcp_wire_send (self->cfg.sock, parts, 5, ZMQ_DONTWAIT);
-        free (buf);
-    }
+        dcp_frame_send_loader_receipt (self->cfg.sock, &p->frames.part[0], p->fwd->route.data,
+                                       p->fwd->route.len, p->fwd->submission_id, buf, len,
+                                       ZMQ_DONTWAIT);
+    free (buf);
     dcp_findings_free_problems (r.problems, r.n_problems);
 }
 
@@ -280,23 +276,23 @@ sink_take (sink_t *self, writers_t *writers, dcp_frames_t *frames)
     pending_t p = {.fwd = NULL};
     int rc = 0;
     dcp_frames_move (&p.frames, frames);
-    dcp_frames_t *f = &p.frames;
+    zmq_msg_t *route, *forward, *payload;
     self->counts.received++;
-    if (f->count != 4 || f->dropped || !dcp_frames_is_signature (f, 1)) {
-        dcp_warn ("dropped malformed message from validator", "parts=%zu", f->count);
+    if (dcp_frame_read_forward (&p.frames, &route, &forward, &payload) != 0) {
+        dcp_warn ("dropped malformed message from validator", "parts=%zu", p.frames.count);
         goto cleanup;
     }
-    p.fwd = dcp__v1__forward__unpack (NULL, zmq_msg_size (&f->part[2]), zmq_msg_data (&f->part[2]));
+    p.fwd = dcp__v1__forward__unpack (NULL, zmq_msg_size (forward), zmq_msg_data (forward));
     if (!p.fwd) {
         dcp_warn ("dropped undecodable forward from validator", NULL);
         goto cleanup;
     }
     /* The validator could not decode it either when it says so; otherwise a
      * failure here is stored as undecodable too (the raw bytes are kept). */
-    const uint8_t *raw = zmq_msg_data (&f->part[3]);
-    size_t len = zmq_msg_size (&f->part[3]);
+    const uint8_t *raw = zmq_msg_data (payload);
+    size_t len = zmq_msg_size (payload);
     p.sub = dcp_codec_unpack (raw, len, self->cfg.max_message);
-    uint32_t key = p.sub && p.sub->reporting_country
+    uint64_t key = p.sub && p.sub->reporting_country
                        ? writers_series_key (p.sub->reporting_country, (int) p.sub->questionnaire,
                                              (int) p.sub->reporting_year)
                        : writers_bytes_key (raw, len);

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dcp_frame.h"
 #include "dcp_metrics.h"
-#include "dcp_wire.h"
 #include "writers.h"
 
 typedef struct {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dcp_err.h"
+#include "dcp_hash.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
 
@@ -330,37 +331,32 @@ writers_wake_fd (const writers_t *self)
     return self->wake[0];
 }
 
-#define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
-
-uint32_t
+/* FNV-1a (dcp_hash): the same series gives the same key in every process,
+ * so a series keeps its writer across restarts too. */
+uint64_t
 writers_series_key (const char *country, int questionnaire, int year)
 {
-    uint32_t h = FNV_OFFSET;  /* FNV-1a */
-    for (const char *c = country ? country : ""; *c; c++)
-        h = (h ^ (uint8_t) *c) * FNV_PRIME;
-    h = (h ^ (uint32_t) questionnaire) * FNV_PRIME;
-    h = (h ^ (uint32_t) year) * FNV_PRIME;
-    return h;
+    uint32_t q = (uint32_t) questionnaire, y = (uint32_t) year;
+    const uint8_t tail[8] = {(uint8_t) q, (uint8_t) (q >> 8), (uint8_t) (q >> 16),
+                             (uint8_t) (q >> 24), (uint8_t) y, (uint8_t) (y >> 8),
+                             (uint8_t) (y >> 16), (uint8_t) (y >> 24)};
+    return dcp_hash_bytes (dcp_hash_str (DCP_HASH_SEED, country), tail, sizeof tail);
 }
 
-uint32_t
+uint64_t
 writers_bytes_key (const void *raw, size_t len)
 {
-    uint32_t h = FNV_OFFSET;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ ((const uint8_t *) raw)[i]) * FNV_PRIME;
-    return h;
+    return dcp_hash_bytes (DCP_HASH_SEED, raw, len);
 }
 
 int
-writers_pick (const writers_t *self, uint32_t key)
+writers_pick (const writers_t *self, uint64_t key)
 {
-    return (int) (key % (uint32_t) self->cfg.writers);
+    return (int) (key % (uint64_t) self->cfg.writers);
 }
 
 int
-writers_submit (writers_t *self, uint32_t key, void *item, size_t bytes)
+writers_submit (writers_t *self, uint64_t key, void *item, size_t bytes)
 {
     writer_t *w = &self->w[writers_pick (self, key)];
     slot_t *fill = w->fill;

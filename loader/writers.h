@@ -107,17 +107,17 @@ int writers_wake_fd (const writers_t *self);
 /* Series keys: a submission's writer is chosen by its series, so that the
  * revisions of a series commit in order; an undecodable one (no series) by
  * its bytes, so the same bytes always go to the same writer. */
-uint32_t writers_series_key (const char *country, int questionnaire, int year);
-uint32_t writers_bytes_key (const void *raw, size_t len);
+uint64_t writers_series_key (const char *country, int questionnaire, int year);
+uint64_t writers_bytes_key (const void *raw, size_t len);
 
 /* Returns the writer (0 .. writers-1) of KEY; always the same for a key. */
-int writers_pick (const writers_t *self, uint32_t key);
+int writers_pick (const writers_t *self, uint64_t key);
 
 /* Adds ITEM of BYTES bytes to the filling batch of KEY's writer and hands
  * the batch over if it is due.  0: the batch owns ITEM.  DCP_EAGAIN: that
  * batch is full (check writers_can_take() before reading); DCP_ENOMEM or
  * another code of batch_add(): ITEM is still the caller's. */
-int writers_submit (writers_t *self, uint32_t key, void *item, size_t bytes);
+int writers_submit (writers_t *self, uint64_t key, void *item, size_t bytes);
 
 /* True when every writer is connected and has room in its filling batch:
  * only then read more (a submission's writer is known once it is read). */

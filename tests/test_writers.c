@@ -252,7 +252,7 @@ s_pump_for (writers_t *ws, long ms)
 
 static const char *s_countries[] = {"AFG", "IRN", "PAK", "TJK", "UZB", "KAZ"};
 
-static uint32_t
+static uint64_t
 s_series_key (int series)
 {
     return writers_series_key (s_countries[series % 6], 1 + series / 6 % 2, 2015 + series / 12);

@@ -170,7 +170,10 @@ s_batch_write (void *arg, void *conn, void *batch)
     return rc;
 }
 
-static void
+/* Answers P with ITEM's outcome.  Returns 0, DCP_ENOMEM, or the code of
+ * the send: DCP_EAGAIN when the validator went away (it loses the receipt;
+ * the collector resends and gets the same answer from the database). */
+static int
 s_send_receipt (sink_t *self, pending_t *p, store_item_t *item)
 {
     Dcp__V1__Receipt r = DCP__V1__RECEIPT__INIT;
@@ -180,17 +183,17 @@ s_send_receipt (sink_t *self, pending_t *p, store_item_t *item)
     r.stored_at = item->stored_at;
     r.current_submission_id = item->current_id;
     if (item->findings && dcp_findings_to_problems (item->findings, &r.problems, &r.n_problems))
-        return;
+        return DCP_ENOMEM;
     size_t len;
     uint8_t *buf = dcp_codec_pack_msg (&r.base, &len);
+    int rc = DCP_ENOMEM;
     if (buf)
-        /* A validator that went away loses the receipt; the collector
-         * resends and gets the same answer from the database. */
-        dcp_frame_send_loader_receipt (self->cfg.sock, &p->frames.part[0], p->fwd->route.data,
-                                       p->fwd->route.len, p->fwd->submission_id, buf, len,
-                                       ZMQ_DONTWAIT);
+        rc = dcp_frame_send_loader_receipt (self->cfg.sock, &p->frames.part[0],
+                                            p->fwd->route.data, p->fwd->route.len,
+                                            p->fwd->submission_id, buf, len, ZMQ_DONTWAIT);
     free (buf);
     dcp_findings_free_problems (r.problems, r.n_problems);
+    return rc;
 }
 
 static void
@@ -215,7 +218,12 @@ s_batch_committed (void *arg, void *batch, const writers_commit_t *info)
         dcp_debug ("stored submission", "submission=%s status=%s replayed=%s",
                    dcp_log_quote ((char[100]) {0}, 100, p->fwd->submission_id),
                    dcp_codec_status_name (item->status), item->replayed ? "true" : "false");
-        s_send_receipt (self, p, item);
+        int rc = s_send_receipt (self, p, item);
+        if (rc)
+            dcp_log (rc == DCP_EAGAIN ? DCP_LOG_DEBUG : DCP_LOG_WARN, "could not send receipt",
+                     "submission=%s reason=%s",
+                     dcp_log_quote ((char[100]) {0}, 100, p->fwd->submission_id),
+                     dcp_log_quote ((char[128]) {0}, 128, dcp_strerror (rc)));
     }
 }
 

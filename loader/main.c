@@ -103,7 +103,6 @@ typedef struct {
     void *sock;                   /* ROUTER, validators; the stage's */
     sink_t *sink;
     writers_t *writers;
-    int due_timer;                /* wakes the loop when the writers have something due */
 } loader_t;
 
 static void
@@ -136,6 +135,7 @@ s_on_validators (dcp_loop_t *loop, void *sock, int fd, void *arg)
         memset (&frames, 0, sizeof frames);
         if (dcp_frames_recv (sock, &frames, ZMQ_DONTWAIT) != 0)
             break;
+        /* A message not taken is logged and never acknowledged. */
         sink_take (l->sink, l->writers, &frames);
         /* Writers that finished meanwhile get their next batch now rather
          * than after the socket is drained. */
@@ -152,27 +152,19 @@ s_on_writer (dcp_loop_t *loop, void *sock, int fd, void *arg)
     return 0;
 }
 
-/* Only wakes the loop: s_prepare does what is due. */
-static int
-s_on_due (dcp_loop_t *loop, int timer_id, void *arg)
-{
-    ((loader_t *) arg)->due_timer = 0;
-    return 0;
-}
-
 /* Before each poll: hand over due batches, (re)connect, ping; read
- * validators only when the writers can take more; wake up when the writers
- * next have something due (a flush, a retry, a connection attempt). */
+ * validators only when the writers can take more; and poll no longer than
+ * until the writers next have something due (a flush, a retry, a connection
+ * attempt; a finished write wakes the loop through its pipe). */
 static int
 s_prepare (dcp_loop_t *loop, void *arg)
 {
     loader_t *l = arg;
     writers_run (l->writers);
     dcp_loop_reader_pause (loop, l->sock, !writers_can_take (l->writers));
-    if (l->due_timer > 0)
-        dcp_loop_timer_end (loop, l->due_timer);
-    l->due_timer = dcp_loop_timer (loop, writers_next_ms (l->writers, 1000), 1, s_on_due, l);
-    return l->due_timer > 0 ? 0 : l->due_timer;
+    long wait_ms = writers_next_ms (l->writers, 1000);
+    dcp_loop_prepare (loop, s_prepare, l, wait_ms > 0 ? wait_ms : 1);
+    return 0;
 }
 
 /* The stage, the validators' socket, the sink, the writers and the loop. */
@@ -225,7 +217,7 @@ s_stop (loader_t *l)
 int
 main (int argc, char **argv)
 {
-    loader_t l = {.due_timer = 0};
+    loader_t l = {.stage = NULL};
     int first = 0, rc = 1;
     int prc = dcp_config_main (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc, argv,
                                &first, s_usage);

@@ -288,11 +288,13 @@ sink_take (sink_t *self, writers_t *writers, dcp_frames_t *frames)
     self->counts.received++;
     if (dcp_frame_read_forward (&p.frames, &route, &forward, &payload) != 0) {
         dcp_warn ("dropped malformed message from validator", "parts=%zu", p.frames.count);
+        rc = DCP_EPROTO;
         goto cleanup;
     }
     p.fwd = dcp__v1__forward__unpack (NULL, zmq_msg_size (forward), zmq_msg_data (forward));
     if (!p.fwd) {
         dcp_warn ("dropped undecodable forward from validator", NULL);
+        rc = DCP_EPROTO;
         goto cleanup;
     }
     /* The validator could not decode it either when it says so; otherwise a

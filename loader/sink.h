@@ -45,10 +45,10 @@ sink_t *sink_new (const sink_cfg_t *cfg, dcp_metrics_t *metrics);
 void sink_destroy (sink_t **self_p);
 
 /* Takes the message in FRAMES, received from a validator, into its
- * writer's batch (FRAMES is left empty either way).  A malformed message is
- * dropped and logged, and one that cannot be added is not acknowledged
- * (the collector sends it again).  Returns 0, or the negative code of
- * writers_submit() when it was not taken. */
+ * writer's batch (FRAMES is left empty either way).  Returns 0, or, with
+ * the reason logged: DCP_EPROTO for a malformed message (dropped), or the
+ * code of writers_submit() when it could not be added (not acknowledged:
+ * the collector sends it again). */
 int sink_take (sink_t *self, writers_t *writers, dcp_frames_t *frames);
 
 /* True once the schema was migrated (or migrate is off) on a connection. */

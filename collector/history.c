@@ -44,7 +44,8 @@ s_add (const char *id, void *arg)
     memset (e, 0, sizeof *e);
     snprintf (e->id, sizeof e->id, "%s", id);
     e->state = state;
-    e->taken_at = outbox_taken_at (self->outbox, id);
+    outbox_taken_at (self->outbox, id, &e->taken);
+    e->taken_at = e->taken.tv_sec;
     e->source = outbox_read (self->outbox, id, "source");
     if (!e->source)
         e->source = strdup ("");
@@ -67,13 +68,15 @@ s_add (const char *id, void *arg)
 }
 
 /* Oldest first; outbox_each() gave each state oldest first already, and
- * the sort keeps that order among entries taken in the same second. */
+ * the sort keeps that order among entries with the same time. */
 static int
 s_by_time (const void *a, const void *b)
 {
     const history_entry_t *x = a, *y = b;
-    if (x->taken_at != y->taken_at)
-        return x->taken_at < y->taken_at ? -1 : 1;
+    if (x->taken.tv_sec != y->taken.tv_sec)
+        return x->taken.tv_sec < y->taken.tv_sec ? -1 : 1;
+    if (x->taken.tv_nsec != y->taken.tv_nsec)
+        return x->taken.tv_nsec < y->taken.tv_nsec ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 

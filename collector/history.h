@@ -23,7 +23,8 @@
 typedef struct {
     char id[72];
     outbox_state_t state;
-    time_t taken_at;                          /* when it was taken (0 = unknown) */
+    struct timespec taken;                    /* when it was taken (zero = unknown) */
+    time_t taken_at;                          /* the same, in seconds */
     char *source;                             /* the file it was taken from ("" if unknown) */
     bool known;                               /* false: its bytes did not decode */
     Dcp__V1__QuestionnaireKind questionnaire; /* the series: questionnaire, */

@@ -219,18 +219,22 @@ outbox_read (outbox_t *self, const char *id, const char *name)
     return outbox_read_n (self, id, name, NULL);
 }
 
-time_t
-outbox_taken_at (outbox_t *self, const char *id)
+int
+outbox_taken_at (outbox_t *self, const char *id, struct timespec *when)
 {
     char path[4096];
     struct stat st;
     outbox_state_t state = outbox_state (self, id);
+    when->tv_sec = when->tv_nsec = 0;
     if (state == OUTBOX_NONE)
-        return 0;
+        return DCP_EINVAL;
     /* submission.pb is written once, at take time, and only ever renamed
      * with its folder afterwards, so its mtime is the take's time. */
     snprintf (path, sizeof path, "%s/%s/%s/submission.pb", self->dir, s_state_dir[state], id);
-    return stat (path, &st) == 0 ? st.st_mtime : 0;
+    if (stat (path, &st) != 0)
+        return DCP_EIO;
+    *when = st.st_mtim;
+    return 0;
 }
 
 uint8_t *

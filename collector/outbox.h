@@ -80,8 +80,9 @@ int outbox_sync (outbox_t *self);
 /* Where the submission ID is now. */
 outbox_state_t outbox_state (outbox_t *self, const char *id);
 
-/* When entry ID was taken (seconds since the epoch); 0 if it is not here. */
-time_t outbox_taken_at (outbox_t *self, const char *id);
+/* When entry ID was taken, into *WHEN (zero if unknown).  Returns 0, or
+ * DCP_EINVAL if ID is not here, DCP_EIO if it cannot be read. */
+int outbox_taken_at (outbox_t *self, const char *id, struct timespec *when);
 
 /* Reads the bytes to send for pending ID (caller frees). NULL on error. */
 uint8_t *outbox_payload (outbox_t *self, const char *id, size_t *len_p);

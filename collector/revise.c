@@ -57,17 +57,21 @@ revise_refuse (collector_t *c, const char *path, const Dcp__V1__Submission *sub,
                  "  once it is answered (collector send), send this file as its correction with:\n"
                  "    collector revise %s %s\n",
                  path, sub->submission_id, when, old->source, sub->submission_id, word);
+    else if (old && old->state == OUTBOX_REJECTED)
+        fprintf (out,
+                 "%s: refused: submission %s was already sent with other content on %s from %s "
+                 "and rejected; nothing was sent now (a submission id names one content only)\n"
+                 "  to send this file as the fixed response (it gets a new submission id):\n"
+                 "    collector revise %s %s\n",
+                 path, sub->submission_id, when, old->source, sub->submission_id, word);
     else
         fprintf (out,
                  "%s: refused: submission %s was already sent with other content on %s from %s "
-                 "and %s; nothing was sent now (a submission id names one content only)\n"
-                 "  to send this file as %s:\n"
+                 "and accepted; nothing was sent now (a submission id names one content only)\n"
+                 "  to send this file as a correction (the next revision):\n"
                  "    collector revise %s %s [--reason CORRECTION|LATE_DATA|DEFINITION_CHANGE|"
                  "OTHER]\n",
                  path, sub->submission_id, when, old ? old->source : "another file",
-                 old && old->state == OUTBOX_REJECTED ? "rejected" : "accepted",
-                 old && old->state == OUTBOX_REJECTED ? "the fixed response"
-                                                      : "a correction (the next revision)",
                  sub->submission_id, word);
 cleanup:
     history_destroy (&h);
@@ -236,9 +240,10 @@ cmd_revise (collector_t *c, int argc, char **argv)
                 cur->year, newid, cur->id, reason,
                 defaulted ? ", the default: --reason says otherwise" : "");
     else
-        printf ("%s: nothing of %s was accepted, so this is sent as a new first submission, "
-                "%s\n",
-                file, id, newid);
+        printf ("%s: nothing of %s %s %d was accepted yet, so this file is sent as a new first "
+                "submission, %s\n",
+                file, in.sub->reporting_country, dcp_codec_kind_name (in.sub->questionnaire),
+                (int) in.sub->reporting_year, newid);
     if (st != OUTBOX_PENDING) {
         rc = show_receipt_again (c, file, newid, stdout) == OUTBOX_ACCEPTED ? 0 : 1;
         goto cleanup;

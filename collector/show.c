@@ -30,7 +30,9 @@ show_receipt_again (collector_t *c, const char *path, const char *id, FILE *out)
     char when[40];
     outbox_state_t state = outbox_state (c->outbox, id);
     char *source = outbox_read (c->outbox, id, "source");
-    history_time (outbox_taken_at (c->outbox, id), when, sizeof when);
+    struct timespec taken;
+    outbox_taken_at (c->outbox, id, &taken);
+    history_time (taken.tv_sec, when, sizeof when);
     if (state == OUTBOX_PENDING) {
         fprintf (out, "%s: the same content was taken on %s from %s, as submission %s; it still "
                       "waits for its receipt\n",

@@ -138,7 +138,7 @@ s_count (const Dcp__V1__Receipt *r, size_t n[3])
 
 /* `collector show ID` in words. */
 static void
-s_show_text (collector_t *c, const history_t *h, const history_entry_t *e,
+s_show_text (const history_t *h, const history_entry_t *e,
              const Dcp__V1__Submission *sub, const Dcp__V1__Receipt *r)
 {
     char when[40];
@@ -180,7 +180,6 @@ s_show_text (collector_t *c, const history_t *h, const history_entry_t *e,
     if (text)
         printf ("receipt:\n%s", text);
     free (text);
-    (void) c;
 }
 
 /* Sets KEY of OBJ to the string S (NULL as ""); jansson takes care of the
@@ -246,12 +245,17 @@ s_show_json (const history_entry_t *e, const Dcp__V1__Submission *sub, const Dcp
 int
 cmd_show (collector_t *c, int argc, char **argv)
 {
-    bool json = argc == 2 && strcmp (argv[1], "--json") == 0;
-    if (argc == 2 && !json && strcmp (argv[0], "--json") == 0) {
-        json = true;
-        argv[0] = argv[1];
+    const char *id = NULL;
+    bool json = false, usage = argc < 1 || argc > 2;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp (argv[i], "--json") == 0)
+            json = true;
+        else if (argv[i][0] == '-' || id)
+            usage = true;
+        else
+            id = argv[i];
     }
-    if (argc < 1 || argc > 2 || (argc == 2 && !json) || argv[0][0] == '-') {
+    if (usage || !id) {
         fprintf (stderr, "collector show: usage: collector show ID [--json]\n");
         return 2;
     }
@@ -259,11 +263,11 @@ cmd_show (collector_t *c, int argc, char **argv)
         return 1;
     int rc = 1;
     history_t *h = history_new (c->outbox);
-    const history_entry_t *e = h ? history_find (h, argv[0]) : NULL;
+    const history_entry_t *e = h ? history_find (h, id) : NULL;
     if (!e) {
         fprintf (stderr, "collector show: submission %s is not in the outbox %s (collector status "
                          "lists what is)\n",
-                 argv[0], c->cfg.outbox);
+                 id, c->cfg.outbox);
         goto cleanup;
     }
     Dcp__V1__Submission *sub = history_submission (h, e->id);
@@ -271,7 +275,7 @@ cmd_show (collector_t *c, int argc, char **argv)
     if (json)
         rc = s_show_json (e, sub, r);
     else {
-        s_show_text (c, h, e, sub, r);
+        s_show_text (h, e, sub, r);
         rc = 0;
     }
     dcp_codec_free (&sub);

@@ -131,7 +131,7 @@ s_plan (history_t *h, const char *id, const history_entry_t **cur, intake_revisi
                  "collector revise: submission %s is not in this collector's outbox%s; revise "
                  "works from what this collector sent (collector status lists it). For a "
                  "submission sent from elsewhere, set revision_no, supersedes_submission_id and "
-                 "revision_reason in the file and submit it\n",
+                 "revision_reason in the file, empty its submission_id and submit it\n",
                  id, e ? " in a form it can read" : "");
         return 1;
     }

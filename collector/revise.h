@@ -19,7 +19,8 @@
  *     submission takes only the next revision, pointing at it), and it works
  *     whichever revision of the series ID names.  A revision sent from
  *     another machine is unknown here: the receipt then says which one is
- *     current, and the file needs the fields by hand.
+ *     current; set the three fields in the file by hand, empty its
+ *     submission_id (one is then derived from the content) and submit it.
  *   - When nothing of the series was accepted (ID was rejected), FILE is
  *     sent as a new first submission (revision 0, nothing superseded).
  *   - revision_reason is CODE (CORRECTION, LATE_DATA, DEFINITION_CHANGE,

@@ -137,4 +137,20 @@ check "status says one rejection is hidden" grep -q "1 rejected submission repla
 out=$(collector AFG status --all)
 check "status --all shows it" grep -q "^rejected  0d5c7f3a-6b2e-4c1d-9a8f-2e4b6c8d0a13 .*AFG 2022" <<<"$out"
 
+# The agent: an edited file dropped into the inbox under an id already sent
+# is set aside with the refusal beside it, not answered with an old receipt.
+setsid "$SRC/deploy/stack.sh" collector "$E2E_DIR" AFG --scan_ms=200 run \
+    >> "$E2E_DIR/log/agent.log" 2>&1 < /dev/null &
+echo $! > "$E2E_DIR/run/agent.pid"
+inbox="$E2E_DIR/collectors/AFG/inbox"
+for ((i = 0; i < 50; i++)); do [ -d "$inbox" ] && break; sleep 0.1; done
+sed 's/"quantity": "18450 L"/"quantity": "17450 L"/' "$EX/precursors_2023_AFG.json" > "$inbox/.part"
+mv "$inbox/.part" "$inbox/edited.json"
+for ((i = 0; i < 50; i++)); do [ -f "$inbox/.invalid-edited.json.problems.txt" ] && break; sleep 0.2; done
+check "the agent sets the edited file aside with the way to send it" \
+    grep -q "refused: submission $id was already sent with other content.*" "$inbox/.invalid-edited.json.problems.txt"
+check "... and the revise command" grep -q "collector revise $id" "$inbox/.invalid-edited.json.problems.txt"
+kill -TERM "$(cat "$E2E_DIR/run/agent.pid")"
+sql_is "the agent stored nothing new" "SELECT count(*) FROM dcp.submission" 4
+
 finish

@@ -16,6 +16,8 @@
 #   stack.sh psql DIR [ARGS]     psql on the pipeline's database (as owner)
 #   stack.sh analyst DIR [ARGS]  psql as the read-only analyst role
 #   stack.sh collector DIR ISO3 ARGS...   run the collector of that country
+#   stack.sh report DIR ARGS...  run the analysts' report as the analyst role
+#                                (report html --year 2023 --out r.html)
 #
 # Environment: DCP_BUILD_DIR (default ./build), DCP_INSECURE=1 to run
 # without CURVE (development only).
@@ -216,6 +218,10 @@ collector)
     dir=$(abs_dir "${1:?dir}"); cc=${2:?ISO3}; shift 2
     [ -f "$dir/etc/collector-$cc.conf" ] || die "no collector registered for $cc (stack.sh register $dir $cc)"
     exec "$build/collector" --config "$dir/etc/collector-$cc.conf" "$@"
+    ;;
+report)
+    dir=$(abs_dir "${1:?dir}"); shift
+    exec "$build/report" --database="$(sed 's/user=postgres/user=analyst/' "$dir/pg/conninfo")" "$@"
     ;;
 *)
     die "unknown command $cmd"

@@ -11,7 +11,15 @@
 "$STACK" up "$E2E_DIR" AFG KAZ IRN >/dev/null
 EX="$SRC/collector/examples"
 collector KAZ submit "$EX/financial_flows_2023_KAZ.json" >/dev/null
-collector AFG submit "$EX/precursors_2023_AFG.json" >/dev/null
+# A partner's text that tries to end the page's script: it must stay text.
+python3 - "$EX/precursors_2023_AFG.json" "$E2E_DIR/afg.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["precursors"]["incidents"][0]["incident_id"] = "X</script><script>window.__pwned=1</script>"
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+out=$(collector AFG submit "$E2E_DIR/afg.json" 2>&1) && rc=0 || rc=$?
+check "AFG answer with a hostile incident id accepted" [ "$rc" = 0 ]
 collector IRN submit "$EX/precursors_2023_IRN_csv.json" >/dev/null
 sql_is "three answers stored" "SELECT count(*) FROM dcp.submission" 3
 report() { "$STACK" report "$E2E_DIR" "$@"; }
@@ -41,6 +49,8 @@ verdict() { python3 -c "import json,sys; r=json.load(sys.stdin); sys.exit(0 if (
 check "no console error" verdict "not r['console_errors']"
 check "no page error" verdict "not r['page_errors']"
 check "no request left the page" verdict "not r['requests']"
+check "a partner's </script> stays text on the page" \
+    verdict "not r['pwned'] and r['hostile_text_shown']"
 check "seven charts and the map are on the page" verdict "len(r['charts']) == 7 and any(c['id'] == 'chart-routes' for c in r['charts'])"
 check "every chart and the map drew (non-blank canvas)" \
     verdict "all(c['drawn'] and c['canvas'] and c['colours'] > 50 for c in r['charts'])"

@@ -7,7 +7,8 @@
 // that left the page (none may: the page is self-contained), every chart
 // element with whether ECharts finished drawing it and how many distinct
 // colours its canvas holds (a blank canvas has one or two), and the
-// screenshot's path.  Exit status 0 when it could check, 2 when it could not.
+// screenshot's path; whether a partner's text that tries to end a script
+// ran (pwned) or is shown as text.  Exit status 0 when it could check, 2 when it could not.
 "use strict";
 const { chromium } = require("playwright-core");
 const path = require("path");
@@ -37,6 +38,9 @@ const path = require("path");
       .catch(() => result.page_errors.push("page script did not finish"));
     await page.waitForFunction(() => Array.from(document.querySelectorAll(".chart"))
       .every(c => c.dataset.drawn === "1"), null, { timeout: 20000 }).catch(() => {});
+    result.pwned = await page.evaluate(() => window.__pwned === 1);
+    result.hostile_text_shown = await page.evaluate(() =>
+      document.body.textContent.includes("X</script><script>window.__pwned=1</script>"));
     result.charts = await page.evaluate(() => Array.from(document.querySelectorAll(".chart")).map(c => {
       const canvas = c.querySelector("canvas");
       let colours = 0;

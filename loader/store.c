@@ -40,205 +40,16 @@
 #include "dcp_log.h"
 #include "dcp_refdata.h"
 #include "dcp_util.h"
+#include "copy_text.h"
+#include "sections.h"
 #include "store.h"
 
 #define STORE_LOCK_CLASS "1145262163"  /* "DCPS": per-series advisory locks */
 #define COPY_CHUNK 16384               /* bytes per PQputCopyData */
-#define KG_SCALE 6                     /* fraction digits of derived kg */
-#define FACTOR_SCALE 9                 /* fraction digits of kg factors */
 #define QUARANTINE_ID_MAX 128          /* garbage ids are cut to this */
 #define RACE_ATTEMPTS 3                /* redo after a concurrent insert */
 #define S_DATA_ERROR 1                 /* internal: the DB refused the data */
 #define S_RACE 2                       /* internal: another loader won a race */
-
-/* ---------------------------------------------------------------------------
- * Growable byte buffer; an allocation failure is remembered and reported
- * once at the end instead of being checked after every append. */
-
-typedef struct {
-    char *data;
-    size_t len, cap;
-    bool oom;
-} s_buf_t;
-
-static void
-s_buf_reserve (s_buf_t *b, size_t extra)
-{
-    if (b->oom || b->len + extra + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *grown = realloc (b->data, cap);
-    if (!grown) {
-        b->oom = true;
-        return;
-    }
-    b->data = grown;
-    b->cap = cap;
-}
-
-static void
-s_buf_add (s_buf_t *b, const char *s, size_t n)
-{
-    s_buf_reserve (b, n);
-    if (b->oom)
-        return;
-    memcpy (b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void
-s_buf_addc (s_buf_t *b, char c)
-{
-    s_buf_add (b, &c, 1);
-}
-
-static void
-s_buf_free (s_buf_t *b)
-{
-    free (b->data);
-    memset (b, 0, sizeof *b);
-}
-
-/* ---------------------------------------------------------------------------
- * COPY text format fields.  Every field is followed by a tab; s_row_end()
- * turns the last tab into the newline.  Empty text is NULL (\N). */
-
-static void
-s_put_null (s_buf_t *b)
-{
-    s_buf_add (b, "\\N\t", 3);
-}
-
-/* Escapes backslash, tab, newline and carriage return as COPY text wants. */
-static void
-s_put_text (s_buf_t *b, const char *s)
-{
-    if (!s || !*s) {
-        s_put_null (b);
-        return;
-    }
-    size_t n = strlen (s);
-    s_buf_reserve (b, 2 * n + 1);
-    if (b->oom)
-        return;
-    char *out = b->data + b->len;
-    for (const char *p = s; *p; p++) {
-        switch (*p) {
-        case '\\': *out++ = '\\'; *out++ = '\\'; break;
-        case '\t': *out++ = '\\'; *out++ = 't'; break;
-        case '\n': *out++ = '\\'; *out++ = 'n'; break;
-        case '\r': *out++ = '\\'; *out++ = 'r'; break;
-        default: *out++ = *p; break;
-        }
-    }
-    *out++ = '\t';
-    b->len = (size_t) (out - b->data);
-    b->data[b->len] = '\0';
-}
-
-static void
-s_put_int (s_buf_t *b, long long v)
-{
-    char tmp[32];
-    int n = snprintf (tmp, sizeof tmp, "%lld\t", v);
-    s_buf_add (b, tmp, (size_t) n);
-}
-
-/* For integers where the form uses 0 as "not given" (years, ranks). */
-static void
-s_put_int_or_null (s_buf_t *b, long long v)
-{
-    if (v == 0)
-        s_put_null (b);
-    else
-        s_put_int (b, v);
-}
-
-static void
-s_put_bool (s_buf_t *b, bool v)
-{
-    s_buf_add (b, v ? "t\t" : "f\t", 2);
-}
-
-static void
-s_put_tri (s_buf_t *b, Dcp__V1__Tri v)
-{
-    switch (v) {
-    case DCP__V1__TRI__TRI_YES: s_put_text (b, "YES"); break;
-    case DCP__V1__TRI__TRI_NO: s_put_text (b, "NO"); break;
-    case DCP__V1__TRI__TRI_UNKNOWN: s_put_text (b, "UNKNOWN"); break;
-    default: s_put_null (b); break;
-    }
-}
-
-/* bytea in COPY text: "\\x" and hex (the backslash itself escaped). */
-static void
-s_put_bytea (s_buf_t *b, const uint8_t *data, size_t len)
-{
-    static const char hex[] = "0123456789abcdef";
-    s_buf_reserve (b, 2 * len + 4);
-    if (b->oom)
-        return;
-    char *out = b->data + b->len;
-    *out++ = '\\';
-    *out++ = '\\';
-    *out++ = 'x';
-    for (size_t i = 0; i < len; i++) {
-        *out++ = hex[data[i] >> 4];
-        *out++ = hex[data[i] & 15];
-    }
-    *out++ = '\t';
-    b->len = (size_t) (out - b->data);
-    b->data[b->len] = '\0';
-}
-
-/* Appends an array literal of VALUES to LIT: {"a","b"}, with " and \
- * escaped inside the quotes. */
-static void
-s_array_literal (s_buf_t *lit, const char *const *values, size_t n)
-{
-    s_buf_addc (lit, '{');
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            s_buf_addc (lit, ',');
-        s_buf_addc (lit, '"');
-        for (const char *p = values[i] ? values[i] : ""; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                s_buf_addc (lit, '\\');
-            s_buf_addc (lit, *p);
-        }
-        s_buf_addc (lit, '"');
-    }
-    s_buf_addc (lit, '}');
-}
-
-/* text[] in COPY: an array literal, then COPY-escaped; an empty list is
- * NULL (proto3 cannot tell "none" from "not given"). */
-static void
-s_put_array (s_buf_t *b, char **values, size_t n)
-{
-    if (n == 0) {
-        s_put_null (b);
-        return;
-    }
-    s_buf_t lit = {0};
-    s_array_literal (&lit, (const char *const *) values, n);
-    if (lit.oom)
-        b->oom = true;
-    else
-        s_put_text (b, lit.data);
-    s_buf_free (&lit);
-}
-
-static void
-s_row_end (s_buf_t *b)
-{
-    if (!b->oom && b->len && b->data[b->len - 1] == '\t')
-        b->data[b->len - 1] = '\n';
-}
 
 /* ---------------------------------------------------------------------------
  * Small hash map from one or two strings (borrowed) to an index. */
@@ -359,112 +170,6 @@ s_utf8_clean (const char *s, size_t max)
 }
 
 /* ---------------------------------------------------------------------------
- * Section tables written with COPY, in this order.  The column lists follow
- * the naming rule of migration 0002 (X_value, X_status, X_qref, ...). */
-
-#define COUNT(x) x "_value, " x "_status, " x "_qref"
-#define MONEY(x) x "_amount, " x "_currency, " x "_status, " x "_qref"
-#define QTY(x)                                                                   \
-    x "_value, " x "_unit, " x "_status, " x "_qref, " x "_kg, " x "_kg_factor, " x "_kg_method"
-
-typedef enum {
-    T_SUBMISSION_AGENCY,
-    T_FF_LEGAL, T_FF_STR, T_FF_STR_SECTOR, T_FF_ENFORCEMENT, T_FF_ASSET, T_FF_METHOD,
-    T_FF_METHOD_JURISDICTION, T_FF_COOPERATION, T_FF_CHALLENGE,
-    T_PC_SEIZURE, T_PC_NONSCHEDULED, T_PC_DIVERSION, T_PC_STOPPED_SHIPMENT, T_PC_LAB,
-    T_PC_LAB_CHEMICAL, T_PC_INCIDENT, T_PC_INCIDENT_SUBSTANCE, T_PC_INCIDENT_ROUTE,
-    T_PC_LICIT_TRADE, T_PC_ROUTE,
-    T_FINDING,  /* last: built per attempt, not per batch */
-    T__COUNT
-} s_table_t;
-
-static const struct {
-    const char *name;
-    const char *columns;
-} s_tables[T__COUNT] = {
-    [T_SUBMISSION_AGENCY] = {"submission_agency", "submission_id, ord, name, type"},
-    [T_FF_LEGAL] = {"ff_legal",
-        "submission_id, ml_offence_exists, drug_trafficking_is_ml_predicate, fiu_exists, "
-        "fiu_model, fiu_established_year, fiu_egmont_member, egmont_joined_year, "
-        "fsrb_memberships, cash_declaration_system, " MONEY ("cash_declaration_threshold") ", "
-        "mvts_hawala_regime, non_conviction_based_confiscation, asset_recovery_office_exists, "
-        "virtual_assets_regulated, question_ref"},
-    [T_FF_STR] = {"ff_str",
-        "submission_id, " COUNT ("received_total") ", " COUNT ("received_drug_related") ", "
-        COUNT ("received_afghan_opiates") ", " COUNT ("disseminated_total") ", "
-        COUNT ("disseminated_drug_related") ", " COUNT ("median_days_to_dissemination") ", "
-        COUNT ("fiu_requests_sent") ", " COUNT ("fiu_requests_received") ", "
-        COUNT ("cash_declarations_filed") ", " MONEY ("cash_declarations_value") ", "
-        MONEY ("cash_seized_at_border") ", " COUNT ("cash_seized_at_border_cases")},
-    [T_FF_STR_SECTOR] = {"ff_str_sector", "submission_id, ord, sector, " COUNT ("reports")},
-    [T_FF_ENFORCEMENT] = {"ff_enforcement",
-        "submission_id, ord, stage, scope, count_unit, counting_rule, " COUNT ("count") ", "
-        "sanctions_summary, question_ref"},
-    [T_FF_ASSET] = {"ff_asset",
-        "submission_id, ord, measure, asset_category, predicate_scope, "
-        "amount, currency, amount_status, amount_qref, valuation_basis, " COUNT ("cases") ", "
-        "origin_of_request, counterpart_country, question_ref"},
-    [T_FF_METHOD] = {"ff_method",
-        "submission_id, ord, method, observed, rank, trend, direction, currencies_observed, "
-        "case_examples, question_ref"},
-    [T_FF_METHOD_JURISDICTION] = {"ff_method_jurisdiction",
-        "submission_id, method_ord, ord, country, role"},
-    [T_FF_COOPERATION] = {"ff_cooperation",
-        "submission_id, ord, instrument, direction, counterpart_country, drug_related, "
-        COUNT ("requests") ", " COUNT ("executed") ", " COUNT ("refused") ", "
-        COUNT ("pending_at_year_end") ", " COUNT ("mean_response_days") ", "
-        COUNT ("pending_from_previous_year") ", question_ref"},
-    [T_FF_CHALLENGE] = {"ff_challenge",
-        "submission_id, categories, challenge_text, lesson_learned_text, good_practice_text, "
-        "assistance_needs, assistance_text"},
-    [T_PC_SEIZURE] = {"pc_seizure",
-        "submission_id, ord, substance_code, convention_table, physical_form, "
-        QTY ("quantity") ", "
-        "concentration_pct, " COUNT ("number_of_seizures") ", origin_countries, origin_basis, "
-        "no_seizures, question_ref"},
-    [T_PC_NONSCHEDULED] = {"pc_nonscheduled",
-        "submission_id, ord, substance_name, cas_number, hs_code, on_special_surveillance_list, "
-        QTY ("quantity") ", suspected_use, question_ref"},
-    [T_PC_DIVERSION] = {"pc_diversion",
-        "submission_id, ord, method, substance_code, observed, rank, trend, description, "
-        "question_ref"},
-    [T_PC_STOPPED_SHIPMENT] = {"pc_stopped_shipment",
-        "submission_id, ord, event_type, substance_code, " QTY ("quantity") ", exporting_country, "
-        "importing_country, pen_reference, reason, question_ref"},
-    [T_PC_LAB] = {"pc_lab",
-        "submission_id, ord, lab_type, " COUNT ("labs") ", admin_area, question_ref"},
-    [T_PC_LAB_CHEMICAL] = {"pc_lab_chemical",
-        "submission_id, lab_ord, ord, substance_code, " QTY ("quantity")},
-    [T_PC_INCIDENT] = {"pc_incident",
-        "submission_id, ord, incident_id, incident_type, incident_date, admin_area, place, "
-        "border_crossing, port, latitude, longitude, declared_description, concealment, "
-        "identification_basis, transport_mode, persons_nationalities, seizing_agency, "
-        MONEY ("linked_money") ", linked_transfer_channel, communicated_via_pics, pics_date, "
-        "follow_up, question_ref"},
-    [T_PC_INCIDENT_SUBSTANCE] = {"pc_incident_substance",
-        "submission_id, incident_ord, ord, substance_code, substance_name, convention_table, "
-        QTY ("quantity") ", concentration_pct, package_type, " COUNT ("package_count") ", "
-        "mixed_substances"},
-    [T_PC_INCIDENT_ROUTE] = {"pc_incident_route",
-        "submission_id, incident_ord, ord, country, role"},
-    [T_PC_LICIT_TRADE] = {"pc_licit_trade",
-        "submission_id, ord, flow, substance_code, partner_country, " QTY ("quantity") ", "
-        QTY ("requirement") ", question_ref"},
-    [T_PC_ROUTE] = {"pc_route",
-        "submission_id, ord, substance_code, role, country, rank, share_pct, route_code"},
-    [T_FINDING] = {"finding", "submission_id, ord, rule, severity, path, message"},
-};
-
-static const char *s_submission_columns =
-    "submission_id, content_sha256, raw, questionnaire, schema_version, form_version, "
-    "reporting_country, reporting_year, finalised_at, completed_on, reference_period_start, "
-    "reference_period_end, geographic_coverage, coverage_note, revision_no, supersedes, "
-    "revision_reason, language, focal_point_name, focal_point_agency, focal_point_title, "
-    "focal_point_email, focal_point_phone, sender_key, sender_country, sender_name, "
-    "validator_id, received_at, is_current, review_state, n_numbers, n_reported, "
-    "n_not_available, n_unanswered, completeness_pct, n_warnings, n_infos";
-
-/* ---------------------------------------------------------------------------
  * The batch: what is known about each item before any database work. */
 
 typedef enum {
@@ -486,7 +191,7 @@ typedef struct {
     char quar_key[65 + 1 + 64];
     char series[96];          /* "AFG/precursors/2025"; "" if not decodable */
     bool candidate;           /* decodable and not rejected by the validator */
-    int n_numbers, n_reported, n_not_available, n_unanswered;
+    sections_counts_t counts; /* completeness of the encoded numbers */
     /* per attempt */
     s_action_t action;
     const char *reason;       /* quarantine reason */
@@ -500,452 +205,17 @@ struct store_batch_t {
     store_item_t *items;      /* owned array; what they point to is borrowed */
     s_plan_t *plan;
     size_t n, cap;
-    s_buf_t tab[T__COUNT];
-    size_t *off;              /* off[i * T__COUNT + t]: start of item i in table t;
-                                 off[n * T__COUNT + t]: end of table t */
+    copy_buf_t tab[SECTIONS_N_SECTION];
+    size_t *off;              /* off[i * SECTIONS_N_SECTION + t]: start of item i in table t;
+                                 off[n * SECTIONS_N_SECTION + t]: end of table t */
     char sqlstate[6];         /* last data error, for DB-REFUSED */
     char sqlmessage[512];
     char constraint[64];      /* and the constraint it broke, if any */
+    /* "COPY dcp.t (columns) FROM STDIN" of every table written by COPY,
+     * made once from the description (sections.c). */
+    char *copy_sql[SECTIONS_FINDING + 1];
 };
 typedef struct store_batch_t s_batch_t;
-
-/* Encoder state while one submission is turned into rows. */
-typedef struct {
-    s_batch_t *b;
-    s_plan_t *plan;
-    const char *id;
-    const char *year_end;     /* "2025": date for the Convention table of P1 */
-} s_enc_t;
-
-static void
-s_count_status (s_enc_t *e, Dcp__V1__ObsStatus status)
-{
-    e->plan->n_numbers++;
-    switch (status) {
-    case DCP__V1__OBS_STATUS__OBS_REPORTED:
-    case DCP__V1__OBS_STATUS__OBS_ESTIMATED:
-    case DCP__V1__OBS_STATUS__OBS_PROVISIONAL: e->plan->n_reported++; break;
-    case DCP__V1__OBS_STATUS__OBS_UNANSWERED:
-    case DCP__V1__OBS_STATUS__OBS_STATUS_UNSPECIFIED: e->plan->n_unanswered++; break;
-    default: e->plan->n_not_available++; break;
-    }
-}
-
-static const char *
-s_status_name (Dcp__V1__ObsStatus status)
-{
-    switch (status) {
-    case DCP__V1__OBS_STATUS__OBS_REPORTED: return "REPORTED";
-    case DCP__V1__OBS_STATUS__OBS_ESTIMATED: return "ESTIMATED";
-    case DCP__V1__OBS_STATUS__OBS_PROVISIONAL: return "PROVISIONAL";
-    case DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE: return "NOT_AVAILABLE";
-    case DCP__V1__OBS_STATUS__OBS_NOT_APPLICABLE: return "NOT_APPLICABLE";
-    case DCP__V1__OBS_STATUS__OBS_CONFIDENTIAL: return "CONFIDENTIAL";
-    case DCP__V1__OBS_STATUS__OBS_INCLUDED_ELSEWHERE: return "INCLUDED_ELSEWHERE";
-    case DCP__V1__OBS_STATUS__OBS_UNANSWERED: return "UNANSWERED";
-    /* The validator rejects status 0; if one slips through, the domain
-     * dcp.obs_status refuses it and the item is quarantined (DB-REFUSED). */
-    default: return "UNSPECIFIED";
-    }
-}
-
-/* A count: value, status, question reference.  A missing message is a
- * question not answered. */
-static void
-s_put_count (s_enc_t *e, s_buf_t *b, const Dcp__V1__Count *c)
-{
-    Dcp__V1__ObsStatus status = c ? c->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
-    s_count_status (e, status);
-    if (c && c->presence_case == DCP__V1__COUNT__PRESENCE_VALUE)
-        s_put_int (b, (long long) c->value);
-    else
-        s_put_null (b);
-    s_put_text (b, s_status_name (status));
-    s_put_text (b, c ? c->question_ref : NULL);
-}
-
-/* Money: amount as the partner wrote it (PostgreSQL numeric parses it),
- * currency, status, question reference. */
-static void
-s_put_money (s_enc_t *e, s_buf_t *b, const Dcp__V1__Money *m)
-{
-    Dcp__V1__ObsStatus status = m ? m->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
-    s_count_status (e, status);
-    s_put_text (b, m ? m->amount : NULL);
-    s_put_text (b, m ? m->currency : NULL);
-    s_put_text (b, s_status_name (status));
-    s_put_text (b, m ? m->question_ref : NULL);
-}
-
-/* Writes a decimal without trailing fraction zeros ("1.082000000" ->
- * "1.082"), as a COPY field. */
-static void
-s_put_decimal (s_buf_t *b, const dcp_decimal_t *d)
-{
-    char text[80];
-    if (!dcp_decimal_format (d, text, sizeof text)) {
-        s_put_null (b);
-        return;
-    }
-    if (strchr (text, '.')) {
-        size_t n = strlen (text);
-        while (n > 0 && text[n - 1] == '0')
-            text[--n] = '\0';
-        if (n > 0 && text[n - 1] == '.')
-            text[--n] = '\0';
-    }
-    s_put_text (b, text);
-}
-
-/* A quantity as reported plus the derived kilograms (V-PRE-05): mass units
- * by their factor ('mass_unit'); volume units by the substance's density at
- * CONCENTRATION ('density:<row id>'); otherwise kg stays NULL and
- * kg_method says why ('no_density', 'unknown_unit', 'not_a_number').  The
- * original figure is never replaced and litres are never taken as kg. */
-static void
-s_put_quantity (s_enc_t *e, s_buf_t *b, const Dcp__V1__Quantity *q, const char *substance,
-                const char *concentration)
-{
-    Dcp__V1__ObsStatus status = q ? q->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
-    s_count_status (e, status);
-    s_put_text (b, q ? q->value : NULL);
-    s_put_text (b, q ? q->unit : NULL);
-    s_put_text (b, s_status_name (status));
-    s_put_text (b, q ? q->question_ref : NULL);
-    if (!q || !q->value || !*q->value) {
-        s_put_null (b);
-        s_put_null (b);
-        s_put_null (b);
-        return;
-    }
-    dcp_decimal_t value, unit_factor, density, factor, kg;
-    bool is_volume = false;
-    const char *row_id = NULL;
-    char method[160];
-    if (dcp_decimal_parse (q->value, &value) != 0) {
-        snprintf (method, sizeof method, "not_a_number");
-        goto underived;
-    }
-    if (!q->unit || dcp_refdata_unit (q->unit, &unit_factor, &is_volume) != 0) {
-        snprintf (method, sizeof method, "unknown_unit");
-        goto underived;
-    }
-    if (!is_volume) {
-        factor = unit_factor;
-        snprintf (method, sizeof method, "mass_unit");
-    }
-    else {
-        if (!substance || !*substance
-            || dcp_refdata_density (substance,
-                                    concentration && *concentration ? concentration : NULL,
-                                    &density, &row_id) != 0
-            || dcp_decimal_mul (&unit_factor, &density, FACTOR_SCALE, &factor) != 0) {
-            snprintf (method, sizeof method, "no_density");
-            goto underived;
-        }
-        snprintf (method, sizeof method, "density:%s", row_id ? row_id : "?");
-    }
-    if (dcp_decimal_mul (&value, &factor, KG_SCALE, &kg) != 0) {
-        snprintf (method, sizeof method, "overflow");
-        goto underived;
-    }
-    s_put_decimal (b, &kg);
-    s_put_decimal (b, &factor);
-    s_put_text (b, method);
-    return;
-underived:
-    s_put_null (b);
-    s_put_null (b);
-    s_put_text (b, method);
-}
-
-/* Convention table (1 or 2, as in ref_substance_schedule) of a substance
- * at DATE, NULL if not scheduled then (V-PRE-01: derived, never typed). */
-static void
-s_put_convention_table (s_buf_t *b, const char *code, const char *date)
-{
-    int table = code && *code && date && *date ? dcp_refdata_substance_table (code, date) : 0;
-    if (table == 1 || table == 2)
-        s_put_int (b, table);
-    else
-        s_put_null (b);
-}
-
-static s_buf_t *
-s_row (s_enc_t *e, s_table_t t, const long *ords, int n_ords)
-{
-    s_buf_t *b = &e->b->tab[t];
-    s_put_text (b, e->id);
-    for (int i = 0; i < n_ords; i++)
-        s_put_int (b, ords[i]);
-    return b;
-}
-
-static void
-s_encode_ff (s_enc_t *e, const Dcp__V1__FinancialFlows *ff)
-{
-    s_buf_t *b;
-    if (ff->legal) {
-        const Dcp__V1__LegalFramework *l = ff->legal;
-        b = s_row (e, T_FF_LEGAL, NULL, 0);
-        s_put_tri (b, l->ml_offence_exists);
-        s_put_tri (b, l->drug_trafficking_is_ml_predicate);
-        s_put_tri (b, l->fiu_exists);
-        s_put_text (b, l->fiu_model);
-        s_put_int_or_null (b, l->fiu_established_year);
-        s_put_tri (b, l->fiu_egmont_member);
-        s_put_int_or_null (b, l->egmont_joined_year);
-        s_put_array (b, l->fsrb_memberships, l->n_fsrb_memberships);
-        s_put_text (b, l->cash_declaration_system);
-        s_put_money (e, b, l->cash_declaration_threshold);
-        s_put_text (b, l->mvts_hawala_regime);
-        s_put_tri (b, l->non_conviction_based_confiscation);
-        s_put_tri (b, l->asset_recovery_office_exists);
-        s_put_tri (b, l->virtual_assets_regulated);
-        s_put_text (b, l->question_ref);
-        s_row_end (b);
-    }
-    if (ff->str) {
-        const Dcp__V1__SuspiciousTransactions *s = ff->str;
-        b = s_row (e, T_FF_STR, NULL, 0);
-        s_put_count (e, b, s->received_total);
-        s_put_count (e, b, s->received_drug_related);
-        s_put_count (e, b, s->received_afghan_opiates);
-        s_put_count (e, b, s->disseminated_total);
-        s_put_count (e, b, s->disseminated_drug_related);
-        s_put_count (e, b, s->median_days_to_dissemination);
-        s_put_count (e, b, s->fiu_requests_sent);
-        s_put_count (e, b, s->fiu_requests_received);
-        s_put_count (e, b, s->cash_declarations_filed);
-        s_put_money (e, b, s->cash_declarations_value);
-        s_put_money (e, b, s->cash_seized_at_border);
-        s_put_count (e, b, s->cash_seized_at_border_cases);
-        s_row_end (b);
-        for (size_t i = 0; i < s->n_received_by_sector; i++) {
-            const Dcp__V1__SectorCount *r = s->received_by_sector[i];
-            b = s_row (e, T_FF_STR_SECTOR, (long[]) {(long) i}, 1);
-            s_put_text (b, r->sector);
-            s_put_count (e, b, r->reports);
-            s_row_end (b);
-        }
-    }
-    for (size_t i = 0; i < ff->n_enforcement; i++) {
-        const Dcp__V1__EnforcementRow *r = ff->enforcement[i];
-        b = s_row (e, T_FF_ENFORCEMENT, (long[]) {(long) i}, 1);
-        s_put_text (b, r->stage);
-        s_put_text (b, r->scope);
-        s_put_text (b, r->count_unit);
-        s_put_text (b, r->counting_rule);
-        s_put_count (e, b, r->value);
-        s_put_text (b, r->sanctions_summary);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    for (size_t i = 0; i < ff->n_assets; i++) {
-        const Dcp__V1__AssetRow *r = ff->assets[i];
-        b = s_row (e, T_FF_ASSET, (long[]) {(long) i}, 1);
-        s_put_text (b, r->measure);
-        s_put_text (b, r->asset_category);
-        s_put_text (b, r->predicate_scope);
-        s_put_money (e, b, r->amount);
-        s_put_text (b, r->valuation_basis);
-        s_put_count (e, b, r->cases);
-        s_put_text (b, r->origin_of_request);
-        s_put_text (b, r->counterpart_country);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    for (size_t i = 0; i < ff->n_methods; i++) {
-        const Dcp__V1__LaunderingMethod *r = ff->methods[i];
-        b = s_row (e, T_FF_METHOD, (long[]) {(long) i}, 1);
-        s_put_text (b, r->method);
-        s_put_tri (b, r->observed);
-        s_put_int_or_null (b, r->rank);
-        s_put_text (b, r->trend);
-        s_put_text (b, r->direction);
-        s_put_array (b, r->currencies_observed, r->n_currencies_observed);
-        s_put_text (b, r->case_examples);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-        for (size_t j = 0; j < r->n_jurisdictions; j++) {
-            b = s_row (e, T_FF_METHOD_JURISDICTION, (long[]) {(long) i, (long) j}, 2);
-            s_put_text (b, r->jurisdictions[j]->country);
-            s_put_text (b, r->jurisdictions[j]->role);
-            s_row_end (b);
-        }
-    }
-    for (size_t i = 0; i < ff->n_cooperation; i++) {
-        const Dcp__V1__CooperationRow *r = ff->cooperation[i];
-        b = s_row (e, T_FF_COOPERATION, (long[]) {(long) i}, 1);
-        s_put_text (b, r->instrument);
-        s_put_text (b, r->direction);
-        s_put_text (b, r->counterpart_country);
-        s_put_tri (b, r->drug_related);
-        s_put_count (e, b, r->requests);
-        s_put_count (e, b, r->executed);
-        s_put_count (e, b, r->refused);
-        s_put_count (e, b, r->pending_at_year_end);
-        s_put_count (e, b, r->mean_response_days);
-        s_put_count (e, b, r->pending_from_previous_year);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    if (ff->challenges) {
-        const Dcp__V1__Challenges *c = ff->challenges;
-        b = s_row (e, T_FF_CHALLENGE, NULL, 0);
-        s_put_array (b, c->categories, c->n_categories);
-        s_put_text (b, c->challenge_text);
-        s_put_text (b, c->lesson_learned_text);
-        s_put_text (b, c->good_practice_text);
-        s_put_array (b, c->assistance_needs, c->n_assistance_needs);
-        s_put_text (b, c->assistance_text);
-        s_row_end (b);
-    }
-}
-
-static void
-s_encode_pc (s_enc_t *e, const Dcp__V1__Precursors *pc)
-{
-    s_buf_t *b;
-    for (size_t i = 0; i < pc->n_seizures; i++) {
-        const Dcp__V1__AnnualSeizure *r = pc->seizures[i];
-        b = s_row (e, T_PC_SEIZURE, (long[]) {(long) i}, 1);
-        s_put_text (b, r->substance_code);
-        s_put_convention_table (b, r->substance_code, e->year_end);
-        s_put_text (b, r->physical_form);
-        s_put_quantity (e, b, r->quantity, r->substance_code, r->concentration_pct);
-        s_put_text (b, r->concentration_pct);
-        s_put_count (e, b, r->number_of_seizures);
-        s_put_array (b, r->origin_countries, r->n_origin_countries);
-        s_put_text (b, r->origin_basis);
-        s_put_bool (b, r->no_seizures);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    for (size_t i = 0; i < pc->n_non_scheduled; i++) {
-        const Dcp__V1__NonScheduledSeizure *r = pc->non_scheduled[i];
-        b = s_row (e, T_PC_NONSCHEDULED, (long[]) {(long) i}, 1);
-        s_put_text (b, r->substance_name);
-        s_put_text (b, r->cas_number);
-        s_put_text (b, r->hs_code);
-        s_put_tri (b, r->on_special_surveillance_list);
-        s_put_quantity (e, b, r->quantity, NULL, NULL);
-        s_put_text (b, r->suspected_use);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    for (size_t i = 0; i < pc->n_diversion_methods; i++) {
-        const Dcp__V1__DiversionMethod *r = pc->diversion_methods[i];
-        b = s_row (e, T_PC_DIVERSION, (long[]) {(long) i}, 1);
-        s_put_text (b, r->method);
-        s_put_text (b, r->substance_code);
-        s_put_tri (b, r->observed);
-        s_put_int_or_null (b, r->rank);
-        s_put_text (b, r->trend);
-        s_put_text (b, r->description);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    for (size_t i = 0; i < pc->n_stopped_shipments; i++) {
-        const Dcp__V1__StoppedShipment *r = pc->stopped_shipments[i];
-        b = s_row (e, T_PC_STOPPED_SHIPMENT, (long[]) {(long) i}, 1);
-        s_put_text (b, r->event_type);
-        s_put_text (b, r->substance_code);
-        s_put_quantity (e, b, r->quantity, r->substance_code, NULL);
-        s_put_text (b, r->exporting_country);
-        s_put_text (b, r->importing_country);
-        s_put_text (b, r->pen_reference);
-        s_put_text (b, r->reason);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    for (size_t i = 0; i < pc->n_labs; i++) {
-        const Dcp__V1__IllicitLab *r = pc->labs[i];
-        b = s_row (e, T_PC_LAB, (long[]) {(long) i}, 1);
-        s_put_text (b, r->lab_type);
-        s_put_count (e, b, r->count);
-        s_put_text (b, r->admin_area);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-        for (size_t j = 0; j < r->n_chemicals_found; j++) {
-            const Dcp__V1__LabChemical *c = r->chemicals_found[j];
-            b = s_row (e, T_PC_LAB_CHEMICAL, (long[]) {(long) i, (long) j}, 2);
-            s_put_text (b, c->substance_code);
-            s_put_quantity (e, b, c->quantity, c->substance_code, NULL);
-            s_row_end (b);
-        }
-    }
-    for (size_t i = 0; i < pc->n_incidents; i++) {
-        const Dcp__V1__Incident *r = pc->incidents[i];
-        const Dcp__V1__Location *loc = r->location;
-        b = s_row (e, T_PC_INCIDENT, (long[]) {(long) i}, 1);
-        s_put_text (b, r->incident_id);
-        s_put_text (b, r->incident_type);
-        s_put_text (b, r->incident_date);
-        s_put_text (b, loc ? loc->admin_area : NULL);
-        s_put_text (b, loc ? loc->place : NULL);
-        s_put_text (b, loc ? loc->border_crossing : NULL);
-        s_put_text (b, loc ? loc->port : NULL);
-        s_put_text (b, loc ? loc->latitude : NULL);
-        s_put_text (b, loc ? loc->longitude : NULL);
-        s_put_text (b, r->declared_description);
-        s_put_text (b, r->concealment);
-        s_put_text (b, r->identification_basis);
-        s_put_text (b, r->transport_mode);
-        s_put_array (b, r->persons_nationalities, r->n_persons_nationalities);
-        s_put_text (b, r->seizing_agency);
-        s_put_money (e, b, r->linked_money);
-        s_put_text (b, r->linked_transfer_channel);
-        s_put_bool (b, r->communicated_via_pics);
-        s_put_text (b, r->pics_date);
-        s_put_text (b, r->follow_up);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-        /* The Convention table as at the incident date, else the year end. */
-        const char *date = r->incident_date && *r->incident_date ? r->incident_date : e->year_end;
-        for (size_t j = 0; j < r->n_substances; j++) {
-            const Dcp__V1__IncidentSubstance *s = r->substances[j];
-            b = s_row (e, T_PC_INCIDENT_SUBSTANCE, (long[]) {(long) i, (long) j}, 2);
-            s_put_text (b, s->substance_code);
-            s_put_text (b, s->substance_name);
-            s_put_convention_table (b, s->substance_code, date);
-            s_put_quantity (e, b, s->quantity, s->substance_code, s->concentration_pct);
-            s_put_text (b, s->concentration_pct);
-            s_put_text (b, s->package_type);
-            s_put_count (e, b, s->package_count);
-            s_put_bool (b, s->mixed_substances);
-            s_row_end (b);
-        }
-        for (size_t j = 0; j < r->n_route; j++) {
-            b = s_row (e, T_PC_INCIDENT_ROUTE, (long[]) {(long) i, (long) j}, 2);
-            s_put_text (b, r->route[j]->country);
-            s_put_text (b, r->route[j]->role);
-            s_row_end (b);
-        }
-    }
-    for (size_t i = 0; i < pc->n_licit_trade; i++) {
-        const Dcp__V1__LicitTrade *r = pc->licit_trade[i];
-        b = s_row (e, T_PC_LICIT_TRADE, (long[]) {(long) i}, 1);
-        s_put_text (b, r->flow);
-        s_put_text (b, r->substance_code);
-        s_put_text (b, r->partner_country);
-        s_put_quantity (e, b, r->quantity, r->substance_code, NULL);
-        s_put_quantity (e, b, r->licit_requirement_estimate, r->substance_code, NULL);
-        s_put_text (b, r->question_ref);
-        s_row_end (b);
-    }
-    for (size_t i = 0; i < pc->n_routes; i++) {
-        const Dcp__V1__TraffickingRoute *r = pc->routes[i];
-        b = s_row (e, T_PC_ROUTE, (long[]) {(long) i}, 1);
-        s_put_text (b, r->substance_code);
-        s_put_text (b, r->role);
-        s_put_text (b, r->country);
-        s_put_int_or_null (b, r->rank);
-        s_put_text (b, r->share_pct);
-        s_put_text (b, r->route_code);
-        s_row_end (b);
-    }
-}
 
 static bool
 s_uuid_ok (const char *s)
@@ -994,29 +264,34 @@ s_prepare_item (s_batch_t *b, size_t i)
                   sub->reporting_country ? sub->reporting_country : "",
                   dcp_codec_kind_name (sub->questionnaire), (int) sub->reporting_year);
 
-    for (int t = 0; t < T__COUNT; t++)
-        b->off[i * T__COUNT + (size_t) t] = b->tab[t].len;
+    for (int t = 0; t < SECTIONS_N_SECTION; t++)
+        b->off[i * SECTIONS_N_SECTION + (size_t) t] = b->tab[t].len;
     if (!p->candidate || !p->id_is_uuid)
         return;
-    char year_end[16];
-    snprintf (year_end, sizeof year_end, "%04d", (int) sub->reporting_year);
-    s_enc_t e = {b, p, p->id, year_end};
-    for (size_t k = 0; k < sub->n_contributing_agencies; k++) {
-        s_buf_t *buf = s_row (&e, T_SUBMISSION_AGENCY, (long[]) {(long) k}, 1);
-        s_put_text (buf, sub->contributing_agencies[k]->name);
-        s_put_text (buf, sub->contributing_agencies[k]->type);
-        s_row_end (buf);
-    }
-    if (sub->payload_case == DCP__V1__SUBMISSION__PAYLOAD_FINANCIAL_FLOWS && sub->financial_flows)
-        s_encode_ff (&e, sub->financial_flows);
-    else if (sub->payload_case == DCP__V1__SUBMISSION__PAYLOAD_PRECURSORS && sub->precursors)
-        s_encode_pc (&e, sub->precursors);
+    sections_encode (sub, p->id, b->tab, &p->counts);
 }
 
 store_batch_t *
 store_batch_new (void)
 {
-    return calloc (1, sizeof (store_batch_t));
+    store_batch_t *b = calloc (1, sizeof (store_batch_t));
+    if (!b)
+        return NULL;
+    for (int t = 0; t <= SECTIONS_FINDING; t++) {
+        copy_buf_t sql = {0};
+        char head[80];
+        snprintf (head, sizeof head, "COPY dcp.%s (", sections_table ((sections_table_id_t) t)->name);
+        copy_buf_add (&sql, head, strlen (head));
+        sections_copy_columns ((sections_table_id_t) t, &sql);
+        copy_buf_add (&sql, ") FROM STDIN", 12);
+        if (sql.oom) {
+            copy_buf_free (&sql);
+            store_batch_destroy (&b);
+            return NULL;
+        }
+        b->copy_sql[t] = sql.data;
+    }
+    return b;
 }
 
 void
@@ -1026,7 +301,7 @@ store_batch_clear (store_batch_t *b)
         store_item_reset (&b->items[i]);
     b->n = 0;
     /* The buffers keep their capacity: the next batch is about as big. */
-    for (int t = 0; t < T__COUNT; t++) {
+    for (int t = 0; t < SECTIONS_N_SECTION; t++) {
         b->tab[t].len = 0;
         b->tab[t].oom = false;
     }
@@ -1040,8 +315,10 @@ store_batch_destroy (store_batch_t **self_p)
         return;
     s_batch_t *b = *self_p;
     store_batch_clear (b);
-    for (int t = 0; t < T__COUNT; t++)
-        s_buf_free (&b->tab[t]);
+    for (int t = 0; t < SECTIONS_N_SECTION; t++)
+        copy_buf_free (&b->tab[t]);
+    for (int t = 0; t <= SECTIONS_FINDING; t++)
+        free (b->copy_sql[t]);
     free (b->items);
     free (b->off);
     free (b->plan);
@@ -1061,7 +338,7 @@ s_batch_grow (s_batch_t *b)
     if (!plan)
         return DCP_ENOMEM;
     b->plan = plan;
-    size_t *off = realloc (b->off, (cap + 1) * T__COUNT * sizeof *off);
+    size_t *off = realloc (b->off, (cap + 1) * SECTIONS_N_SECTION * sizeof *off);
     if (!off)
         return DCP_ENOMEM;
     b->off = off;
@@ -1081,19 +358,19 @@ store_batch_add (store_batch_t *b, const store_item_t *in)
     memset (&b->plan[i], 0, sizeof b->plan[i]);
     s_prepare_item (b, i);
     bool oom = false;
-    for (int t = 0; t < T__COUNT; t++)
+    for (int t = 0; t < SECTIONS_N_SECTION; t++)
         oom |= b->tab[t].oom;
     if (oom) {
         /* Forget the half-encoded item; what came before stays intact
          * (a failed realloc keeps the old block). */
-        for (int t = 0; t < T__COUNT; t++) {
-            b->tab[t].len = b->off[i * T__COUNT + (size_t) t];
+        for (int t = 0; t < SECTIONS_N_SECTION; t++) {
+            b->tab[t].len = b->off[i * SECTIONS_N_SECTION + (size_t) t];
             b->tab[t].oom = false;
         }
         return DCP_ENOMEM;
     }
-    for (int t = 0; t < T__COUNT; t++)
-        b->off[(i + 1) * T__COUNT + (size_t) t] = b->tab[t].len;
+    for (int t = 0; t < SECTIONS_N_SECTION; t++)
+        b->off[(i + 1) * SECTIONS_N_SECTION + (size_t) t] = b->tab[t].len;
     b->n++;
     return 0;
 }
@@ -1179,7 +456,7 @@ s_query (PGconn *db, const char *sql, int n, const char *const *params)
 /* Sends LEN bytes of DATA through COPY in chunks of exactly COPY_CHUNK,
  * gathering small pieces in CHUNK first. */
 static int
-s_copy_put (PGconn *db, s_buf_t *chunk, const char *data, size_t len)
+s_copy_put (PGconn *db, copy_buf_t *chunk, const char *data, size_t len)
 {
     while (len > 0) {
         size_t room = COPY_CHUNK - chunk->len;
@@ -1207,7 +484,7 @@ s_copy_put (PGconn *db, s_buf_t *chunk, const char *data, size_t len)
  * taken from DATA with per-item offsets; or, with OFF NULL, all of DATA.
  * Sends nothing when there is nothing to send. */
 static int
-s_copy (PGconn *db, s_batch_t *b, const char *table, const char *columns, const s_buf_t *data,
+s_copy (PGconn *db, s_batch_t *b, sections_table_id_t table, const copy_buf_t *data,
         const size_t *off, size_t stride, size_t lo, size_t hi)
 {
     size_t total = 0;
@@ -1221,16 +498,15 @@ s_copy (PGconn *db, s_batch_t *b, const char *table, const char *columns, const 
     if (total == 0)
         return 0;
 
-    char sql[2048];
-    snprintf (sql, sizeof sql, "COPY %s (%s) FROM STDIN", table, columns);
-    s_buf_t chunk = {0};
+    const char *step = sections_table (table)->name;
+    copy_buf_t chunk = {0};
     int rc = 0;
-    PGresult *res = PQexec (db, sql);
-    if ((rc = s_check (db, b, res, PGRES_COPY_IN, table)))
+    PGresult *res = PQexec (db, b->copy_sql[table]);
+    if ((rc = s_check (db, b, res, PGRES_COPY_IN, step)))
         goto cleanup;
     PQclear (res);
     res = NULL;
-    s_buf_reserve (&chunk, COPY_CHUNK);
+    copy_buf_reserve (&chunk, COPY_CHUNK);
     if (chunk.oom) {
         PQputCopyEnd (db, "out of memory");
         rc = DCP_ENOMEM;
@@ -1261,13 +537,13 @@ s_copy (PGconn *db, s_batch_t *b, const char *table, const char *columns, const 
 drain:
     res = PQgetResult (db);
     if (rc == 0)
-        rc = s_check (db, b, res, PGRES_COMMAND_OK, table);
+        rc = s_check (db, b, res, PGRES_COMMAND_OK, step);
     PQclear (res);
     while ((res = PQgetResult (db)))
         PQclear (res);
 cleanup:
     PQclear (res);
-    s_buf_free (&chunk);
+    copy_buf_free (&chunk);
     return rc;
 }
 
@@ -1295,7 +571,7 @@ typedef struct {
     PGresult *existing_quar;  /* id, sha, reason, problems, stored_at */
     PGresult *replay_findings;
     s_map_t sub_map, quar_map, batch_ids;
-    s_buf_t unset_ids;        /* array literal of ids to make non-current */
+    copy_buf_t unset_ids;        /* array literal of ids to make non-current */
 } s_try_t;
 
 static int
@@ -1324,7 +600,7 @@ s_try_lookup (s_try_t *t)
     const char **keys = calloc (n + 1, sizeof *keys);
     const char **uuids = calloc (n + 1, sizeof *uuids);
     const char **ids = calloc (n + 1, sizeof *ids);
-    s_buf_t lit_keys = {0}, lit_uuids = {0}, lit_ids = {0}, lit_c = {0}, lit_q = {0}, lit_y = {0};
+    copy_buf_t lit_keys = {0}, lit_uuids = {0}, lit_ids = {0}, lit_c = {0}, lit_q = {0}, lit_y = {0};
     PGresult *res = NULL;
     int rc = DCP_ENOMEM;
     if (!keys || !uuids || !ids)
@@ -1371,7 +647,7 @@ s_try_lookup (s_try_t *t)
     PQclear (res);
 
     /* Sorted, so two loaders with overlapping batches lock in one order. */
-    s_array_literal (&lit_keys, keys, n_keys);
+    copy_text_array_literal (&lit_keys, keys, n_keys);
     const char *p_keys[] = {lit_keys.data};
     res = s_query (t->db,
                    "SELECT count(pg_advisory_xact_lock(" STORE_LOCK_CLASS ", hashtext(k)))"
@@ -1381,8 +657,8 @@ s_try_lookup (s_try_t *t)
         goto cleanup;
     PQclear (res);
 
-    s_array_literal (&lit_uuids, uuids, n_uuids);
-    s_array_literal (&lit_ids, ids, n);
+    copy_text_array_literal (&lit_uuids, uuids, n_uuids);
+    copy_text_array_literal (&lit_ids, ids, n);
     rc = DCP_ENOMEM;
     if (lit_keys.oom || lit_uuids.oom || lit_ids.oom)
         goto cleanup_nores;
@@ -1428,9 +704,9 @@ s_try_lookup (s_try_t *t)
         years[m] = year_text[m];
         m++;
     }
-    s_array_literal (&lit_c, countries, m);
-    s_array_literal (&lit_q, kinds, m);
-    s_array_literal (&lit_y, years, m);
+    copy_text_array_literal (&lit_c, countries, m);
+    copy_text_array_literal (&lit_q, kinds, m);
+    copy_text_array_literal (&lit_y, years, m);
     free (year_text);
     rc = DCP_ENOMEM;
     if (lit_c.oom || lit_q.oom || lit_y.oom)
@@ -1466,12 +742,12 @@ cleanup_nores:
     free (keys);
     free (uuids);
     free (ids);
-    s_buf_free (&lit_keys);
-    s_buf_free (&lit_uuids);
-    s_buf_free (&lit_ids);
-    s_buf_free (&lit_c);
-    s_buf_free (&lit_q);
-    s_buf_free (&lit_y);
+    copy_buf_free (&lit_keys);
+    copy_buf_free (&lit_uuids);
+    copy_buf_free (&lit_ids);
+    copy_buf_free (&lit_c);
+    copy_buf_free (&lit_q);
+    copy_buf_free (&lit_y);
     return rc;
 }
 
@@ -1564,8 +840,8 @@ s_try_decide (s_try_t *t)
                 b->plan[s->batch_item].is_current = false;
             else {
                 if (t->unset_ids.len)
-                    s_buf_addc (&t->unset_ids, ',');
-                s_buf_add (&t->unset_ids, s->current, strlen (s->current));
+                    copy_buf_addc (&t->unset_ids, ',');
+                copy_buf_add (&t->unset_ids, s->current, strlen (s->current));
             }
         }
         else if (sub->revision_no > 0) {
@@ -1590,7 +866,7 @@ s_try_decide (s_try_t *t)
 
 /* Submission rows of the new items, for the COPY into dcp.submission. */
 static int
-s_build_submissions (s_try_t *t, s_buf_t *out, s_buf_t *findings, size_t *n_insert)
+s_build_submissions (s_try_t *t, copy_buf_t *out, copy_buf_t *findings, size_t *n_insert)
 {
     s_batch_t *b = t->b;
     *n_insert = 0;
@@ -1599,73 +875,18 @@ s_build_submissions (s_try_t *t, s_buf_t *out, s_buf_t *findings, size_t *n_inse
         if (p->action != A_INSERT)
             continue;
         store_item_t *item = &b->items[i];
-        const Dcp__V1__Submission *sub = item->sub;
-        const Dcp__V1__Forward *fwd = item->fwd;
-        const Dcp__V1__FocalPoint *fp = sub->focal_point;
-        size_t n_warn = 0, n_info = 0, nf = dcp_findings_count (item->findings);
+        sections_submission_t row = {.sub = item->sub, .fwd = item->fwd, .id = p->id,
+                                     .sha_hex = p->sha_hex, .raw = item->raw,
+                                     .raw_len = item->raw_len, .is_current = p->is_current,
+                                     .counts = p->counts};
+        size_t nf = dcp_findings_count (item->findings);
         for (size_t k = 0; k < nf; k++) {
             const dcp_finding_t *f = dcp_findings_get (item->findings, k);
-            n_warn += f->severity == DCP_SEV_WARNING;
-            n_info += f->severity == DCP_SEV_INFO;
-            s_put_text (findings, p->id);
-            s_put_int (findings, (long long) k);
-            s_put_text (findings, f->rule && *f->rule ? f->rule : "-");
-            s_put_text (findings, dcp_severity_name (f->severity));
-            if (f->path && *f->path)
-                s_put_text (findings, f->path);
-            else
-                s_buf_add (findings, "\t", 1);  /* '' (NOT NULL DEFAULT '') */
-            s_put_text (findings, f->message && *f->message ? f->message : "-");
-            s_row_end (findings);
+            row.n_warnings += f->severity == DCP_SEV_WARNING;
+            row.n_infos += f->severity == DCP_SEV_INFO;
+            sections_encode_finding (findings, p->id, (long) k, f);
         }
-        s_put_text (out, p->id);
-        /* The hex digest goes out as bytea text directly: "\\x" + hex. */
-        s_buf_add (out, "\\\\x", 3);
-        s_buf_add (out, p->sha_hex, 64);
-        s_buf_addc (out, '\t');
-        s_put_bytea (out, item->raw, item->raw_len);
-        s_put_text (out, dcp_codec_kind_name (sub->questionnaire));
-        s_put_int (out, sub->schema_version);
-        s_put_text (out, sub->form_version);
-        s_put_text (out, sub->reporting_country);
-        s_put_int (out, sub->reporting_year);
-        s_put_text (out, sub->finalised_at);
-        s_put_text (out, sub->completed_on);
-        s_put_text (out, sub->reference_period_start);
-        s_put_text (out, sub->reference_period_end);
-        s_put_text (out, sub->geographic_coverage);
-        s_put_text (out, sub->coverage_note);
-        s_put_int (out, sub->revision_no);
-        s_put_text (out, sub->supersedes_submission_id);
-        s_put_text (out, sub->revision_reason);
-        s_put_text (out, sub->language);
-        s_put_text (out, fp ? fp->name : NULL);
-        s_put_text (out, fp ? fp->agency : NULL);
-        s_put_text (out, fp ? fp->title : NULL);
-        s_put_text (out, fp ? fp->email : NULL);
-        s_put_text (out, fp ? fp->phone : NULL);
-        s_put_text (out, fwd->sender_key);
-        s_put_text (out, fwd->sender_country);
-        s_put_text (out, fwd->sender_name);
-        s_put_text (out, fwd->validator_id);
-        s_put_text (out, fwd->received_at);
-        s_put_bool (out, p->is_current);
-        s_put_text (out, n_warn ? "has_issues" : "received");
-        s_put_int (out, p->n_numbers);
-        s_put_int (out, p->n_reported);
-        s_put_int (out, p->n_not_available);
-        s_put_int (out, p->n_unanswered);
-        if (p->n_numbers) {
-            long hundredths = ((long) p->n_reported * 10000 + p->n_numbers / 2) / p->n_numbers;
-            char pct[32];
-            snprintf (pct, sizeof pct, "%ld.%02ld", hundredths / 100, hundredths % 100);
-            s_put_text (out, pct);
-        }
-        else
-            s_put_null (out);
-        s_put_int (out, (long long) n_warn);
-        s_put_int (out, (long long) n_info);
-        s_row_end (out);
+        sections_encode_submission (out, &row);
         (*n_insert)++;
     }
     return out->oom || findings->oom ? DCP_ENOMEM : 0;
@@ -1853,7 +1074,7 @@ static int
 s_try (PGconn *db, s_batch_t *b, size_t lo, size_t hi)
 {
     s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi};
-    s_buf_t subs = {0}, findings = {0}, ids_lit = {0};
+    copy_buf_t subs = {0}, findings = {0}, ids_lit = {0};
     PGresult *res = NULL;
     size_t n_insert = 0;
     s_reset_range (b, lo, hi);
@@ -1866,17 +1087,17 @@ s_try (PGconn *db, s_batch_t *b, size_t lo, size_t hi)
     /* Old current revisions step down before the new ones arrive, for the
      * one-current-per-series index. */
     if (t.unset_ids.len) {
-        s_buf_t lit = {0};
-        s_buf_addc (&lit, '{');
-        s_buf_add (&lit, t.unset_ids.data, t.unset_ids.len);
-        s_buf_addc (&lit, '}');
+        copy_buf_t lit = {0};
+        copy_buf_addc (&lit, '{');
+        copy_buf_add (&lit, t.unset_ids.data, t.unset_ids.len);
+        copy_buf_addc (&lit, '}');
         const char *params[] = {lit.data};
         res = lit.oom ? NULL
                       : s_query (db,
                                  "UPDATE dcp.submission SET is_current = false"
                                  " WHERE submission_id = ANY ($1::uuid[]) AND is_current",
                                  1, params);
-        s_buf_free (&lit);
+        copy_buf_free (&lit);
         if (!res) {
             rc = DCP_ENOMEM;
             goto cleanup;
@@ -1896,21 +1117,17 @@ s_try (PGconn *db, s_batch_t *b, size_t lo, size_t hi)
          * here means another loader stored one of them since (a resend that
          * reached it): redo the batch, whose lookup then finds it, rather
          * than bisect as for refused data. */
-        rc = s_copy (db, b, "dcp.submission", s_submission_columns, &subs, NULL, 0, lo, hi);
+        rc = s_copy (db, b, SECTIONS_SUBMISSION, &subs, NULL, 0, lo, hi);
         if (rc == S_DATA_ERROR && strcmp (b->sqlstate, "23505") == 0
             && strcmp (b->constraint, "submission_pkey") == 0)
             rc = S_RACE;
         if (rc)
             goto cleanup;
-        for (int tb = 0; tb < T_FINDING; tb++) {
-            char table[64];
-            snprintf (table, sizeof table, "dcp.%s", s_tables[tb].name);
-            if ((rc = s_copy (db, b, table, s_tables[tb].columns, &b->tab[tb], b->off + tb,
-                              T__COUNT, lo, hi)))
+        for (int tb = 0; tb < SECTIONS_N_SECTION; tb++)
+            if ((rc = s_copy (db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
+                              SECTIONS_N_SECTION, lo, hi)))
                 goto cleanup;
-        }
-        if ((rc = s_copy (db, b, "dcp.finding", s_tables[T_FINDING].columns, &findings, NULL, 0,
-                          lo, hi)))
+        if ((rc = s_copy (db, b, SECTIONS_FINDING, &findings, NULL, 0, lo, hi)))
             goto cleanup;
     }
 
@@ -1925,7 +1142,7 @@ s_try (PGconn *db, s_batch_t *b, size_t lo, size_t hi)
         if (b->plan[i].action == A_REPLAY_SUB)
             replay_ids[n_replay++] = b->plan[i].id;
     if (n_replay) {
-        s_array_literal (&ids_lit, replay_ids, n_replay);
+        copy_text_array_literal (&ids_lit, replay_ids, n_replay);
         const char *params[] = {ids_lit.data};
         t.replay_findings = ids_lit.oom ? NULL
                                         : s_query (db,
@@ -2042,10 +1259,10 @@ cleanup:
     s_map_free (&t.quar_map);
     s_map_free (&t.batch_ids);
     free (t.series);
-    s_buf_free (&t.unset_ids);
-    s_buf_free (&subs);
-    s_buf_free (&findings);
-    s_buf_free (&ids_lit);
+    copy_buf_free (&t.unset_ids);
+    copy_buf_free (&subs);
+    copy_buf_free (&findings);
+    copy_buf_free (&ids_lit);
     return rc;
 }
 

@@ -976,16 +976,23 @@ s_find (PGresult *res, const char *table, const char *column)
 }
 
 /* True if TABLE has the CHECK dcp.obs_ok(VALUE, STATUS) in CHECKS
- * (table, definition). */
+ * (table, definition); PostgreSQL shows the status as "(x_status)::text"
+ * because its type is a domain. */
 static bool
 s_has_status_check (PGresult *checks, const char *table, const char *value, const char *status)
 {
-    char needle[300];
-    snprintf (needle, sizeof needle, "obs_ok(%s, %s)", value, status);
-    for (int r = 0; r < PQntuples (checks); r++)
-        if (strcmp (PQgetvalue (checks, r, 0), table) == 0
-            && strstr (PQgetvalue (checks, r, 1), needle))
+    char head[300], plain[200], cast[210];
+    snprintf (head, sizeof head, "obs_ok(%s, ", value);
+    snprintf (plain, sizeof plain, "%s)", status);
+    snprintf (cast, sizeof cast, "(%s)::text)", status);
+    for (int r = 0; r < PQntuples (checks); r++) {
+        if (strcmp (PQgetvalue (checks, r, 0), table) != 0)
+            continue;
+        const char *p = strstr (PQgetvalue (checks, r, 1), head);
+        if (p && (strncmp (p + strlen (head), plain, strlen (plain)) == 0
+                  || strncmp (p + strlen (head), cast, strlen (cast)) == 0))
             return true;
+    }
     return false;
 }
 

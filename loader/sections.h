@@ -172,9 +172,12 @@ void sections_encode_finding (copy_buf_t *out, const char *id, long ord, const d
  * the type dcp.obs_status and a dcp.obs_ok CHECK.  Returns 0 when they
  * agree; DCP_ECONFIG when they do not, with the differences (one per line,
  * "table.column: only in the database") written to WHY; DCP_EDB_RETRY when
- * the catalog could not be read; DCP_ENOMEM.  Read-only; may be called on
- * any connection outside a transaction, e.g. after connecting, so a loader
- * whose encoder does not match the tables refuses to store. */
+ * the catalog could not be read (WHY says why; retry later); DCP_ENOMEM.
+ * Read-only (two catalog queries), inside or outside a transaction.  Meant
+ * for the loader right after connecting and migrating: on DCP_ECONFIG it
+ * logs WHY at error level and does not become ready on that connection
+ * (closes it and retries with its reconnect backoff), so a loader whose
+ * encoder does not match the tables stores nothing and answers no one. */
 int sections_check_catalog (PGconn *db, char *why, size_t why_len);
 
 /* Writes the column lists of every table as Markdown (one section per

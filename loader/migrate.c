@@ -23,6 +23,7 @@
 #include "dcp_err.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
+#include "db.h"
 #include "migrate.h"
 
 /* Advisory lock key (two int4): "DCPM" and 1; store.c uses another class. */
@@ -51,9 +52,8 @@ s_fail (PGconn *db, PGresult *res, const char *what, const char *file)
                dcp_log_quote (quoted_what, sizeof quoted_what, what),
                dcp_log_quote (quoted_file, sizeof quoted_file, file ? file : "-"),
                state ? state : "-", dcp_log_quote (quoted_err, sizeof quoted_err, err));
-    bool retry = PQstatus (db) != CONNECTION_OK || !state || strncmp (state, "08", 2) == 0
-                 || strncmp (state, "57P", 3) == 0 || strcmp (state, "40001") == 0
-                 || strcmp (state, "40P01") == 0;
+    bool retry = PQstatus (db) != CONNECTION_OK
+                 || db_classify_sqlstate (state) == DB_FAULT_RETRY;
     return retry ? DCP_EDB_RETRY : DCP_EDB_FATAL;
 }
 
@@ -67,13 +67,6 @@ s_exec (PGconn *db, const char *sql, ExecStatusType status, const char *what, co
         rc = s_fail (db, res, what, file);
     PQclear (res);
     return rc;
-}
-
-static void
-s_rollback (PGconn *db)
-{
-    if (PQstatus (db) == CONNECTION_OK && PQtransactionStatus (db) != PQTRANS_IDLE)
-        PQclear (PQexec (db, "ROLLBACK"));
 }
 
 /* Version of a migration file from its leading digits ("0003_x.sql" -> 3);
@@ -139,7 +132,7 @@ s_apply (PGconn *db, const dcp_blob_t *file, PGresult *applied)
     if (rc == 0)
         dcp_info ("applied migration", "file=%s version=%d", file->name, version);
 cleanup:
-    s_rollback (db);
+    db_rollback (db);
     return rc;
 }
 
@@ -283,7 +276,7 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
 cleanup:
     PQclear (res);
     free (columns);
-    s_rollback (db);
+    db_rollback (db);
     return rc;
 }
 
@@ -339,7 +332,7 @@ migrate_run (PGconn *db)
     dcp_info ("database schema is up to date", "version=%d", last_version);
 cleanup:
     PQclear (applied);
-    s_rollback (db);
+    db_rollback (db);
     if (PQstatus (db) == CONNECTION_OK)
         PQclear (PQexec (db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_CLASS ", " MIGRATE_LOCK_ID
                              ")"));

@@ -21,11 +21,14 @@
  * (submission_id, content_sha256) of dcp.quarantine: a resend of the same
  * bytes finds its earlier outcome and gets it back with replayed = true.
  *
- * Errors are classified once, here: lost connections, serialization
- * failures, deadlocks and shutdowns roll back and return DCP_EDB_RETRY;
- * data errors (SQLSTATE classes 22, 23, 54) roll back and the batch is
- * bisected until the single submission that the database refuses is found;
- * it is quarantined with a DB-REFUSED finding and its neighbours commit. */
+ * Errors are classified once, by db_classify_sqlstate(): lost connections,
+ * serialization failures, deadlocks and shutdowns roll back and return
+ * DCP_EDB_RETRY; data errors (SQLSTATE classes 22, 23, 54) roll back and
+ * the batch is bisected until the single submission that the database
+ * refuses is found; it is quarantined with a DB-REFUSED finding and its
+ * neighbours commit.  A stage fault (22P04 bad COPY format, 42xxx and the
+ * like: our encoder and the tables disagree) rolls back, is logged and
+ * counted, and returns DCP_EDB_RETRY: never a partner's rejection. */
 #include <assert.h>
 #include <ctype.h>
 #include <jansson.h>
@@ -41,6 +44,7 @@
 #include "dcp_refdata.h"
 #include "dcp_util.h"
 #include "copy_text.h"
+#include "db.h"
 #include "sections.h"
 #include "store.h"
 
@@ -214,6 +218,7 @@ struct store_batch_t {
     /* "COPY dcp.t (columns) FROM STDIN" of every table written by COPY,
      * made once from the description (sections.c). */
     char *copy_sql[SECTIONS_FINDING + 1];
+    uint64_t stage_faults;    /* since store_batch_new(); clear keeps it */
 };
 typedef struct store_batch_t s_batch_t;
 
@@ -375,6 +380,12 @@ store_batch_add (store_batch_t *b, const store_item_t *in)
     return 0;
 }
 
+uint64_t
+store_batch_stage_faults (const store_batch_t *b)
+{
+    return b->stage_faults;
+}
+
 size_t
 store_batch_size (const store_batch_t *b)
 {
@@ -391,8 +402,12 @@ store_batch_item (store_batch_t *b, size_t i)
 /* ---------------------------------------------------------------------------
  * Talking to PostgreSQL */
 
-/* Classifies a failed result: DCP_EDB_RETRY for what may pass later,
- * S_DATA_ERROR when the data was refused (remembered for DB-REFUSED). */
+/* Classifies a failed result once (db_classify_sqlstate): DCP_EDB_RETRY
+ * for what may pass later, S_DATA_ERROR when the partner's data was refused
+ * (remembered for DB-REFUSED).  A fault of this stage (the encoder or the
+ * schema does not match the database) is logged as an error, counted, and
+ * returned as DCP_EDB_RETRY: the batch is kept and retried with backoff,
+ * and no partner is rejected for it. */
 static int
 s_classify (PGconn *db, s_batch_t *b, PGresult *res, const char *step)
 {
@@ -404,30 +419,25 @@ s_classify (PGconn *db, s_batch_t *b, PGresult *res, const char *step)
                   dcp_log_quote (quoted, sizeof quoted, PQerrorMessage (db)));
         return DCP_EDB_RETRY;
     }
-    bool data = strncmp (state, "22", 2) == 0 || strncmp (state, "23", 2) == 0
-                || strncmp (state, "54", 2) == 0;
-    if (data) {
+    dcp_log_quote (quoted, sizeof quoted, primary ? primary : "");
+    switch (db_classify_sqlstate (state)) {
+    case DB_FAULT_DATA: {
         const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
         snprintf (b->sqlstate, sizeof b->sqlstate, "%s", state);
         snprintf (b->sqlmessage, sizeof b->sqlmessage, "%s", primary ? primary : "");
         snprintf (b->constraint, sizeof b->constraint, "%s", constraint ? constraint : "");
-        dcp_debug ("database refused data", "step=%s sqlstate=%s error=%s", step, state,
-                   dcp_log_quote (quoted, sizeof quoted, primary ? primary : ""));
+        dcp_debug ("database refused data", "step=%s sqlstate=%s error=%s", step, state, quoted);
         return S_DATA_ERROR;
     }
-    bool transient = strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0
-                     || strncmp (state, "08", 2) == 0 || strncmp (state, "57P", 3) == 0
-                     || strncmp (state, "53", 2) == 0 || strcmp (state, "55P03") == 0
-                     || strcmp (state, "57014") == 0;
-    /* Anything else (undefined table, permission denied, ...) is a deployment
-     * defect, not the partner's data: keep the batch and let the operator
-     * fix it, rather than rejecting every submission one by one. */
-    if (transient)
-        dcp_warn ("database asked to retry", "step=%s sqlstate=%s error=%s", step, state,
-                  dcp_log_quote (quoted, sizeof quoted, primary ? primary : ""));
-    else
-        dcp_error ("database error, batch kept for retry", "step=%s sqlstate=%s error=%s", step,
-                   state, dcp_log_quote (quoted, sizeof quoted, primary ? primary : ""));
+    case DB_FAULT_STAGE:
+        b->stage_faults++;
+        dcp_error ("stage fault: the database does not take what this loader writes, batch kept"
+                   " for retry",
+                   "step=%s sqlstate=%s error=%s", step, state, quoted);
+        return DCP_EDB_RETRY;
+    case DB_FAULT_RETRY: break;
+    }
+    dcp_warn ("database asked to retry", "step=%s sqlstate=%s error=%s", step, state, quoted);
     return DCP_EDB_RETRY;
 }
 
@@ -437,13 +447,6 @@ s_check (PGconn *db, s_batch_t *b, PGresult *res, ExecStatusType want, const cha
     if (PQresultStatus (res) == want)
         return 0;
     return s_classify (db, b, res, step);
-}
-
-static void
-s_rollback (PGconn *db)
-{
-    if (PQstatus (db) == CONNECTION_OK && PQtransactionStatus (db) != PQTRANS_IDLE)
-        PQclear (PQexec (db, "ROLLBACK"));
 }
 
 /* Runs SQL with text parameters. */
@@ -1248,7 +1251,7 @@ s_try (PGconn *db, s_batch_t *b, size_t lo, size_t hi)
 cleanup:
     PQclear (res);
     if (rc) {
-        s_rollback (db);
+        db_rollback (db);
         s_reset_range (b, lo, hi);
     }
     PQclear (t.existing_sub);
@@ -1315,14 +1318,14 @@ s_refuse (PGconn *db, s_batch_t *b, size_t i)
     PQclear (existing);
     if (rc == S_DATA_ERROR) {
         /* Even the quarantine refused it: answer, but nothing is stored. */
-        s_rollback (db);
+        db_rollback (db);
         item->stored_at[0] = '\0';
         dcp_error ("could not quarantine refused submission", "submission=%s sqlstate=%s",
                    dcp_log_quote (id, sizeof id, p->id), b->sqlstate);
         return 0;
     }
     if (rc) {
-        s_rollback (db);
+        db_rollback (db);
         store_item_reset (item);
     }
     return rc;

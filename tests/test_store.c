@@ -796,6 +796,64 @@ test_lost_connection_is_retryable (void **state)
 }
 
 static void
+s_exec_ok (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* When the database refuses what the encoder writes (a COPY row of the
+ * wrong shape, a column the table lacks), the fault is the loader's, not
+ * the partners': the batch is kept for a retry, nothing is quarantined or
+ * answered, and the fault is counted; once the schema is fixed, the same
+ * batch goes through. */
+static void
+test_stage_fault_keeps_batch (void **state)
+{
+    fixture_t *f = *state;
+    store_batch_t *b = store_batch_new ();
+    assert_non_null (b);
+    store_item_t in[2];
+    s_item (f, &in[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1"));
+    s_item (f, &in[1], s_forward (f, ID2, false), s_precursors (f, ID2, "PAK", 2025, 0, NULL, "2"));
+    assert_int_equal (store_batch_add (b, &in[0]), 0);
+    assert_int_equal (store_batch_add (b, &in[1]), 0);
+
+    /* The server says the COPY data has the wrong shape (SQLSTATE 22P04,
+     * class 22 like a partner's bad number). */
+    s_exec_ok (f->db, "CREATE FUNCTION dcp.bad_copy () RETURNS trigger LANGUAGE plpgsql AS $$"
+                      " BEGIN RAISE EXCEPTION 'extra data after last expected column'"
+                      " USING ERRCODE = 'bad_copy_file_format'; END $$;"
+                      "CREATE TRIGGER bad_copy BEFORE INSERT ON dcp.pc_incident_route"
+                      " FOR EACH ROW EXECUTE FUNCTION dcp.bad_copy ()");
+    assert_int_equal (store_batch_write (f->db, b), DCP_EDB_RETRY);
+    assert_int_equal (store_batch_stage_faults (b), 1);
+    s_exec_ok (f->db, "DROP TRIGGER bad_copy ON dcp.pc_incident_route");
+
+    /* A column the encoder writes is missing (42703). */
+    s_exec_ok (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role TO role_renamed");
+    assert_int_equal (store_batch_write (f->db, b), DCP_EDB_RETRY);
+    assert_int_equal (store_batch_stage_faults (b), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal (store_batch_item (b, i)->status,
+                          DCP__V1__RECEIPT_STATUS__RECEIPT_STATUS_UNSPECIFIED);
+        assert_null (store_batch_item (b, i)->findings);
+    }
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 0);
+
+    s_exec_ok (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role_renamed TO role");
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    assert_int_equal (store_batch_stage_faults (b), 2);
+    assert_int_equal (store_batch_item (b, 0)->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (store_batch_item (b, 1)->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.pc_incident_route", NULL), 6);
+    store_batch_destroy (&b);
+}
+
+static void
 test_loader_role_is_enough (void **state)
 {
     fixture_t *f = *state;
@@ -953,6 +1011,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_same_id_twice_in_one_batch, setup, teardown),
         cmocka_unit_test_setup_teardown (test_two_loaders_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown (test_lost_connection_is_retryable, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_stage_fault_keeps_batch, setup, teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,0 +1,87 @@
+/* store_int.h: what store.c (the batch and its encoding) and store_txn.c
+ * (the transactions that write it) share; not for other modules.
+ *
+ * A batch holds its items, a plan per item (what is known before any
+ * database work: id, digest, series, and per attempt the decided action)
+ * and the COPY rows of the section tables, encoded once when the item is
+ * added and sent as they are however often the batch is retried or
+ * bisected. */
+#ifndef STORE_INT_H
+#define STORE_INT_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "copy_text.h"
+#include "sections.h"
+#include "store.h"
+
+#define STORE_QUARANTINE_ID_MAX 128  /* garbage ids are cut to this */
+
+/* ---------------------------------------------------------------------------
+ * The batch: what is known about each item before any database work. */
+
+typedef enum {
+    STORE_A_NONE,
+    STORE_A_INSERT,        /* new accepted submission */
+    STORE_A_QUARANTINE,    /* rejected (or conflict): store in quarantine */
+    STORE_A_REPLAY_SUB,    /* stored before as accepted */
+    STORE_A_REPLAY_QUAR,   /* stored before in quarantine */
+    STORE_A_DUP,           /* same bytes as an earlier item of this batch */
+} store_action_t;
+
+typedef struct {
+    char id[STORE_QUARANTINE_ID_MAX * 3 + 1];  /* lowercase UUID, or the cleaned id */
+    bool id_is_uuid;
+    char sha_hex[65];
+    /* "sha|sender key": a rejection is replayed only to the same sender, so
+     * bytes rejected for one key (say, the wrong country) can never block
+     * the rightful sender's identical submission. */
+    char quar_key[65 + 1 + 64];
+    char series[96];          /* "AFG/precursors/2025"; "" if not decodable */
+    bool candidate;           /* decodable and not rejected by the validator */
+    sections_counts_t counts; /* completeness of the encoded numbers */
+    /* per attempt */
+    store_action_t action;
+    const char *reason;       /* quarantine reason */
+    size_t dup_of;
+    long series_slot;         /* index into the attempt's series table, -1 */
+    bool is_current;
+    long existing_row;        /* row of the replay lookup result */
+} store_plan_t;
+
+struct store_batch_t {
+    store_item_t *items;      /* owned array; what they point to is borrowed */
+    store_plan_t *plan;
+    size_t n, cap;
+    copy_buf_t tab[SECTIONS_N_SECTION];
+    size_t *off;              /* off[i * SECTIONS_N_SECTION + t]: start of item i in table t;
+                                 off[n * SECTIONS_N_SECTION + t]: end of table t */
+    char sqlstate[6];         /* last data error, for DB-REFUSED */
+    char sqlmessage[512];
+    char constraint[64];      /* and the constraint it broke, if any */
+    /* "COPY dcp.t (columns) FROM STDIN" of every table written by COPY,
+     * made once from the description (sections.c). */
+    char *copy_sql[SECTIONS_FINDING + 1];
+    uint64_t stage_faults;    /* since store_batch_new(); clear keeps it */
+    /* The connection (and its server process) on which this batch's
+     * statements are prepared; NULL: prepare before the next use. */
+    PGconn *prepared_db;
+    int prepared_pid;
+};
+
+/* S cleaned for the quarantine, which must accept anything: invalid UTF-8
+ * becomes U+FFFD, control characters other than tab/CR/LF a '?'; cut after
+ * about MAX bytes.  Caller frees; NULL if out of memory. */
+char *store_utf8_clean (const char *s, size_t max);
+
+/* Writes items [0, n) of B: one transaction per attempt, bisecting on
+ * refused data until the poison item is alone (it is quarantined with a
+ * DB-REFUSED finding).  Returns 0 when every item has its outcome and all
+ * is committed; DCP_EDB_RETRY (nothing of the failed attempt committed);
+ * DCP_ENOMEM. */
+int store_txn_write (PGconn *db, store_batch_t *b);
+
+#endif

@@ -1,0 +1,991 @@
+/* store_txn.c: the transactions that write a batch (see store.h for the
+ * contract, store_int.h for the batch).
+ *
+ * One attempt stores a range of items in one transaction: it takes the
+ * per-series advisory locks in sorted order (so two loaders cannot
+ * deadlock), looks up which ids exist already and the current revision of
+ * each series, decides per item (replay, conflict, quarantine, insert with
+ * V-ENV-06), then COPYs the new submissions, their findings and the section
+ * rows encoded beforehand, quarantines the rest and commits.  Statements
+ * are prepared once per connection.  A data error rolls the attempt back
+ * and the range is bisected until the one refused item is alone; it is
+ * quarantined with a DB-REFUSED finding.  A duplicate key on
+ * dcp.submission means another loader stored one of the ids meanwhile: the
+ * attempt is redone and its lookup finds it. */
+#include <assert.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "copy_text.h"
+#include "db.h"
+#include "dcp_err.h"
+#include "dcp_log.h"
+#include "sections.h"
+#include "store.h"
+#include "store_int.h"
+#include "strmap.h"
+
+#define STORE_LOCK_CLASS "1145262163"  /* "DCPS": per-series advisory locks */
+#define COPY_CHUNK 16384               /* bytes per PQputCopyData */
+#define RACE_ATTEMPTS 3                /* redo after a concurrent insert */
+
+/* ---------------------------------------------------------------------------
+ * Talking to PostgreSQL */
+
+/* Classifies a failed result once (db_classify_sqlstate): DCP_EDB_RETRY
+ * for what may pass later, DCP_EDB_FATAL when the partner's data was refused
+ * (remembered for DB-REFUSED).  A fault of this stage (the encoder or the
+ * schema does not match the database) is logged as an error, counted, and
+ * returned as DCP_EDB_RETRY: the batch is kept and retried with backoff,
+ * and no partner is rejected for it. */
+static int
+s_classify (PGconn *db, store_batch_t *b, PGresult *res, const char *step)
+{
+    const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    char quoted[600];
+    if (PQstatus (db) != CONNECTION_OK || !state) {
+        dcp_warn ("lost the database connection", "step=%s error=%s", step,
+                  dcp_log_quote (quoted, sizeof quoted, PQerrorMessage (db)));
+        return DCP_EDB_RETRY;
+    }
+    dcp_log_quote (quoted, sizeof quoted, primary ? primary : "");
+    switch (db_classify_sqlstate (state)) {
+    case DB_FAULT_DATA: {
+        const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
+        snprintf (b->sqlstate, sizeof b->sqlstate, "%s", state);
+        snprintf (b->sqlmessage, sizeof b->sqlmessage, "%s", primary ? primary : "");
+        snprintf (b->constraint, sizeof b->constraint, "%s", constraint ? constraint : "");
+        dcp_debug ("database refused data", "step=%s sqlstate=%s error=%s", step, state, quoted);
+        return DCP_EDB_FATAL;
+    }
+    case DB_FAULT_STAGE:
+        b->stage_faults++;
+        dcp_error ("stage fault: the database does not take what this loader writes, batch kept"
+                   " for retry",
+                   "step=%s sqlstate=%s error=%s", step, state, quoted);
+        return DCP_EDB_RETRY;
+    case DB_FAULT_RETRY: break;
+    }
+    dcp_warn ("database asked to retry", "step=%s sqlstate=%s error=%s", step, state, quoted);
+    return DCP_EDB_RETRY;
+}
+
+static int
+s_check (PGconn *db, store_batch_t *b, PGresult *res, ExecStatusType want, const char *step)
+{
+    if (PQresultStatus (res) == want)
+        return 0;
+    return s_classify (db, b, res, step);
+}
+
+/* Runs SQL with text parameters. */
+static PGresult *
+s_query (PGconn *db, const char *sql, int n, const char *const *params)
+{
+    return PQexecParams (db, sql, n, NULL, params, NULL, NULL, 0);
+}
+
+/* Sends LEN bytes of DATA through COPY in chunks of exactly COPY_CHUNK,
+ * gathering small pieces in CHUNK first. */
+static int
+s_copy_put (PGconn *db, copy_buf_t *chunk, const char *data, size_t len)
+{
+    while (len > 0) {
+        size_t room = COPY_CHUNK - chunk->len;
+        size_t n = len < room ? len : room;
+        if (chunk->len == 0 && n == COPY_CHUNK) {
+            if (PQputCopyData (db, data, (int) n) != 1)
+                return -1;
+        }
+        else {
+            memcpy (chunk->data + chunk->len, data, n);
+            chunk->len += n;
+            if (chunk->len == COPY_CHUNK) {
+                if (PQputCopyData (db, chunk->data, COPY_CHUNK) != 1)
+                    return -1;
+                chunk->len = 0;
+            }
+        }
+        data += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* COPY into TABLE the rows of items [lo, hi) whose action is STORE_A_INSERT,
+ * taken from DATA with per-item offsets; or, with OFF NULL, all of DATA.
+ * Sends nothing when there is nothing to send. */
+static int
+s_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const copy_buf_t *data,
+        const size_t *off, size_t stride, size_t lo, size_t hi)
+{
+    size_t total = 0;
+    if (off) {
+        for (size_t i = lo; i < hi; i++)
+            if (b->plan[i].action == STORE_A_INSERT)
+                total += off[(i + 1) * stride] - off[i * stride];
+    }
+    else
+        total = data->len;
+    if (total == 0)
+        return 0;
+
+    const char *step = sections_table (table)->name;
+    copy_buf_t chunk = {0};
+    int rc = 0;
+    PGresult *res = PQexec (db, b->copy_sql[table]);
+    if ((rc = s_check (db, b, res, PGRES_COPY_IN, step)))
+        goto cleanup;
+    PQclear (res);
+    res = NULL;
+    copy_buf_reserve (&chunk, COPY_CHUNK);
+    if (chunk.oom) {
+        PQputCopyEnd (db, "out of memory");
+        rc = DCP_ENOMEM;
+        goto drain;
+    }
+    bool sent_ok = true;
+    if (off) {
+        /* Contiguous runs of new items go out as one range. */
+        size_t i = lo;
+        while (i < hi && sent_ok) {
+            if (b->plan[i].action != STORE_A_INSERT) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j < hi && b->plan[j].action == STORE_A_INSERT)
+                j++;
+            size_t start = off[i * stride], end = off[j * stride];
+            sent_ok = s_copy_put (db, &chunk, data->data + start, end - start) == 0;
+            i = j;
+        }
+    }
+    else
+        sent_ok = s_copy_put (db, &chunk, data->data, data->len) == 0;
+    if (sent_ok && chunk.len)
+        sent_ok = PQputCopyData (db, chunk.data, (int) chunk.len) == 1;
+    PQputCopyEnd (db, sent_ok ? NULL : "could not send data");
+drain:
+    res = PQgetResult (db);
+    if (rc == 0)
+        rc = s_check (db, b, res, PGRES_COMMAND_OK, step);
+    PQclear (res);
+    while ((res = PQgetResult (db)))
+        PQclear (res);
+cleanup:
+    PQclear (res);
+    copy_buf_free (&chunk);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * One attempt at storing items [lo, hi) in one transaction. */
+
+typedef struct {
+    const char *key;        /* borrowed from a plan */
+    char current[40];       /* current submission id ("" = none) */
+    unsigned revision_no;
+    long batch_item;        /* item of this batch that is current, or -1 */
+    size_t first_item;      /* first item of the series, for its parts */
+    bool has;
+} s_series_t;
+
+typedef struct {
+    PGconn *db;
+    store_batch_t *b;
+    size_t lo, hi;
+    char stored_at[40];
+    s_series_t *series;
+    size_t n_series;
+    strmap_t series_map;
+    PGresult *existing_sub;   /* id, sha, stored_at */
+    PGresult *existing_quar;  /* id, sha, reason, problems, stored_at */
+    PGresult *replay_findings;
+    strmap_t sub_map, quar_map, batch_ids;
+    copy_buf_t unset_ids;        /* array literal of ids to make non-current */
+} s_try_t;
+
+static int
+s_cmp_str (const void *a, const void *b)
+{
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+s_add_finding (store_item_t *item, const char *rule, dcp_severity_t sev, const char *path,
+               const char *message)
+{
+    if (!item->findings)
+        item->findings = dcp_findings_new ();
+    if (item->findings)
+        dcp_findings_add (item->findings, rule, sev, path, "%s", message);
+}
+
+/* Starts the transaction, takes the series locks in sorted order and reads
+ * what the database already knows about the items. */
+static int
+s_try_lookup (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    size_t n = t->hi - t->lo;
+    const char **keys = calloc (n + 1, sizeof *keys);
+    const char **uuids = calloc (n + 1, sizeof *uuids);
+    const char **ids = calloc (n + 1, sizeof *ids);
+    copy_buf_t lit_keys = {0}, lit_uuids = {0}, lit_ids = {0}, lit_c = {0}, lit_q = {0}, lit_y = {0};
+    PGresult *res = NULL;
+    int rc = DCP_ENOMEM;
+    if (!keys || !uuids || !ids)
+        goto cleanup;
+    if (strmap_init (&t->series_map, n) || strmap_init (&t->sub_map, n)
+        || strmap_init (&t->quar_map, 2 * n) || strmap_init (&t->batch_ids, n))
+        goto cleanup;
+    t->series = calloc (n + 1, sizeof *t->series);
+    if (!t->series)
+        goto cleanup;
+
+    size_t n_keys = 0, n_uuids = 0;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        store_plan_t *p = &b->plan[i];
+        ids[i - t->lo] = p->id;
+        if (p->id_is_uuid)
+            uuids[n_uuids++] = p->id;
+        p->series_slot = -1;
+        if (!p->series[0])
+            continue;
+        long slot = strmap_get (&t->series_map, p->series, NULL);
+        if (slot < 0) {
+            slot = (long) t->n_series++;
+            t->series[slot].key = p->series;
+            t->series[slot].batch_item = -1;
+            t->series[slot].first_item = i;
+            strmap_put (&t->series_map, p->series, NULL, (size_t) slot);
+            if (p->candidate)
+                keys[n_keys++] = p->series;
+        }
+        p->series_slot = slot;
+    }
+    qsort (keys, n_keys, sizeof *keys, s_cmp_str);
+
+    res = PQexec (t->db, "BEGIN;"
+                         "SET LOCAL client_min_messages = warning;"
+                         /* a receipt is an external action: never async */
+                         "SET LOCAL synchronous_commit = on;"
+                         "SELECT to_char(now() AT TIME ZONE 'UTC',"
+                         " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+    if ((rc = s_check (t->db, b, res, PGRES_TUPLES_OK, "begin")))
+        goto cleanup;
+    snprintf (t->stored_at, sizeof t->stored_at, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+
+    /* Sorted, so two loaders with overlapping batches lock in one order. */
+    copy_text_array_literal (&lit_keys, keys, n_keys);
+    const char *p_keys[] = {lit_keys.data};
+    res = s_query (t->db,
+                   "SELECT count(pg_advisory_xact_lock(" STORE_LOCK_CLASS ", hashtext(k)))"
+                   " FROM unnest($1::text[]) AS k",
+                   1, p_keys);
+    if ((rc = s_check (t->db, b, res, PGRES_TUPLES_OK, "lock series")))
+        goto cleanup;
+    PQclear (res);
+
+    copy_text_array_literal (&lit_uuids, uuids, n_uuids);
+    copy_text_array_literal (&lit_ids, ids, n);
+    rc = DCP_ENOMEM;
+    if (lit_keys.oom || lit_uuids.oom || lit_ids.oom)
+        goto cleanup_nores;
+    const char *p_uuids[] = {lit_uuids.data};
+    t->existing_sub = s_query (t->db,
+                               "SELECT submission_id::text, encode(content_sha256, 'hex'),"
+                               " to_char(stored_at AT TIME ZONE 'UTC',"
+                               "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                               " FROM dcp.submission WHERE submission_id = ANY ($1::uuid[])",
+                               1, p_uuids);
+    res = NULL;
+    if ((rc = s_check (t->db, b, t->existing_sub, PGRES_TUPLES_OK, "find submissions")))
+        goto cleanup;
+    const char *p_ids[] = {lit_ids.data};
+    t->existing_quar = s_query (t->db,
+                                "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
+                                " problems::text, to_char(stored_at AT TIME ZONE 'UTC',"
+                                "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+                                " encode(content_sha256, 'hex') || '|' || coalesce(sender_key, '')"
+                                " FROM dcp.quarantine WHERE submission_id = ANY ($1::text[])",
+                                1, p_ids);
+    if ((rc = s_check (t->db, b, t->existing_quar, PGRES_TUPLES_OK, "find quarantined")))
+        goto cleanup;
+    for (int r = 0; r < PQntuples (t->existing_sub); r++)
+        strmap_put (&t->sub_map, PQgetvalue (t->existing_sub, r, 0), NULL, (size_t) r);
+    for (int r = 0; r < PQntuples (t->existing_quar); r++)
+        strmap_put (&t->quar_map, PQgetvalue (t->existing_quar, r, 0),
+                   PQgetvalue (t->existing_quar, r, 5), (size_t) r);
+
+    /* Current revision of every series the batch touches. */
+    const char **countries = keys, **kinds = uuids, **years = ids;  /* reuse */
+    char (*year_text)[12] = calloc (t->n_series + 1, sizeof *year_text);
+    if (!year_text) {
+        rc = DCP_ENOMEM;
+        goto cleanup_nores;
+    }
+    size_t m = 0;
+    for (size_t s = 0; s < t->n_series; s++) {
+        const Dcp__V1__Submission *sub = b->items[t->series[s].first_item].sub;
+        countries[m] = sub->reporting_country ? sub->reporting_country : "";
+        kinds[m] = dcp_codec_kind_name (sub->questionnaire);
+        snprintf (year_text[m], sizeof year_text[m], "%d", (int) sub->reporting_year);
+        years[m] = year_text[m];
+        m++;
+    }
+    copy_text_array_literal (&lit_c, countries, m);
+    copy_text_array_literal (&lit_q, kinds, m);
+    copy_text_array_literal (&lit_y, years, m);
+    free (year_text);
+    rc = DCP_ENOMEM;
+    if (lit_c.oom || lit_q.oom || lit_y.oom)
+        goto cleanup_nores;
+    const char *p_series[] = {lit_c.data, lit_q.data, lit_y.data};
+    res = s_query (t->db,
+                   "SELECT s.reporting_country, s.questionnaire, s.reporting_year,"
+                   " s.submission_id::text, s.revision_no"
+                   " FROM dcp.submission s"
+                   " JOIN unnest($1::text[], $2::text[], $3::int[]) AS k (c, q, y)"
+                   "  ON s.reporting_country = k.c AND s.questionnaire = k.q"
+                   "  AND s.reporting_year = k.y"
+                   " WHERE s.is_current",
+                   3, p_series);
+    if ((rc = s_check (t->db, b, res, PGRES_TUPLES_OK, "find current revisions")))
+        goto cleanup;
+    for (int r = 0; r < PQntuples (res); r++) {
+        char key[96];
+        snprintf (key, sizeof key, "%.64s/%s/%s", PQgetvalue (res, r, 0), PQgetvalue (res, r, 1),
+                  PQgetvalue (res, r, 2));
+        long slot = strmap_get (&t->series_map, key, NULL);
+        if (slot < 0)
+            continue;
+        s_series_t *s = &t->series[slot];
+        s->has = true;
+        snprintf (s->current, sizeof s->current, "%s", PQgetvalue (res, r, 3));
+        s->revision_no = (unsigned) strtoul (PQgetvalue (res, r, 4), NULL, 10);
+    }
+    rc = 0;
+cleanup:
+    PQclear (res);
+cleanup_nores:
+    free (keys);
+    free (uuids);
+    free (ids);
+    copy_buf_free (&lit_keys);
+    copy_buf_free (&lit_uuids);
+    copy_buf_free (&lit_ids);
+    copy_buf_free (&lit_c);
+    copy_buf_free (&lit_q);
+    copy_buf_free (&lit_y);
+    return rc;
+}
+
+/* Decides, in batch order, what happens to each item: replay, conflict,
+ * quarantine, or insert (checking V-ENV-06 against the series state). */
+static int
+s_try_decide (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        store_item_t *item = &b->items[i];
+        store_plan_t *p = &b->plan[i];
+        const Dcp__V1__Submission *sub = item->sub;
+        const Dcp__V1__Forward *fwd = item->fwd;
+        p->action = STORE_A_NONE;
+        p->reason = NULL;
+        p->is_current = false;
+        p->existing_row = -1;
+
+        item->findings = dcp_findings_new ();
+        if (!item->findings)
+            return DCP_ENOMEM;
+
+        long row = p->id_is_uuid ? strmap_get (&t->sub_map, p->id, NULL) : -1;
+        if (row >= 0 && strcmp (PQgetvalue (t->existing_sub, (int) row, 1), p->sha_hex) == 0) {
+            p->action = STORE_A_REPLAY_SUB;
+            p->existing_row = row;
+            continue;
+        }
+        long qrow = strmap_get (&t->quar_map, p->id, p->quar_key);
+        if (qrow >= 0) {
+            p->action = STORE_A_REPLAY_QUAR;
+            p->existing_row = qrow;
+            continue;
+        }
+        long first = strmap_get (&t->batch_ids, p->id, NULL);
+        if (first >= 0 && strcmp (b->plan[first].sha_hex, p->sha_hex) == 0) {
+            p->action = STORE_A_DUP;
+            p->dup_of = (size_t) first;
+            continue;
+        }
+        if (fwd->n_problems
+            && dcp_findings_from_problems (item->findings, fwd->problems, fwd->n_problems))
+            return DCP_ENOMEM;
+        strmap_put (&t->batch_ids, p->id, NULL, i);
+
+        bool taken_in_batch = first >= 0 && b->plan[first].action == STORE_A_INSERT;
+        if (row >= 0 || taken_in_batch) {
+            char message[400];
+            snprintf (message, sizeof message,
+                      "submission id %s is already stored with other content%s%s; a submission"
+                      " id belongs to one content only: send corrections as a revision with a"
+                      " new submission id (revision_no + 1, supersedes_submission_id = %s)",
+                      p->id, row >= 0 ? " since " : "",
+                      row >= 0 ? PQgetvalue (t->existing_sub, (int) row, 2) : "", p->id);
+            s_add_finding (item, "CONFLICT", DCP_SEV_ERROR, "/submission_id", message);
+            p->action = STORE_A_QUARANTINE;
+            p->reason = "conflict";
+            continue;
+        }
+        if (!p->candidate) {
+            p->action = STORE_A_QUARANTINE;
+            p->reason = !sub ? "undecodable" : fwd->security_event ? "wrong_country" : "invalid";
+            continue;
+        }
+
+        /* V-ENV-06: a series with a current submission only takes its next
+         * revision, pointing at it. */
+        s_series_t *s = &t->series[p->series_slot];
+        const char *supersedes = sub->supersedes_submission_id ? sub->supersedes_submission_id : "";
+        if (s->has) {
+            bool points = strcasecmp (supersedes, s->current) == 0;
+            if (!points || sub->revision_no != s->revision_no + 1) {
+                char message[600];
+                snprintf (message, sizeof message,
+                          "%s %s %d already has submission %s (revision %u) as current; to"
+                          " replace it send a revision with revision_no %u and"
+                          " supersedes_submission_id %s%s",
+                          sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
+                          (int) sub->reporting_year, s->current, s->revision_no,
+                          s->revision_no + 1, s->current,
+                          points ? "" : " (a second first submission is a duplicate)");
+                s_add_finding (item, "V-ENV-06", DCP_SEV_ERROR,
+                               points ? "/revision_no" : "/supersedes_submission_id", message);
+                p->action = STORE_A_QUARANTINE;
+                p->reason = "revision";
+                continue;
+            }
+            if (s->batch_item >= 0)
+                b->plan[s->batch_item].is_current = false;
+            else {
+                if (t->unset_ids.len)
+                    copy_buf_addc (&t->unset_ids, ',');
+                copy_buf_add (&t->unset_ids, s->current, strlen (s->current));
+            }
+        }
+        else if (sub->revision_no > 0) {
+            char message[400];
+            snprintf (message, sizeof message,
+                      "revision %u supersedes %s, which is not stored here; stored as the"
+                      " current submission for %s %s %d",
+                      sub->revision_no, *supersedes ? supersedes : "(nothing)",
+                      sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
+                      (int) sub->reporting_year);
+            s_add_finding (item, "V-ENV-06", DCP_SEV_WARNING, "/supersedes_submission_id", message);
+        }
+        s->has = true;
+        snprintf (s->current, sizeof s->current, "%s", p->id);
+        s->revision_no = sub->revision_no;
+        s->batch_item = (long) i;
+        p->action = STORE_A_INSERT;
+        p->is_current = true;
+    }
+    return t->unset_ids.oom ? DCP_ENOMEM : 0;
+}
+
+/* Submission rows of the new items, for the COPY into dcp.submission. */
+static int
+s_build_submissions (s_try_t *t, copy_buf_t *out, copy_buf_t *findings, size_t *n_insert)
+{
+    store_batch_t *b = t->b;
+    *n_insert = 0;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        store_plan_t *p = &b->plan[i];
+        if (p->action != STORE_A_INSERT)
+            continue;
+        store_item_t *item = &b->items[i];
+        sections_submission_t row = {.sub = item->sub, .fwd = item->fwd, .id = p->id,
+                                     .sha_hex = p->sha_hex, .raw = item->raw,
+                                     .raw_len = item->raw_len, .is_current = p->is_current,
+                                     .counts = p->counts};
+        size_t nf = dcp_findings_count (item->findings);
+        for (size_t k = 0; k < nf; k++) {
+            const dcp_finding_t *f = dcp_findings_get (item->findings, k);
+            row.n_warnings += f->severity == DCP_SEV_WARNING;
+            row.n_infos += f->severity == DCP_SEV_INFO;
+            sections_encode_finding (findings, p->id, (long) k, f);
+        }
+        sections_encode_submission (out, &row);
+        (*n_insert)++;
+    }
+    return out->oom || findings->oom ? DCP_ENOMEM : 0;
+}
+
+/* Findings as the JSON array stored in quarantine.problems. Caller frees. */
+static char *
+s_problems_json (const dcp_findings_t *findings)
+{
+    json_t *arr = json_array ();
+    char *text = NULL;
+    if (!arr)
+        return NULL;
+    for (size_t k = 0; k < dcp_findings_count (findings); k++) {
+        const dcp_finding_t *f = dcp_findings_get (findings, k);
+        char *rule = store_utf8_clean (f->rule, 200);
+        char *path = store_utf8_clean (f->path ? f->path : "", 2000);
+        char *msg = store_utf8_clean (f->message ? f->message : "", 4000);
+        json_t *o = rule && path && msg
+                        ? json_pack ("{s:s, s:s, s:s, s:s}", "code", rule, "severity",
+                                     dcp_severity_name (f->severity), "path", path, "message", msg)
+                        : NULL;
+        free (rule);
+        free (path);
+        free (msg);
+        if (!o || json_array_append_new (arr, o))
+            goto cleanup;
+    }
+    text = json_dumps (arr, JSON_COMPACT);
+cleanup:
+    json_decref (arr);
+    return text;
+}
+
+/* Inserts item I into the quarantine (once per id and content).  Sets
+ * *NEW_ROW; when the row existed, the item becomes a replay of it. */
+static int
+s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *new_row,
+              PGresult **existing)
+{
+    store_item_t *item = &b->items[i];
+    store_plan_t *p = &b->plan[i];
+    const Dcp__V1__Forward *fwd = item->fwd;
+    const Dcp__V1__Submission *sub = item->sub;
+    char *problems = s_problems_json (item->findings);
+    char *clean[6] = {0};
+    const char *src[6] = {fwd->sender_key, fwd->sender_country, fwd->sender_name,
+                          fwd->validator_id, fwd->received_at,
+                          sub && sub->reporting_country ? sub->reporting_country : ""};
+    char year[16] = "";
+    PGresult *res = NULL;
+    int rc = DCP_ENOMEM;
+    *new_row = false;
+    *existing = NULL;
+    if (!problems)
+        goto cleanup;
+    for (int k = 0; k < 6; k++)
+        if (!(clean[k] = store_utf8_clean (src[k] ? src[k] : "", 1000)))
+            goto cleanup;
+    if (sub)
+        snprintf (year, sizeof year, "%d", (int) sub->reporting_year);
+    const char *values[13] = {p->id, p->sha_hex, item->raw ? (const char *) item->raw : "",
+                              reason, problems,
+                              sub ? dcp_codec_kind_name (sub->questionnaire) : NULL,
+                              sub ? clean[5] : NULL, sub ? year : NULL,
+                              clean[0], clean[1], clean[2], clean[3], clean[4]};
+    int lengths[13] = {0, 0, (int) item->raw_len};
+    int formats[13] = {0, 0, 1};
+    res = PQexecParams (db,
+                        "INSERT INTO dcp.quarantine (submission_id, content_sha256, raw, reason,"
+                        " problems, questionnaire, reporting_country, reporting_year, sender_key,"
+                        " sender_country, sender_name, validator_id, received_at)"
+                        " VALUES ($1, decode($2, 'hex'), $3, $4, $5::jsonb, $6, NULLIF($7, ''),"
+                        " $8::int, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
+                        " NULLIF($12, ''), dcp.try_timestamptz($13))"
+                        " ON CONFLICT (submission_id, content_sha256, (coalesce(sender_key, '')))"
+                        " DO NOTHING RETURNING id",
+                        13, NULL, values, lengths, formats, 0);
+    if ((rc = s_check (db, b, res, PGRES_TUPLES_OK, "quarantine")))
+        goto cleanup;
+    *new_row = PQntuples (res) == 1;
+    PQclear (res);
+    res = NULL;
+    if (!*new_row) {
+        /* Another loader stored the same bytes a moment ago. */
+        const char *key[] = {p->id, p->sha_hex, clean[0]};
+        *existing = s_query (db,
+                             "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
+                             " problems::text, to_char(stored_at AT TIME ZONE 'UTC',"
+                             "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                             " FROM dcp.quarantine"
+                             " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')"
+                             "   AND coalesce(sender_key, '') = $3",
+                             3, key);
+        if ((rc = s_check (db, b, *existing, PGRES_TUPLES_OK, "find quarantined"))) {
+            PQclear (*existing);
+            *existing = NULL;
+        }
+        goto cleanup;
+    }
+    if (fwd->security_event) {
+        const char *detail = "";
+        for (size_t k = 0; k < dcp_findings_count (item->findings); k++)
+            if (dcp_findings_get (item->findings, k)->severity == DCP_SEV_ERROR) {
+                detail = dcp_findings_get (item->findings, k)->message;
+                break;
+            }
+        char *clean_detail = store_utf8_clean (detail, 2000);
+        const char *ev[] = {clean[0], clean[1], sub ? clean[5] : "", p->id,
+                            clean_detail ? clean_detail : ""};
+        res = s_query (db,
+                       "INSERT INTO dcp.security_event (kind, sender_key, sender_country,"
+                       " claimed_country, submission_id, detail)"
+                       " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''), NULLIF($3, ''),"
+                       " $4, $5)",
+                       5, ev);
+        free (clean_detail);
+        rc = s_check (db, b, res, PGRES_COMMAND_OK, "security event");
+    }
+cleanup:
+    PQclear (res);
+    free (problems);
+    for (int k = 0; k < 6; k++)
+        free (clean[k]);
+    return rc;
+}
+
+/* Turns a quarantine row (id, sha, reason, problems, stored_at) into the
+ * item's outcome. */
+static void
+s_replay_quarantine (store_item_t *item, PGresult *res, int row)
+{
+    const char *reason = PQgetvalue (res, row, 2);
+    item->status = strcmp (reason, "conflict") == 0 ? DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT
+                                                     : DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
+    item->replayed = true;
+    snprintf (item->stored_at, sizeof item->stored_at, "%s", PQgetvalue (res, row, 4));
+    dcp_findings_destroy (&item->findings);
+    item->findings = dcp_findings_new ();
+    json_t *arr = json_loads (PQgetvalue (res, row, 3), 0, NULL);
+    size_t k;
+    json_t *o;
+    json_array_foreach (arr, k, o) {
+        const char *sev = json_string_value (json_object_get (o, "severity"));
+        const char *code = json_string_value (json_object_get (o, "code"));
+        const char *path = json_string_value (json_object_get (o, "path"));
+        const char *msg = json_string_value (json_object_get (o, "message"));
+        dcp_severity_t s = sev && strcmp (sev, "warning") == 0 ? DCP_SEV_WARNING
+                           : sev && strcmp (sev, "info") == 0  ? DCP_SEV_INFO
+                                                               : DCP_SEV_ERROR;
+        if (item->findings)
+            dcp_findings_add (item->findings, code ? code : "", s, path ? path : "", "%s",
+                              msg ? msg : "");
+    }
+    json_decref (arr);
+}
+
+static void
+s_log_outcome (const store_item_t *item, const store_plan_t *p)
+{
+    if (item->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED && !item->replayed)
+        return;  /* main.c logs every stored submission at debug level */
+    char id[200], country[40];
+    const char *c = item->sub && item->sub->reporting_country ? item->sub->reporting_country
+                                                              : item->fwd->sender_country;
+    dcp_log (item->replayed ? DCP_LOG_DEBUG : DCP_LOG_INFO,
+             item->replayed ? "replayed submission" : "quarantined submission",
+             "submission=%s country=%s status=%s reason=%s",
+             dcp_log_quote (id, sizeof id, p->id),
+             dcp_log_quote (country, sizeof country, c ? c : ""),
+             dcp_codec_status_name (item->status), p->reason ? p->reason : "-");
+}
+
+static void
+s_reset_range (store_batch_t *b, size_t lo, size_t hi)
+{
+    for (size_t i = lo; i < hi; i++)
+        store_item_reset (&b->items[i]);
+}
+
+/* Stores items [lo, hi) in one transaction.  Returns 0, DCP_EDB_RETRY,
+ * DCP_ENOMEM, DCP_EDB_FATAL (rolled back; bisect) or DCP_EAGAIN (rolled back;
+ * another loader inserted one of our ids meanwhile: try again). */
+static int
+s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
+{
+    s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi};
+    copy_buf_t subs = {0}, findings = {0}, ids_lit = {0};
+    PGresult *res = NULL;
+    size_t n_insert = 0;
+    s_reset_range (b, lo, hi);
+    int rc = s_try_lookup (&t);
+    if (rc)
+        goto cleanup;
+    if ((rc = s_try_decide (&t)))
+        goto cleanup;
+
+    /* Old current revisions step down before the new ones arrive, for the
+     * one-current-per-series index. */
+    if (t.unset_ids.len) {
+        copy_buf_t lit = {0};
+        copy_buf_addc (&lit, '{');
+        copy_buf_add (&lit, t.unset_ids.data, t.unset_ids.len);
+        copy_buf_addc (&lit, '}');
+        const char *params[] = {lit.data};
+        res = lit.oom ? NULL
+                      : s_query (db,
+                                 "UPDATE dcp.submission SET is_current = false"
+                                 " WHERE submission_id = ANY ($1::uuid[]) AND is_current",
+                                 1, params);
+        copy_buf_free (&lit);
+        if (!res) {
+            rc = DCP_ENOMEM;
+            goto cleanup;
+        }
+        if ((rc = s_check (db, b, res, PGRES_COMMAND_OK, "supersede")))
+            goto cleanup;
+        PQclear (res);
+        res = NULL;
+    }
+
+    if ((rc = s_build_submissions (&t, &subs, &findings, &n_insert)))
+        goto cleanup;
+    if (n_insert) {
+        /* Straight into the table, not through a staging table and an
+         * INSERT ... ON CONFLICT (which wrote every raw submission twice).
+         * The lookup found none of these ids, so a duplicate primary key
+         * here means another loader stored one of them since (a resend that
+         * reached it): redo the batch, whose lookup then finds it, rather
+         * than bisect as for refused data. */
+        rc = s_copy (db, b, SECTIONS_SUBMISSION, &subs, NULL, 0, lo, hi);
+        if (rc == DCP_EDB_FATAL && strcmp (b->sqlstate, "23505") == 0
+            && strcmp (b->constraint, "submission_pkey") == 0)
+            rc = DCP_EAGAIN;
+        if (rc)
+            goto cleanup;
+        for (int tb = 0; tb < SECTIONS_N_SECTION; tb++)
+            if ((rc = s_copy (db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
+                              SECTIONS_N_SECTION, lo, hi)))
+                goto cleanup;
+        if ((rc = s_copy (db, b, SECTIONS_FINDING, &findings, NULL, 0, lo, hi)))
+            goto cleanup;
+    }
+
+    /* Findings of replayed accepted submissions, to answer as first time. */
+    const char **replay_ids = calloc (hi - lo + 1, sizeof *replay_ids);
+    size_t n_replay = 0;
+    if (!replay_ids) {
+        rc = DCP_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = lo; i < hi; i++)
+        if (b->plan[i].action == STORE_A_REPLAY_SUB)
+            replay_ids[n_replay++] = b->plan[i].id;
+    if (n_replay) {
+        copy_text_array_literal (&ids_lit, replay_ids, n_replay);
+        const char *params[] = {ids_lit.data};
+        t.replay_findings = ids_lit.oom ? NULL
+                                        : s_query (db,
+                                                   "SELECT submission_id::text, rule, severity,"
+                                                   " path, message FROM dcp.finding"
+                                                   " WHERE submission_id = ANY ($1::uuid[])"
+                                                   " ORDER BY submission_id, ord",
+                                                   1, params);
+    }
+    free (replay_ids);
+    if (n_replay && !t.replay_findings) {
+        rc = DCP_ENOMEM;
+        goto cleanup;
+    }
+    if (n_replay && (rc = s_check (db, b, t.replay_findings, PGRES_TUPLES_OK, "find findings")))
+        goto cleanup;
+
+    for (size_t i = lo; i < hi; i++) {
+        store_plan_t *p = &b->plan[i];
+        if (p->action != STORE_A_QUARANTINE)
+            continue;
+        bool new_row;
+        PGresult *existing = NULL;
+        if ((rc = s_quarantine (db, b, i, p->reason, &new_row, &existing)))
+            goto cleanup;
+        if (existing) {
+            if (PQntuples (existing) == 1) {
+                p->action = STORE_A_REPLAY_QUAR;
+                s_replay_quarantine (&b->items[i], existing, 0);
+            }
+            PQclear (existing);
+        }
+    }
+
+    res = PQexec (db, "COMMIT");
+    if ((rc = s_check (db, b, res, PGRES_COMMAND_OK, "commit")))
+        goto cleanup;
+    PQclear (res);
+    res = NULL;
+
+    /* Committed: fill in the outcomes. */
+    for (size_t i = lo; i < hi; i++) {
+        store_item_t *item = &b->items[i];
+        store_plan_t *p = &b->plan[i];
+        const s_series_t *s = p->series_slot >= 0 ? &t.series[p->series_slot] : NULL;
+        if (s && s->has)
+            snprintf (item->current_id, sizeof item->current_id, "%s", s->current);
+        switch (p->action) {
+        case STORE_A_INSERT:
+            item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED;
+            snprintf (item->stored_at, sizeof item->stored_at, "%s", t.stored_at);
+            break;
+        case STORE_A_QUARANTINE:
+            item->status = strcmp (p->reason, "conflict") == 0
+                               ? DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT
+                               : DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
+            snprintf (item->stored_at, sizeof item->stored_at, "%s", t.stored_at);
+            break;
+        case STORE_A_REPLAY_SUB: {
+            item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED;
+            item->replayed = true;
+            snprintf (item->stored_at, sizeof item->stored_at, "%s",
+                      PQgetvalue (t.existing_sub, (int) p->existing_row, 2));
+            for (int r = 0; r < PQntuples (t.replay_findings); r++) {
+                PGresult *f = t.replay_findings;
+                if (strcmp (PQgetvalue (f, r, 0), p->id) != 0)
+                    continue;
+                const char *sev = PQgetvalue (f, r, 2);
+                dcp_findings_add (item->findings, PQgetvalue (f, r, 1),
+                                  strcmp (sev, "warning") == 0 ? DCP_SEV_WARNING
+                                  : strcmp (sev, "info") == 0  ? DCP_SEV_INFO
+                                                               : DCP_SEV_ERROR,
+                                  PQgetvalue (f, r, 3), "%s", PQgetvalue (f, r, 4));
+            }
+            break;
+        }
+        case STORE_A_REPLAY_QUAR:
+            if (p->existing_row >= 0)
+                s_replay_quarantine (item, t.existing_quar, (int) p->existing_row);
+            break;
+        default: break;
+        }
+        s_log_outcome (item, p);
+    }
+    /* Exact resends inside the batch answer like their first copy. */
+    for (size_t i = lo; i < hi; i++) {
+        if (b->plan[i].action != STORE_A_DUP)
+            continue;
+        store_item_t *item = &b->items[i], *first = &b->items[b->plan[i].dup_of];
+        item->status = first->status;
+        item->replayed = true;
+        memcpy (item->stored_at, first->stored_at, sizeof item->stored_at);
+        memcpy (item->current_id, first->current_id, sizeof item->current_id);
+        dcp_findings_destroy (&item->findings);
+        item->findings = dcp_findings_new ();
+        if (item->findings && first->findings)
+            for (size_t k = 0; k < dcp_findings_count (first->findings); k++) {
+                const dcp_finding_t *f = dcp_findings_get (first->findings, k);
+                dcp_findings_add (item->findings, f->rule, f->severity, f->path, "%s", f->message);
+            }
+    }
+    rc = 0;
+cleanup:
+    PQclear (res);
+    if (rc) {
+        db_rollback (db);
+        s_reset_range (b, lo, hi);
+    }
+    PQclear (t.existing_sub);
+    PQclear (t.existing_quar);
+    PQclear (t.replay_findings);
+    strmap_free (&t.series_map);
+    strmap_free (&t.sub_map);
+    strmap_free (&t.quar_map);
+    strmap_free (&t.batch_ids);
+    free (t.series);
+    copy_buf_free (&t.unset_ids);
+    copy_buf_free (&subs);
+    copy_buf_free (&findings);
+    copy_buf_free (&ids_lit);
+    return rc;
+}
+
+/* Item I alone made the database refuse its transaction: reject it with a
+ * DB-REFUSED finding and keep its bytes in quarantine. */
+static int
+s_refuse (PGconn *db, store_batch_t *b, size_t i)
+{
+    store_item_t *item = &b->items[i];
+    store_plan_t *p = &b->plan[i];
+    char message[800], id[200];
+    snprintf (message, sizeof message,
+              "the database refused this submission (SQLSTATE %s: %s); it was not loaded:"
+              " correct the value and send the response again",
+              b->sqlstate, b->sqlmessage);
+    dcp_warn ("database refused submission, quarantined", "submission=%s sqlstate=%s",
+              dcp_log_quote (id, sizeof id, p->id), b->sqlstate);
+    store_item_reset (item);
+    item->findings = dcp_findings_new ();
+    if (!item->findings)
+        return DCP_ENOMEM;
+    if (item->fwd->n_problems
+        && dcp_findings_from_problems (item->findings, item->fwd->problems, item->fwd->n_problems))
+        return DCP_ENOMEM;
+    s_add_finding (item, "DB-REFUSED", DCP_SEV_ERROR, "", message);
+    item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
+
+    PGresult *res = PQexec (db, "BEGIN");
+    int rc = s_check (db, b, res, PGRES_COMMAND_OK, "begin");
+    PQclear (res);
+    bool new_row = false;
+    PGresult *existing = NULL;
+    if (rc == 0)
+        rc = s_quarantine (db, b, i, "db_refused", &new_row, &existing);
+    if (rc == 0) {
+        res = PQexec (db, "SELECT to_char(now() AT TIME ZONE 'UTC',"
+                          " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+        rc = s_check (db, b, res, PGRES_TUPLES_OK, "clock");
+        if (rc == 0)
+            snprintf (item->stored_at, sizeof item->stored_at, "%s", PQgetvalue (res, 0, 0));
+        PQclear (res);
+    }
+    if (rc == 0) {
+        res = PQexec (db, "COMMIT");
+        rc = s_check (db, b, res, PGRES_COMMAND_OK, "commit");
+        PQclear (res);
+    }
+    if (rc == 0 && existing && PQntuples (existing) == 1)
+        s_replay_quarantine (item, existing, 0);
+    PQclear (existing);
+    if (rc == DCP_EDB_FATAL) {
+        /* Even the quarantine refused it: answer, but nothing is stored. */
+        db_rollback (db);
+        item->stored_at[0] = '\0';
+        dcp_error ("could not quarantine refused submission", "submission=%s sqlstate=%s",
+                   dcp_log_quote (id, sizeof id, p->id), b->sqlstate);
+        return 0;
+    }
+    if (rc) {
+        db_rollback (db);
+        store_item_reset (item);
+    }
+    return rc;
+}
+
+/* Stores items [lo, hi), bisecting on data errors until the poison item is
+ * alone. */
+static int
+s_store_range (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
+{
+    int rc = DCP_EAGAIN;
+    for (int attempt = 0; attempt < RACE_ATTEMPTS && rc == DCP_EAGAIN; attempt++)
+        rc = s_try (db, b, lo, hi);
+    if (rc == DCP_EAGAIN)
+        return DCP_EDB_RETRY;
+    if (rc != DCP_EDB_FATAL)
+        return rc;
+    if (hi - lo == 1)
+        return s_refuse (db, b, lo);
+    size_t mid = lo + (hi - lo) / 2;
+    rc = s_store_range (db, b, lo, mid);
+    return rc ? rc : s_store_range (db, b, mid, hi);
+}
+
+int
+store_txn_write (PGconn *db, store_batch_t *b)
+{
+    return s_store_range (db, b, 0, b->n);
+}

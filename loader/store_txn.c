@@ -83,11 +83,109 @@ s_check (PGconn *db, store_batch_t *b, PGresult *res, ExecStatusType want, const
     return s_classify (db, b, res, step);
 }
 
-/* Runs SQL with text parameters. */
-static PGresult *
-s_query (PGconn *db, const char *sql, int n, const char *const *params)
+/* ---------------------------------------------------------------------------
+ * Statements, prepared once per connection. */
+
+typedef enum {
+    Q_LOCK_SERIES,
+    Q_FIND_SUBMISSIONS,
+    Q_FIND_QUARANTINED,
+    Q_FIND_CURRENT,
+    Q_SUPERSEDE,
+    Q_FIND_FINDINGS,
+    Q_QUARANTINE,
+    Q_FIND_QUARANTINED_ONE,
+    Q_SECURITY_EVENT,
+    Q_CLOCK,
+    Q__COUNT
+} s_stmt_t;
+
+#define S_UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+static const struct {
+    const char *name;
+    int n_params;
+    const char *sql;
+} s_stmts[Q__COUNT] = {
+    [Q_LOCK_SERIES] = {"dcp_store_lock_series", 1,
+                       "SELECT count(pg_advisory_xact_lock(" STORE_LOCK_CLASS ", hashtext(k)))"
+                       " FROM unnest($1::text[]) AS k"},
+    [Q_FIND_SUBMISSIONS] = {"dcp_store_find_submissions", 1,
+                            "SELECT submission_id::text, encode(content_sha256, 'hex'), "
+                            S_UTC_TEXT ("stored_at")
+                            " FROM dcp.submission WHERE submission_id = ANY ($1::uuid[])"},
+    [Q_FIND_QUARANTINED] = {"dcp_store_find_quarantined", 1,
+                            "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
+                            " problems::text, " S_UTC_TEXT ("stored_at") ","
+                            " encode(content_sha256, 'hex') || '|' || coalesce(sender_key, '')"
+                            " FROM dcp.quarantine WHERE submission_id = ANY ($1::text[])"},
+    [Q_FIND_CURRENT] = {"dcp_store_find_current", 3,
+                        "SELECT s.reporting_country, s.questionnaire, s.reporting_year,"
+                        " s.submission_id::text, s.revision_no"
+                        " FROM dcp.submission s"
+                        " JOIN unnest($1::text[], $2::text[], $3::int[]) AS k (c, q, y)"
+                        "  ON s.reporting_country = k.c AND s.questionnaire = k.q"
+                        "  AND s.reporting_year = k.y"
+                        " WHERE s.is_current"},
+    [Q_SUPERSEDE] = {"dcp_store_supersede", 1,
+                     "UPDATE dcp.submission SET is_current = false"
+                     " WHERE submission_id = ANY ($1::uuid[]) AND is_current"},
+    [Q_FIND_FINDINGS] = {"dcp_store_find_findings", 1,
+                         "SELECT submission_id::text, rule, severity, path, message"
+                         " FROM dcp.finding WHERE submission_id = ANY ($1::uuid[])"
+                         " ORDER BY submission_id, ord"},
+    [Q_QUARANTINE] = {"dcp_store_quarantine", 13,
+                      "INSERT INTO dcp.quarantine (submission_id, content_sha256, raw, reason,"
+                      " problems, questionnaire, reporting_country, reporting_year, sender_key,"
+                      " sender_country, sender_name, validator_id, received_at)"
+                      " VALUES ($1, decode($2, 'hex'), $3, $4, $5::jsonb, $6, NULLIF($7, ''),"
+                      " $8::int, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
+                      " NULLIF($12, ''), dcp.try_timestamptz($13))"
+                      " ON CONFLICT (submission_id, content_sha256, (coalesce(sender_key, '')))"
+                      " DO NOTHING RETURNING id"},
+    [Q_FIND_QUARANTINED_ONE] = {"dcp_store_find_quarantined_one", 3,
+                                "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
+                                " problems::text, " S_UTC_TEXT ("stored_at")
+                                " FROM dcp.quarantine"
+                                " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')"
+                                "   AND coalesce(sender_key, '') = $3"},
+    [Q_SECURITY_EVENT] = {"dcp_store_security_event", 5,
+                          "INSERT INTO dcp.security_event (kind, sender_key, sender_country,"
+                          " claimed_country, submission_id, detail)"
+                          " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''),"
+                          " NULLIF($3, ''), $4, $5)"},
+    [Q_CLOCK] = {"dcp_store_clock", 0, "SELECT " S_UTC_TEXT ("now()")},
+};
+
+/* Prepares the statements on DB unless this batch did so on the same
+ * connection.  Several batches share a connection, so a statement another
+ * one prepared (42P05) is fine. */
+static int
+s_prepare (PGconn *db, store_batch_t *b)
 {
-    return PQexecParams (db, sql, n, NULL, params, NULL, NULL, 0);
+    int pid = PQbackendPID (db);
+    if (b->prepared_db == db && b->prepared_pid == pid)
+        return 0;
+    for (int q = 0; q < Q__COUNT; q++) {
+        PGresult *res = PQprepare (db, s_stmts[q].name, s_stmts[q].sql, s_stmts[q].n_params, NULL);
+        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+        int rc = PQresultStatus (res) == PGRES_COMMAND_OK || (state && strcmp (state, "42P05") == 0)
+                     ? 0
+                     : s_classify (db, b, res, s_stmts[q].name);
+        PQclear (res);
+        if (rc)
+            return rc;
+    }
+    b->prepared_db = db;
+    b->prepared_pid = pid;
+    return 0;
+}
+
+/* Runs prepared statement Q with text parameters. */
+static PGresult *
+s_run (PGconn *db, s_stmt_t q, const char *const *params)
+{
+    return PQexecPrepared (db, s_stmts[q].name, s_stmts[q].n_params, params, NULL, NULL, 0);
 }
 
 /* Sends LEN bytes of DATA through COPY in chunks of exactly COPY_CHUNK,
@@ -227,34 +325,33 @@ s_add_finding (store_item_t *item, const char *rule, dcp_severity_t sev, const c
         dcp_findings_add (item->findings, rule, sev, path, "%s", message);
 }
 
-/* Starts the transaction, takes the series locks in sorted order and reads
- * what the database already knows about the items. */
+/* Parameter text of the array literal of VALUES[0..N) in LIT (which the
+ * caller frees); NULL if out of memory. */
+static const char *
+s_literal (copy_buf_t *lit, const char *const *values, size_t n)
+{
+    copy_text_array_literal (lit, values, n);
+    return lit->oom ? NULL : lit->data;
+}
+
+/* Gives each item of the attempt its series slot and gathers the ids
+ * (IDS), the UUIDs among them and the sorted keys of the series to lock. */
 static int
-s_try_lookup (s_try_t *t)
+s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuids,
+                size_t *n_uuids, const char **ids)
 {
     store_batch_t *b = t->b;
     size_t n = t->hi - t->lo;
-    const char **keys = calloc (n + 1, sizeof *keys);
-    const char **uuids = calloc (n + 1, sizeof *uuids);
-    const char **ids = calloc (n + 1, sizeof *ids);
-    copy_buf_t lit_keys = {0}, lit_uuids = {0}, lit_ids = {0}, lit_c = {0}, lit_q = {0}, lit_y = {0};
-    PGresult *res = NULL;
-    int rc = DCP_ENOMEM;
-    if (!keys || !uuids || !ids)
-        goto cleanup;
     if (strmap_init (&t->series_map, n) || strmap_init (&t->sub_map, n)
-        || strmap_init (&t->quar_map, 2 * n) || strmap_init (&t->batch_ids, n))
-        goto cleanup;
-    t->series = calloc (n + 1, sizeof *t->series);
-    if (!t->series)
-        goto cleanup;
-
-    size_t n_keys = 0, n_uuids = 0;
+        || strmap_init (&t->quar_map, 2 * n) || strmap_init (&t->batch_ids, n)
+        || !(t->series = calloc (n + 1, sizeof *t->series)))
+        return DCP_ENOMEM;
+    *n_keys = *n_uuids = 0;
     for (size_t i = t->lo; i < t->hi; i++) {
         store_plan_t *p = &b->plan[i];
         ids[i - t->lo] = p->id;
         if (p->id_is_uuid)
-            uuids[n_uuids++] = p->id;
+            uuids[(*n_uuids)++] = p->id;
         p->series_slot = -1;
         if (!p->series[0])
             continue;
@@ -266,99 +363,92 @@ s_try_lookup (s_try_t *t)
             t->series[slot].first_item = i;
             strmap_put (&t->series_map, p->series, NULL, (size_t) slot);
             if (p->candidate)
-                keys[n_keys++] = p->series;
+                keys[(*n_keys)++] = p->series;
         }
         p->series_slot = slot;
     }
-    qsort (keys, n_keys, sizeof *keys, s_cmp_str);
-
-    res = PQexec (t->db, "BEGIN;"
-                         "SET LOCAL client_min_messages = warning;"
-                         /* a receipt is an external action: never async */
-                         "SET LOCAL synchronous_commit = on;"
-                         "SELECT to_char(now() AT TIME ZONE 'UTC',"
-                         " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
-    if ((rc = s_check (t->db, b, res, PGRES_TUPLES_OK, "begin")))
-        goto cleanup;
-    snprintf (t->stored_at, sizeof t->stored_at, "%s", PQgetvalue (res, 0, 0));
-    PQclear (res);
-
     /* Sorted, so two loaders with overlapping batches lock in one order. */
-    copy_text_array_literal (&lit_keys, keys, n_keys);
-    const char *p_keys[] = {lit_keys.data};
-    res = s_query (t->db,
-                   "SELECT count(pg_advisory_xact_lock(" STORE_LOCK_CLASS ", hashtext(k)))"
-                   " FROM unnest($1::text[]) AS k",
-                   1, p_keys);
-    if ((rc = s_check (t->db, b, res, PGRES_TUPLES_OK, "lock series")))
-        goto cleanup;
-    PQclear (res);
+    qsort (keys, *n_keys, sizeof *keys, s_cmp_str);
+    return 0;
+}
 
-    copy_text_array_literal (&lit_uuids, uuids, n_uuids);
-    copy_text_array_literal (&lit_ids, ids, n);
-    rc = DCP_ENOMEM;
-    if (lit_keys.oom || lit_uuids.oom || lit_ids.oom)
-        goto cleanup_nores;
-    const char *p_uuids[] = {lit_uuids.data};
-    t->existing_sub = s_query (t->db,
-                               "SELECT submission_id::text, encode(content_sha256, 'hex'),"
-                               " to_char(stored_at AT TIME ZONE 'UTC',"
-                               "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-                               " FROM dcp.submission WHERE submission_id = ANY ($1::uuid[])",
-                               1, p_uuids);
-    res = NULL;
-    if ((rc = s_check (t->db, b, t->existing_sub, PGRES_TUPLES_OK, "find submissions")))
+/* Starts the transaction, notes its time and takes the series locks. */
+static int
+s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
+{
+    PGresult *res = PQexec (t->db, "BEGIN;"
+                                   "SET LOCAL client_min_messages = warning;"
+                                   /* a receipt is an external action: never async */
+                                   "SET LOCAL synchronous_commit = on;"
+                                   "SELECT " S_UTC_TEXT ("now()"));
+    int rc = s_check (t->db, t->b, res, PGRES_TUPLES_OK, "begin");
+    if (rc == 0)
+        snprintf (t->stored_at, sizeof t->stored_at, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    if (rc)
+        return rc;
+    copy_buf_t lit = {0};
+    const char *params[] = {s_literal (&lit, keys, n_keys)};
+    res = params[0] ? s_run (t->db, Q_LOCK_SERIES, params) : NULL;
+    rc = res ? s_check (t->db, t->b, res, PGRES_TUPLES_OK, "lock series") : DCP_ENOMEM;
+    PQclear (res);
+    copy_buf_free (&lit);
+    return rc;
+}
+
+/* Reads which of the ids are stored already, accepted or in quarantine. */
+static int
+s_lookup_existing (s_try_t *t, const char *const *uuids, size_t n_uuids, const char *const *ids)
+{
+    copy_buf_t lit_uuids = {0}, lit_ids = {0};
+    const char *p_uuids[] = {s_literal (&lit_uuids, uuids, n_uuids)};
+    const char *p_ids[] = {s_literal (&lit_ids, ids, t->hi - t->lo)};
+    int rc = DCP_ENOMEM;
+    if (!p_uuids[0] || !p_ids[0])
         goto cleanup;
-    const char *p_ids[] = {lit_ids.data};
-    t->existing_quar = s_query (t->db,
-                                "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
-                                " problems::text, to_char(stored_at AT TIME ZONE 'UTC',"
-                                "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-                                " encode(content_sha256, 'hex') || '|' || coalesce(sender_key, '')"
-                                " FROM dcp.quarantine WHERE submission_id = ANY ($1::text[])",
-                                1, p_ids);
-    if ((rc = s_check (t->db, b, t->existing_quar, PGRES_TUPLES_OK, "find quarantined")))
+    t->existing_sub = s_run (t->db, Q_FIND_SUBMISSIONS, p_uuids);
+    if ((rc = s_check (t->db, t->b, t->existing_sub, PGRES_TUPLES_OK, "find submissions")))
+        goto cleanup;
+    t->existing_quar = s_run (t->db, Q_FIND_QUARANTINED, p_ids);
+    if ((rc = s_check (t->db, t->b, t->existing_quar, PGRES_TUPLES_OK, "find quarantined")))
         goto cleanup;
     for (int r = 0; r < PQntuples (t->existing_sub); r++)
         strmap_put (&t->sub_map, PQgetvalue (t->existing_sub, r, 0), NULL, (size_t) r);
     for (int r = 0; r < PQntuples (t->existing_quar); r++)
         strmap_put (&t->quar_map, PQgetvalue (t->existing_quar, r, 0),
-                   PQgetvalue (t->existing_quar, r, 5), (size_t) r);
+                    PQgetvalue (t->existing_quar, r, 5), (size_t) r);
+cleanup:
+    copy_buf_free (&lit_uuids);
+    copy_buf_free (&lit_ids);
+    return rc;
+}
 
-    /* Current revision of every series the batch touches. */
-    const char **countries = keys, **kinds = uuids, **years = ids;  /* reuse */
-    char (*year_text)[12] = calloc (t->n_series + 1, sizeof *year_text);
-    if (!year_text) {
-        rc = DCP_ENOMEM;
-        goto cleanup_nores;
+/* Reads the current revision of every series the attempt touches. */
+static int
+s_lookup_current (s_try_t *t)
+{
+    size_t m = t->n_series;
+    const char **cols = calloc (3 * (m + 1), sizeof *cols);
+    char (*year_text)[12] = calloc (m + 1, sizeof *year_text);
+    copy_buf_t lit[3] = {{0}};
+    PGresult *res = NULL;
+    int rc = DCP_ENOMEM;
+    if (!cols || !year_text)
+        goto cleanup;
+    const char **countries = cols, **kinds = cols + m + 1, **years = cols + 2 * (m + 1);
+    for (size_t s = 0; s < m; s++) {
+        const Dcp__V1__Submission *sub = t->b->items[t->series[s].first_item].sub;
+        countries[s] = sub->reporting_country ? sub->reporting_country : "";
+        kinds[s] = dcp_codec_kind_name (sub->questionnaire);
+        snprintf (year_text[s], sizeof year_text[s], "%d", (int) sub->reporting_year);
+        years[s] = year_text[s];
     }
-    size_t m = 0;
-    for (size_t s = 0; s < t->n_series; s++) {
-        const Dcp__V1__Submission *sub = b->items[t->series[s].first_item].sub;
-        countries[m] = sub->reporting_country ? sub->reporting_country : "";
-        kinds[m] = dcp_codec_kind_name (sub->questionnaire);
-        snprintf (year_text[m], sizeof year_text[m], "%d", (int) sub->reporting_year);
-        years[m] = year_text[m];
-        m++;
-    }
-    copy_text_array_literal (&lit_c, countries, m);
-    copy_text_array_literal (&lit_q, kinds, m);
-    copy_text_array_literal (&lit_y, years, m);
-    free (year_text);
-    rc = DCP_ENOMEM;
-    if (lit_c.oom || lit_q.oom || lit_y.oom)
-        goto cleanup_nores;
-    const char *p_series[] = {lit_c.data, lit_q.data, lit_y.data};
-    res = s_query (t->db,
-                   "SELECT s.reporting_country, s.questionnaire, s.reporting_year,"
-                   " s.submission_id::text, s.revision_no"
-                   " FROM dcp.submission s"
-                   " JOIN unnest($1::text[], $2::text[], $3::int[]) AS k (c, q, y)"
-                   "  ON s.reporting_country = k.c AND s.questionnaire = k.q"
-                   "  AND s.reporting_year = k.y"
-                   " WHERE s.is_current",
-                   3, p_series);
-    if ((rc = s_check (t->db, b, res, PGRES_TUPLES_OK, "find current revisions")))
+    const char *params[] = {s_literal (&lit[0], countries, m), s_literal (&lit[1], kinds, m),
+                            s_literal (&lit[2], years, m)};
+    if (!params[0] || !params[1] || !params[2])
+        goto cleanup;
+    res = s_run (t->db, Q_FIND_CURRENT, params);
+    if ((rc = s_check (t->db, t->b, res, PGRES_TUPLES_OK, "find current revisions")))
         goto cleanup;
     for (int r = 0; r < PQntuples (res); r++) {
         char key[96];
@@ -372,20 +462,115 @@ s_try_lookup (s_try_t *t)
         snprintf (s->current, sizeof s->current, "%s", PQgetvalue (res, r, 3));
         s->revision_no = (unsigned) strtoul (PQgetvalue (res, r, 4), NULL, 10);
     }
-    rc = 0;
 cleanup:
     PQclear (res);
-cleanup_nores:
+    for (int k = 0; k < 3; k++)
+        copy_buf_free (&lit[k]);
+    free (cols);
+    free (year_text);
+    return rc;
+}
+
+/* Starts the transaction, takes the series locks in sorted order and reads
+ * what the database already knows about the items. */
+static int
+s_try_lookup (s_try_t *t)
+{
+    size_t n = t->hi - t->lo, n_keys = 0, n_uuids = 0;
+    const char **keys = calloc (n + 1, sizeof *keys);
+    const char **uuids = calloc (n + 1, sizeof *uuids);
+    const char **ids = calloc (n + 1, sizeof *ids);
+    int rc = DCP_ENOMEM;
+    if (keys && uuids && ids && (rc = s_lookup_index (t, keys, &n_keys, uuids, &n_uuids, ids)) == 0
+        && (rc = s_lookup_begin (t, keys, n_keys)) == 0
+        && (rc = s_lookup_existing (t, uuids, n_uuids, ids)) == 0)
+        rc = s_lookup_current (t);
     free (keys);
     free (uuids);
     free (ids);
-    copy_buf_free (&lit_keys);
-    copy_buf_free (&lit_uuids);
-    copy_buf_free (&lit_ids);
-    copy_buf_free (&lit_c);
-    copy_buf_free (&lit_q);
-    copy_buf_free (&lit_y);
     return rc;
+}
+
+/* V-ENV-06 for the candidate item I: a series with a current submission
+ * only takes its next revision, pointing at it.  Decides insert (the item
+ * becomes current, its predecessor steps down) or quarantine. */
+static void
+s_decide_series (s_try_t *t, size_t i)
+{
+    store_batch_t *b = t->b;
+    store_item_t *item = &b->items[i];
+    store_plan_t *p = &b->plan[i];
+    const Dcp__V1__Submission *sub = item->sub;
+    s_series_t *s = &t->series[p->series_slot];
+    const char *supersedes = sub->supersedes_submission_id ? sub->supersedes_submission_id : "";
+    char message[600];
+    if (s->has) {
+        bool points = strcasecmp (supersedes, s->current) == 0;
+        if (!points || sub->revision_no != s->revision_no + 1) {
+            snprintf (message, sizeof message,
+                      "%s %s %d already has submission %s (revision %u) as current; to"
+                      " replace it send a revision with revision_no %u and"
+                      " supersedes_submission_id %s%s",
+                      sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
+                      (int) sub->reporting_year, s->current, s->revision_no,
+                      s->revision_no + 1, s->current,
+                      points ? "" : " (a second first submission is a duplicate)");
+            s_add_finding (item, "V-ENV-06", DCP_SEV_ERROR,
+                           points ? "/revision_no" : "/supersedes_submission_id", message);
+            p->action = STORE_A_QUARANTINE;
+            p->reason = "revision";
+            return;
+        }
+        if (s->batch_item >= 0)
+            b->plan[s->batch_item].is_current = false;
+        else {
+            if (t->unset_ids.len)
+                copy_buf_addc (&t->unset_ids, ',');
+            copy_buf_add (&t->unset_ids, s->current, strlen (s->current));
+        }
+    }
+    else if (sub->revision_no > 0) {
+        snprintf (message, sizeof message,
+                  "revision %u supersedes %s, which is not stored here; stored as the"
+                  " current submission for %s %s %d",
+                  sub->revision_no, *supersedes ? supersedes : "(nothing)",
+                  sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
+                  (int) sub->reporting_year);
+        s_add_finding (item, "V-ENV-06", DCP_SEV_WARNING, "/supersedes_submission_id", message);
+    }
+    s->has = true;
+    snprintf (s->current, sizeof s->current, "%s", p->id);
+    s->revision_no = sub->revision_no;
+    s->batch_item = (long) i;
+    p->action = STORE_A_INSERT;
+    p->is_current = true;
+}
+
+/* Replay of an earlier outcome (stored accepted, stored in quarantine for
+ * this sender, or a copy earlier in this batch)?  Sets the action and
+ * returns true; *FIRST is the earlier item of the batch with the same id,
+ * or -1. */
+static bool
+s_decide_replay (s_try_t *t, size_t i, long *row, long *first)
+{
+    store_batch_t *b = t->b;
+    store_plan_t *p = &b->plan[i];
+    *row = p->id_is_uuid ? strmap_get (&t->sub_map, p->id, NULL) : -1;
+    *first = strmap_get (&t->batch_ids, p->id, NULL);
+    long qrow = strmap_get (&t->quar_map, p->id, p->quar_key);
+    if (*row >= 0 && strcmp (PQgetvalue (t->existing_sub, (int) *row, 1), p->sha_hex) == 0) {
+        p->action = STORE_A_REPLAY_SUB;
+        p->existing_row = *row;
+    }
+    else if (qrow >= 0) {
+        p->action = STORE_A_REPLAY_QUAR;
+        p->existing_row = qrow;
+    }
+    else if (*first >= 0 && strcmp (b->plan[*first].sha_hex, p->sha_hex) == 0) {
+        p->action = STORE_A_DUP;
+        p->dup_of = (size_t) *first;
+    }
+    return p->action != STORE_A_NONE;
 }
 
 /* Decides, in batch order, what happens to each item: replay, conflict,
@@ -397,42 +582,21 @@ s_try_decide (s_try_t *t)
     for (size_t i = t->lo; i < t->hi; i++) {
         store_item_t *item = &b->items[i];
         store_plan_t *p = &b->plan[i];
-        const Dcp__V1__Submission *sub = item->sub;
         const Dcp__V1__Forward *fwd = item->fwd;
         p->action = STORE_A_NONE;
         p->reason = NULL;
         p->is_current = false;
         p->existing_row = -1;
-
-        item->findings = dcp_findings_new ();
-        if (!item->findings)
+        if (!(item->findings = dcp_findings_new ()))
             return DCP_ENOMEM;
-
-        long row = p->id_is_uuid ? strmap_get (&t->sub_map, p->id, NULL) : -1;
-        if (row >= 0 && strcmp (PQgetvalue (t->existing_sub, (int) row, 1), p->sha_hex) == 0) {
-            p->action = STORE_A_REPLAY_SUB;
-            p->existing_row = row;
+        long row, first;
+        if (s_decide_replay (t, i, &row, &first))
             continue;
-        }
-        long qrow = strmap_get (&t->quar_map, p->id, p->quar_key);
-        if (qrow >= 0) {
-            p->action = STORE_A_REPLAY_QUAR;
-            p->existing_row = qrow;
-            continue;
-        }
-        long first = strmap_get (&t->batch_ids, p->id, NULL);
-        if (first >= 0 && strcmp (b->plan[first].sha_hex, p->sha_hex) == 0) {
-            p->action = STORE_A_DUP;
-            p->dup_of = (size_t) first;
-            continue;
-        }
         if (fwd->n_problems
             && dcp_findings_from_problems (item->findings, fwd->problems, fwd->n_problems))
             return DCP_ENOMEM;
         strmap_put (&t->batch_ids, p->id, NULL, i);
-
-        bool taken_in_batch = first >= 0 && b->plan[first].action == STORE_A_INSERT;
-        if (row >= 0 || taken_in_batch) {
+        if (row >= 0 || (first >= 0 && b->plan[first].action == STORE_A_INSERT)) {
             char message[400];
             snprintf (message, sizeof message,
                       "submission id %s is already stored with other content%s%s; a submission"
@@ -443,60 +607,15 @@ s_try_decide (s_try_t *t)
             s_add_finding (item, "CONFLICT", DCP_SEV_ERROR, "/submission_id", message);
             p->action = STORE_A_QUARANTINE;
             p->reason = "conflict";
-            continue;
         }
-        if (!p->candidate) {
+        else if (!p->candidate) {
             p->action = STORE_A_QUARANTINE;
-            p->reason = !sub ? "undecodable" : fwd->security_event ? "wrong_country" : "invalid";
-            continue;
+            p->reason = !item->sub           ? "undecodable"
+                        : fwd->security_event ? "wrong_country"
+                                              : "invalid";
         }
-
-        /* V-ENV-06: a series with a current submission only takes its next
-         * revision, pointing at it. */
-        s_series_t *s = &t->series[p->series_slot];
-        const char *supersedes = sub->supersedes_submission_id ? sub->supersedes_submission_id : "";
-        if (s->has) {
-            bool points = strcasecmp (supersedes, s->current) == 0;
-            if (!points || sub->revision_no != s->revision_no + 1) {
-                char message[600];
-                snprintf (message, sizeof message,
-                          "%s %s %d already has submission %s (revision %u) as current; to"
-                          " replace it send a revision with revision_no %u and"
-                          " supersedes_submission_id %s%s",
-                          sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
-                          (int) sub->reporting_year, s->current, s->revision_no,
-                          s->revision_no + 1, s->current,
-                          points ? "" : " (a second first submission is a duplicate)");
-                s_add_finding (item, "V-ENV-06", DCP_SEV_ERROR,
-                               points ? "/revision_no" : "/supersedes_submission_id", message);
-                p->action = STORE_A_QUARANTINE;
-                p->reason = "revision";
-                continue;
-            }
-            if (s->batch_item >= 0)
-                b->plan[s->batch_item].is_current = false;
-            else {
-                if (t->unset_ids.len)
-                    copy_buf_addc (&t->unset_ids, ',');
-                copy_buf_add (&t->unset_ids, s->current, strlen (s->current));
-            }
-        }
-        else if (sub->revision_no > 0) {
-            char message[400];
-            snprintf (message, sizeof message,
-                      "revision %u supersedes %s, which is not stored here; stored as the"
-                      " current submission for %s %s %d",
-                      sub->revision_no, *supersedes ? supersedes : "(nothing)",
-                      sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
-                      (int) sub->reporting_year);
-            s_add_finding (item, "V-ENV-06", DCP_SEV_WARNING, "/supersedes_submission_id", message);
-        }
-        s->has = true;
-        snprintf (s->current, sizeof s->current, "%s", p->id);
-        s->revision_no = sub->revision_no;
-        s->batch_item = (long) i;
-        p->action = STORE_A_INSERT;
-        p->is_current = true;
+        else
+            s_decide_series (t, i);
     }
     return t->unset_ids.oom ? DCP_ENOMEM : 0;
 }
@@ -558,6 +677,30 @@ cleanup:
     return text;
 }
 
+/* Records that item I was sent for a country its sender key is not
+ * registered for (SENDER_KEY, SENDER_COUNTRY, CLAIMED: cleaned text). */
+static int
+s_security_event (PGconn *db, store_batch_t *b, size_t i, const char *sender_key,
+                  const char *sender_country, const char *claimed)
+{
+    const dcp_findings_t *findings = b->items[i].findings;
+    const char *detail = "";
+    for (size_t k = 0; k < dcp_findings_count (findings); k++)
+        if (dcp_findings_get (findings, k)->severity == DCP_SEV_ERROR) {
+            detail = dcp_findings_get (findings, k)->message;
+            break;
+        }
+    char *clean_detail = store_utf8_clean (detail, 2000);
+    if (!clean_detail)
+        return DCP_ENOMEM;
+    const char *ev[] = {sender_key, sender_country, claimed, b->plan[i].id, clean_detail};
+    PGresult *res = s_run (db, Q_SECURITY_EVENT, ev);
+    int rc = s_check (db, b, res, PGRES_COMMAND_OK, "security event");
+    PQclear (res);
+    free (clean_detail);
+    return rc;
+}
+
 /* Inserts item I into the quarantine (once per id and content).  Sets
  * *NEW_ROW; when the row existed, the item becomes a replay of it. */
 static int
@@ -592,16 +735,7 @@ s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *
                               clean[0], clean[1], clean[2], clean[3], clean[4]};
     int lengths[13] = {0, 0, (int) item->raw_len};
     int formats[13] = {0, 0, 1};
-    res = PQexecParams (db,
-                        "INSERT INTO dcp.quarantine (submission_id, content_sha256, raw, reason,"
-                        " problems, questionnaire, reporting_country, reporting_year, sender_key,"
-                        " sender_country, sender_name, validator_id, received_at)"
-                        " VALUES ($1, decode($2, 'hex'), $3, $4, $5::jsonb, $6, NULLIF($7, ''),"
-                        " $8::int, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
-                        " NULLIF($12, ''), dcp.try_timestamptz($13))"
-                        " ON CONFLICT (submission_id, content_sha256, (coalesce(sender_key, '')))"
-                        " DO NOTHING RETURNING id",
-                        13, NULL, values, lengths, formats, 0);
+    res = PQexecPrepared (db, s_stmts[Q_QUARANTINE].name, 13, values, lengths, formats, 0);
     if ((rc = s_check (db, b, res, PGRES_TUPLES_OK, "quarantine")))
         goto cleanup;
     *new_row = PQntuples (res) == 1;
@@ -610,39 +744,15 @@ s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *
     if (!*new_row) {
         /* Another loader stored the same bytes a moment ago. */
         const char *key[] = {p->id, p->sha_hex, clean[0]};
-        *existing = s_query (db,
-                             "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
-                             " problems::text, to_char(stored_at AT TIME ZONE 'UTC',"
-                             "  'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-                             " FROM dcp.quarantine"
-                             " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')"
-                             "   AND coalesce(sender_key, '') = $3",
-                             3, key);
+        *existing = s_run (db, Q_FIND_QUARANTINED_ONE, key);
         if ((rc = s_check (db, b, *existing, PGRES_TUPLES_OK, "find quarantined"))) {
             PQclear (*existing);
             *existing = NULL;
         }
         goto cleanup;
     }
-    if (fwd->security_event) {
-        const char *detail = "";
-        for (size_t k = 0; k < dcp_findings_count (item->findings); k++)
-            if (dcp_findings_get (item->findings, k)->severity == DCP_SEV_ERROR) {
-                detail = dcp_findings_get (item->findings, k)->message;
-                break;
-            }
-        char *clean_detail = store_utf8_clean (detail, 2000);
-        const char *ev[] = {clean[0], clean[1], sub ? clean[5] : "", p->id,
-                            clean_detail ? clean_detail : ""};
-        res = s_query (db,
-                       "INSERT INTO dcp.security_event (kind, sender_key, sender_country,"
-                       " claimed_country, submission_id, detail)"
-                       " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''), NULLIF($3, ''),"
-                       " $4, $5)",
-                       5, ev);
-        free (clean_detail);
-        rc = s_check (db, b, res, PGRES_COMMAND_OK, "security event");
-    }
+    if (fwd->security_event)
+        rc = s_security_event (db, b, i, clean[0], clean[1], sub ? clean[5] : "");
 cleanup:
     PQclear (res);
     free (problems);
@@ -704,168 +814,169 @@ s_reset_range (store_batch_t *b, size_t lo, size_t hi)
         store_item_reset (&b->items[i]);
 }
 
-/* Stores items [lo, hi) in one transaction.  Returns 0, DCP_EDB_RETRY,
- * DCP_ENOMEM, DCP_EDB_FATAL (rolled back; bisect) or DCP_EAGAIN (rolled back;
- * another loader inserted one of our ids meanwhile: try again). */
+/* Old current revisions step down before the new ones arrive, for the
+ * one-current-per-series index. */
 static int
-s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
+s_try_supersede (s_try_t *t)
 {
-    s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi};
-    copy_buf_t subs = {0}, findings = {0}, ids_lit = {0};
-    PGresult *res = NULL;
+    if (!t->unset_ids.len)
+        return 0;
+    copy_buf_t lit = {0};
+    copy_buf_addc (&lit, '{');
+    copy_buf_add (&lit, t->unset_ids.data, t->unset_ids.len);
+    copy_buf_addc (&lit, '}');
+    const char *params[] = {lit.data};
+    PGresult *res = lit.oom ? NULL : s_run (t->db, Q_SUPERSEDE, params);
+    int rc = res ? s_check (t->db, t->b, res, PGRES_COMMAND_OK, "supersede") : DCP_ENOMEM;
+    PQclear (res);
+    copy_buf_free (&lit);
+    return rc;
+}
+
+/* COPYs the new submissions, their findings and their section rows.
+ * Straight into the tables, not through a staging table and an INSERT ...
+ * ON CONFLICT (which wrote every raw submission twice).  The lookup found
+ * none of these ids, so a duplicate primary key here means another loader
+ * stored one of them since (a resend that reached it): DCP_EAGAIN, redo
+ * the attempt, whose lookup then finds it, rather than bisect as for
+ * refused data. */
+static int
+s_try_insert (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    copy_buf_t subs = {0}, findings = {0};
     size_t n_insert = 0;
-    s_reset_range (b, lo, hi);
-    int rc = s_try_lookup (&t);
-    if (rc)
+    int rc = s_build_submissions (t, &subs, &findings, &n_insert);
+    if (rc || n_insert == 0)
         goto cleanup;
-    if ((rc = s_try_decide (&t)))
-        goto cleanup;
+    rc = s_copy (t->db, b, SECTIONS_SUBMISSION, &subs, NULL, 0, t->lo, t->hi);
+    if (rc == DCP_EDB_FATAL && strcmp (b->sqlstate, "23505") == 0
+        && strcmp (b->constraint, "submission_pkey") == 0)
+        rc = DCP_EAGAIN;
+    for (int tb = 0; tb < SECTIONS_N_SECTION && rc == 0; tb++)
+        rc = s_copy (t->db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
+                     SECTIONS_N_SECTION, t->lo, t->hi);
+    if (rc == 0)
+        rc = s_copy (t->db, b, SECTIONS_FINDING, &findings, NULL, 0, t->lo, t->hi);
+cleanup:
+    copy_buf_free (&subs);
+    copy_buf_free (&findings);
+    return rc;
+}
 
-    /* Old current revisions step down before the new ones arrive, for the
-     * one-current-per-series index. */
-    if (t.unset_ids.len) {
-        copy_buf_t lit = {0};
-        copy_buf_addc (&lit, '{');
-        copy_buf_add (&lit, t.unset_ids.data, t.unset_ids.len);
-        copy_buf_addc (&lit, '}');
-        const char *params[] = {lit.data};
-        res = lit.oom ? NULL
-                      : s_query (db,
-                                 "UPDATE dcp.submission SET is_current = false"
-                                 " WHERE submission_id = ANY ($1::uuid[]) AND is_current",
-                                 1, params);
-        copy_buf_free (&lit);
-        if (!res) {
-            rc = DCP_ENOMEM;
-            goto cleanup;
-        }
-        if ((rc = s_check (db, b, res, PGRES_COMMAND_OK, "supersede")))
-            goto cleanup;
-        PQclear (res);
-        res = NULL;
-    }
-
-    if ((rc = s_build_submissions (&t, &subs, &findings, &n_insert)))
-        goto cleanup;
-    if (n_insert) {
-        /* Straight into the table, not through a staging table and an
-         * INSERT ... ON CONFLICT (which wrote every raw submission twice).
-         * The lookup found none of these ids, so a duplicate primary key
-         * here means another loader stored one of them since (a resend that
-         * reached it): redo the batch, whose lookup then finds it, rather
-         * than bisect as for refused data. */
-        rc = s_copy (db, b, SECTIONS_SUBMISSION, &subs, NULL, 0, lo, hi);
-        if (rc == DCP_EDB_FATAL && strcmp (b->sqlstate, "23505") == 0
-            && strcmp (b->constraint, "submission_pkey") == 0)
-            rc = DCP_EAGAIN;
-        if (rc)
-            goto cleanup;
-        for (int tb = 0; tb < SECTIONS_N_SECTION; tb++)
-            if ((rc = s_copy (db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
-                              SECTIONS_N_SECTION, lo, hi)))
-                goto cleanup;
-        if ((rc = s_copy (db, b, SECTIONS_FINDING, &findings, NULL, 0, lo, hi)))
-            goto cleanup;
-    }
-
-    /* Findings of replayed accepted submissions, to answer as first time. */
-    const char **replay_ids = calloc (hi - lo + 1, sizeof *replay_ids);
-    size_t n_replay = 0;
-    if (!replay_ids) {
-        rc = DCP_ENOMEM;
-        goto cleanup;
-    }
-    for (size_t i = lo; i < hi; i++)
+/* Reads the findings of replayed accepted submissions, to answer them as
+ * the first time. */
+static int
+s_try_replay_findings (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    const char **ids = calloc (t->hi - t->lo + 1, sizeof *ids);
+    size_t n = 0;
+    if (!ids)
+        return DCP_ENOMEM;
+    for (size_t i = t->lo; i < t->hi; i++)
         if (b->plan[i].action == STORE_A_REPLAY_SUB)
-            replay_ids[n_replay++] = b->plan[i].id;
-    if (n_replay) {
-        copy_text_array_literal (&ids_lit, replay_ids, n_replay);
-        const char *params[] = {ids_lit.data};
-        t.replay_findings = ids_lit.oom ? NULL
-                                        : s_query (db,
-                                                   "SELECT submission_id::text, rule, severity,"
-                                                   " path, message FROM dcp.finding"
-                                                   " WHERE submission_id = ANY ($1::uuid[])"
-                                                   " ORDER BY submission_id, ord",
-                                                   1, params);
+            ids[n++] = b->plan[i].id;
+    int rc = 0;
+    if (n) {
+        copy_buf_t lit = {0};
+        const char *params[] = {s_literal (&lit, ids, n)};
+        t->replay_findings = params[0] ? s_run (t->db, Q_FIND_FINDINGS, params) : NULL;
+        rc = t->replay_findings
+                 ? s_check (t->db, b, t->replay_findings, PGRES_TUPLES_OK, "find findings")
+                 : DCP_ENOMEM;
+        copy_buf_free (&lit);
     }
-    free (replay_ids);
-    if (n_replay && !t.replay_findings) {
-        rc = DCP_ENOMEM;
-        goto cleanup;
-    }
-    if (n_replay && (rc = s_check (db, b, t.replay_findings, PGRES_TUPLES_OK, "find findings")))
-        goto cleanup;
+    free (ids);
+    return rc;
+}
 
-    for (size_t i = lo; i < hi; i++) {
+/* Stores the items to quarantine; one stored meanwhile by another loader
+ * becomes a replay of that row. */
+static int
+s_try_quarantine (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    for (size_t i = t->lo; i < t->hi; i++) {
         store_plan_t *p = &b->plan[i];
         if (p->action != STORE_A_QUARANTINE)
             continue;
         bool new_row;
         PGresult *existing = NULL;
-        if ((rc = s_quarantine (db, b, i, p->reason, &new_row, &existing)))
-            goto cleanup;
-        if (existing) {
-            if (PQntuples (existing) == 1) {
-                p->action = STORE_A_REPLAY_QUAR;
-                s_replay_quarantine (&b->items[i], existing, 0);
-            }
-            PQclear (existing);
+        int rc = s_quarantine (t->db, b, i, p->reason, &new_row, &existing);
+        if (rc)
+            return rc;
+        if (existing && PQntuples (existing) == 1) {
+            p->action = STORE_A_REPLAY_QUAR;
+            s_replay_quarantine (&b->items[i], existing, 0);
         }
+        PQclear (existing);
     }
+    return 0;
+}
 
-    res = PQexec (db, "COMMIT");
-    if ((rc = s_check (db, b, res, PGRES_COMMAND_OK, "commit")))
-        goto cleanup;
-    PQclear (res);
-    res = NULL;
+/* The findings stored with a replayed accepted submission, into ITEM. */
+static void
+s_replay_findings (const s_try_t *t, store_item_t *item, const char *id)
+{
+    PGresult *f = t->replay_findings;
+    for (int r = 0; r < PQntuples (f); r++) {
+        if (strcmp (PQgetvalue (f, r, 0), id) != 0)
+            continue;
+        const char *sev = PQgetvalue (f, r, 2);
+        dcp_findings_add (item->findings, PQgetvalue (f, r, 1),
+                          strcmp (sev, "warning") == 0 ? DCP_SEV_WARNING
+                          : strcmp (sev, "info") == 0  ? DCP_SEV_INFO
+                                                       : DCP_SEV_ERROR,
+                          PQgetvalue (f, r, 3), "%s", PQgetvalue (f, r, 4));
+    }
+}
 
-    /* Committed: fill in the outcomes. */
-    for (size_t i = lo; i < hi; i++) {
+/* Committed: fills in the outcome of every item. */
+static void
+s_try_outcomes (const s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    for (size_t i = t->lo; i < t->hi; i++) {
         store_item_t *item = &b->items[i];
         store_plan_t *p = &b->plan[i];
-        const s_series_t *s = p->series_slot >= 0 ? &t.series[p->series_slot] : NULL;
+        const s_series_t *s = p->series_slot >= 0 ? &t->series[p->series_slot] : NULL;
         if (s && s->has)
             snprintf (item->current_id, sizeof item->current_id, "%s", s->current);
         switch (p->action) {
         case STORE_A_INSERT:
             item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED;
-            snprintf (item->stored_at, sizeof item->stored_at, "%s", t.stored_at);
+            snprintf (item->stored_at, sizeof item->stored_at, "%s", t->stored_at);
             break;
         case STORE_A_QUARANTINE:
             item->status = strcmp (p->reason, "conflict") == 0
                                ? DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT
                                : DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
-            snprintf (item->stored_at, sizeof item->stored_at, "%s", t.stored_at);
+            snprintf (item->stored_at, sizeof item->stored_at, "%s", t->stored_at);
             break;
-        case STORE_A_REPLAY_SUB: {
+        case STORE_A_REPLAY_SUB:
             item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED;
             item->replayed = true;
             snprintf (item->stored_at, sizeof item->stored_at, "%s",
-                      PQgetvalue (t.existing_sub, (int) p->existing_row, 2));
-            for (int r = 0; r < PQntuples (t.replay_findings); r++) {
-                PGresult *f = t.replay_findings;
-                if (strcmp (PQgetvalue (f, r, 0), p->id) != 0)
-                    continue;
-                const char *sev = PQgetvalue (f, r, 2);
-                dcp_findings_add (item->findings, PQgetvalue (f, r, 1),
-                                  strcmp (sev, "warning") == 0 ? DCP_SEV_WARNING
-                                  : strcmp (sev, "info") == 0  ? DCP_SEV_INFO
-                                                               : DCP_SEV_ERROR,
-                                  PQgetvalue (f, r, 3), "%s", PQgetvalue (f, r, 4));
-            }
+                      PQgetvalue (t->existing_sub, (int) p->existing_row, 2));
+            s_replay_findings (t, item, p->id);
             break;
-        }
         case STORE_A_REPLAY_QUAR:
             if (p->existing_row >= 0)
-                s_replay_quarantine (item, t.existing_quar, (int) p->existing_row);
+                s_replay_quarantine (item, t->existing_quar, (int) p->existing_row);
             break;
         default: break;
         }
         s_log_outcome (item, p);
     }
-    /* Exact resends inside the batch answer like their first copy. */
-    for (size_t i = lo; i < hi; i++) {
+}
+
+/* Exact resends inside the batch answer like their first copy. */
+static void
+s_try_duplicates (const s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    for (size_t i = t->lo; i < t->hi; i++) {
         if (b->plan[i].action != STORE_A_DUP)
             continue;
         store_item_t *item = &b->items[i], *first = &b->items[b->plan[i].dup_of];
@@ -881,12 +992,34 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
                 dcp_findings_add (item->findings, f->rule, f->severity, f->path, "%s", f->message);
             }
     }
-    rc = 0;
-cleanup:
-    PQclear (res);
-    if (rc) {
+}
+
+/* Stores items [lo, hi) in one transaction.  Returns 0, DCP_EDB_RETRY,
+ * DCP_ENOMEM, DCP_EDB_FATAL (the database refused an item's data; rolled
+ * back: bisect) or DCP_EAGAIN (rolled back; another loader inserted one of
+ * our ids meanwhile: try again). */
+static int
+s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
+{
+    s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi};
+    s_reset_range (b, lo, hi);
+    int rc = s_prepare (db, b);
+    if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = s_try_decide (&t)) == 0
+        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_insert (&t)) == 0
+        && (rc = s_try_replay_findings (&t)) == 0 && (rc = s_try_quarantine (&t)) == 0) {
+        PGresult *res = PQexec (db, "COMMIT");
+        rc = s_check (db, b, res, PGRES_COMMAND_OK, "commit");
+        PQclear (res);
+    }
+    if (rc == 0) {
+        s_try_outcomes (&t);
+        s_try_duplicates (&t);
+    }
+    else {
         db_rollback (db);
         s_reset_range (b, lo, hi);
+        if (rc == DCP_EDB_RETRY)
+            b->prepared_db = NULL;  /* the connection may be new next time */
     }
     PQclear (t.existing_sub);
     PQclear (t.existing_quar);
@@ -897,9 +1030,6 @@ cleanup:
     strmap_free (&t.batch_ids);
     free (t.series);
     copy_buf_free (&t.unset_ids);
-    copy_buf_free (&subs);
-    copy_buf_free (&findings);
-    copy_buf_free (&ids_lit);
     return rc;
 }
 
@@ -927,16 +1057,17 @@ s_refuse (PGconn *db, store_batch_t *b, size_t i)
     s_add_finding (item, "DB-REFUSED", DCP_SEV_ERROR, "", message);
     item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
 
-    PGresult *res = PQexec (db, "BEGIN");
-    int rc = s_check (db, b, res, PGRES_COMMAND_OK, "begin");
+    int rc = s_prepare (db, b);
+    PGresult *res = rc ? NULL : PQexec (db, "BEGIN");
+    if (res)
+        rc = s_check (db, b, res, PGRES_COMMAND_OK, "begin");
     PQclear (res);
     bool new_row = false;
     PGresult *existing = NULL;
     if (rc == 0)
         rc = s_quarantine (db, b, i, "db_refused", &new_row, &existing);
     if (rc == 0) {
-        res = PQexec (db, "SELECT to_char(now() AT TIME ZONE 'UTC',"
-                          " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+        res = s_run (db, Q_CLOCK, NULL);
         rc = s_check (db, b, res, PGRES_TUPLES_OK, "clock");
         if (rc == 0)
             snprintf (item->stored_at, sizeof item->stored_at, "%s", PQgetvalue (res, 0, 0));

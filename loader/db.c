@@ -39,6 +39,29 @@ db_fault_name (db_fault_t fault)
     return "?";
 }
 
+#define DB_COPY_PIECE 65536  /* bytes per PQputCopyData */
+
+PGresult *
+db_copy (PGconn *db, const char *sql, const db_span_t *spans, size_t n)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_COPY_IN)
+        return res;
+    PQclear (res);
+    bool sent = true;
+    for (size_t i = 0; i < n && sent; i++)
+        for (size_t at = 0; at < spans[i].len && sent; at += DB_COPY_PIECE) {
+            size_t piece = spans[i].len - at < DB_COPY_PIECE ? spans[i].len - at : DB_COPY_PIECE;
+            sent = PQputCopyData (db, spans[i].data + at, (int) piece) == 1;
+        }
+    PQputCopyEnd (db, sent ? NULL : "could not send data");
+    res = PQgetResult (db);
+    PGresult *more;
+    while ((more = PQgetResult (db)))
+        PQclear (more);
+    return res;
+}
+
 void
 db_rollback (PGconn *db)
 {

@@ -32,6 +32,22 @@ db_fault_t db_classify_sqlstate (const char *sqlstate);
 /* Lower-case name of CLASS ("retry", "data", "stage"). */
 const char *db_fault_name (db_fault_t fault);
 
+/* A piece of COPY data, borrowed. */
+typedef struct {
+    const char *data;
+    size_t len;
+} db_span_t;
+
+/* Runs the "COPY ... FROM STDIN" statement SQL and sends SPANS[0..N) as its
+ * data, straight from the caller's memory (libpq's output buffer is the
+ * only copy; large spans go in pieces so that buffer stays small).
+ * Returns the statement's result, owned by the caller: PGRES_COMMAND_OK
+ * when the rows went in; otherwise the failed result to classify (the COPY
+ * did not start, or the server refused the data).  NULL only when libpq
+ * returned no result at all (the connection is gone).  Later results are
+ * drained, so the connection is ready for the next statement. */
+PGresult *db_copy (PGconn *db, const char *sql, const db_span_t *spans, size_t n);
+
 /* Rolls back the open transaction of DB, if there is one and the
  * connection is up; errors are ignored (the connection is being given up
  * or the transaction is already failed). */

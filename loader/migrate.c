@@ -29,7 +29,6 @@
 /* Advisory lock key (two int4): "DCPM" and 1; store.c uses another class. */
 #define MIGRATE_LOCK_CLASS "1145262157"
 #define MIGRATE_LOCK_ID "1"
-#define COPY_CHUNK 16384  /* bytes per PQputCopyData */
 
 /* Bootstrap: the bookkeeping table must exist before any file is read. */
 static const char *s_sql_bootstrap =
@@ -238,27 +237,13 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
     if (rc)
         goto cleanup;
 
-    res = PQexec (db, copy_sql);
-    if (PQresultStatus (res) != PGRES_COPY_IN) {
-        rc = s_fail (db, res, "copy reference data", file->name);
-        goto cleanup;
-    }
-    PQclear (res);
-    for (size_t off = 0; off < file->len; off += COPY_CHUNK) {
-        size_t n = file->len - off < COPY_CHUNK ? file->len - off : COPY_CHUNK;
-        if (PQputCopyData (db, file->data + off, (int) n) != 1)
-            break;
-    }
-    PQputCopyEnd (db, NULL);
-    res = PQgetResult (db);
+    res = db_copy (db, copy_sql, &(db_span_t) {(const char *) file->data, file->len}, 1);
     if (PQresultStatus (res) != PGRES_COMMAND_OK) {
         rc = s_fail (db, res, "copy reference data", file->name);
         goto cleanup;
     }
     snprintf (rows_text, sizeof rows_text, "%s", PQcmdTuples (res));
     PQclear (res);
-    while ((res = PQgetResult (db)))
-        PQclear (res);
     res = PQexecParams (db,
                         "INSERT INTO dcp.ref_load (file, table_name, sha256, rows)"
                         " VALUES ($1, $2, $3, $4)"

@@ -769,7 +769,12 @@ s_put_derived (copy_buf_t *b, sections_derived_t d, const void *row, const s_ctx
     assert (s || d == SECTIONS_D_SEVERITY);
     switch (d) {
     case SECTIONS_D_SHA256: copy_text_bytea_hex (b, s->sha_hex, 64); break;
-    case SECTIONS_D_RAW: copy_text_bytea (b, s->raw, s->raw_len); break;
+    case SECTIONS_D_RAW:
+        if (s->raw_field)
+            copy_buf_add (b, s->raw_field, s->raw_field_len);
+        else
+            copy_text_bytea (b, s->raw, s->raw_len);
+        break;
     case SECTIONS_D_QUESTIONNAIRE:
         copy_text_text (b, dcp_codec_kind_name (s->sub->questionnaire));
         break;

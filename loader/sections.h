@@ -156,6 +156,9 @@ typedef struct {
     const char *sha_hex;          /* 64 hex digits */
     const uint8_t *raw;
     size_t raw_len;
+    const char *raw_field;        /* or raw already as a COPY field (with
+                                     its tab): sent as it is; NULL: encode */
+    size_t raw_field_len;
     bool is_current;
     sections_counts_t counts;
     size_t n_warnings, n_infos;

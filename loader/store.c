@@ -12,9 +12,10 @@
  *     in sorted order (so two loaders cannot deadlock), two look up which ids
  *     exist already, one reads the current revision of each series; then
  *     the new submissions and their line items go straight into their tables
- *     with one COPY per table, handed to libpq 16 KiB at a time (a duplicate
- *     key on dcp.submission then means another loader stored one of the ids
- *     meanwhile: the batch is redone and its lookup finds it).
+ *     with one COPY per table, sent from the encoded rows without another
+ *     copy (a duplicate key on dcp.submission then means another loader
+ *     stored one of the ids meanwhile: the batch is redone and its lookup
+ *     finds it).  The transactions are in store_txn.c.
  *
  * Every value travels as COPY data or a parameter, never spliced into SQL.
  * Idempotency rests on the primary key of dcp.submission and the UNIQUE
@@ -141,6 +142,11 @@ s_prepare_item (store_batch_t *b, size_t i)
     if (!p->candidate || !p->id_is_uuid)
         return;
     sections_encode (sub, p->id, b->tab, &p->counts);
+    /* The raw bytes as a COPY bytea field, escaped once however often the
+     * batch is retried or bisected. */
+    p->raw_off = b->raw_text.len;
+    copy_text_bytea (&b->raw_text, item->raw, item->raw_len);
+    p->raw_text_len = b->raw_text.len - p->raw_off;
 }
 
 store_batch_t *
@@ -177,6 +183,8 @@ store_batch_clear (store_batch_t *b)
         b->tab[t].len = 0;
         b->tab[t].oom = false;
     }
+    b->raw_text.len = 0;
+    b->raw_text.oom = false;
     b->sqlstate[0] = b->sqlmessage[0] = b->constraint[0] = '\0';
 }
 
@@ -189,6 +197,7 @@ store_batch_destroy (store_batch_t **self_p)
     store_batch_clear (b);
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
         copy_buf_free (&b->tab[t]);
+    copy_buf_free (&b->raw_text);
     for (int t = 0; t <= SECTIONS_FINDING; t++)
         free (b->copy_sql[t]);
     free (b->items);
@@ -228,8 +237,9 @@ store_batch_add (store_batch_t *b, const store_item_t *in)
     b->items[i] = (store_item_t) {
         .fwd = in->fwd, .raw = in->raw, .raw_len = in->raw_len, .sub = in->sub};
     memset (&b->plan[i], 0, sizeof b->plan[i]);
+    size_t raw_text_len = b->raw_text.len;
     s_prepare_item (b, i);
-    bool oom = false;
+    bool oom = b->raw_text.oom;
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
         oom |= b->tab[t].oom;
     if (oom) {
@@ -239,6 +249,8 @@ store_batch_add (store_batch_t *b, const store_item_t *in)
             b->tab[t].len = b->off[i * SECTIONS_N_SECTION + (size_t) t];
             b->tab[t].oom = false;
         }
+        b->raw_text.len = raw_text_len;
+        b->raw_text.oom = false;
         return DCP_ENOMEM;
     }
     for (int t = 0; t < SECTIONS_N_SECTION; t++)

@@ -43,6 +43,7 @@ typedef struct {
     char series[96];          /* "AFG/precursors/2025"; "" if not decodable */
     bool candidate;           /* decodable and not rejected by the validator */
     sections_counts_t counts; /* completeness of the encoded numbers */
+    size_t raw_off, raw_text_len;  /* the raw column in the batch's raw_text */
     /* per attempt */
     store_action_t action;
     const char *reason;       /* quarantine reason */
@@ -57,6 +58,7 @@ struct store_batch_t {
     store_plan_t *plan;
     size_t n, cap;
     copy_buf_t tab[SECTIONS_N_SECTION];
+    copy_buf_t raw_text;      /* the raw bytes of the items as COPY bytea */
     size_t *off;              /* off[i * SECTIONS_N_SECTION + t]: start of item i in table t;
                                  off[n * SECTIONS_N_SECTION + t]: end of table t */
     char sqlstate[6];         /* last data error, for DB-REFUSED */

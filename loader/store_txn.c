@@ -30,7 +30,6 @@
 #include "strmap.h"
 
 #define STORE_LOCK_CLASS "1145262163"  /* "DCPS": per-series advisory locks */
-#define COPY_CHUNK 16384               /* bytes per PQputCopyData */
 #define RACE_ATTEMPTS 3                /* redo after a concurrent insert */
 
 /* ---------------------------------------------------------------------------
@@ -188,97 +187,43 @@ s_run (PGconn *db, s_stmt_t q, const char *const *params)
     return PQexecPrepared (db, s_stmts[q].name, s_stmts[q].n_params, params, NULL, NULL, 0);
 }
 
-/* Sends LEN bytes of DATA through COPY in chunks of exactly COPY_CHUNK,
- * gathering small pieces in CHUNK first. */
-static int
-s_copy_put (PGconn *db, copy_buf_t *chunk, const char *data, size_t len)
-{
-    while (len > 0) {
-        size_t room = COPY_CHUNK - chunk->len;
-        size_t n = len < room ? len : room;
-        if (chunk->len == 0 && n == COPY_CHUNK) {
-            if (PQputCopyData (db, data, (int) n) != 1)
-                return -1;
-        }
-        else {
-            memcpy (chunk->data + chunk->len, data, n);
-            chunk->len += n;
-            if (chunk->len == COPY_CHUNK) {
-                if (PQputCopyData (db, chunk->data, COPY_CHUNK) != 1)
-                    return -1;
-                chunk->len = 0;
-            }
-        }
-        data += n;
-        len -= n;
-    }
-    return 0;
-}
-
-/* COPY into TABLE the rows of items [lo, hi) whose action is STORE_A_INSERT,
- * taken from DATA with per-item offsets; or, with OFF NULL, all of DATA.
- * Sends nothing when there is nothing to send. */
+/* COPY into TABLE the rows of items [lo, hi) whose action is
+ * STORE_A_INSERT, taken from DATA with per-item offsets (contiguous runs of
+ * new items go out as one span); or, with OFF NULL, all of DATA.  Sends
+ * nothing when there is nothing to send. */
 static int
 s_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const copy_buf_t *data,
         const size_t *off, size_t stride, size_t lo, size_t hi)
 {
-    size_t total = 0;
+    db_span_t all = {data->data, data->len}, *spans = &all;
+    size_t n = 0, total = data->len;
     if (off) {
-        for (size_t i = lo; i < hi; i++)
-            if (b->plan[i].action == STORE_A_INSERT)
-                total += off[(i + 1) * stride] - off[i * stride];
-    }
-    else
-        total = data->len;
-    if (total == 0)
-        return 0;
-
-    const char *step = sections_table (table)->name;
-    copy_buf_t chunk = {0};
-    int rc = 0;
-    PGresult *res = PQexec (db, b->copy_sql[table]);
-    if ((rc = s_check (db, b, res, PGRES_COPY_IN, step)))
-        goto cleanup;
-    PQclear (res);
-    res = NULL;
-    copy_buf_reserve (&chunk, COPY_CHUNK);
-    if (chunk.oom) {
-        PQputCopyEnd (db, "out of memory");
-        rc = DCP_ENOMEM;
-        goto drain;
-    }
-    bool sent_ok = true;
-    if (off) {
-        /* Contiguous runs of new items go out as one range. */
-        size_t i = lo;
-        while (i < hi && sent_ok) {
-            if (b->plan[i].action != STORE_A_INSERT) {
-                i++;
+        if (!(spans = malloc ((hi - lo + 1) * sizeof *spans)))
+            return DCP_ENOMEM;
+        total = 0;
+        for (size_t i = lo, j; i < hi; i = j) {
+            for (j = i; j < hi && b->plan[j].action == STORE_A_INSERT; j++)
+                ;
+            if (j == i) {
+                j++;
                 continue;
             }
-            size_t j = i;
-            while (j < hi && b->plan[j].action == STORE_A_INSERT)
-                j++;
             size_t start = off[i * stride], end = off[j * stride];
-            sent_ok = s_copy_put (db, &chunk, data->data + start, end - start) == 0;
-            i = j;
+            if (end > start)
+                spans[n++] = (db_span_t) {data->data + start, end - start};
+            total += end - start;
         }
     }
     else
-        sent_ok = s_copy_put (db, &chunk, data->data, data->len) == 0;
-    if (sent_ok && chunk.len)
-        sent_ok = PQputCopyData (db, chunk.data, (int) chunk.len) == 1;
-    PQputCopyEnd (db, sent_ok ? NULL : "could not send data");
-drain:
-    res = PQgetResult (db);
-    if (rc == 0)
-        rc = s_check (db, b, res, PGRES_COMMAND_OK, step);
-    PQclear (res);
-    while ((res = PQgetResult (db)))
+        n = 1;
+    int rc = 0;
+    if (total) {
+        PGresult *res = db_copy (db, b->copy_sql[table], spans, n);
+        rc = s_check (db, b, res, PGRES_COMMAND_OK, sections_table (table)->name);
         PQclear (res);
-cleanup:
-    PQclear (res);
-    copy_buf_free (&chunk);
+    }
+    if (spans != &all)
+        free (spans);
     return rc;
 }
 
@@ -634,7 +579,9 @@ s_build_submissions (s_try_t *t, copy_buf_t *out, copy_buf_t *findings, size_t *
         sections_submission_t row = {.sub = item->sub, .fwd = item->fwd, .id = p->id,
                                      .sha_hex = p->sha_hex, .raw = item->raw,
                                      .raw_len = item->raw_len, .is_current = p->is_current,
-                                     .counts = p->counts};
+                                     .counts = p->counts,
+                                     .raw_field = b->raw_text.data + p->raw_off,
+                                     .raw_field_len = p->raw_text_len};
         size_t nf = dcp_findings_count (item->findings);
         for (size_t k = 0; k < nf; k++) {
             const dcp_finding_t *f = dcp_findings_get (item->findings, k);

@@ -14,11 +14,10 @@
 
 #include "dcp_decimal.h"
 #include "dcp_err.h"
+#include "dcp_kg.h"
 #include "dcp_refdata.h"
 #include "sections.h"
 
-#define KG_SCALE 6       /* fraction digits of derived kg */
-#define FACTOR_SCALE 9   /* fraction digits of kg factors */
 
 /* ---------------------------------------------------------------------------
  * The description.  One line per column (or group of columns). */
@@ -688,10 +687,11 @@ s_put_decimal (copy_buf_t *b, const dcp_decimal_t *d)
     copy_text_text (b, text);
 }
 
-/* A quantity as reported plus the derived kilograms (V-PRE-05): mass units
- * by their factor ('mass_unit'); volume units by the substance's density at
- * CONCENTRATION ('density:<row id>'); otherwise kg stays NULL and
- * kg_method says why ('no_density', 'unknown_unit', 'not_a_number').  The
+/* A quantity as reported plus the derived kilograms (V-PRE-05, dcp_kg.h,
+ * the same derivation as the rules'): mass units by their factor
+ * ('mass_unit'); volume units by the substance's density at CONCENTRATION
+ * ('density:<row id>'); otherwise kg stays NULL and kg_method says why
+ * ('no_density', 'unknown_unit', 'not_a_number', 'overflow').  The
  * original figure is never replaced and litres are never taken as kg. */
 static void
 s_put_quantity (copy_buf_t *b, const Dcp__V1__Quantity *q, const char *substance,
@@ -709,45 +709,17 @@ s_put_quantity (copy_buf_t *b, const Dcp__V1__Quantity *q, const char *substance
         copy_text_null (b);
         return;
     }
-    dcp_decimal_t value, unit_factor, density, factor, kg;
-    bool is_volume = false;
-    const char *row_id = NULL;
+    dcp_kg_t kg;
     char method[160];
-    if (dcp_decimal_parse (q->value, &value) != 0) {
-        snprintf (method, sizeof method, "not_a_number");
-        goto underived;
-    }
-    if (!q->unit || dcp_refdata_unit (q->unit, &unit_factor, &is_volume) != 0) {
-        snprintf (method, sizeof method, "unknown_unit");
-        goto underived;
-    }
-    if (!is_volume) {
-        factor = unit_factor;
-        snprintf (method, sizeof method, "mass_unit");
+    if (dcp_kg_derive (q->value, q->unit, substance, concentration, &kg) == 0) {
+        s_put_decimal (b, &kg.kg);
+        s_put_decimal (b, &kg.factor);
     }
     else {
-        if (!substance || !*substance
-            || dcp_refdata_density (substance,
-                                    concentration && *concentration ? concentration : NULL,
-                                    &density, &row_id) != 0
-            || dcp_decimal_mul (&unit_factor, &density, FACTOR_SCALE, &factor) != 0) {
-            snprintf (method, sizeof method, "no_density");
-            goto underived;
-        }
-        snprintf (method, sizeof method, "density:%s", row_id ? row_id : "?");
+        copy_text_null (b);
+        copy_text_null (b);
     }
-    if (dcp_decimal_mul (&value, &factor, KG_SCALE, &kg) != 0) {
-        snprintf (method, sizeof method, "overflow");
-        goto underived;
-    }
-    s_put_decimal (b, &kg);
-    s_put_decimal (b, &factor);
-    copy_text_text (b, method);
-    return;
-underived:
-    copy_text_null (b);
-    copy_text_null (b);
-    copy_text_text (b, method);
+    copy_text_text (b, dcp_kg_method_text (&kg, method, sizeof method));
 }
 
 /* Convention table (1 or 2, as in ref_substance_schedule) of a substance

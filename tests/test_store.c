@@ -1,8 +1,10 @@
 /* test_store.c: the loader's database side against a real PostgreSQL.
  *
  * Each test gets a fresh database in the throwaway cluster of tests/pg.sh
- * (ctest fixture "pg"; DCP_TEST_PG names its conninfo file), migrates it
- * and drops it at the end.  Submissions are built as protobuf structs,
+ * (ctest fixture "pg"; DCP_TEST_PG names its conninfo file), copied from a
+ * template database migrated once for the whole file (CREATE DATABASE ...
+ * TEMPLATE is a file copy, much cheaper than running every migration per
+ * test), and drops it at the end.  Submissions are built as protobuf structs,
  * packed with dcp_codec_pack() and stored with store_batch() exactly as the
  * loader does, so these tests double as examples of the store API. */
 #include <setjmp.h>
@@ -67,32 +69,77 @@ s_connect (const char *conninfo, const char *dbname)
     return db;
 }
 
-static int
-setup (void **state)
+/* The migrated template every test's database is copied from. */
+static char s_template[64];
+
+static void
+s_read_conninfo (char *conninfo, size_t size)
 {
-    static int counter;
-    fixture_t *f = calloc (1, sizeof *f);
-    assert_non_null (f);
     const char *path = getenv ("DCP_TEST_PG");
     if (!path)
         fail_msg ("DCP_TEST_PG is not set (run through ctest, fixture pg)");
     FILE *fp = fopen (path, "r");
     if (!fp)
         fail_msg ("could not open conninfo file \"%s\"", path);
-    if (!fgets (f->conninfo, sizeof f->conninfo, fp))
-        f->conninfo[0] = '\0';
+    if (!fgets (conninfo, (int) size, fp))
+        conninfo[0] = '\0';
     fclose (fp);
-    f->conninfo[strcspn (f->conninfo, "\n")] = '\0';
-    snprintf (f->dbname, sizeof f->dbname, "dcp_test_%d_%d", (int) getpid (), ++counter);
+    conninfo[strcspn (conninfo, "\n")] = '\0';
+}
 
+static void
+s_admin_exec (PGconn *admin, const char *sql)
+{
+    PGresult *res = PQexec (admin, sql);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* Creates and migrates the template (no connection may stay open on it). */
+static int
+group_setup (void **state)
+{
+    (void) state;
+    char conninfo[1024], sql[200];
+    s_read_conninfo (conninfo, sizeof conninfo);
+    snprintf (s_template, sizeof s_template, "dcp_template_%d", (int) getpid ());
+    PGconn *admin = s_connect (conninfo, "postgres");
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_template);
+    s_admin_exec (admin, sql);
+    PGconn *db = s_connect (conninfo, s_template);
+    assert_int_equal (migrate_run (db), 0);
+    PQfinish (db);
+    PQfinish (admin);
+    return 0;
+}
+
+static int
+group_teardown (void **state)
+{
+    (void) state;
+    char conninfo[1024], sql[200];
+    s_read_conninfo (conninfo, sizeof conninfo);
+    PGconn *admin = s_connect (conninfo, "postgres");
+    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_template);
+    PQclear (PQexec (admin, sql));
+    PQfinish (admin);
+    return 0;
+}
+
+static int
+setup (void **state)
+{
+    static int counter;
+    fixture_t *f = calloc (1, sizeof *f);
+    assert_non_null (f);
+    s_read_conninfo (f->conninfo, sizeof f->conninfo);
+    snprintf (f->dbname, sizeof f->dbname, "dcp_test_%d_%d", (int) getpid (), ++counter);
     f->admin = s_connect (f->conninfo, "postgres");
     char sql[200];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
-    PGresult *res = PQexec (f->admin, sql);
-    assert_int_equal (PQresultStatus (res), PGRES_COMMAND_OK);
-    PQclear (res);
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", f->dbname, s_template);
+    s_admin_exec (f->admin, sql);
     f->db = s_connect (f->conninfo, f->dbname);
-    assert_int_equal (migrate_run (f->db), 0);
     *state = f;
     return 0;
 }
@@ -1013,5 +1060,5 @@ main (void)
         cmocka_unit_test_setup_teardown (test_lost_connection_is_retryable, setup, teardown),
         cmocka_unit_test_setup_teardown (test_stage_fault_keeps_batch, setup, teardown),
     };
-    return cmocka_run_group_tests (tests, NULL, NULL);
+    return cmocka_run_group_tests (tests, group_setup, group_teardown);
 }

@@ -502,22 +502,48 @@ static const char *const s_count_suffix[] = {"_value", "_status", "_qref"};
 static const char *const s_money_suffix[] = {"_amount", "_currency", "_status", "_qref"};
 static const char *const s_qty_suffix[] = {"_value", "_unit", "_status", "_qref",
                                            "_kg", "_kg_factor", "_kg_method"};
-static const char *const s_count_doc[] = {
-    "value as reported (numeric); NULL exactly when the status says absent, never 0 for"
-    " \"not available\"",
-    "observation status (dcp.obs_status), never NULL", "question number on the form, if given"};
+#define S_STATUS_DOC                                                                   \
+    "observation status (dcp.obs_status), never NULL: REPORTED, ESTIMATED, PROVISIONAL"    \
+    " (value present) or NOT_AVAILABLE, NOT_APPLICABLE, CONFIDENTIAL, INCLUDED_ELSEWHERE,"  \
+    " UNANSWERED (value NULL; UNANSWERED also when the question is missing from the"       \
+    " response)"
+#define S_QREF_DOC "question number on the paper/Excel form, if given"
+#define S_VALUE_DOC                                                                    \
+    "value as reported (numeric); NULL exactly when the status says absent, never 0 for"   \
+    " \"not available\""
+
+/* What each column of a group holds; for a count, the first column's doc
+ * also carries the unit in parentheses at the end of the group's doc, the
+ * others drop it. */
+static const char *const s_count_doc[] = {S_VALUE_DOC, S_STATUS_DOC, S_QREF_DOC};
 static const char *const s_money_doc[] = {
     "amount in the original currency (numeric); NULL exactly when the status says absent",
-    "ISO 4217 code of the amount, as reported", "observation status (dcp.obs_status), never NULL",
-    "question number on the form, if given"};
+    "ISO 4217 code of the amount, as reported", S_STATUS_DOC, S_QREF_DOC};
 static const char *const s_qty_doc[] = {
-    "value as reported (numeric); NULL exactly when the status says absent",
-    "unit as reported (KG, G, T, L, ML, M3)", "observation status (dcp.obs_status), never NULL",
-    "question number on the form, if given",
-    "DERIVED kilograms = value x kg_factor; NULL when not derivable (see kg_method)",
-    "DERIVED factor to kg (unit factor, x density for volumes)",
-    "DERIVED how kg was found: mass_unit, density:<id>, or why not (no_density, unknown_unit,"
-    " not_a_number, overflow)"};
+    S_VALUE_DOC, "unit as reported (KG, G, MG, T, L, ML, M3)", S_STATUS_DOC, S_QREF_DOC,
+    "DERIVED: quantity in kilograms (value x kg_factor); NULL when the value is absent or no"
+    " conversion is known (see kg_method); never replaces the reported value",
+    "DERIVED: kilograms per reported unit used (unit factor, times density for volumes)",
+    "DERIVED: how kg was obtained: 'mass_unit', 'density:<ref_densities.id>'; or why not:"
+    " 'no_density', 'unknown_unit', 'not_a_number', 'overflow'; NULL when the value is absent"};
+
+/* The doc of column K of group C: "label (unit): part" for the first,
+ * "label: part" for the others. */
+static void
+s_group_doc (const sections_column_t *c, size_t k, const char *part, char *doc, size_t doc_len)
+{
+    size_t label = strlen (c->doc);
+    const char *paren = strrchr (c->doc, '(');
+    if (c->kind == SECTIONS_COUNT && paren && paren > c->doc && c->doc[label - 1] == ')')
+        label = (size_t) (paren - c->doc) - (paren[-1] == ' ');
+    const char *unit = c->kind == SECTIONS_MONEY ? " (money)"
+                       : c->kind == SECTIONS_QTY ? " (unit in *_unit)"
+                                                 : "";
+    if (k == 0)
+        snprintf (doc, doc_len, "%s%s: %s", c->doc, unit, part);
+    else
+        snprintf (doc, doc_len, "%.*s: %s", (int) label, c->doc, part);
+}
 
 size_t
 sections_width (const sections_column_t *c)
@@ -550,7 +576,7 @@ sections_column_name (const sections_column_t *c, size_t k, char *name, size_t n
     else
         snprintf (name, name_len, "%s%s", c->name, suffix);
     if (doc && part)
-        snprintf (doc, doc_len, "%s: %s", c->doc, part);
+        s_group_doc (c, k, part, doc, doc_len);
     else if (doc)
         snprintf (doc, doc_len, "%s", c->doc);
     return 0;
@@ -918,167 +944,4 @@ sections_encode_finding (copy_buf_t *out, const char *id, long ord, const dcp_fi
 {
     s_ctx_t x = {.id = id, .ord = {ord, 0}};
     s_put_row (out, SECTIONS_FINDING, f, &x);
-}
-
-/* ---------------------------------------------------------------------------
- * The catalog check */
-
-typedef struct {
-    char *text;
-    size_t len, used;
-    int n;
-} s_why_t;
-
-static void
-s_why (s_why_t *w, const char *table, const char *column, const char *what)
-{
-    w->n++;
-    if (w->used + 1 >= w->len)
-        return;
-    int k = snprintf (w->text + w->used, w->len - w->used, "dcp.%s.%s: %s\n", table, column,
-                      what);
-    if (k > 0)
-        w->used += (size_t) k < w->len - w->used ? (size_t) k : w->len - w->used - 1;
-}
-
-/* Row of (TABLE, COLUMN) in RES (table, column, type), or -1. */
-static int
-s_find (PGresult *res, const char *table, const char *column)
-{
-    for (int r = 0; r < PQntuples (res); r++)
-        if (strcmp (PQgetvalue (res, r, 0), table) == 0
-            && strcmp (PQgetvalue (res, r, 1), column) == 0)
-            return r;
-    return -1;
-}
-
-/* True if TABLE has the CHECK dcp.obs_ok(VALUE, STATUS) in CHECKS
- * (table, definition); PostgreSQL shows the status as "(x_status)::text"
- * because its type is a domain. */
-static bool
-s_has_status_check (PGresult *checks, const char *table, const char *value, const char *status)
-{
-    char head[300], plain[200], cast[210];
-    snprintf (head, sizeof head, "obs_ok(%s, ", value);
-    snprintf (plain, sizeof plain, "%s)", status);
-    snprintf (cast, sizeof cast, "(%s)::text)", status);
-    for (int r = 0; r < PQntuples (checks); r++) {
-        if (strcmp (PQgetvalue (checks, r, 0), table) != 0)
-            continue;
-        const char *p = strstr (PQgetvalue (checks, r, 1), head);
-        if (p && (strncmp (p + strlen (head), plain, strlen (plain)) == 0
-                  || strncmp (p + strlen (head), cast, strlen (cast)) == 0))
-            return true;
-    }
-    return false;
-}
-
-/* Every described column in the catalog, with the status rules. */
-static void
-s_check_described (PGresult *cols, PGresult *checks, bool *seen, s_why_t *w)
-{
-    for (int t = 0; t < SECTIONS_N_TABLES; t++) {
-        const sections_table_t *tab = &s_tables[t];
-        for (size_t i = 0; i < tab->n_columns; i++) {
-            const sections_column_t *c = &tab->columns[i];
-            char value[128];
-            sections_column_name (c, 0, value, sizeof value, NULL, 0);
-            for (size_t k = 0; k < sections_width (c); k++) {
-                char name[128];
-                sections_column_name (c, k, name, sizeof name, NULL, 0);
-                int r = s_find (cols, tab->name, name);
-                if (r < 0) {
-                    s_why (w, tab->name, name, "only in the loader's description");
-                    continue;
-                }
-                seen[r] = true;
-                bool status = sections_width (c) > 1 && strcmp (name + strlen (name) - 7,
-                                                                "_status") == 0;
-                if (status && strcmp (PQgetvalue (cols, r, 2), "dcp.obs_status") != 0)
-                    s_why (w, tab->name, name, "a status column not of type dcp.obs_status");
-                if (status && !s_has_status_check (checks, tab->name, value, name))
-                    s_why (w, tab->name, name, "no CHECK (dcp.obs_ok(value, status))");
-            }
-        }
-    }
-}
-
-int
-sections_check_catalog (PGconn *db, char *why, size_t why_len)
-{
-    assert (db && why && why_len);
-    why[0] = '\0';
-    copy_buf_t names = {0};
-    const char *list[SECTIONS_N_TABLES];
-    for (int t = 0; t < SECTIONS_N_TABLES; t++)
-        list[t] = s_tables[t].name;
-    copy_text_array_literal (&names, list, SECTIONS_N_TABLES);
-    if (names.oom) {
-        copy_buf_free (&names);
-        return DCP_ENOMEM;
-    }
-    const char *params[] = {names.data};
-    PGresult *cols = PQexecParams (
-        db,
-        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)"
-        " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-        " JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'dcp' AND c.relkind IN ('r', 'p') AND c.relname = ANY ($1::text[])"
-        "   AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, a.attnum",
-        1, NULL, params, NULL, NULL, 0);
-    PGresult *checks = PQexecParams (
-        db,
-        "SELECT c.relname, pg_get_constraintdef(k.oid)"
-        " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
-        " JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'dcp' AND k.contype = 'c' AND c.relname = ANY ($1::text[])",
-        1, NULL, params, NULL, NULL, 0);
-    copy_buf_free (&names);
-    int rc = DCP_EDB_RETRY;
-    bool *seen = NULL;
-    if (PQresultStatus (cols) != PGRES_TUPLES_OK || PQresultStatus (checks) != PGRES_TUPLES_OK) {
-        snprintf (why, why_len, "could not read the catalog: %s", PQerrorMessage (db));
-        goto cleanup;
-    }
-    rc = DCP_ENOMEM;
-    if (!(seen = calloc ((size_t) PQntuples (cols) + 1, sizeof *seen)))
-        goto cleanup;
-    s_why_t w = {why, why_len, 0, 0};
-    s_check_described (cols, checks, seen, &w);
-    for (int r = 0; r < PQntuples (cols); r++)
-        if (!seen[r])
-            s_why (&w, PQgetvalue (cols, r, 0),
-                   PQgetvalue (cols, r, 1), "only in the database");
-    rc = w.n ? DCP_ECONFIG : 0;
-cleanup:
-    free (seen);
-    PQclear (cols);
-    PQclear (checks);
-    return rc;
-}
-
-/* ---------------------------------------------------------------------------
- * The data dictionary's column lists */
-
-int
-sections_dictionary (copy_buf_t *out)
-{
-    for (int t = 0; t < SECTIONS_N_TABLES; t++) {
-        const sections_table_t *tab = &s_tables[t];
-        char line[1200];
-        int n = snprintf (line, sizeof line, "### dcp.%s\n\n%s\n\n| column | meaning |\n|---|---|\n",
-                          tab->name, tab->doc);
-        copy_buf_add (out, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
-        for (size_t i = 0; i < tab->n_columns; i++) {
-            const sections_column_t *c = &tab->columns[i];
-            for (size_t k = 0; k < sections_width (c); k++) {
-                char name[128], doc[1000];
-                sections_column_name (c, k, name, sizeof name, doc, sizeof doc);
-                n = snprintf (line, sizeof line, "| %s | %s |\n", name, doc);
-                copy_buf_add (out, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
-            }
-        }
-        copy_buf_addc (out, '\n');
-    }
-    return out->oom ? DCP_ENOMEM : 0;
 }

@@ -170,22 +170,4 @@ void sections_encode_submission (copy_buf_t *out, const sections_submission_t *s
 /* Appends the dcp.finding row of F, number ORD of submission ID, to OUT. */
 void sections_encode_finding (copy_buf_t *out, const char *id, long ord, const dcp_finding_t *f);
 
-/* Compares the catalog of DB (schema dcp) with the description: every
- * table must have exactly the described columns, and every *_status column
- * the type dcp.obs_status and a dcp.obs_ok CHECK.  Returns 0 when they
- * agree; DCP_ECONFIG when they do not, with the differences (one per line,
- * "table.column: only in the database") written to WHY; DCP_EDB_RETRY when
- * the catalog could not be read (WHY says why; retry later); DCP_ENOMEM.
- * Read-only (two catalog queries), inside or outside a transaction.  Meant
- * for the loader right after connecting and migrating: on DCP_ECONFIG it
- * logs WHY at error level and does not become ready on that connection
- * (closes it and retries with its reconnect backoff), so a loader whose
- * encoder does not match the tables stores nothing and answers no one. */
-int sections_check_catalog (PGconn *db, char *why, size_t why_len);
-
-/* Writes the column lists of every table as Markdown (one section per
- * table: "### dcp.name", its doc, then "| column | meaning |" rows) to
- * OUT.  Returns 0 or DCP_ENOMEM. */
-int sections_dictionary (copy_buf_t *out);
-
 #endif

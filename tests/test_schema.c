@@ -5,7 +5,8 @@
  * the type dcp.obs_status or its dcp.obs_ok CHECK, and when one of the other
  * hand-kept copies disagrees with the description: the column list of the
  * immutability trigger of migration 0007 and the unpivot of the count and
- * money columns in the view v_ff_indicators.  Needs the PostgreSQL of the
+ * money columns in the view v_ff_indicators; and when the column lists of
+ * loader/DATA_DICTIONARY.md are not what the description generates.  Needs the PostgreSQL of the
  * ctest fixture "pg" (DCP_TEST_PG names its conninfo file). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 
 #include "dcp_err.h"
 #include "migrate.h"
+#include "catalog.h"
+#include "copy_text.h"
 #include "sections.h"
 
 typedef struct {
@@ -99,7 +102,7 @@ test_catalog_matches_description (void **state)
 {
     fixture_t *f = *state;
     char why[8192];
-    int rc = sections_check_catalog (f->db, why, sizeof why);
+    int rc = catalog_check (f->db, why, sizeof why);
     if (rc != 0)
         fail_msg ("the tables and the loader's description (loader/sections.c) differ:\n%s"
                   "add the column to both the description and a new migration",
@@ -117,12 +120,12 @@ test_catalog_check_catches_mismatch (void **state)
     s_exec (f->db, "ALTER TABLE dcp.ff_str ADD COLUMN forgotten_value numeric");
     s_exec (f->db, "ALTER TABLE dcp.pc_lab DROP COLUMN admin_area");
     s_exec (f->db, "ALTER TABLE dcp.ff_str_sector DROP CONSTRAINT ff_str_sector_check");
-    assert_int_equal (sections_check_catalog (f->db, why, sizeof why), DCP_ECONFIG);
+    assert_int_equal (catalog_check (f->db, why, sizeof why), DCP_ECONFIG);
     s_exec (f->db, "ROLLBACK");
     assert_non_null (strstr (why, "dcp.ff_str.forgotten_value: only in the database\n"));
     assert_non_null (strstr (why, "dcp.pc_lab.admin_area: only in the loader's description\n"));
     assert_non_null (strstr (why, "dcp.ff_str_sector.reports_status: no CHECK"));
-    assert_int_equal (sections_check_catalog (f->db, why, sizeof why), 0);
+    assert_int_equal (catalog_check (f->db, why, sizeof why), 0);
 }
 
 /* Rows of SQL (one text column) as a set of strings; returns whether NAME
@@ -242,6 +245,104 @@ test_ff_indicators_cover_every_number (void **state)
                   missing);
 }
 
+/* The file as a string (caller frees); fails the test if unreadable. */
+static char *
+s_slurp (const char *path)
+{
+    FILE *fp = fopen (path, "rb");
+    if (!fp)
+        fail_msg ("could not open \"%s\"", path);
+    fseek (fp, 0, SEEK_END);
+    long size = ftell (fp);
+    fseek (fp, 0, SEEK_SET);
+    char *text = malloc ((size_t) size + 1);
+    assert_non_null (text);
+    assert_int_equal (fread (text, 1, (size_t) size, fp), (size_t) size);
+    text[size] = '\0';
+    fclose (fp);
+    return text;
+}
+
+/* The section "### dcp.NAME" of the dictionary TEXT: from its heading to
+ * the next heading (exclusive); *LEN is its length.  NULL if absent. */
+static const char *
+s_section (const char *text, const char *name, size_t *len)
+{
+    char heading[128];
+    snprintf (heading, sizeof heading, "\n### dcp.%s\n", name);
+    const char *start = strstr (text, heading);
+    if (!start)
+        return NULL;
+    start++;
+    const char *end = strstr (start + 1, "\n#");
+    *len = end ? (size_t) (end - start) + 1 : strlen (start);
+    return start;
+}
+
+/* The column lists of loader/DATA_DICTIONARY.md are generated from the
+ * description (meaning) and the catalog (type, NULL); the prose around them
+ * is kept by hand.  With DCP_WRITE_DICTIONARY=1 the file is rewritten. */
+static void
+test_dictionary_is_current (void **state)
+{
+    fixture_t *f = *state;
+    const char *src = getenv ("DCP_SOURCE_DIR");
+    assert_non_null (src);
+    char path[1024];
+    snprintf (path, sizeof path, "%s/loader/DATA_DICTIONARY.md", src);
+    char *text = s_slurp (path);
+    copy_buf_t fresh = {0};
+    char stale[2048] = "";
+    size_t done = 0;  /* bytes of TEXT already copied to FRESH */
+    for (int t = 0; t < SECTIONS_N_TABLES; t++) {
+        copy_buf_t want = {0};
+        assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &want), 0);
+        size_t len = 0;
+        const char *have = s_section (text, sections_table (t)->name, &len);
+        if (!have)
+            fail_msg ("loader/DATA_DICTIONARY.md has no section ### dcp.%s", sections_table (t)->name);
+        if (have[len])
+            copy_buf_addc (&want, '\n');  /* the blank line before the next heading */
+        if (len != want.len || memcmp (have, want.data, len) != 0) {
+            strncat (stale, " dcp.", sizeof stale - strlen (stale) - 1);
+            strncat (stale, sections_table (t)->name, sizeof stale - strlen (stale) - 1);
+        }
+        copy_buf_free (&want);
+    }
+    if (stale[0] && getenv ("DCP_WRITE_DICTIONARY")) {
+        /* Sections in file order, each described one replaced. */
+        for (const char *h = strstr (text, "\n### dcp."); h; h = strstr (h + 1, "\n### dcp.")) {
+            size_t len = 0;
+            char name[128];
+            snprintf (name, sizeof name, "%.*s", (int) strcspn (h + 9, "\n"), h + 9);
+            int t = 0;
+            while (t < SECTIONS_N_TABLES && strcmp (sections_table (t)->name, name) != 0)
+                t++;
+            if (t == SECTIONS_N_TABLES)
+                continue;
+            const char *start = s_section (text, name, &len);
+            copy_buf_add (&fresh, text + done, (size_t) (start - text) - done);
+            assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &fresh), 0);
+            if (start[len])
+                copy_buf_addc (&fresh, '\n');
+            done = (size_t) (start - text) + len;
+        }
+        copy_buf_add (&fresh, text + done, strlen (text) - done);
+        FILE *fp = fopen (path, "wb");
+        assert_non_null (fp);
+        assert_int_equal (fwrite (fresh.data, 1, fresh.len, fp), fresh.len);
+        fclose (fp);
+        printf ("rewrote %s\n", path);
+        stale[0] = '\0';
+    }
+    copy_buf_free (&fresh);
+    free (text);
+    if (stale[0])
+        fail_msg ("loader/DATA_DICTIONARY.md is out of date for%s; regenerate it from the build"
+                  " folder with: DCP_WRITE_DICTIONARY=1 ctest -R test_schema",
+                  stale);
+}
+
 int
 main (void)
 {
@@ -250,6 +351,7 @@ main (void)
         cmocka_unit_test (test_catalog_check_catches_mismatch),
         cmocka_unit_test (test_immutability_trigger_lists_every_column),
         cmocka_unit_test (test_ff_indicators_cover_every_number),
+        cmocka_unit_test (test_dictionary_is_current),
     };
     return cmocka_run_group_tests (tests, setup, teardown);
 }

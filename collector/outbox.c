@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "dcp_err.h"
-#include "dcp_util.h"
+#include "dcp_fs.h"
+#include "dcp_id.h"
 #include "outbox.h"
 
 struct outbox_t {
@@ -37,17 +38,6 @@ struct outbox_t {
 
 static const char *s_state_dir[] = {"", "pending", "accepted", "rejected"};
 
-static int
-s_fsync_path (const char *path)
-{
-    int fd = open (path, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return DCP_EIO;
-    int rc = fsync (fd) == 0 ? 0 : DCP_EIO;
-    close (fd);
-    return rc;
-}
-
 outbox_t *
 outbox_new (const char *dir)
 {
@@ -60,7 +50,7 @@ outbox_new (const char *dir)
     const char *subs[] = {"pending", "accepted", "rejected", "tmp"};
     for (int i = 0; i < 4; i++) {
         snprintf (path, sizeof path, "%s/%s", dir, subs[i]);
-        if (dcp_mkdirs (path))
+        if (dcp_fs_mkdirs (path))
             goto fail;
     }
     return self;
@@ -80,31 +70,12 @@ outbox_destroy (outbox_t **self_p)
     *self_p = NULL;
 }
 
-void
-outbox_id_from_content (const void *content, size_t len, char *out)
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256 (h, content, len);
-    h[6] = (unsigned char) ((h[6] & 0x0f) | 0x80);  /* version 8: custom */
-    h[8] = (unsigned char) ((h[8] & 0x3f) | 0x80);  /* RFC 9562 variant */
-    snprintf (out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-              h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
-              h[13], h[14], h[15]);
-}
-
-/* Ids name folders: accept only what a UUID-like id may hold, so a hostile
- * id can never climb out of the outbox. */
+/* Ids name folders: only a safe name (dcp_id.h) may, so a hostile id can
+ * never climb out of the outbox. */
 static bool
 s_id_safe (const char *id)
 {
-    size_t n = strlen (id);
-    if (n == 0 || n > 64 || id[0] == '.')
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-              || *p == '-' || *p == '_'))
-            return false;
-    return true;
+    return dcp_id_name_ok (id, strlen (id));
 }
 
 outbox_state_t
@@ -132,17 +103,9 @@ s_write (const char *dir, const char *name, const void *data, size_t len)
     int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
         return DCP_EIO;
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write (fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            close (fd);
-            return DCP_EIO;
-        }
-        p += n;
-        len -= (size_t) n;
+    if (dcp_fs_write_all (fd, data, len, -1)) {
+        close (fd);
+        return DCP_EIO;
     }
     int rc = fsync (fd) == 0 ? 0 : DCP_EIO;
     if (close (fd) != 0)
@@ -150,47 +113,74 @@ s_write (const char *dir, const char *name, const void *data, size_t len)
     return rc;
 }
 
-int
-outbox_take (outbox_t *self, const Dcp__V1__Submission *sub, const char *source,
-             const void *original, size_t len, outbox_state_t *state_p)
+/* Writes the files a response was read from into entry folder DIR: the
+ * first as "original", the others (CSV files the JSON names) as
+ * "original.1" ... with an index "originals" naming each. */
+static int
+s_write_originals (const char *dir, const outbox_file_t *files, size_t n)
 {
-    char tmp[4096], dst[4096], parent[4096];
-    size_t plen = 0;
-    uint8_t *payload = NULL;
+    if (n == 0)
+        return 0;
+    if (s_write (dir, "original", files[0].bytes, files[0].len))
+        return DCP_EIO;
+    if (n == 1)
+        return 0;
+    char *index = NULL;
+    size_t index_len = 0;
+    FILE *out = open_memstream (&index, &index_len);
+    if (!out)
+        return DCP_ENOMEM;
+    int rc = 0;
+    for (size_t i = 1; i < n && !rc; i++) {
+        char name[32];
+        snprintf (name, sizeof name, "original.%zu", i);
+        fprintf (out, "%s\t%s\n", name, files[i].name);
+        rc = s_write (dir, name, files[i].bytes, files[i].len) ? DCP_EIO : 0;
+    }
+    if (fclose (out) != 0 && !rc)
+        rc = DCP_ENOMEM;
+    if (!rc && s_write (dir, "originals", index, index_len))
+        rc = DCP_EIO;
+    free (index);
+    return rc;
+}
+
+int
+outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payload_len,
+             const char *source, const outbox_file_t *files, size_t n_files,
+             outbox_state_t *state_p)
+{
+    char tmp[4096], dst[4096];
     int rc = DCP_EIO;
-    const char *id = sub->submission_id;
 
     *state_p = outbox_state (self, id);
     if (*state_p != OUTBOX_NONE)
         return 0;
     if (!s_id_safe (id))
         return DCP_EINVAL;
-    payload = dcp_codec_pack (sub, &plen);
-    if (!payload)
-        return DCP_ENOMEM;
     snprintf (tmp, sizeof tmp, "%s/tmp/%s", self->dir, id);
     snprintf (dst, sizeof dst, "%s/pending/%s", self->dir, id);
     /* A leftover from a crash during an earlier take: start again. */
     if (mkdir (tmp, 0700) != 0 && errno != EEXIST)
-        goto cleanup;
+        return DCP_EIO;
     /* receipt.pb is made now, empty, so that recording the receipt later
      * only fills it: making a file is the dearest step of a receipt (ext4
      * searches its inode tables), and receipts come while the pipeline is
      * under load, takes whenever a file arrives. */
-    if (s_write (tmp, "submission.pb", payload, plen) || s_write (tmp, "source", source, strlen (source))
-        || s_write (tmp, "original", original, len) || s_write (tmp, "receipt.pb", "", 0)
-        || s_fsync_path (tmp))
-        goto cleanup;
+    if (s_write (tmp, "submission.pb", payload, payload_len)
+        || s_write (tmp, "source", source, strlen (source)))
+        return DCP_EIO;
+    rc = s_write_originals (tmp, files, n_files);
+    if (rc)
+        return rc;
+    if (s_write (tmp, "receipt.pb", "", 0) || dcp_fs_sync_dir (tmp))
+        return DCP_EIO;
     /* The entry is complete on disk; the rename publishes it at once. */
     if (rename (tmp, dst) != 0)
-        goto cleanup;
-    (void) parent;
+        return DCP_EIO;
     self->dirty_pending = true;
     *state_p = OUTBOX_PENDING;
-    rc = 0;
-cleanup:
-    free (payload);
-    return rc;
+    return 0;
 }
 
 char *
@@ -201,7 +191,7 @@ outbox_read_n (outbox_t *self, const char *id, const char *name, size_t *len_p)
     if (st == OUTBOX_NONE)
         return NULL;
     snprintf (path, sizeof path, "%s/%s/%s/%s", self->dir, s_state_dir[st], id, name);
-    return dcp_read_file (path, 256u << 20, len_p);
+    return dcp_fs_read_file (path, 256u << 20, len_p);
 }
 
 char *
@@ -217,7 +207,7 @@ outbox_payload (outbox_t *self, const char *id, size_t *len_p)
     if (!s_id_safe (id))
         return NULL;
     snprintf (path, sizeof path, "%s/pending/%s/submission.pb", self->dir, id);
-    return (uint8_t *) dcp_read_file (path, 256u << 20, len_p);
+    return (uint8_t *) dcp_fs_read_file (path, 256u << 20, len_p);
 }
 
 int
@@ -239,19 +229,7 @@ s_write_unsynced (const char *dir, const char *name, const void *data, size_t le
     int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
         return DCP_EIO;
-    const char *p = data;
-    int rc = 0;
-    while (len > 0) {
-        ssize_t n = write (fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = DCP_EIO;
-            break;
-        }
-        p += n;
-        len -= (size_t) n;
-    }
+    int rc = dcp_fs_write_all (fd, data, len, -1) ? DCP_EIO : 0;
     if (close (fd) != 0)
         rc = DCP_EIO;
     return rc;
@@ -269,7 +247,7 @@ s_log_append (outbox_t *self, const outbox_receipt_t *r, const bool *todo, size_
         if (self->log_fd < 0)
             return DCP_EIO;
         /* A new log's name must survive a crash too. */
-        if (s_fsync_path (self->dir))
+        if (dcp_fs_sync_dir (self->dir))
             return DCP_EIO;
     }
     size_t total = 0;
@@ -295,16 +273,7 @@ s_log_append (outbox_t *self, const outbox_receipt_t *r, const bool *todo, size_
         crypto_generichash (p, LOG_HASH, start, (size_t) (p - start), NULL, 0);
         p += LOG_HASH;
     }
-    int rc = 0;
-    for (size_t off = 0; off < total && rc == 0;) {
-        ssize_t w = write (self->log_fd, buf + off, total - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            rc = DCP_EIO;
-        else
-            off += (size_t) w;
-    }
+    int rc = dcp_fs_write_all (self->log_fd, buf, total, -1) ? DCP_EIO : 0;
     free (buf);
     if (rc == 0 && fdatasync (self->log_fd) != 0)
         rc = DCP_EIO;
@@ -331,7 +300,7 @@ outbox_receipt (outbox_t *self, const char *id, size_t *len_p)
     char path[4096];
     snprintf (path, sizeof path, "%s/receipts.log", self->dir);
     size_t log_len = 0;
-    uint8_t *log = (uint8_t *) dcp_read_file (path, 1u << 30, &log_len);
+    uint8_t *log = (uint8_t *) dcp_fs_read_file (path, 1u << 30, &log_len);
     if (!log)
         return NULL;
     uint8_t *found = NULL;
@@ -442,7 +411,7 @@ outbox_sync (outbox_t *self)
         if (!*flags[i])
             continue;
         snprintf (path, sizeof path, "%s/%s", self->dir, names[i]);
-        if (s_fsync_path (path))
+        if (dcp_fs_sync_dir (path))
             rc = DCP_EIO;
         else
             *flags[i] = false;

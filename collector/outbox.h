@@ -6,7 +6,8 @@
  *
  *   pending/<id>/submission.pb   the exact bytes sent on every attempt
  *   pending/<id>/source          the file name it came from
- *   pending/<id>/original        a copy of the original file
+ *   pending/<id>/original        the response file, the bytes that were checked
+ *   pending/<id>/original.N      CSV files it names, listed in originals
  *   pending/<id>/receipt.pb      empty: made at take time, filled later
  *   receipts.log                 every final receipt, appended and flushed
  *                                once per round of receipts (see outbox.c)
@@ -20,8 +21,9 @@
  * The renames become durable when outbox_sync() fsyncs the folders: once
  * per batch of takes or receipts, not once per entry, which is what lets a
  * collector take thousands of responses a minute.
- * The submission id is the one in the file, or else derived from the file's
- * SHA-256, so taking the same file twice never makes two submissions. */
+ * The submission id is the one in the file, or else derived from the SHA-256
+ * of the response's content (dcp_id_uuid_from_content), so taking the same
+ * file twice never makes two submissions. */
 #ifndef OUTBOX_H
 #define OUTBOX_H
 
@@ -44,16 +46,25 @@ typedef enum {
 outbox_t *outbox_new (const char *dir);
 void outbox_destroy (outbox_t **self_p);
 
-/* Derives the submission id for a file without one: a UUID (version 8,
- * RFC 9562) made from the SHA-256 of CONTENT.  OUT holds 37 bytes. */
-void outbox_id_from_content (const void *content, size_t len, char *out);
+/* One file a response was read from, kept beside the submission. */
+typedef struct {
+    const char *name;   /* as given (the JSON file) or as the JSON names it (a CSV file) */
+    const void *bytes;  /* exactly the bytes that were parsed */
+    size_t len;
+} outbox_file_t;
 
-/* Takes a submission into the outbox: SUB (its submission_id must be set)
- * is packed and stored with ORIGINAL (LEN bytes) and SOURCE (a file name).
- * If the id is already in the outbox, nothing is written and *STATE_P says
- * where it is.  Returns 0 or DCP_EIO / DCP_ENOMEM. */
-int outbox_take (outbox_t *self, const Dcp__V1__Submission *sub, const char *source,
-                 const void *original, size_t len, outbox_state_t *state_p);
+/* Takes submission ID into the outbox: PAYLOAD (PAYLOAD_LEN bytes, the
+ * packed Submission, sent as is on every attempt), SOURCE (a file name for
+ * people) and the N_FILES files it was read from: FILES[0] is stored as
+ * "original", the others as "original.1" ... with an index "originals"
+ * ("original.1<TAB>incidents.csv" per line).  Nothing is read again from
+ * the files, so what is kept is exactly what was checked.  If the id is
+ * already in the outbox, nothing is written and *STATE_P says where it is.
+ * Returns 0 or DCP_EIO / DCP_ENOMEM / DCP_EINVAL (an id unsafe as a folder
+ * name).  Borrows everything. */
+int outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payload_len,
+                 const char *source, const outbox_file_t *files, size_t n_files,
+                 outbox_state_t *state_p);
 
 /* Makes every take and finish since the last call durable (fsync of the
  * folders that changed).  Call it before sending what was taken and before

@@ -19,6 +19,8 @@ typedef struct {
     int64_t due_ms;      /* when waiting: earliest next send */
     int64_t sent_ms;     /* when in flight */
     bool in_flight;
+    uint8_t *payload;    /* bytes for the first attempt, or NULL: read the outbox */
+    size_t payload_len;
 } s_entry_t;
 
 /* A final receipt received, not recorded in the outbox yet. */
@@ -44,6 +46,14 @@ struct sender_t {
     s_final_t finals[FINALS_MAX];
     size_t finals_n;
 };
+
+static void
+s_entry_free (s_entry_t *e)
+{
+    if (e)
+        free (e->payload);
+    free (e);
+}
 
 /* Entries due at the same millisecond leave in the order they were added:
  * a response and its revision, given in that order, reach the loader in
@@ -149,9 +159,9 @@ sender_destroy (sender_t **self_p)
     if (self->sock)
         zmq_close (self->sock);
     for (size_t i = 0; i < self->heap_n; i++)
-        free (self->heap[i]);
+        s_entry_free (self->heap[i]);
     for (size_t i = 0; i < self->flight_n; i++)
-        free (self->flight[i]);
+        s_entry_free (self->flight[i]);
     free (self->heap);
     free (self->flight);
     free (self);
@@ -173,6 +183,12 @@ s_known (const sender_t *self, const char *id)
 int
 sender_add (sender_t *self, const char *id)
 {
+    return sender_add_bytes (self, id, NULL, 0);
+}
+
+int
+sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_t len)
+{
     if (strlen (id) >= sizeof ((s_entry_t *) 0)->id || s_known (self, id))
         return 0;
     /* Entries in flight come back to the heap, so it must hold them all. */
@@ -188,6 +204,11 @@ sender_add (sender_t *self, const char *id)
     if (!e)
         return DCP_ENOMEM;
     snprintf (e->id, sizeof e->id, "%s", id);
+    if (payload_p && *payload_p) {
+        e->payload = *payload_p;
+        e->payload_len = len;
+        *payload_p = NULL;
+    }
     e->seq = self->next_seq++;
     e->due_ms = dcp_now_ms ();
     s_heap_push (self, e);
@@ -232,19 +253,22 @@ s_send_due (sender_t *self)
     while (self->flight_n < self->opts.window && self->heap_n > 0
            && self->heap[0]->due_ms <= now) {
         s_entry_t *e = s_heap_pop (self);
-        size_t len = 0;
-        uint8_t *payload = outbox_payload (self->outbox, e->id, &len);
+        size_t len = e->payload_len;
+        uint8_t *payload = e->payload;
+        if (!payload)
+            payload = outbox_payload (self->outbox, e->id, &len);
         if (!payload) {
             /* Finished meanwhile (another collector process, or a receipt
              * that arrived late): nothing left to send. */
-            free (e);
+            s_entry_free (e);
             continue;
         }
         dcp_part_t parts[3] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
                                {e->id, strlen (e->id), NULL},
                                {payload, len, NULL}};
         int rc = dcp_wire_send (self->sock, parts, 3, ZMQ_DONTWAIT);
-        free (payload);
+        if (payload != e->payload)
+            free (payload);
         if (rc) {
             /* Queue to the validator full or not connected yet: wait.  The
              * entry keeps its place, so the send order stays as given. */
@@ -252,6 +276,10 @@ s_send_due (sender_t *self)
             s_heap_push (self, e);
             break;
         }
+        /* Sent once from memory; a resend reads the outbox, which holds
+         * the same bytes, so memory does not grow with the backlog. */
+        free (e->payload);
+        e->payload = NULL;
         e->attempts++;
         e->in_flight = true;
         e->sent_ms = now;
@@ -298,7 +326,14 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     for (size_t i = 0; i < self->finals_n; i++)
         if (strcmp (self->finals[i].r->submission_id, r->submission_id) == 0)
             goto drop;
-    if (outbox_state (self->outbox, r->submission_id) != OUTBOX_PENDING)
+    outbox_state_t state = outbox_state (self->outbox, r->submission_id);
+    if (state == OUTBOX_NONE) {
+        /* Not ours (a misrouted or forged answer): nothing to record. */
+        dcp_warn ("ignored receipt for a submission not in the outbox", "submission=%s",
+                  dcp_log_quote ((char[200]) {0}, 200, r->submission_id));
+        goto drop;
+    }
+    if (state != OUTBOX_PENDING)
         goto drop;  /* answered before: nothing to record */
     s_final_t *f = &self->finals[self->finals_n];
     f->bytes = malloc (zmq_msg_size (&in->part[2]) + 1);
@@ -314,7 +349,7 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     self->finals_n++;
     return;
 drop:
-    free (e);
+    s_entry_free (e);
 drop_kept:
     dcp__v1__receipt__free_unpacked (r, NULL);
 }
@@ -364,7 +399,7 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
             else
                 self->stats.rejected++;
         }
-        free (f->e);
+        s_entry_free (f->e);
         free (f->bytes);
         dcp__v1__receipt__free_unpacked (f->r, NULL);
         memset (f, 0, sizeof *f);
@@ -424,6 +459,12 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
             return DCP_EINVAL;
     }
     return 0;
+}
+
+void *
+sender_socket (const sender_t *self)
+{
+    return self->sock;
 }
 
 size_t

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dcp_codec.h"
 #include "dcp_keys.h"
@@ -38,14 +39,26 @@ typedef void (sender_receipt_fn) (const char *id, const Dcp__V1__Receipt *receip
 sender_t *sender_new (void *ctx, outbox_t *outbox, const sender_opts_t *opts);
 void sender_destroy (sender_t **self_p);
 
-/* Queues pending entry ID for sending (no-op if already queued).
- * Returns 0 or DCP_ENOMEM. */
+/* Queues pending entry ID for sending (no-op if already queued); every
+ * attempt reads the bytes to send from the outbox.  Returns 0 or
+ * DCP_ENOMEM. */
 int sender_add (sender_t *self, const char *id);
+
+/* As sender_add(), with the bytes for the first attempt: *PAYLOAD_P (LEN
+ * bytes, the very bytes the outbox holds for ID) is taken over and *PAYLOAD_P
+ * set to NULL, unless ID was queued already (then the caller keeps it).
+ * Later attempts read the outbox. */
+int sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_t len);
 
 /* Does one round of work: sends what the window allows, waits up to
  * MAX_WAIT_MS for receipts, handles timeouts.  Returns 0, or a negative
  * code on a fatal socket error. */
 int sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg);
+
+/* The socket receipts arrive on, for an event loop to watch (read it only
+ * through sender_poll()).  It changes after a reconnect; NULL if a
+ * reconnect failed.  Borrowed. */
+void *sender_socket (const sender_t *self);
 
 /* Entries queued or in flight. */
 size_t sender_outstanding (const sender_t *self);

@@ -232,7 +232,8 @@ dcp_config_log (const dcp_cfg_option_t *opts, const void *target)
 
 int
 dcp_config_parse_args (const dcp_cfg_option_t *opts, void *target, const char *program,
-                       const char *default_path, int argc, char **argv, int *first_arg)
+                       const char *default_path, int argc, char **argv, int *first_arg,
+                       dcp_config_next_t *next)
 {
     char err[512];
     const char *config_path = NULL;
@@ -243,13 +244,17 @@ dcp_config_parse_args (const dcp_cfg_option_t *opts, void *target, const char *p
         upper[k] = (char) toupper ((unsigned char) program[k]);
     upper[k] = '\0';
 
+    *next = DCP_CONFIG_RUN;
     /* First pass: find --config, --help, --version. */
     for (i = 1; i < argc; i++) {
-        if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
-            return 1;  /* caller prints its usage and dcp_config_help */
+        if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0) {
+            *next = DCP_CONFIG_HELP;  /* caller prints its usage and dcp_config_help */
+            return 0;
+        }
         if (strcmp (argv[i], "--version") == 0) {
             printf ("%s %s\n", program, DCP_VERSION);
-            return 2;
+            *next = DCP_CONFIG_VERSION;
+            return 0;
         }
         if (strcmp (argv[i], "--config") == 0 && i + 1 < argc)
             config_path = argv[++i];
@@ -319,15 +324,15 @@ dcp_config_main (const dcp_cfg_option_t *opts, void *target, const char *program
                  const char *default_path, int argc, char **argv, int *first_arg,
                  void (*usage) (void))
 {
-    int rc = dcp_config_parse_args (opts, target, program, default_path, argc, argv, first_arg);
-    if (rc == 1) {
-        usage ();
-        return 0;
-    }
-    if (rc == 2)
-        return 0;
+    dcp_config_next_t next;
+    int rc = dcp_config_parse_args (opts, target, program, default_path, argc, argv, first_arg,
+                                    &next);
     if (rc < 0)
         return 2;
+    if (next == DCP_CONFIG_HELP)
+        usage ();
+    if (next != DCP_CONFIG_RUN)
+        return 0;
     const dcp_cfg_option_t *o = s_find (opts, "log_level");
     const char *name = o ? (const char *) target + o->offset : "info";
     int level = dcp_log_parse_level (name);

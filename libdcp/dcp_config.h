@@ -55,21 +55,30 @@ void dcp_config_help (const dcp_cfg_option_t *opts, const char *program, FILE *o
 /* Logs the effective configuration at info level (one line per option). */
 void dcp_config_log (const dcp_cfg_option_t *opts, const void *target);
 
+/* What the command line asks for besides options. */
+typedef enum {
+    DCP_CONFIG_RUN,      /* go on with the program */
+    DCP_CONFIG_HELP,     /* --help or -h: print the usage, exit 0 */
+    DCP_CONFIG_VERSION,  /* --version: already printed, exit 0 */
+} dcp_config_next_t;
+
 /* Parses the common command line of a program: --config FILE, --help,
  * --version and --NAME=VALUE / --NAME VALUE for every option; stops at the
  * first argument that is not an option and returns its index in *FIRST_ARG.
  * Order of precedence: defaults < file < environment < flags.  DEFAULT_PATH
- * is read if it exists and no --config was given.  Returns 0, 1 if --help or
- * --version was handled (exit 0), or DCP_ECONFIG (message printed). */
+ * is read if it exists and no --config was given.  Sets *NEXT (--help and
+ * --version are handled before anything is read).  Returns 0, or
+ * DCP_ECONFIG (message printed). */
 int dcp_config_parse_args (const dcp_cfg_option_t *opts, void *target, const char *program,
                            const char *default_path, int argc, char **argv,
-                           int *first_arg);
+                           int *first_arg, dcp_config_next_t *next);
 
 /* The common start of every program: parses the command line like
  * dcp_config_parse_args(), calls USAGE for --help, and starts logging for
- * STAGE at the level named by the option "log_level".  Returns -1 when the
- * program should go on, else the exit status to return at once (0 after
- * --help or --version, 2 on a configuration error, already reported). */
+ * STAGE at the level named by the option "log_level".  Returns an exit
+ * status, not a DCP_E* code: -1 when the program should go on, else the
+ * status to exit with at once (0 after --help or --version, 2 on a
+ * configuration error, already reported). */
 int dcp_config_main (const dcp_cfg_option_t *opts, void *target, const char *program,
                      const char *default_path, int argc, char **argv, int *first_arg,
                      void (*usage) (void));

@@ -26,13 +26,20 @@ s_pow10 (int n)
     return p;
 }
 
-/* *OUT = M * 10^N; false on overflow. */
+/* *OUT = M * 10^N; false on overflow.  *OUT is written on every path (0 on
+ * overflow), so no caller can read an unset value whatever it does with the
+ * result. */
 static bool
 s_scale_up (s_int128 m, int n, s_int128 *out)
 {
+    *out = 0;
     if (n > 38)
-        return m == 0 ? (*out = 0, true) : false;
-    return !__builtin_mul_overflow (m, s_pow10 (n), out);
+        return m == 0;
+    s_int128 v;
+    if (__builtin_mul_overflow (m, s_pow10 (n), &v))
+        return false;
+    *out = v;
+    return true;
 }
 
 /* Signed value of A as an integer scaled by 10^A->scale. */

@@ -1,30 +1,49 @@
-/* dcp_err.c: texts and classification of the DCP_E* codes. */
+/* dcp_err.c: names, texts and retry class of the DCP_E* codes, all
+ * generated from DCP_ERR_MAP (see dcp_err.h). */
 #include "dcp_err.h"
 
 const char *
 dcp_strerror (int code)
 {
     switch (code) {
-    case DCP_OK:        return "success";
-    case DCP_ENOMEM:    return "out of memory";
-    case DCP_EINVAL:    return "invalid input";
-    case DCP_EPROTO:    return "malformed message";
-    case DCP_EIO:       return "input/output error";
-    case DCP_EAGAIN:    return "resource temporarily unavailable";
-    case DCP_ETIMEDOUT: return "timed out";
-    case DCP_EAUTH:     return "not authorised";
-    case DCP_EDB_RETRY: return "database temporarily unavailable";
-    case DCP_EDB_FATAL: return "database refused the data";
-    case DCP_ECONFIG:   return "invalid configuration";
-    case DCP_ETOOBIG:   return "input too large";
-    case DCP_ECONFLICT: return "conflicting content for the same id";
-    default:            return "unknown error";
+    case DCP_OK:
+        return "success";
+#define XX(name, value, retry, text)                                                         \
+    case DCP_##name:                                                                         \
+        return text;
+        DCP_ERR_MAP (XX)
+#undef XX
+    default:
+        return "unknown error";
+    }
+}
+
+const char *
+dcp_err_name (int code)
+{
+    switch (code) {
+    case DCP_OK:
+        return "DCP_OK";
+#define XX(name, value, retry, text)                                                         \
+    case DCP_##name:                                                                         \
+        return "DCP_" #name;
+        DCP_ERR_MAP (XX)
+#undef XX
+    default:
+        return "DCP_E?";
     }
 }
 
 bool
 dcp_err_retryable (int code)
 {
-    return code == DCP_EAGAIN || code == DCP_ETIMEDOUT || code == DCP_EDB_RETRY
-           || code == DCP_ENOMEM;
+    switch (code) {
+#define XX(name, value, retry, text)                                                         \
+    case DCP_##name:                                                                         \
+        return retry;
+        DCP_ERR_MAP (XX)
+#undef XX
+    default:
+        return false;
+    }
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dcp_fs.h"
 #include "dcp_http.h"
 
 struct dcp_http_t {
@@ -71,26 +72,6 @@ dcp_http_fd (const dcp_http_t *self)
 }
 
 static void
-s_write_all (int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = send (fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno == EAGAIN) {
-            struct pollfd pf = {fd, POLLOUT, 0};
-            if (poll (&pf, 1, 100) <= 0)
-                return;
-            continue;
-        }
-        if (n <= 0)
-            return;
-        p += n;
-        len -= (size_t) n;
-    }
-}
-
-static void
 s_answer (dcp_http_t *self, int fd)
 {
     char req[4096];
@@ -128,8 +109,10 @@ s_answer (dcp_http_t *self, int fd)
                        "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                        "Connection: close\r\n\r\n",
                        status, reason, type, len);
-    s_write_all (fd, head, (size_t) hl);
-    s_write_all (fd, body, len);
+    /* A client that stops reading for 100 ms loses its answer, not the stage
+     * its time; what went wrong is of no use to anyone, so it is dropped. */
+    if (dcp_fs_write_all (fd, head, (size_t) hl, 100) == 0)
+        (void) dcp_fs_write_all (fd, body, len, 100);
     free (body);
 }
 

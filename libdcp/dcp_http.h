@@ -4,7 +4,9 @@
  * with zmq_poll beside the ZeroMQ sockets, and each request is answered and
  * the connection closed.  A request must arrive within 100 ms and fit in
  * 4 KiB, so a slow or hostile client cannot stall the stage for long.  Bind
- * it to loopback: it has no authentication. */
+ * it to loopback: it has no authentication.  The process must ignore
+ * SIGPIPE (dcp_signal_install() does): a client that hangs up early must not
+ * end the stage. */
 #ifndef DCP_HTTP_H
 #define DCP_HTTP_H
 

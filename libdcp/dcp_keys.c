@@ -9,19 +9,15 @@
 #include <zmq.h>
 
 #include "dcp_err.h"
+#include "dcp_fs.h"
 #include "dcp_keys.h"
 
+/* Key files are created, never overwritten: an existing key pair is an
+ * identity already given to the coordinating office. */
 static int
 s_write_file (const char *path, mode_t mode, const char *text)
 {
-    int fd = open (path, O_WRONLY | O_CREAT | O_EXCL, mode);
-    if (fd < 0)
-        return DCP_EIO;
-    size_t len = strlen (text);
-    ssize_t n = write (fd, text, len);
-    int rc = (n == (ssize_t) len && fsync (fd) == 0) ? 0 : DCP_EIO;
-    close (fd);
-    return rc;
+    return dcp_fs_write_new (path, (int) mode, text, strlen (text));
 }
 
 int

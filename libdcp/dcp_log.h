@@ -3,7 +3,10 @@
  *   ts=2026-11-27T03:18:09.123Z level=info stage=validator msg="..." key=value
  *
  * journald captures stderr under systemd.  The level is checked before any
- * formatting (Redis serverLog).  Never pass a secret to these functions. */
+ * formatting (Redis serverLog).  Never pass a secret to these functions.
+ * The loader's writer threads log too: each line is written by one stdio
+ * call, which locks the stream, so lines never interleave; dcp_log_init()
+ * runs before any thread starts. */
 #ifndef DCP_LOG_H
 #define DCP_LOG_H
 

@@ -1,9 +1,9 @@
 /* dcp_metrics.c: Prometheus metrics registry (see dcp_metrics.h). */
-#define _GNU_SOURCE /* open_memstream */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcp_buf.h"
 #include "dcp_metrics.h"
 
 #define S_MAX_BUCKETS 24
@@ -143,11 +143,7 @@ dcp_metrics_inc (dcp_metrics_t *self, const char *name, const char *help, const 
 char *
 dcp_metrics_render (const dcp_metrics_t *self, size_t *len_p)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream (&text, &len);
-    if (!f)
-        return NULL;
+    dcp_buf_t f = DCP_BUF_INIT;
     for (size_t i = 0; i < self->count; i++) {
         const s_metric_t *m = self->items[i];
         /* HELP and TYPE once per name (the first series of that name). */
@@ -156,29 +152,23 @@ dcp_metrics_render (const dcp_metrics_t *self, size_t *len_p)
             if (strcmp (self->items[j]->name, m->name) == 0)
                 first = 0;
         if (first)
-            fprintf (f, "# HELP %s %s\n# TYPE %s %s\n", m->name, m->help, m->name,
+            dcp_buf_printf (&f, "# HELP %s %s\n# TYPE %s %s\n", m->name, m->help, m->name,
                      m->kind == S_COUNTER ? "counter" : m->kind == S_GAUGE ? "gauge" : "histogram");
         if (m->kind != S_HISTOGRAM) {
-            fprintf (f, "%s%s%s%s %.17g\n", m->name, m->labels[0] ? "{" : "", m->labels,
+            dcp_buf_printf (&f, "%s%s%s%s %.17g\n", m->name, m->labels[0] ? "{" : "", m->labels,
                      m->labels[0] ? "}" : "", m->value);
             continue;
         }
         uint64_t cum = 0;
         for (size_t b = 0; b < m->hist.n; b++) {
             cum += m->hist.counts[b];
-            fprintf (f, "%s_bucket{le=\"%g\"} %llu\n", m->name, m->hist.bounds[b],
+            dcp_buf_printf (&f, "%s_bucket{le=\"%g\"} %llu\n", m->name, m->hist.bounds[b],
                      (unsigned long long) cum);
         }
         cum += m->hist.counts[m->hist.n];
-        fprintf (f, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.9g\n%s_count %llu\n", m->name,
+        dcp_buf_printf (&f, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.9g\n%s_count %llu\n", m->name,
                  (unsigned long long) cum, m->name, m->hist.sum, m->name,
                  (unsigned long long) m->hist.count);
     }
-    if (fclose (f) != 0) {
-        free (text);
-        return NULL;
-    }
-    if (len_p)
-        *len_p = len;
-    return text;
+    return dcp_buf_take (&f, len_p);  /* NULL if any append failed */
 }

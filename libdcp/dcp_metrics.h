@@ -2,8 +2,10 @@
  *
  * Each stage keeps one registry and serves it on /metrics (dcp_http.h).
  * Metrics are created on first use and live as long as the registry; the
- * pointers returned stay valid, so a hot path can keep them.  Single
- * threaded, like the stages. */
+ * pointers returned stay valid, so a hot path can keep them.  Not
+ * thread-safe: the thread running the stage's event loop owns the registry
+ * (the loader's writer threads report their results to that thread, which
+ * records the metrics). */
 #ifndef DCP_METRICS_H
 #define DCP_METRICS_H
 

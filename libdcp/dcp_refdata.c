@@ -11,14 +11,21 @@
  * a table.
  *
  * The tables are process-wide and immutable once loaded, which is why this
- * module keeps one file-static state (the API has no context argument): the
- * daemons are single-threaded and load before their event loop starts. */
+ * module keeps one file-static state (the API has no context argument).
+ * Threads: the loader's writer threads call the lookups concurrently.  That
+ * is safe because the lookups only read (bsearch over immutable arrays, no
+ * static scratch) and every program calls dcp_refdata_load() before it
+ * starts a thread (pthread_create orders the loaded tables before the
+ * thread's reads).  dcp_refdata_load() and dcp_refdata_free() themselves
+ * are not thread-safe: the lazy load inside the lookups is for tests and
+ * single-threaded tools only, and free runs after the threads are joined. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "dcp_blob.h"
+#include "dcp_csvtok.h"
 #include "dcp_err.h"
 #include "dcp_log.h"
 #include "dcp_refdata.h"
@@ -46,28 +53,6 @@ s_table_free (s_table_t *t)
     memset (t, 0, sizeof *t);
 }
 
-/* A growable buffer for one field while it is being unquoted. */
-typedef struct {
-    char *data;
-    size_t len, cap;
-} s_buf_t;
-
-static int
-s_buf_put (s_buf_t *b, char c)
-{
-    if (b->len + 1 >= b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        char *data = realloc (b->data, cap);
-        if (!data)
-            return DCP_ENOMEM;
-        b->data = data;
-        b->cap = cap;
-    }
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 static int
 s_report (const char *file, size_t line, const char *reason)
 {
@@ -76,78 +61,75 @@ s_report (const char *file, size_t line, const char *reason)
     return DCP_EINVAL;
 }
 
+/* Appends a copy of TEXT to *CELLS. */
+static int
+s_push_cell (char ***cells, size_t *n, size_t *cap, const char *text)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 256;
+        char **grown = realloc (*cells, c * sizeof *grown);
+        if (!grown)
+            return DCP_ENOMEM;
+        *cells = grown;
+        *cap = c;
+    }
+    (*cells)[*n] = strdup (text);
+    if (!(*cells)[*n])
+        return DCP_ENOMEM;
+    (*n)++;
+    return 0;
+}
+
+/* Why cell TC breaks this module's strict dialect (the one COPY reads), or
+ * NULL if it does not. */
+static const char *
+s_strict (const dcp_csvtok_t *tok, const dcp_csvtok_cell_t *tc)
+{
+    if (tc->problem == DCP_CSVTOK_UNCLOSED)
+        return "unterminated quoted field";
+    if (tc->problem == DCP_CSVTOK_AFTER_QUOTE)
+        return "text after a closing quote";
+    if (tc->problem == DCP_CSVTOK_QUOTE_INSIDE)
+        return "quote inside an unquoted field";
+    if (tc->end == DCP_CSVTOK_CR)
+        return "carriage return without line feed";
+    if (tc->end == DCP_CSVTOK_COMMA && dcp_csvtok_done (tok))
+        return "file ends after a comma";
+    return NULL;
+}
+
 /* Parses BLOB as CSV whose first record must be exactly HEADER (a
- * comma-separated list of column names), into T.  Returns 0, DCP_EINVAL (with
- * the reason logged) or DCP_ENOMEM. */
+ * comma-separated list of column names), into T.  The cells come from the
+ * shared tokenizer (dcp_csvtok.h).  Returns 0, DCP_EINVAL (with the reason
+ * logged) or DCP_ENOMEM. */
 static int
 s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
 {
     int rc = 0;
-    s_buf_t field = {0};
+    dcp_csvtok_t tok;
+    dcp_csvtok_cell_t tc;
     char **cells = NULL;
     size_t n_cells = 0, cap_cells = 0;
-    size_t cols = 1, record_cols = 0, line = 1, record_line = 1;
+    size_t cols = 1, record_cols = 0;
+    int record_line = 1;
     bool in_header = true;
 
     memset (t, 0, sizeof *t);
     for (const char *h = header; *h; h++)
         cols += *h == ',';
-
-    field.data = malloc (field.cap = 64);
-    if (!field.data) {
-        rc = DCP_ENOMEM;
-        goto cleanup;
-    }
-    const char *p = blob->data, *end = blob->data + blob->len;
-    while (p < end) {
-        /* One field. */
-        field.len = 0;
-        field.data[0] = '\0';
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (p >= end) {
-                    rc = s_report (blob->name, record_line, "unterminated quoted field");
-                    goto cleanup;
-                }
-                if (*p == '"') {
-                    if (p + 1 < end && p[1] == '"') {
-                        p += 2;
-                        if (s_buf_put (&field, '"')) {
-                            rc = DCP_ENOMEM;
-                            goto cleanup;
-                        }
-                        continue;
-                    }
-                    p++;
-                    break;
-                }
-                line += *p == '\n';
-                if (s_buf_put (&field, *p++)) {
-                    rc = DCP_ENOMEM;
-                    goto cleanup;
-                }
-            }
-            if (p < end && *p != ',' && *p != '\n' && *p != '\r') {
-                rc = s_report (blob->name, record_line, "text after a closing quote");
-                goto cleanup;
-            }
-        }
-        else {
-            while (p < end && *p != ',' && *p != '\n' && *p != '\r') {
-                if (*p == '"') {
-                    rc = s_report (blob->name, record_line, "quote inside an unquoted field");
-                    goto cleanup;
-                }
-                if (s_buf_put (&field, *p++)) {
-                    rc = DCP_ENOMEM;
-                    goto cleanup;
-                }
-            }
+    dcp_csvtok_init (&tok, blob->data, blob->len);
+    while ((rc = dcp_csvtok_next (&tok, &tc)) == 1) {
+        rc = 0;
+        if (record_cols == 0)
+            record_line = tc.line;
+        const char *why = s_strict (&tok, &tc);
+        if (why) {
+            rc = s_report (blob->name, (size_t) record_line, why);
+            goto cleanup;
         }
         record_cols++;
         if (record_cols > cols) {
-            rc = s_report (blob->name, record_line, "too many fields");
+            rc = s_report (blob->name, (size_t) record_line, "too many fields");
             goto cleanup;
         }
         if (in_header) {
@@ -156,56 +138,26 @@ s_csv_parse (const dcp_blob_t *blob, const char *header, s_table_t *t)
             for (size_t i = 1; i < record_cols; i++)
                 want = strchr (want, ',') + 1;
             size_t want_len = strcspn (want, ",");
-            if (field.len != want_len || memcmp (field.data, want, want_len) != 0) {
-                rc = s_report (blob->name, record_line, "header differs from the expected columns");
+            if (tc.len != want_len || memcmp (tc.text, want, want_len) != 0) {
+                rc = s_report (blob->name, (size_t) record_line,
+                               "header differs from the expected columns");
                 goto cleanup;
             }
-        }
-        else {
-            if (n_cells == cap_cells) {
-                size_t cap = cap_cells ? cap_cells * 2 : 256;
-                char **grown = realloc (cells, cap * sizeof *grown);
-                if (!grown) {
-                    rc = DCP_ENOMEM;
-                    goto cleanup;
-                }
-                cells = grown;
-                cap_cells = cap;
-            }
-            cells[n_cells] = strdup (field.data);
-            if (!cells[n_cells]) {
-                rc = DCP_ENOMEM;
-                goto cleanup;
-            }
-            n_cells++;
-        }
-        /* Separator or end of record. */
-        if (p < end && *p == ',') {
-            p++;
-            if (p == end) {
-                rc = s_report (blob->name, record_line, "file ends after a comma");
-                goto cleanup;
-            }
-            continue;
-        }
-        if (p < end && *p == '\r') {
-            if (p + 1 >= end || p[1] != '\n') {
-                rc = s_report (blob->name, record_line, "carriage return without line feed");
-                goto cleanup;
-            }
-            p++;
-        }
-        if (p < end)
-            p++;  /* the '\n' */
-        if (record_cols != cols) {
-            rc = s_report (blob->name, record_line, "too few fields");
+        } else if (s_push_cell (&cells, &n_cells, &cap_cells, tc.text)) {
+            rc = DCP_ENOMEM;
             goto cleanup;
         }
-        line++;
-        record_line = line;
+        if (tc.end == DCP_CSVTOK_COMMA)
+            continue;
+        if (record_cols != cols) {
+            rc = s_report (blob->name, (size_t) record_line, "too few fields");
+            goto cleanup;
+        }
         record_cols = 0;
         in_header = false;
     }
+    if (rc)
+        goto cleanup;
     if (in_header) {
         rc = s_report (blob->name, 1, "file is empty");
         goto cleanup;
@@ -219,7 +171,7 @@ cleanup:
     for (size_t i = 0; i < n_cells; i++)
         free (cells[i]);
     free (cells);
-    free (field.data);
+    dcp_csvtok_fini (&tok);
     return rc;
 }
 

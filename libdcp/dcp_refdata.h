@@ -90,7 +90,10 @@ typedef struct {
 
 /* Parses the embedded tables if not done yet.  Returns 0, or DCP_EINVAL if
  * an embedded file is broken (a build defect: the message says which line),
- * or DCP_ENOMEM.  Every lookup below calls it. */
+ * or DCP_ENOMEM.  Every lookup below calls it if needed.  Not thread-safe:
+ * a program with threads calls it before starting them, and
+ * dcp_refdata_free() after joining them; the lookups in between are safe
+ * from any number of threads (they only read). */
 int dcp_refdata_load (void);
 void dcp_refdata_free (void);
 

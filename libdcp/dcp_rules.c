@@ -19,7 +19,8 @@
  * V-PRE-*), plus these for what DOMAIN.md leaves to the wire format:
  *
  *   id             sev    meaning
- *   ENV-ID         ERROR  submission_id is not a UUID (8-4-4-4-12 hex)
+ *   ENV-ID         ERROR  submission_id is not a UUID (8-4-4-4-12 hex, any
+ *                         case: the policy of dcp_id.h)
  *   ENV-SCHEMA     ERROR  schema_version is not DCP_SCHEMA_VERSION (1)
  *   ENV-KIND       ERROR  questionnaire is unspecified/unknown or does not
  *                         match the payload that is filled in
@@ -87,9 +88,11 @@
 #include "dcp_codec.h"
 #include "dcp_decimal.h"
 #include "dcp_err.h"
+#include "dcp_id.h"
 #include "dcp_kg.h"
 #include "dcp_refdata.h"
 #include "dcp_rules.h"
+#include "dcp_utf8.h"
 
 #define S_PATH_MAX 512
 #define S_QUOTE_MAX 96        /* bytes of a quoted value in a message */
@@ -191,7 +194,7 @@ s_quote (char *buf, const char *text)
         size_t len = 1;
         if (*p >= 0xc2 && *p <= 0xf4) {
             len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-            if (!dcp_rules_utf8_ok ((const char *) p, len))
+            if (!dcp_utf8_valid ((const char *) p, len, DCP_UTF8_TEXT))
                 len = 1;
         }
         if (len > 1) {
@@ -249,71 +252,6 @@ s_same (const char *a, const char *b)
 }
 
 /* --- small parsers ------------------------------------------------------- */
-
-bool
-dcp_rules_utf8_ok (const char *text, size_t len)
-{
-    const unsigned char *p = (const unsigned char *) text, *end = p + len;
-    while (p < end) {
-        unsigned char b = *p;
-        if (b < 0x80) {
-            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r')
-                return false;
-            p++;
-            continue;
-        }
-        size_t n;
-        uint32_t cp;
-        if (b >= 0xc2 && b <= 0xdf) {
-            n = 2;
-            cp = b & 0x1f;
-        }
-        else if (b >= 0xe0 && b <= 0xef) {
-            n = 3;
-            cp = b & 0x0f;
-        }
-        else if (b >= 0xf0 && b <= 0xf4) {
-            n = 4;
-            cp = b & 0x07;
-        }
-        else
-            return false;  /* continuation byte, overlong lead, or > U+10FFFF */
-        if ((size_t) (end - p) < n)
-            return false;
-        for (size_t i = 1; i < n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i] & 0x3f);
-        }
-        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))
-            || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;  /* overlong, out of range, or a UTF-16 surrogate */
-        p += n;
-    }
-    return true;
-}
-
-bool
-dcp_rules_uuid_ok (const char *text)
-{
-    if (!text || strlen (text) != 36)
-        return false;
-    int upper = 0, lower = 0;
-    for (int i = 0; i < 36; i++) {
-        char ch = text[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (ch != '-')
-                return false;
-        }
-        else if (ch >= 'a' && ch <= 'f')
-            lower++;
-        else if (ch >= 'A' && ch <= 'F')
-            upper++;
-        else if (ch < '0' || ch > '9')
-            return false;
-    }
-    return !(upper && lower);  /* one case throughout, as the contract says */
-}
 
 /* Parses YYYY-MM-DD into its parts; false unless it is a real calendar day. */
 static bool
@@ -657,7 +595,7 @@ s_check_text (s_ctx_t *c, const char *field, const char *text)
     if (!text)
         return;
     size_t len = strlen (text);
-    if (!dcp_rules_utf8_ok (text, len)) {
+    if (!dcp_utf8_valid (text, len, DCP_UTF8_TEXT)) {
         char q[S_QUOTE_MAX];
         s_add (c, "TEXT-UTF8", DCP_SEV_ERROR, NULL,
                "text %s is not valid UTF-8 or contains control characters: save the file as "
@@ -1044,7 +982,7 @@ s_envelope (s_ctx_t *c)
     const dcp_rules_opts_t *o = c->opts;
     char q[S_QUOTE_MAX], q2[S_QUOTE_MAX];
 
-    if (!dcp_rules_uuid_ok (s->submission_id))
+    if (!dcp_id_uuid_ok (s->submission_id))
         s_add (c, "ENV-ID", DCP_SEV_ERROR, "submission_id",
                "submission_id %s is not a UUID: the collector makes one (8-4-4-4-12 hex "
                "digits) and keeps it across resends",
@@ -1198,7 +1136,7 @@ s_envelope (s_ctx_t *c)
                    "revision %u must name the submission it replaces: give its "
                    "submission_id in supersedes_submission_id",
                    s->revision_no);
-        else if (!dcp_rules_uuid_ok (s->supersedes_submission_id))
+        else if (!dcp_id_uuid_ok (s->supersedes_submission_id))
             s_add (c, "V-ENV-06", DCP_SEV_ERROR, "supersedes_submission_id",
                    "supersedes_submission_id %s is not a UUID: copy the submission_id of the "
                    "earlier submission",

@@ -43,11 +43,4 @@ void dcp_rules_defaults (dcp_rules_opts_t *opts);
 int dcp_rules_check (const Dcp__V1__Submission *sub, const dcp_rules_opts_t *opts,
                      dcp_findings_t *findings);
 
-/* True if TEXT (LEN bytes) is valid UTF-8 without NUL or C0 controls other
- * than tab, CR and LF. */
-bool dcp_rules_utf8_ok (const char *text, size_t len);
-
-/* True if TEXT is a canonical lowercase or uppercase UUID (8-4-4-4-12 hex). */
-bool dcp_rules_uuid_ok (const char *text);
-
 #endif

@@ -1,6 +1,7 @@
 /* dcp_signal.c: signal flags (see dcp_signal.h). */
 #include <string.h>
 
+#include "dcp_err.h"
 #include "dcp_signal.h"
 
 volatile sig_atomic_t dcp_signal_stop = 0;
@@ -28,10 +29,10 @@ dcp_signal_install (void)
     sigemptyset (&sa.sa_mask);
     sa.sa_handler = s_on_stop;
     if (sigaction (SIGTERM, &sa, NULL) || sigaction (SIGINT, &sa, NULL))
-        return -1;
+        return DCP_EINVAL;
     sa.sa_handler = s_on_hup;
     if (sigaction (SIGHUP, &sa, NULL))
-        return -1;
+        return DCP_EINVAL;
     sa.sa_handler = SIG_IGN;
-    return sigaction (SIGPIPE, &sa, NULL);
+    return sigaction (SIGPIPE, &sa, NULL) == 0 ? 0 : DCP_EINVAL;
 }

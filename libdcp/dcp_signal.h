@@ -13,7 +13,8 @@
 extern volatile sig_atomic_t dcp_signal_stop;    /* SIGTERM or SIGINT seen */
 extern volatile sig_atomic_t dcp_signal_reload;  /* SIGHUP seen; clear it when handled */
 
-/* Installs the handlers.  Returns 0, or -1 with errno set. */
+/* Installs the handlers.  Returns 0, or DCP_EINVAL with errno set (sigaction
+ * refused: cannot happen for these signals). */
 int dcp_signal_install (void);
 
 #endif

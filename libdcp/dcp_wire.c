@@ -1,4 +1,4 @@
-/* dcp_wire.c: sockets, framing, CURVE and ZAP (see dcp_wire.h). */
+/* dcp_wire.c: sockets, CURVE and ZAP (see dcp_wire.h); frames are in dcp_frame.c. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,12 +27,12 @@ s_common (void *sock, const dcp_wire_opts_t *opts)
         || zmq_setsockopt (sock, ZMQ_RCVHWM, &hwm, sizeof hwm)
         || zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max, sizeof max)
         || zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger))
-        return DCP_EINVAL;
+        return DCP_ENET;
     if (ivl > 0) {
         int timeout = ivl * 3;
         if (zmq_setsockopt (sock, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl)
             || zmq_setsockopt (sock, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout))
-            return DCP_EINVAL;
+            return DCP_ENET;
     }
     return 0;
 }
@@ -40,15 +40,16 @@ s_common (void *sock, const dcp_wire_opts_t *opts)
 int
 dcp_wire_server (void *sock, const dcp_keypair_t *kp, const dcp_wire_opts_t *opts)
 {
-    if (s_common (sock, opts))
-        return DCP_EINVAL;
+    int rc = s_common (sock, opts);
+    if (rc)
+        return rc;
     if (!kp)
         return 0;
     int one = 1;
     if (zmq_setsockopt (sock, ZMQ_CURVE_SERVER, &one, sizeof one)
         || zmq_setsockopt (sock, ZMQ_CURVE_SECRETKEY, kp->secret_key, DCP_KEY_Z85_LEN)
         || zmq_setsockopt (sock, ZMQ_ZAP_DOMAIN, DCP_ZAP_DOMAIN, strlen (DCP_ZAP_DOMAIN)))
-        return DCP_EINVAL;
+        return DCP_ENET;
     if (zmq_setsockopt (sock, ZMQ_ZAP_ENFORCE_DOMAIN, &one, sizeof one) != 0)
         dcp_debug ("libzmq lacks ZMQ_ZAP_ENFORCE_DOMAIN; relying on the running ZAP handler", NULL);
     return 0;
@@ -58,107 +59,15 @@ int
 dcp_wire_client (void *sock, const dcp_keypair_t *kp, const char *server_key,
                  const dcp_wire_opts_t *opts)
 {
-    if (s_common (sock, opts))
-        return DCP_EINVAL;
+    int rc = s_common (sock, opts);
+    if (rc)
+        return rc;
     if (!kp)
         return 0;
     if (zmq_setsockopt (sock, ZMQ_CURVE_SERVERKEY, server_key, DCP_KEY_Z85_LEN)
         || zmq_setsockopt (sock, ZMQ_CURVE_PUBLICKEY, kp->public_key, DCP_KEY_Z85_LEN)
         || zmq_setsockopt (sock, ZMQ_CURVE_SECRETKEY, kp->secret_key, DCP_KEY_Z85_LEN))
-        return DCP_EINVAL;
-    return 0;
-}
-
-int
-dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags)
-{
-    frames->count = 0;
-    frames->dropped = 0;
-    int more = 1;
-    while (more) {
-        zmq_msg_t scratch, *msg;
-        msg = frames->count < DCP_WIRE_MAX_PARTS ? &frames->part[frames->count] : &scratch;
-        zmq_msg_init (msg);
-        if (zmq_msg_recv (msg, sock, frames->count == 0 && !frames->dropped ? flags : 0) < 0) {
-            int e = zmq_errno ();
-            zmq_msg_close (msg);
-            dcp_frames_close (frames);
-            return e == EAGAIN ? DCP_EAGAIN : DCP_EPROTO;
-        }
-        more = zmq_msg_more (msg);
-        if (msg == &scratch) {
-            zmq_msg_close (msg);
-            frames->dropped++;
-        }
-        else
-            frames->count++;
-    }
-    return 0;
-}
-
-void
-dcp_frames_move (dcp_frames_t *dst, dcp_frames_t *src)
-{
-    for (size_t i = 0; i < src->count; i++) {
-        zmq_msg_init (&dst->part[i]);
-        zmq_msg_move (&dst->part[i], &src->part[i]);
-        zmq_msg_close (&src->part[i]);
-    }
-    dst->count = src->count;
-    dst->dropped = src->dropped;
-    src->count = 0;
-    src->dropped = 0;
-}
-
-void
-dcp_frames_close (dcp_frames_t *frames)
-{
-    for (size_t i = 0; i < frames->count; i++)
-        zmq_msg_close (&frames->part[i]);
-    frames->count = 0;
-}
-
-bool
-dcp_frames_is_signature (dcp_frames_t *frames, size_t i)
-{
-    return i < frames->count && zmq_msg_size (&frames->part[i]) == DCP_WIRE_SIGNATURE_LEN
-           && memcmp (zmq_msg_data (&frames->part[i]), DCP_WIRE_SIGNATURE,
-                      DCP_WIRE_SIGNATURE_LEN) == 0;
-}
-
-const char *
-dcp_frames_user_id (dcp_frames_t *frames)
-{
-    if (frames->count == 0)
-        return NULL;
-    /* Metadata is attached to every part; the last one is certainly a data
-     * part (the first may be a routing id that ROUTER made up). */
-    return zmq_msg_gets (&frames->part[frames->count - 1], "User-Id");
-}
-
-int
-dcp_wire_send (void *sock, const dcp_part_t *parts, size_t n, int flags)
-{
-    for (size_t i = 0; i < n; i++) {
-        int f = flags | (i + 1 < n ? ZMQ_SNDMORE : 0);
-        zmq_msg_t msg;
-        int rc;
-        if (parts[i].msg) {
-            zmq_msg_init (&msg);
-            zmq_msg_copy (&msg, parts[i].msg);
-            rc = zmq_msg_send (&msg, sock, f);
-            if (rc < 0)
-                zmq_msg_close (&msg);
-        }
-        else
-            rc = zmq_send (sock, parts[i].data, parts[i].len, f);
-        if (rc < 0) {
-            /* libzmq sends a multipart message atomically: a failure on the
-             * first part sends nothing; later parts cannot fail with EAGAIN. */
-            int e = zmq_errno ();
-            return (e == EAGAIN || e == EHOSTUNREACH) ? DCP_EAGAIN : DCP_EPROTO;
-        }
-    }
+        return DCP_ENET;
     return 0;
 }
 

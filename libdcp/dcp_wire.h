@@ -1,7 +1,7 @@
-/* dcp_wire.h: ZeroMQ sockets, framing and CURVE/ZAP authentication.
+/* dcp_wire.h: ZeroMQ sockets and CURVE/ZAP authentication.
  *
- * Every message of the protocol starts with the frame "DCP1" so that a peer
- * speaking something else is recognised at once (proto/README.md).  Sockets
+ * The messages themselves (frames, the "DCP1" signature, the shapes of the
+ * protocol's four messages) are in dcp_frame.h, included here.  Sockets
  * are set up here in one place with bounded queues, a maximum message size,
  * heartbeats and, unless a development flag turns it off, CURVE with a ZAP
  * handler that admits only registered public keys: CURVE without a running
@@ -13,12 +13,10 @@
 #include <stddef.h>
 #include <zmq.h>
 
+#include "dcp_frame.h"
 #include "dcp_keys.h"
 
-#define DCP_WIRE_SIGNATURE "DCP1"
-#define DCP_WIRE_SIGNATURE_LEN 4
 #define DCP_ZAP_DOMAIN "dcp"
-#define DCP_WIRE_MAX_PARTS 8
 
 typedef struct {
     int hwm;                /* send and receive high-water marks, messages */
@@ -28,49 +26,13 @@ typedef struct {
 
 /* Makes SOCK a CURVE server with key pair KP and the ZAP domain enforced,
  * or a plain socket if KP is NULL (development only).  Returns 0 or
- * DCP_EINVAL (zmq_errno() tells). */
+ * DCP_ENET when libzmq refuses an option (zmq_errno() tells). */
 int dcp_wire_server (void *sock, const dcp_keypair_t *kp, const dcp_wire_opts_t *opts);
 
 /* Makes SOCK a CURVE client of the server whose public key is SERVER_KEY,
- * or plain if KP is NULL.  Returns 0 or DCP_EINVAL. */
+ * or plain if KP is NULL.  Returns 0 or DCP_ENET (zmq_errno() tells). */
 int dcp_wire_client (void *sock, const dcp_keypair_t *kp, const char *server_key,
                      const dcp_wire_opts_t *opts);
-
-/* One received multipart message. */
-typedef struct {
-    zmq_msg_t part[DCP_WIRE_MAX_PARTS];
-    size_t count;           /* parts kept */
-    size_t dropped;         /* parts past DCP_WIRE_MAX_PARTS, discarded */
-} dcp_frames_t;
-
-/* Receives a whole multipart message (FLAGS: 0 or ZMQ_DONTWAIT).  Returns 0,
- * DCP_EAGAIN if nothing is waiting, or DCP_EPROTO on a socket error.  Always
- * dcp_frames_close() after a 0 return. */
-int dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags);
-void dcp_frames_close (dcp_frames_t *frames);
-
-/* Moves the parts of SRC into DST (which must hold none); SRC is left
- * empty.  zmq_msg_t must never be copied by value: a short message keeps its
- * bytes inside the struct. */
-void dcp_frames_move (dcp_frames_t *dst, dcp_frames_t *src);
-
-/* True if part I exists and equals the protocol signature. */
-bool dcp_frames_is_signature (dcp_frames_t *frames, size_t i);
-
-/* Authenticated User-Id of the message (Z85 key under CURVE), or NULL. */
-const char *dcp_frames_user_id (dcp_frames_t *frames);
-
-typedef struct {
-    const void *data;
-    size_t len;
-    zmq_msg_t *msg;  /* if not NULL: send a copy of this message instead
-                        (zero-copy for large payloads) */
-} dcp_part_t;
-
-/* Sends PARTS[0..N) as one multipart message with FLAGS (ZMQ_DONTWAIT).
- * Returns 0, DCP_EAGAIN (queue full, or ROUTER peer unknown: errno
- * EHOSTUNREACH), or DCP_EPROTO. */
-int dcp_wire_send (void *sock, const dcp_part_t *parts, size_t n, int flags);
 
 /* ZAP handler: answers libzmq's authentication requests on
  * inproc://zeromq.zap.01 from the program's own event loop. */
@@ -89,7 +51,8 @@ void dcp_zap_set_registry (dcp_zap_t *self, const dcp_registry_t *registry);
 
 /* Answers one pending request: 200 with User-Id = the Z85 key for a
  * registered key, 400 otherwise (logged with the key prefix and address).
- * Returns 0, or DCP_EAGAIN if nothing was pending. */
+ * Returns 0, DCP_EAGAIN if nothing was pending, or DCP_ENET on a socket
+ * error. */
 int dcp_zap_handle (dcp_zap_t *self);
 
 /* Counters for metrics. */

@@ -20,7 +20,8 @@
 #include <cmocka.h>
 
 #include "dcp_codec.h"
-#include "dcp_json.h"
+#include "jsonread.h"
+#include "jsonwrite.h"
 
 #define UUID "0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b"
 
@@ -133,7 +134,7 @@ s_example (const char *name)
     char *path = NULL;
     assert_true (asprintf (&path, "%s/collector/examples/%s", src ? src : "..", name) > 0);
     dcp_findings_t *f = dcp_findings_new ();
-    Dcp__V1__Submission *sub = dcp_json_read_file (path, f);
+    Dcp__V1__Submission *sub = jsonread_file (path, f, NULL);
     assert_non_null (sub);
     assert_int_equal (dcp_findings_count (f), 0);
     dcp_findings_destroy (&f);
@@ -159,7 +160,7 @@ test_examples_roundtrip (void **state)
         uint8_t *bytes2 = dcp_codec_pack (back, &len2);
         assert_int_equal (len, len2);
         assert_memory_equal (bytes, bytes2, len);
-        char *json = dcp_json_write (sub), *json2 = dcp_json_write (back);
+        char *json = jsonwrite_submission (sub), *json2 = jsonwrite_submission (back);
         assert_string_equal (json, json2);
         assert_string_equal (back->submission_id, sub->submission_id);
         assert_int_equal (back->payload_case, sub->payload_case);
@@ -237,7 +238,7 @@ test_random_and_mutated_bytes (void **state)
         if (sub) {
             /* decoded data may hold bytes that are not UTF-8; the writer
              * must still produce JSON */
-            char *json = dcp_json_write (sub);
+            char *json = jsonwrite_submission (sub);
             assert_non_null (json);
             free (json);
             dcp_codec_free (&sub);

@@ -117,13 +117,28 @@ test_parse_args_flags_override_and_stop_at_command (void **state)
     cfg_t c;
     int first = -1;
     char *argv[] = {"prog", "--window=5", "--insecure", "--bind", "tcp://x:2", "submit", "f.json", NULL};
-    assert_int_equal (dcp_config_parse_args (s_opts, &c, "prog", NULL, 7, argv, &first), 0);
+    dcp_config_next_t next = DCP_CONFIG_HELP;
+    assert_int_equal (dcp_config_parse_args (s_opts, &c, "prog", NULL, 7, argv, &first, &next), 0);
+    assert_int_equal (next, DCP_CONFIG_RUN);
     assert_int_equal (c.window, 5);
     assert_true (c.insecure);
     assert_string_equal (c.bind, "tcp://x:2");
     assert_int_equal (first, 5);
     char *bad[] = {"prog", "--window", NULL};
-    assert_int_equal (dcp_config_parse_args (s_opts, &c, "prog", NULL, 2, bad, &first), DCP_ECONFIG);
+    assert_int_equal (dcp_config_parse_args (s_opts, &c, "prog", NULL, 2, bad, &first, &next),
+                      DCP_ECONFIG);
+}
+
+static void
+test_parse_args_help_is_not_an_error (void **state)
+{
+    (void) state;
+    cfg_t c;
+    int first = -1;
+    dcp_config_next_t next = DCP_CONFIG_RUN;
+    char *argv[] = {"prog", "--window=5", "-h", NULL};
+    assert_int_equal (dcp_config_parse_args (s_opts, &c, "prog", NULL, 3, argv, &first, &next), 0);
+    assert_int_equal (next, DCP_CONFIG_HELP);
 }
 
 int
@@ -135,6 +150,7 @@ main (void)
         cmocka_unit_test (test_bad_value_names_key_and_value),
         cmocka_unit_test (test_missing_file_is_error_only_when_required),
         cmocka_unit_test (test_parse_args_flags_override_and_stop_at_command),
+        cmocka_unit_test (test_parse_args_help_is_not_an_error),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

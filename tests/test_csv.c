@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* asprintf */
-/* test_csv.c: long tables from CSV files (dcp_csv.h): what a national
+/* test_csv.c: long tables from CSV files (csvread.h): what a national
  * export may look like, and where each problem is reported
  * ("FILE:LINE:COLUMN", 1-based, column in characters). */
 #include <setjmp.h>
@@ -13,9 +13,10 @@
 #include <cmocka.h>
 
 #include "dcp_codec.h"
-#include "dcp_csv.h"
+#include "csvread.h"
 #include "dcp_err.h"
-#include "dcp_json.h"
+#include "jsonread.h"
+#include "jsonwrite.h"
 
 static void
 s_print_findings (const dcp_findings_t *f)
@@ -63,13 +64,13 @@ s_new_submission (void)
     return sub;
 }
 
-/* Reads TEXT as TABLE into a new submission; returns dcp_csv_read's code. */
+/* Reads TEXT as TABLE into a new submission; returns csvread_table's code. */
 static int
 s_read (const char *text, const char *table, Dcp__V1__Submission **sub_p, dcp_findings_t **f_p)
 {
     *sub_p = s_new_submission ();
     *f_p = dcp_findings_new ();
-    return dcp_csv_read (text, strlen (text), "t.csv", table, *sub_p, *f_p);
+    return csvread_table (text, strlen (text), "t.csv", table, *sub_p, *f_p);
 }
 
 static void
@@ -237,7 +238,7 @@ test_utf8 (void **state)
     static const char with_nul[] = "substance_code,question_ref\nAA,a\0b\nACET,c\n";
     sub = s_new_submission ();
     f = dcp_findings_new ();
-    assert_int_equal (dcp_csv_read (with_nul, sizeof with_nul - 1, "t.csv", "seizures", sub, f), 0);
+    assert_int_equal (csvread_table (with_nul, sizeof with_nul - 1, "t.csv", "seizures", sub, f), 0);
     assert_finding (f, "CSV-UTF8", "t.csv:2:5", "NUL");
     assert_int_equal (sub->precursors->n_seizures, 2);
     assert_string_equal (sub->precursors->seizures[0]->question_ref, "");
@@ -284,9 +285,9 @@ test_unusable_files (void **state)
 
     assert_int_equal (s_read ("a\n1\n", "persons", &sub, &f), DCP_EINVAL);
     assert_finding (f, "CSV-TABLE", NULL, "persons");
-    assert_false (dcp_csv_table_known ("persons"));
-    assert_true (dcp_csv_table_known ("incidents"));
-    assert_true (dcp_csv_table_known ("enforcement"));
+    assert_false (csvread_table_known ("persons"));
+    assert_true (csvread_table_known ("incidents"));
+    assert_true (csvread_table_known ("enforcement"));
     dcp_codec_free (&sub);
     dcp_findings_destroy (&f);
 
@@ -297,14 +298,14 @@ test_unusable_files (void **state)
     sub->payload_case = DCP__V1__SUBMISSION__PAYLOAD_FINANCIAL_FLOWS;
     f = dcp_findings_new ();
     const char *text = "substance_code\nAA\n";
-    assert_int_equal (dcp_csv_read (text, strlen (text), "t.csv", "seizures", sub, f), DCP_EINVAL);
+    assert_int_equal (csvread_table (text, strlen (text), "t.csv", "seizures", sub, f), DCP_EINVAL);
     assert_finding (f, "CSV-TABLE", NULL, "another questionnaire");
     /* and a financial-flows table works there */
     text = "stage,scope,count_unit,counting_rule,value\n"
            "INVESTIGATION,ML_ALL,CASES,STARTED_IN_YEAR,312\n";
     dcp_findings_destroy (&f);
     f = dcp_findings_new ();
-    assert_int_equal (dcp_csv_read (text, strlen (text), "d.csv", "enforcement", sub, f), 0);
+    assert_int_equal (csvread_table (text, strlen (text), "d.csv", "enforcement", sub, f), 0);
     assert_no_findings (f);
     assert_int_equal (sub->financial_flows->enforcement[0]->value->value, 312);
     dcp_codec_free (&sub);
@@ -317,10 +318,10 @@ test_appends_after_existing_rows (void **state)
     (void) state;
     dcp_findings_t *f = dcp_findings_new ();
     const char *json = "{\"precursors\": {\"seizures\": [{\"substance_code\": \"AA\"}]}}";
-    Dcp__V1__Submission *sub = dcp_json_read (json, strlen (json), f);
+    Dcp__V1__Submission *sub = jsonread_text (json, strlen (json), f);
     assert_non_null (sub);
     const char *text = "substance_code,quantity\nACET,zz\n";
-    assert_int_equal (dcp_csv_read (text, strlen (text), "s.csv", "seizures", sub, f), 0);
+    assert_int_equal (csvread_table (text, strlen (text), "s.csv", "seizures", sub, f), 0);
     assert_finding (f, "CSV-STATUS-TOKEN", "s.csv:2:6", "row becomes /precursors/seizures/1");
     assert_int_equal (sub->precursors->n_seizures, 2);
     dcp_codec_free (&sub);
@@ -382,7 +383,7 @@ test_mutated_example_never_crashes (void **state)
                                              : (char) s_next (&seed);
         Dcp__V1__Submission *sub = s_new_submission ();
         dcp_findings_t *f = dcp_findings_new ();
-        int rc = dcp_csv_read (copy, len, "m.csv", "incidents", sub, f);
+        int rc = csvread_table (copy, len, "m.csv", "incidents", sub, f);
         assert_true (rc == 0 || rc == DCP_EINVAL);
         size_t out = 0;
         free (dcp_codec_pack (sub, &out));  /* whatever was built packs */

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* asprintf */
-/* test_json.c: the JSON response format (dcp_json.h), read as usage
+/* test_json.c: the JSON response format (jsonread.h, jsonwrite.h, template.h), read as usage
  * examples: what a focal point may write, and what they are told when it
  * is wrong. */
 #include <dirent.h>
@@ -10,14 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "dcp_codec.h"
 #include "dcp_err.h"
-#include "dcp_json.h"
+#include "jsonread.h"
+#include "jsonwrite.h"
+#include "template.h"
 #include "dcp_rules.h"
+#include "dcp_id.h"
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -45,7 +49,7 @@ s_read (const char *text, dcp_findings_t **f_p)
 {
     *f_p = dcp_findings_new ();
     assert_non_null (*f_p);
-    return dcp_json_read (text, strlen (text), *f_p);
+    return jsonread_text (text, strlen (text), *f_p);
 }
 
 /* True if some finding has RULE at PATH and its message contains NEEDLE. */
@@ -118,7 +122,7 @@ s_assert_same (const Dcp__V1__Submission *a, const Dcp__V1__Submission *b)
 static void
 s_assert_roundtrip (const Dcp__V1__Submission *sub)
 {
-    char *text = dcp_json_write (sub);
+    char *text = jsonwrite_submission (sub);
     assert_non_null (text);
     dcp_findings_t *f = NULL;
     Dcp__V1__Submission *again = s_read (text, &f);
@@ -149,7 +153,7 @@ test_examples_parse_clean (void **state)
         char *path = NULL;
         assert_true (asprintf (&path, "%s/%s", dir, e->d_name) > 0);
         dcp_findings_t *f = dcp_findings_new ();
-        Dcp__V1__Submission *sub = dcp_json_read_file (path, f);
+        Dcp__V1__Submission *sub = jsonread_file (path, f, NULL);
         print_message ("  %s: %zu findings\n", e->d_name, dcp_findings_count (f));
         assert_non_null (sub);
         assert_no_findings (f);
@@ -180,7 +184,7 @@ test_examples_pass_the_rules (void **state)
         char *path = NULL;
         assert_true (asprintf (&path, "%s/%s", dir, names[i]) > 0);
         dcp_findings_t *f = dcp_findings_new ();
-        Dcp__V1__Submission *sub = dcp_json_read_file (path, f);
+        Dcp__V1__Submission *sub = jsonread_file (path, f, NULL);
         assert_non_null (sub);
         dcp_rules_opts_t opts;
         dcp_rules_defaults (&opts);
@@ -203,7 +207,7 @@ test_example_financial_flows_values (void **state)
     char *dir = s_examples_dir (), *path = NULL;
     assert_true (asprintf (&path, "%s/financial_flows_2023_KAZ.json", dir) > 0);
     dcp_findings_t *f = dcp_findings_new ();
-    Dcp__V1__Submission *sub = dcp_json_read_file (path, f);
+    Dcp__V1__Submission *sub = jsonread_file (path, f, NULL);
     assert_non_null (sub);
     assert_int_equal (sub->questionnaire, DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_FINANCIAL_FLOWS);
     Dcp__V1__FinancialFlows *ff = sub->financial_flows;
@@ -234,7 +238,7 @@ test_example_broken_reports_everything (void **state)
     char *dir = s_examples_dir (), *path = NULL;
     assert_true (asprintf (&path, "%s/broken.json", dir) > 0);
     dcp_findings_t *f = dcp_findings_new ();
-    Dcp__V1__Submission *sub = dcp_json_read_file (path, f);
+    Dcp__V1__Submission *sub = jsonread_file (path, f, NULL);
     assert_non_null (sub);  /* problems are findings, the rest is read */
     assert_true (dcp_findings_errors (f) >= 20);
     assert_finding (f, "JSON-NUMBER", "/schema_version", "out of range");
@@ -684,7 +688,7 @@ test_read_file_problems (void **state)
 {
     (void) state;
     dcp_findings_t *f = dcp_findings_new ();
-    assert_null (dcp_json_read_file ("/nonexistent/response.json", f));
+    assert_null (jsonread_file ("/nonexistent/response.json", f, NULL));
     assert_finding (f, "JSON-FILE", "", "could not read file");
     dcp_findings_destroy (&f);
 
@@ -692,10 +696,10 @@ test_read_file_problems (void **state)
     char path[] = "/tmp/dcp_test_json_XXXXXX";
     int fd = mkstemp (path);
     assert_true (fd >= 0);
-    assert_int_equal (ftruncate (fd, (off_t) DCP_JSON_MAX_FILE + 1), 0);
+    assert_int_equal (ftruncate (fd, (off_t) JSONREAD_MAX_FILE + 1), 0);
     close (fd);
     f = dcp_findings_new ();
-    assert_null (dcp_json_read_file (path, f));
+    assert_null (jsonread_file (path, f, NULL));
     assert_finding (f, "JSON-FILE", "", "larger than 64 MiB");
     dcp_findings_destroy (&f);
     unlink (path);
@@ -716,7 +720,7 @@ test_read_file_problems (void **state)
     fputs ("substance_code,role,country,rank,share_pct\nAA,ORIGIN,irn,1,55.5\n", file);
     fclose (file);
     f = dcp_findings_new ();
-    Dcp__V1__Submission *sub = dcp_json_read_file (json_path, f);
+    Dcp__V1__Submission *sub = jsonread_file (json_path, f, NULL);
     assert_non_null (sub);
     assert_int_equal (dcp_findings_count (f), 1);
     assert_finding (f, "JSON-FILE", "/precursors/incidents", "missing.csv");
@@ -737,8 +741,12 @@ test_templates_parse (void **state)
     (void) state;
     const char *kinds[] = {"financial_flows", "precursors"};
     for (int i = 0; i < 2; i++) {
-        const char *t = dcp_json_template (kinds[i]);
+        int year = template_reporting_year (time (NULL));
+        char *t = template_text (kinds[i], year), want[64];
         assert_non_null (t);
+        snprintf (want, sizeof want, "\"reporting_year\": %d,", year);
+        assert_non_null (strstr (t, want));
+        assert_null (strstr (t, "@REPORTING_YEAR@"));
         assert_non_null (strstr (t, "_comment"));
         assert_non_null (strstr (t, "not available"));
         dcp_findings_t *f = NULL;
@@ -746,11 +754,42 @@ test_templates_parse (void **state)
         assert_non_null (sub);
         assert_no_findings (f);
         assert_string_equal (dcp_codec_kind_name (sub->questionnaire), kinds[i]);
+        /* `collector check` finds only what a focal point must fill in:
+         * missing values (the country, names, codes), nothing malformed and
+         * no year out of range. */
+        char id[40];
+        if (sub->submission_id != protobuf_c_empty_string)
+            free (sub->submission_id);
+        sub->submission_id = strdup (dcp_id_uuid_v4 (id));  /* as the collector does */
+        dcp_rules_opts_t opts;
+        dcp_rules_defaults (&opts);
+        assert_int_equal (dcp_rules_check (sub, &opts, f), 0);
+        for (size_t k = 0; k < dcp_findings_count (f); k++) {
+            const dcp_finding_t *x = dcp_findings_get (f, k);
+            if (x->severity != DCP_SEV_ERROR)
+                continue;
+            if (strcmp (x->rule, "REQUIRED") != 0 && strcmp (x->rule, "V-ENV-01") != 0)
+                s_print_findings (f);
+            assert_true (strcmp (x->rule, "REQUIRED") == 0 || strcmp (x->rule, "V-ENV-01") == 0);
+            assert_true (strcmp (x->rule, "REQUIRED") != 0 || strstr (x->message, "missing")
+                         || strstr (x->message, "give the"));
+        }
         dcp_codec_free (&sub);
         dcp_findings_destroy (&f);
+        free (t);
     }
-    assert_null (dcp_json_template ("drugs"));
-    assert_null (dcp_json_template (NULL));
+    assert_null (template_text ("drugs", 2025));
+    assert_null (template_text (NULL, 2025));
+    assert_null (template_text ("../templates/precursors", 2025));
+}
+
+/* The reporting year proposed is the calendar year before the one we are in. */
+static void
+test_template_year (void **state)
+{
+    (void) state;
+    assert_int_equal (template_reporting_year (1735689600), 2024);  /* 2025-01-01T00:00Z */
+    assert_int_equal (template_reporting_year (1735689599), 2023);  /* 2024-12-31T23:59:59Z */
 }
 
 static void
@@ -782,7 +821,7 @@ test_writer_roundtrip_of_built_message (void **state)
         dcp_findings_t *f = NULL;
         Dcp__V1__Submission *tmp = s_read_seizure ("{\"number_of_seizures\": 0}", &f);
         assert_true (s_count_has_value (tmp->precursors->seizures[0]->number_of_seizures));
-        json = dcp_json_write (tmp);
+        json = jsonwrite_submission (tmp);
         assert_non_null (strstr (json, "\"value\": 0"));
         s_assert_roundtrip (tmp);
         dcp_codec_free (&tmp);
@@ -830,9 +869,9 @@ test_mutated_text_never_crashes (void **state)
                                  : (char) s_next (&seed);
         }
         dcp_findings_t *f = dcp_findings_new ();
-        Dcp__V1__Submission *sub = dcp_json_read (copy, len, f);
+        Dcp__V1__Submission *sub = jsonread_text (copy, len, f);
         if (sub) {
-            char *json = dcp_json_write (sub);
+            char *json = jsonwrite_submission (sub);
             assert_non_null (json);
             free (json);
         } else
@@ -868,6 +907,7 @@ main (void)
         cmocka_unit_test (test_keeps_going_and_caps),
         cmocka_unit_test (test_read_file_problems),
         cmocka_unit_test (test_templates_parse),
+        cmocka_unit_test (test_template_year),
         cmocka_unit_test (test_writer_roundtrip_of_built_message),
         cmocka_unit_test (test_mutated_text_never_crashes),
     };

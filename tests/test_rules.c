@@ -20,8 +20,10 @@
 
 #include "dcp_codec.h"
 #include "dcp_findings.h"
+#include "dcp_id.h"
 #include "dcp_refdata.h"
 #include "dcp_rules.h"
+#include "dcp_utf8.h"
 
 /* --- arena --------------------------------------------------------------- */
 
@@ -679,7 +681,7 @@ static const rule_case_t s_cases[] = {
     /* envelope and wire */
     {"uuid", S_FF, nothing, "ENV-ID", "/submission_id", false, 0},
     {"not a uuid", S_FF, id_not_uuid, "ENV-ID", "/submission_id", true, E},
-    {"uuid in mixed case", S_FF, id_mixed_case, "ENV-ID", "/submission_id", true, E},
+    {"uuid in mixed case", S_FF, id_mixed_case, "ENV-ID", "/submission_id", false, 0},
     {"schema 1", S_FF, nothing, "ENV-SCHEMA", "/schema_version", false, 0},
     {"schema 2", S_FF, schema_2, "ENV-SCHEMA", "/schema_version", true, E},
     {"kind matches", S_PRE, nothing, "ENV-KIND", "/questionnaire", false, 0},
@@ -1149,7 +1151,7 @@ test_utf8_helper (void **state)
         {"\xc3", 1, false},                          /* truncated */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        assert_int_equal (dcp_rules_utf8_ok (cases[i].text, cases[i].len), cases[i].ok);
+        assert_int_equal (dcp_utf8_valid (cases[i].text, cases[i].len, DCP_UTF8_TEXT), cases[i].ok);
 }
 
 static void
@@ -1161,7 +1163,7 @@ test_uuid_helper (void **state)
     } cases[] = {
         {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true},
         {"0B5F3E2A-8C1D-4E7F-9A6B-2C3D4E5F6A7B", true},
-        {"0B5F3E2A-8c1d-4e7f-9a6b-2c3d4e5f6a7b", false},   /* mixed case */
+        {"0B5F3E2A-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true},    /* mixed case: dcp_id.h */
         {"0b5f3e2a8c1d4e7f9a6b2c3d4e5f6a7b", false},       /* no dashes */
         {"{0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b}", false},
         {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7g", false},
@@ -1169,7 +1171,7 @@ test_uuid_helper (void **state)
         {NULL, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        assert_int_equal (dcp_rules_uuid_ok (cases[i].text), cases[i].ok);
+        assert_int_equal (dcp_id_uuid_ok (cases[i].text), cases[i].ok);
 }
 
 static int

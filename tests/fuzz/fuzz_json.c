@@ -1,11 +1,11 @@
 /* fuzz_json.c: libFuzzer harness for the collector's JSON reader.
  *
  * A focal point's response file is typed by hand, exported from
- * spreadsheets, or mangled by mail clients, so dcp_json_read must turn any
+ * spreadsheets, or mangled by mail clients, so jsonread_text must turn any
  * bytes into findings, never into a crash.  What it builds then goes through
  * the rules (the collector's offline check) like a real file.
  *
- * Property checked on top, the one dcp_json.h promises: for a file read
+ * Property checked on top, the one jsonwrite.h promises: for a file read
  * without errors, read(write(x)) == x, compared as protobuf bytes.
  *
  * Build and run: tests/fuzz/run.sh (clang, -DDCP_FUZZ=ON). */
@@ -16,7 +16,8 @@
 
 #include "dcp_codec.h"
 #include "dcp_findings.h"
-#include "dcp_json.h"
+#include "jsonread.h"
+#include "jsonwrite.h"
 #include "dcp_refdata.h"
 #include "dcp_rules.h"
 
@@ -50,7 +51,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     dcp_findings_t *findings = dcp_findings_new ();
     if (!findings)
         abort ();
-    Dcp__V1__Submission *sub = dcp_json_read ((const char *) data, size, findings);
+    Dcp__V1__Submission *sub = jsonread_text ((const char *) data, size, findings);
     if (sub) {
         dcp_rules_opts_t opts;
         dcp_rules_defaults (&opts);
@@ -59,14 +60,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         bool clean = dcp_findings_errors (findings) == 0;
         dcp_rules_check (sub, &opts, findings);
 
-        char *json = clean ? dcp_json_write (sub) : NULL;
+        char *json = clean ? jsonwrite_submission (sub) : NULL;
         if (json) {
             dcp_findings_t *findings2 = dcp_findings_new ();
             if (!findings2)
                 abort ();
-            Dcp__V1__Submission *again = dcp_json_read (json, strlen (json), findings2);
+            Dcp__V1__Submission *again = jsonread_text (json, strlen (json), findings2);
             if (!again || dcp_findings_errors (findings2) != 0) {
-                fprintf (stderr, "dcp_json_write output does not read back; JSON:\n%s\n", json);
+                fprintf (stderr, "jsonwrite_submission output does not read back; JSON:\n%s\n", json);
                 for (size_t i = 0; i < dcp_findings_count (findings2); i++)
                     fprintf (stderr, "  %s %s: %s\n", dcp_findings_get (findings2, i)->rule,
                              dcp_findings_get (findings2, i)->path,

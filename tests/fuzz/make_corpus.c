@@ -16,7 +16,8 @@
 
 #include "dcp_codec.h"
 #include "dcp_findings.h"
-#include "dcp_json.h"
+#include "jsonread.h"
+#include "jsonwrite.h"
 
 int
 main (int argc, char **argv)
@@ -28,7 +29,7 @@ main (int argc, char **argv)
     int written = 0;
     for (int i = 2; i < argc; i++) {
         dcp_findings_t *findings = dcp_findings_new ();
-        Dcp__V1__Submission *sub = findings ? dcp_json_read_file (argv[i], findings) : NULL;
+        Dcp__V1__Submission *sub = findings ? jsonread_file (argv[i], findings, NULL) : NULL;
         size_t len = 0;
         uint8_t *bytes = sub ? dcp_codec_pack (sub, &len) : NULL;
         char copy[4096], out[4096];

@@ -1,11 +1,11 @@
-/* dcp_csv.h: long tables of a response imported from CSV files.
+/* csvread.h: long tables of a response imported from CSV files.
  *
  * National systems export individual incidents and annual seizure totals as
  * spreadsheets with thousands of rows; retyping them into JSON is where
  * errors creep in.  A response file may therefore name a CSV file instead of
- * a list (dcp_json_read_file), and this module turns its rows into the same
+ * a list (jsonread_file), and this module turns its rows into the same
  * protobuf rows the JSON reader would build, with the same words and
- * shortcuts (dcp_json_set_cell).  Format: RFC 4180 (quoted cells, "" for a
+ * shortcuts (field_set_cell, field.h).  Format: RFC 4180 (quoted cells, "" for a
  * quote, CRLF or LF), UTF-8 with or without a byte order mark, a header row
  * with named columns in any order.  Columns are documented in
  * collector/FORMAT.md.
@@ -14,8 +14,8 @@
  * characters, as editors do) and a message naming the column and the JSON
  * pointer the row becomes, e.g. "(row becomes /precursors/incidents/4/
  * substances/0)". */
-#ifndef DCP_CSV_H
-#define DCP_CSV_H
+#ifndef CSVREAD_H
+#define CSVREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,10 +34,10 @@
  * file is reported at once.  Returns 0; DCP_EINVAL if nothing could be read
  * (unknown table, table of the other questionnaire, no header row, missing
  * key column; a finding says which); DCP_ENOMEM (SUB is then unchanged). */
-int dcp_csv_read (const char *text, size_t len, const char *filename, const char *table,
+int csvread_table (const char *text, size_t len, const char *filename, const char *table,
                   Dcp__V1__Submission *sub, dcp_findings_t *findings);
 
-/* True if TABLE names a list dcp_csv_read() can fill. */
-bool dcp_csv_table_known (const char *table);
+/* True if TABLE names a list csvread_table() can fill. */
+bool csvread_table_known (const char *table);
 
 #endif

@@ -94,13 +94,13 @@ catalog_check (PGconn *db, char *why, size_t why_len)
 {
     assert (db && why && why_len);
     why[0] = '\0';
-    copy_buf_t names = {0};
+    dcp_buf_t names = {0};
     const char *list[SECTIONS_N_TABLES];
     for (int t = 0; t < SECTIONS_N_TABLES; t++)
         list[t] = sections_table ((sections_table_id_t) t)->name;
     copy_text_array_literal (&names, list, SECTIONS_N_TABLES);
-    if (names.oom) {
-        copy_buf_free (&names);
+    if (names.err) {
+        dcp_buf_free (&names);
         return DCP_ENOMEM;
     }
     const char *params[] = {names.data};
@@ -119,7 +119,7 @@ catalog_check (PGconn *db, char *why, size_t why_len)
         " JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = 'dcp' AND k.contype = 'c' AND c.relname = ANY ($1::text[])",
         1, NULL, params, NULL, NULL, 0);
-    copy_buf_free (&names);
+    dcp_buf_free (&names);
     int rc = DCP_EDB_RETRY;
     bool *seen = NULL;
     if (PQresultStatus (cols) != PGRES_TUPLES_OK || PQresultStatus (checks) != PGRES_TUPLES_OK) {
@@ -144,7 +144,7 @@ cleanup:
 }
 
 int
-catalog_dictionary (PGconn *db, sections_table_id_t t, copy_buf_t *out)
+catalog_dictionary (PGconn *db, sections_table_id_t t, dcp_buf_t *out)
 {
     const sections_table_t *tab = sections_table (t);
     const char *params[] = {tab->name};
@@ -164,7 +164,7 @@ catalog_dictionary (PGconn *db, sections_table_id_t t, copy_buf_t *out)
     int n = snprintf (line, sizeof line,
                       "### dcp.%s\n\n%s\n\n| column | type | null | meaning |\n|---|---|---|---|\n",
                       tab->name, tab->doc);
-    copy_buf_add (out, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
+    dcp_buf_append (out, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
     for (size_t i = 0; i < tab->n_columns; i++) {
         const sections_column_t *c = &tab->columns[i];
         for (size_t k = 0; k < sections_width (c); k++) {
@@ -177,9 +177,9 @@ catalog_dictionary (PGconn *db, sections_table_id_t t, copy_buf_t *out)
             n = snprintf (line, sizeof line, "| %s | %s | %s | %s |\n", name,
                           known ? PQgetvalue (res, r, 1) : "?", known ? PQgetvalue (res, r, 2) : "?",
                           doc);
-            copy_buf_add (out, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
+            dcp_buf_append (out, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
         }
     }
     PQclear (res);
-    return out->oom ? DCP_ENOMEM : 0;
+    return out->err ? DCP_ENOMEM : 0;
 }

@@ -37,6 +37,6 @@ int catalog_check (PGconn *db, char *why, size_t why_len);
  * column (type and NULL from the catalog of DB, meaning from the
  * description).  Returns 0, DCP_EDB_RETRY if the catalog could not be
  * read, or DCP_ENOMEM. */
-int catalog_dictionary (PGconn *db, sections_table_id_t t, copy_buf_t *out);
+int catalog_dictionary (PGconn *db, sections_table_id_t t, dcp_buf_t *out);
 
 #endif

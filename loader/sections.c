@@ -589,7 +589,7 @@ s_copied (const sections_column_t *c)
 }
 
 int
-sections_copy_columns (sections_table_id_t t, copy_buf_t *out)
+sections_copy_columns (sections_table_id_t t, dcp_buf_t *out)
 {
     const sections_table_t *tab = sections_table (t);
     bool first = true;
@@ -601,12 +601,12 @@ sections_copy_columns (sections_table_id_t t, copy_buf_t *out)
             char name[128];
             sections_column_name (c, k, name, sizeof name, NULL, 0);
             if (!first)
-                copy_buf_add (out, ", ", 2);
-            copy_buf_add (out, name, strlen (name));
+                dcp_buf_append (out, ", ", 2);
+            dcp_buf_append (out, name, strlen (name));
             first = false;
         }
     }
-    return out->oom ? DCP_ENOMEM : 0;
+    return out->err ? DCP_ENOMEM : 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -655,7 +655,7 @@ s_status_name (Dcp__V1__ObsStatus status)
 }
 
 static void
-s_put_tri (copy_buf_t *b, Dcp__V1__Tri v)
+s_put_tri (dcp_buf_t *b, Dcp__V1__Tri v)
 {
     switch (v) {
     case DCP__V1__TRI__TRI_YES: copy_text_text (b, "YES"); break;
@@ -668,7 +668,7 @@ s_put_tri (copy_buf_t *b, Dcp__V1__Tri v)
 /* A count: value, status, question reference.  A missing message is a
  * question not answered. */
 static void
-s_put_count (copy_buf_t *b, const Dcp__V1__Count *c, sections_counts_t *n)
+s_put_count (dcp_buf_t *b, const Dcp__V1__Count *c, sections_counts_t *n)
 {
     Dcp__V1__ObsStatus status = c ? c->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
     s_count_status (n, status);
@@ -683,7 +683,7 @@ s_put_count (copy_buf_t *b, const Dcp__V1__Count *c, sections_counts_t *n)
 /* Money: amount as the partner wrote it (PostgreSQL numeric parses it),
  * currency, status, question reference. */
 static void
-s_put_money (copy_buf_t *b, const Dcp__V1__Money *m, sections_counts_t *n)
+s_put_money (dcp_buf_t *b, const Dcp__V1__Money *m, sections_counts_t *n)
 {
     Dcp__V1__ObsStatus status = m ? m->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
     s_count_status (n, status);
@@ -696,7 +696,7 @@ s_put_money (copy_buf_t *b, const Dcp__V1__Money *m, sections_counts_t *n)
 /* Writes a decimal without trailing fraction zeros ("1.082000000" ->
  * "1.082"), as a COPY field. */
 static void
-s_put_decimal (copy_buf_t *b, const dcp_decimal_t *d)
+s_put_decimal (dcp_buf_t *b, const dcp_decimal_t *d)
 {
     char text[80];
     if (!dcp_decimal_format (d, text, sizeof text)) {
@@ -720,7 +720,7 @@ s_put_decimal (copy_buf_t *b, const dcp_decimal_t *d)
  * ('no_density', 'unknown_unit', 'not_a_number', 'overflow').  The
  * original figure is never replaced and litres are never taken as kg. */
 static void
-s_put_quantity (copy_buf_t *b, const Dcp__V1__Quantity *q, const char *substance,
+s_put_quantity (dcp_buf_t *b, const Dcp__V1__Quantity *q, const char *substance,
                 const char *concentration, sections_counts_t *n)
 {
     Dcp__V1__ObsStatus status = q ? q->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
@@ -751,7 +751,7 @@ s_put_quantity (copy_buf_t *b, const Dcp__V1__Quantity *q, const char *substance
 /* Convention table (1 or 2, as in ref_substance_schedule) of a substance
  * at DATE, NULL if not scheduled then (V-PRE-01: derived, never typed). */
 static void
-s_put_convention_table (copy_buf_t *b, const char *code, const char *date)
+s_put_convention_table (dcp_buf_t *b, const char *code, const char *date)
 {
     int table = code && *code && date && *date ? dcp_refdata_substance_table (code, date) : 0;
     if (table == 1 || table == 2)
@@ -761,7 +761,7 @@ s_put_convention_table (copy_buf_t *b, const char *code, const char *date)
 }
 
 static void
-s_put_derived (copy_buf_t *b, sections_derived_t d, const void *row, const s_ctx_t *x)
+s_put_derived (dcp_buf_t *b, sections_derived_t d, const void *row, const s_ctx_t *x)
 {
     const sections_submission_t *s = x->sub;
     assert (s || d == SECTIONS_D_SEVERITY);
@@ -769,7 +769,7 @@ s_put_derived (copy_buf_t *b, sections_derived_t d, const void *row, const s_ctx
     case SECTIONS_D_SHA256: copy_text_bytea_hex (b, s->sha_hex, 64); break;
     case SECTIONS_D_RAW:
         if (s->raw_field)
-            copy_buf_add (b, s->raw_field, s->raw_field_len);
+            dcp_buf_append (b, s->raw_field, s->raw_field_len);
         else
             copy_text_bytea (b, s->raw, s->raw_len);
         break;
@@ -817,7 +817,7 @@ s_field (const sections_column_t *c, const void *row, const s_ctx_t *x, size_t o
 #define S_AS(type, p) (*(type const *) (p))
 
 static void
-s_put_column (copy_buf_t *b, const sections_column_t *c, const void *row, const s_ctx_t *x)
+s_put_column (dcp_buf_t *b, const sections_column_t *c, const void *row, const s_ctx_t *x)
 {
     const void *p = s_field (c, row, x, c->off);
     const char *text = p && c->kind <= SECTIONS_TEXT_OR_EMPTY && c->kind >= SECTIONS_TEXT
@@ -864,7 +864,7 @@ s_put_column (copy_buf_t *b, const sections_column_t *c, const void *row, const 
 }
 
 static void
-s_put_row (copy_buf_t *b, sections_table_id_t t, const void *row, const s_ctx_t *x)
+s_put_row (dcp_buf_t *b, sections_table_id_t t, const void *row, const s_ctx_t *x)
 {
     const sections_table_t *tab = &s_tables[t];
     for (size_t i = 0; i < tab->n_columns; i++)
@@ -875,7 +875,7 @@ s_put_row (copy_buf_t *b, sections_table_id_t t, const void *row, const s_ctx_t 
 /* Encodes the rows of table T found in PARENT (row PARENT_ORD of its own
  * table), then, after each row, the rows of its child tables. */
 static void
-s_walk (copy_buf_t *out, sections_table_id_t t, const void *parent, long parent_ord,
+s_walk (dcp_buf_t *out, sections_table_id_t t, const void *parent, long parent_ord,
         s_ctx_t *x)
 {
     const s_source_t *src = &s_sources[t];
@@ -910,7 +910,7 @@ s_walk (copy_buf_t *out, sections_table_id_t t, const void *parent, long parent_
 }
 
 void
-sections_encode (const Dcp__V1__Submission *sub, const char *id, copy_buf_t *out,
+sections_encode (const Dcp__V1__Submission *sub, const char *id, dcp_buf_t *out,
                  sections_counts_t *counts)
 {
     assert (sub && id && out);
@@ -932,7 +932,7 @@ sections_encode (const Dcp__V1__Submission *sub, const char *id, copy_buf_t *out
 }
 
 void
-sections_encode_submission (copy_buf_t *out, const sections_submission_t *s)
+sections_encode_submission (dcp_buf_t *out, const sections_submission_t *s)
 {
     assert (s && s->sub && s->fwd);
     s_ctx_t x = {.id = s->id, .sub = s};
@@ -940,7 +940,7 @@ sections_encode_submission (copy_buf_t *out, const sections_submission_t *s)
 }
 
 void
-sections_encode_finding (copy_buf_t *out, const char *id, long ord, const dcp_finding_t *f)
+sections_encode_finding (dcp_buf_t *out, const char *id, long ord, const dcp_finding_t *f)
 {
     s_ctx_t x = {.id = id, .ord = {ord, 0}};
     s_put_row (out, SECTIONS_FINDING, f, &x);

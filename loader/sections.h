@@ -134,7 +134,7 @@ int sections_column_name (const sections_column_t *c, size_t k, char *name, size
 
 /* Appends "a, b, c" (the columns COPY writes, in row order) of table T to
  * OUT.  Returns 0 or DCP_ENOMEM. */
-int sections_copy_columns (sections_table_id_t t, copy_buf_t *out);
+int sections_copy_columns (sections_table_id_t t, dcp_buf_t *out);
 
 /* Completeness counts of one submission: every COUNT/MONEY/QTY group is a
  * number asked; its status says how it was answered. */
@@ -144,8 +144,8 @@ typedef struct {
 
 /* Appends the section rows of SUB, stored under ID (lowercase UUID), to
  * OUT[t] for every section table t < SECTIONS_N_SECTION and adds its
- * numbers to COUNTS.  Allocation failures leave oom set in the buffers. */
-void sections_encode (const Dcp__V1__Submission *sub, const char *id, copy_buf_t *out,
+ * numbers to COUNTS.  An allocation failure leaves its error in the buffer (err). */
+void sections_encode (const Dcp__V1__Submission *sub, const char *id, dcp_buf_t *out,
                       sections_counts_t *counts);
 
 /* What the submission row holds beyond SUB and FWD. */
@@ -165,9 +165,9 @@ typedef struct {
 } sections_submission_t;
 
 /* Appends the dcp.submission row of S to OUT. */
-void sections_encode_submission (copy_buf_t *out, const sections_submission_t *s);
+void sections_encode_submission (dcp_buf_t *out, const sections_submission_t *s);
 
 /* Appends the dcp.finding row of F, number ORD of submission ID, to OUT. */
-void sections_encode_finding (copy_buf_t *out, const char *id, long ord, const dcp_finding_t *f);
+void sections_encode_finding (dcp_buf_t *out, const char *id, long ord, const dcp_finding_t *f);
 
 #endif

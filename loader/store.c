@@ -29,7 +29,7 @@
  * refuses is found; it is quarantined with a DB-REFUSED finding and its
  * neighbours commit.  A stage fault (22P04 bad COPY format, 42xxx and the
  * like: our encoder and the tables disagree) rolls back, is logged and
- * counted, and returns DCP_EDB_RETRY: never a partner's rejection. */
+ * counted, and returns DCP_ESTAGE: never a partner's rejection. */
 #include <assert.h>
 #include <ctype.h>
 #include <jansson.h>
@@ -41,6 +41,8 @@
 
 #include "dcp_decimal.h"
 #include "dcp_err.h"
+#include "dcp_hash.h"
+#include "dcp_id.h"
 #include "dcp_log.h"
 #include "dcp_refdata.h"
 #include "dcp_util.h"
@@ -49,64 +51,6 @@
 #include "sections.h"
 #include "store.h"
 #include "store_int.h"
-
-char *
-store_utf8_clean (const char *s, size_t max)
-{
-    size_t n = strlen (s);
-    char *out = malloc (3 * n + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    const unsigned char *p = (const unsigned char *) s;
-    while (*p && o < max) {
-        int len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
-                              : (*p & 0xf8) == 0xf0 ? 4 : 0;
-        bool ok = len > 0;
-        for (int k = 1; ok && k < len; k++)
-            ok = (p[k] & 0xc0) == 0x80;
-        if (ok && len == 2 && *p < 0xc2)
-            ok = false;  /* overlong */
-        if (ok && len == 3 && ((*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] >= 0xa0)))
-            ok = false;  /* overlong or surrogate */
-        if (ok && len == 4
-            && ((*p == 0xf0 && p[1] < 0x90) || *p > 0xf4 || (*p == 0xf4 && p[1] >= 0x90)))
-            ok = false;
-        if (!ok) {
-            memcpy (out + o, "\xef\xbf\xbd", 3);
-            o += 3;
-            p++;
-            continue;
-        }
-        if (len == 1 && *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-            out[o++] = '?';
-        else {
-            memcpy (out + o, p, (size_t) len);
-            o += (size_t) len;
-        }
-        p += len;
-    }
-    out[o] = '\0';
-    return out;
-}
-
-static bool
-s_uuid_ok (const char *s)
-{
-    static const int dash[] = {8, 13, 18, 23};
-    if (!s || strlen (s) != 36)
-        return false;
-    for (int i = 0, d = 0; i < 36; i++) {
-        if (d < 4 && i == dash[d]) {
-            if (s[i] != '-')
-                return false;
-            d++;
-        }
-        else if (!isxdigit ((unsigned char) s[i]))
-            return false;
-    }
-    return true;
-}
 
 /* Fills the plan of item I and encodes its section rows. */
 static void
@@ -117,18 +61,13 @@ s_prepare_item (store_batch_t *b, size_t i)
     const Dcp__V1__Submission *sub = item->sub;
     const char *id = sub ? sub->submission_id : item->fwd->submission_id;
     id = id ? id : "";
-    p->id_is_uuid = s_uuid_ok (id);
-    if (p->id_is_uuid) {
-        for (int k = 0; k < 36; k++)
-            p->id[k] = (char) tolower ((unsigned char) id[k]);
-        p->id[36] = '\0';
-    }
-    else {
-        char *clean = store_utf8_clean (id, STORE_QUARANTINE_ID_MAX);
+    p->id_is_uuid = dcp_id_uuid_normalise (id, p->id) == 0;
+    if (!p->id_is_uuid) {
+        char *clean = store_clean (id, STORE_QUARANTINE_ID_MAX);
         snprintf (p->id, sizeof p->id, "%s", clean ? clean : "");
         free (clean);
     }
-    dcp_sha256_hex (item->raw ? (const void *) item->raw : "", item->raw_len, p->sha_hex);
+    dcp_hash_sha256_hex (item->raw ? (const void *) item->raw : "", item->raw_len, p->sha_hex);
     snprintf (p->quar_key, sizeof p->quar_key, "%s|%.64s", p->sha_hex,
               item->fwd->sender_key ? item->fwd->sender_key : "");
     p->candidate = sub && !item->fwd->rejected;
@@ -156,14 +95,14 @@ store_batch_new (void)
     if (!b)
         return NULL;
     for (int t = 0; t <= SECTIONS_FINDING; t++) {
-        copy_buf_t sql = {0};
+        dcp_buf_t sql = {0};
         char head[80];
         snprintf (head, sizeof head, "COPY dcp.%s (", sections_table ((sections_table_id_t) t)->name);
-        copy_buf_add (&sql, head, strlen (head));
+        dcp_buf_append (&sql, head, strlen (head));
         sections_copy_columns ((sections_table_id_t) t, &sql);
-        copy_buf_add (&sql, ") FROM STDIN", 12);
-        if (sql.oom) {
-            copy_buf_free (&sql);
+        dcp_buf_append (&sql, ") FROM STDIN", 12);
+        if (sql.err) {
+            dcp_buf_free (&sql);
             store_batch_destroy (&b);
             return NULL;
         }
@@ -181,10 +120,10 @@ store_batch_clear (store_batch_t *b)
     /* The buffers keep their capacity: the next batch is about as big. */
     for (int t = 0; t < SECTIONS_N_SECTION; t++) {
         b->tab[t].len = 0;
-        b->tab[t].oom = false;
+        b->tab[t].err = 0;
     }
     b->raw_text.len = 0;
-    b->raw_text.oom = false;
+    b->raw_text.err = 0;
     b->sqlstate[0] = b->sqlmessage[0] = b->constraint[0] = '\0';
 }
 
@@ -196,8 +135,8 @@ store_batch_destroy (store_batch_t **self_p)
     store_batch_t *b = *self_p;
     store_batch_clear (b);
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
-        copy_buf_free (&b->tab[t]);
-    copy_buf_free (&b->raw_text);
+        dcp_buf_free (&b->tab[t]);
+    dcp_buf_free (&b->raw_text);
     for (int t = 0; t <= SECTIONS_FINDING; t++)
         free (b->copy_sql[t]);
     free (b->items);
@@ -239,18 +178,18 @@ store_batch_add (store_batch_t *b, const store_item_t *in)
     memset (&b->plan[i], 0, sizeof b->plan[i]);
     size_t raw_text_len = b->raw_text.len;
     s_prepare_item (b, i);
-    bool oom = b->raw_text.oom;
+    bool oom = b->raw_text.err != 0;
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
-        oom |= b->tab[t].oom;
+        oom |= b->tab[t].err != 0;
     if (oom) {
         /* Forget the half-encoded item; what came before stays intact
          * (a failed realloc keeps the old block). */
         for (int t = 0; t < SECTIONS_N_SECTION; t++) {
             b->tab[t].len = b->off[i * SECTIONS_N_SECTION + (size_t) t];
-            b->tab[t].oom = false;
+            b->tab[t].err = 0;
         }
         b->raw_text.len = raw_text_len;
-        b->raw_text.oom = false;
+        b->raw_text.err = 0;
         return DCP_ENOMEM;
     }
     for (int t = 0; t < SECTIONS_N_SECTION; t++)

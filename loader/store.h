@@ -43,9 +43,10 @@ void store_item_reset (store_item_t *item);
  * item has a final status and everything is committed; DCP_EDB_RETRY when
  * the connection was lost or the database asked to retry (serialization
  * failure, deadlock, shutdown): nothing of the failed transaction is
- * committed and the caller retries the same items later (also when the
- * database refuses what this loader writes: a stage fault, see
- * store_batch_stage_faults()); DCP_ENOMEM.
+ * committed and the caller retries the same items later; DCP_ESTAGE when
+ * the database refuses what this loader writes (a stage fault, see
+ * store_batch_stage_faults()): likewise nothing committed and no item
+ * answered, retry later (after a fix); DCP_ENOMEM.
  * Never returns a permanent error for the batch: a permanent refusal is
  * pinned on the item that caused it. */
 int store_batch (PGconn *db, store_item_t *items, size_t n);
@@ -76,9 +77,9 @@ void store_batch_clear (store_batch_t *b);
  * encoder, schema or deployment at fault (SQLSTATE 22P04 bad COPY format,
  * 42xxx undefined table or column, privilege, and other states that are
  * neither transient nor about the partner's data; db.h).  Such a write
- * returns DCP_EDB_RETRY with nothing committed and no item answered, and
- * logs an error; the caller retries the same batch later (and should
- * export the sum of this counter over its batches as a metric). */
+ * returns DCP_ESTAGE with nothing committed and no item answered, and logs
+ * an error; the caller retries the same batch later (and should export the
+ * sum of this counter over its batches as a metric). */
 uint64_t store_batch_stage_faults (const store_batch_t *b);
 
 #endif

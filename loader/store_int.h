@@ -14,7 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "copy_text.h"
+#include "dcp_utf8.h"
 #include "sections.h"
 #include "store.h"
 
@@ -33,7 +36,7 @@ typedef enum {
 } store_action_t;
 
 typedef struct {
-    char id[STORE_QUARANTINE_ID_MAX * 3 + 1];  /* lowercase UUID, or the cleaned id */
+    char id[STORE_QUARANTINE_ID_MAX + 1];  /* lowercase UUID, or the cleaned id */
     bool id_is_uuid;
     char sha_hex[65];
     /* "sha|sender key": a rejection is replayed only to the same sender, so
@@ -57,8 +60,8 @@ struct store_batch_t {
     store_item_t *items;      /* owned array; what they point to is borrowed */
     store_plan_t *plan;
     size_t n, cap;
-    copy_buf_t tab[SECTIONS_N_SECTION];
-    copy_buf_t raw_text;      /* the raw bytes of the items as COPY bytea */
+    dcp_buf_t tab[SECTIONS_N_SECTION];
+    dcp_buf_t raw_text;      /* the raw bytes of the items as COPY bytea */
     size_t *off;              /* off[i * SECTIONS_N_SECTION + t]: start of item i in table t;
                                  off[n * SECTIONS_N_SECTION + t]: end of table t */
     char sqlstate[6];         /* last data error, for DB-REFUSED */
@@ -75,9 +78,13 @@ struct store_batch_t {
 };
 
 /* S cleaned for the quarantine, which must accept anything: invalid UTF-8
- * becomes U+FFFD, control characters other than tab/CR/LF a '?'; cut after
- * about MAX bytes.  Caller frees; NULL if out of memory. */
-char *store_utf8_clean (const char *s, size_t max);
+ * becomes U+FFFD, control characters other than tab/CR/LF a '?'; at most
+ * MAX bytes.  Caller frees; NULL if out of memory. */
+static inline char *
+store_clean (const char *s, size_t max)
+{
+    return dcp_utf8_clean (s, strlen (s), max, DCP_UTF8_TEXT);
+}
 
 /* Writes items [0, n) of B: one transaction per attempt, bisecting on
  * refused data until the poison item is alone (it is quarantined with a

@@ -39,8 +39,8 @@
  * for what may pass later, DCP_EDB_FATAL when the partner's data was refused
  * (remembered for DB-REFUSED).  A fault of this stage (the encoder or the
  * schema does not match the database) is logged as an error, counted, and
- * returned as DCP_EDB_RETRY: the batch is kept and retried with backoff,
- * and no partner is rejected for it. */
+ * returned as DCP_ESTAGE: the batch is kept and retried with backoff, and
+ * no partner is rejected for it. */
 static int
 s_classify (PGconn *db, store_batch_t *b, PGresult *res, const char *step)
 {
@@ -67,7 +67,7 @@ s_classify (PGconn *db, store_batch_t *b, PGresult *res, const char *step)
         dcp_error ("stage fault: the database does not take what this loader writes, batch kept"
                    " for retry",
                    "step=%s sqlstate=%s error=%s", step, state, quoted);
-        return DCP_EDB_RETRY;
+        return DCP_ESTAGE;
     case DB_FAULT_RETRY: break;
     }
     dcp_warn ("database asked to retry", "step=%s sqlstate=%s error=%s", step, state, quoted);
@@ -192,7 +192,7 @@ s_run (PGconn *db, s_stmt_t q, const char *const *params)
  * new items go out as one span); or, with OFF NULL, all of DATA.  Sends
  * nothing when there is nothing to send. */
 static int
-s_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const copy_buf_t *data,
+s_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const dcp_buf_t *data,
         const size_t *off, size_t stride, size_t lo, size_t hi)
 {
     db_span_t all = {data->data, data->len}, *spans = &all;
@@ -251,7 +251,7 @@ typedef struct {
     PGresult *existing_quar;  /* id, sha, reason, problems, stored_at */
     PGresult *replay_findings;
     strmap_t sub_map, quar_map, batch_ids;
-    copy_buf_t unset_ids;        /* array literal of ids to make non-current */
+    dcp_buf_t unset_ids;        /* array literal of ids to make non-current */
 } s_try_t;
 
 static int
@@ -273,10 +273,10 @@ s_add_finding (store_item_t *item, const char *rule, dcp_severity_t sev, const c
 /* Parameter text of the array literal of VALUES[0..N) in LIT (which the
  * caller frees); NULL if out of memory. */
 static const char *
-s_literal (copy_buf_t *lit, const char *const *values, size_t n)
+s_literal (dcp_buf_t *lit, const char *const *values, size_t n)
 {
     copy_text_array_literal (lit, values, n);
-    return lit->oom ? NULL : lit->data;
+    return lit->err ? NULL : lit->data;
 }
 
 /* Gives each item of the attempt its series slot and gathers the ids
@@ -332,12 +332,12 @@ s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
     PQclear (res);
     if (rc)
         return rc;
-    copy_buf_t lit = {0};
+    dcp_buf_t lit = {0};
     const char *params[] = {s_literal (&lit, keys, n_keys)};
     res = params[0] ? s_run (t->db, Q_LOCK_SERIES, params) : NULL;
     rc = res ? s_check (t->db, t->b, res, PGRES_TUPLES_OK, "lock series") : DCP_ENOMEM;
     PQclear (res);
-    copy_buf_free (&lit);
+    dcp_buf_free (&lit);
     return rc;
 }
 
@@ -345,7 +345,7 @@ s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
 static int
 s_lookup_existing (s_try_t *t, const char *const *uuids, size_t n_uuids, const char *const *ids)
 {
-    copy_buf_t lit_uuids = {0}, lit_ids = {0};
+    dcp_buf_t lit_uuids = {0}, lit_ids = {0};
     const char *p_uuids[] = {s_literal (&lit_uuids, uuids, n_uuids)};
     const char *p_ids[] = {s_literal (&lit_ids, ids, t->hi - t->lo)};
     int rc = DCP_ENOMEM;
@@ -363,8 +363,8 @@ s_lookup_existing (s_try_t *t, const char *const *uuids, size_t n_uuids, const c
         strmap_put (&t->quar_map, PQgetvalue (t->existing_quar, r, 0),
                     PQgetvalue (t->existing_quar, r, 5), (size_t) r);
 cleanup:
-    copy_buf_free (&lit_uuids);
-    copy_buf_free (&lit_ids);
+    dcp_buf_free (&lit_uuids);
+    dcp_buf_free (&lit_ids);
     return rc;
 }
 
@@ -375,7 +375,7 @@ s_lookup_current (s_try_t *t)
     size_t m = t->n_series;
     const char **cols = calloc (3 * (m + 1), sizeof *cols);
     char (*year_text)[12] = calloc (m + 1, sizeof *year_text);
-    copy_buf_t lit[3] = {{0}};
+    dcp_buf_t lit[3] = {{0}};
     PGresult *res = NULL;
     int rc = DCP_ENOMEM;
     if (!cols || !year_text)
@@ -410,7 +410,7 @@ s_lookup_current (s_try_t *t)
 cleanup:
     PQclear (res);
     for (int k = 0; k < 3; k++)
-        copy_buf_free (&lit[k]);
+        dcp_buf_free (&lit[k]);
     free (cols);
     free (year_text);
     return rc;
@@ -470,8 +470,8 @@ s_decide_series (s_try_t *t, size_t i)
             b->plan[s->batch_item].is_current = false;
         else {
             if (t->unset_ids.len)
-                copy_buf_addc (&t->unset_ids, ',');
-            copy_buf_add (&t->unset_ids, s->current, strlen (s->current));
+                dcp_buf_appendc (&t->unset_ids, ',');
+            dcp_buf_append (&t->unset_ids, s->current, strlen (s->current));
         }
     }
     else if (sub->revision_no > 0) {
@@ -562,12 +562,12 @@ s_try_decide (s_try_t *t)
         else
             s_decide_series (t, i);
     }
-    return t->unset_ids.oom ? DCP_ENOMEM : 0;
+    return t->unset_ids.err ? DCP_ENOMEM : 0;
 }
 
 /* Submission rows of the new items, for the COPY into dcp.submission. */
 static int
-s_build_submissions (s_try_t *t, copy_buf_t *out, copy_buf_t *findings, size_t *n_insert)
+s_build_submissions (s_try_t *t, dcp_buf_t *out, dcp_buf_t *findings, size_t *n_insert)
 {
     store_batch_t *b = t->b;
     *n_insert = 0;
@@ -592,7 +592,7 @@ s_build_submissions (s_try_t *t, copy_buf_t *out, copy_buf_t *findings, size_t *
         sections_encode_submission (out, &row);
         (*n_insert)++;
     }
-    return out->oom || findings->oom ? DCP_ENOMEM : 0;
+    return out->err || findings->err ? DCP_ENOMEM : 0;
 }
 
 /* Findings as the JSON array stored in quarantine.problems. Caller frees. */
@@ -605,9 +605,9 @@ s_problems_json (const dcp_findings_t *findings)
         return NULL;
     for (size_t k = 0; k < dcp_findings_count (findings); k++) {
         const dcp_finding_t *f = dcp_findings_get (findings, k);
-        char *rule = store_utf8_clean (f->rule, 200);
-        char *path = store_utf8_clean (f->path ? f->path : "", 2000);
-        char *msg = store_utf8_clean (f->message ? f->message : "", 4000);
+        char *rule = store_clean (f->rule, 200);
+        char *path = store_clean (f->path ? f->path : "", 2000);
+        char *msg = store_clean (f->message ? f->message : "", 4000);
         json_t *o = rule && path && msg
                         ? json_pack ("{s:s, s:s, s:s, s:s}", "code", rule, "severity",
                                      dcp_severity_name (f->severity), "path", path, "message", msg)
@@ -637,7 +637,7 @@ s_security_event (PGconn *db, store_batch_t *b, size_t i, const char *sender_key
             detail = dcp_findings_get (findings, k)->message;
             break;
         }
-    char *clean_detail = store_utf8_clean (detail, 2000);
+    char *clean_detail = store_clean (detail, 2000);
     if (!clean_detail)
         return DCP_ENOMEM;
     const char *ev[] = {sender_key, sender_country, claimed, b->plan[i].id, clean_detail};
@@ -671,7 +671,7 @@ s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *
     if (!problems)
         goto cleanup;
     for (int k = 0; k < 6; k++)
-        if (!(clean[k] = store_utf8_clean (src[k] ? src[k] : "", 1000)))
+        if (!(clean[k] = store_clean (src[k] ? src[k] : "", 1000)))
             goto cleanup;
     if (sub)
         snprintf (year, sizeof year, "%d", (int) sub->reporting_year);
@@ -768,15 +768,15 @@ s_try_supersede (s_try_t *t)
 {
     if (!t->unset_ids.len)
         return 0;
-    copy_buf_t lit = {0};
-    copy_buf_addc (&lit, '{');
-    copy_buf_add (&lit, t->unset_ids.data, t->unset_ids.len);
-    copy_buf_addc (&lit, '}');
+    dcp_buf_t lit = {0};
+    dcp_buf_appendc (&lit, '{');
+    dcp_buf_append (&lit, t->unset_ids.data, t->unset_ids.len);
+    dcp_buf_appendc (&lit, '}');
     const char *params[] = {lit.data};
-    PGresult *res = lit.oom ? NULL : s_run (t->db, Q_SUPERSEDE, params);
+    PGresult *res = lit.err ? NULL : s_run (t->db, Q_SUPERSEDE, params);
     int rc = res ? s_check (t->db, t->b, res, PGRES_COMMAND_OK, "supersede") : DCP_ENOMEM;
     PQclear (res);
-    copy_buf_free (&lit);
+    dcp_buf_free (&lit);
     return rc;
 }
 
@@ -784,14 +784,14 @@ s_try_supersede (s_try_t *t)
  * Straight into the tables, not through a staging table and an INSERT ...
  * ON CONFLICT (which wrote every raw submission twice).  The lookup found
  * none of these ids, so a duplicate primary key here means another loader
- * stored one of them since (a resend that reached it): DCP_EAGAIN, redo
+ * stored one of them since (a resend that reached it): DCP_ERACE, redo
  * the attempt, whose lookup then finds it, rather than bisect as for
  * refused data. */
 static int
 s_try_insert (s_try_t *t)
 {
     store_batch_t *b = t->b;
-    copy_buf_t subs = {0}, findings = {0};
+    dcp_buf_t subs = {0}, findings = {0};
     size_t n_insert = 0;
     int rc = s_build_submissions (t, &subs, &findings, &n_insert);
     if (rc || n_insert == 0)
@@ -799,15 +799,15 @@ s_try_insert (s_try_t *t)
     rc = s_copy (t->db, b, SECTIONS_SUBMISSION, &subs, NULL, 0, t->lo, t->hi);
     if (rc == DCP_EDB_FATAL && strcmp (b->sqlstate, "23505") == 0
         && strcmp (b->constraint, "submission_pkey") == 0)
-        rc = DCP_EAGAIN;
+        rc = DCP_ERACE;
     for (int tb = 0; tb < SECTIONS_N_SECTION && rc == 0; tb++)
         rc = s_copy (t->db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
                      SECTIONS_N_SECTION, t->lo, t->hi);
     if (rc == 0)
         rc = s_copy (t->db, b, SECTIONS_FINDING, &findings, NULL, 0, t->lo, t->hi);
 cleanup:
-    copy_buf_free (&subs);
-    copy_buf_free (&findings);
+    dcp_buf_free (&subs);
+    dcp_buf_free (&findings);
     return rc;
 }
 
@@ -826,13 +826,13 @@ s_try_replay_findings (s_try_t *t)
             ids[n++] = b->plan[i].id;
     int rc = 0;
     if (n) {
-        copy_buf_t lit = {0};
+        dcp_buf_t lit = {0};
         const char *params[] = {s_literal (&lit, ids, n)};
         t->replay_findings = params[0] ? s_run (t->db, Q_FIND_FINDINGS, params) : NULL;
         rc = t->replay_findings
                  ? s_check (t->db, b, t->replay_findings, PGRES_TUPLES_OK, "find findings")
                  : DCP_ENOMEM;
-        copy_buf_free (&lit);
+        dcp_buf_free (&lit);
     }
     free (ids);
     return rc;
@@ -943,7 +943,7 @@ s_try_duplicates (const s_try_t *t)
 
 /* Stores items [lo, hi) in one transaction.  Returns 0, DCP_EDB_RETRY,
  * DCP_ENOMEM, DCP_EDB_FATAL (the database refused an item's data; rolled
- * back: bisect) or DCP_EAGAIN (rolled back; another loader inserted one of
+ * back: bisect) or DCP_ERACE (rolled back; another loader inserted one of
  * our ids meanwhile: try again). */
 static int
 s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
@@ -965,8 +965,8 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     else {
         db_rollback (db);
         s_reset_range (b, lo, hi);
-        if (rc == DCP_EDB_RETRY)
-            b->prepared_db = NULL;  /* the connection may be new next time */
+        if (rc == DCP_EDB_RETRY || rc == DCP_ESTAGE)
+            b->prepared_db = NULL;  /* new connection or schema: prepare again */
     }
     PQclear (t.existing_sub);
     PQclear (t.existing_quar);
@@ -976,7 +976,7 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     strmap_free (&t.quar_map);
     strmap_free (&t.batch_ids);
     free (t.series);
-    copy_buf_free (&t.unset_ids);
+    dcp_buf_free (&t.unset_ids);
     return rc;
 }
 
@@ -1048,10 +1048,10 @@ s_refuse (PGconn *db, store_batch_t *b, size_t i)
 static int
 s_store_range (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
 {
-    int rc = DCP_EAGAIN;
-    for (int attempt = 0; attempt < RACE_ATTEMPTS && rc == DCP_EAGAIN; attempt++)
+    int rc = DCP_ERACE;
+    for (int attempt = 0; attempt < RACE_ATTEMPTS && rc == DCP_ERACE; attempt++)
         rc = s_try (db, b, lo, hi);
-    if (rc == DCP_EAGAIN)
+    if (rc == DCP_ERACE)
         return DCP_EDB_RETRY;
     if (rc != DCP_EDB_FATAL)
         return rc;

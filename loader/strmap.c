@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dcp_err.h"
+#include "dcp_hash.h"
 #include "strmap.h"
 
 int
@@ -24,22 +25,10 @@ strmap_free (strmap_t *m)
     m->slots = NULL;
 }
 
-static size_t
-s_hash (const char *a, const char *b)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = a; *p; p++)
-        h = (h ^ (unsigned char) *p) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-    for (const char *p = b ? b : ""; *p; p++)
-        h = (h ^ (unsigned char) *p) * 1099511628211ull;
-    return (size_t) h;
-}
-
 static strmap_slot_t *
 s_slot (const strmap_t *m, const char *a, const char *b)
 {
-    size_t i = s_hash (a, b) & (m->cap - 1);
+    size_t i = (size_t) dcp_hash_pair (a, b) & (m->cap - 1);
     for (;; i = (i + 1) & (m->cap - 1)) {
         strmap_slot_t *s = &m->slots[i];
         if (!s->a || (strcmp (s->a, a) == 0 && strcmp (s->b ? s->b : "", b ? b : "") == 0))

@@ -127,7 +127,7 @@ s_response (s_response_t *r, const char *value, const char *unit, const char *su
 static void
 s_stored_kg (const Dcp__V1__Submission *sub, char *kg, size_t size)
 {
-    copy_buf_t out[SECTIONS_N_SECTION] = {{0}};
+    dcp_buf_t out[SECTIONS_N_SECTION] = {{0}};
     sections_encode (sub, "0b6e3c1a-8c1f-4a59-9a55-3c4f7e2d9b10", out, NULL);
     const char *p = out[SECTIONS_PC_INCIDENT_SUBSTANCE].data;
     assert_non_null (p);
@@ -135,7 +135,7 @@ s_stored_kg (const Dcp__V1__Submission *sub, char *kg, size_t size)
         p = strchr (p, '\t') + 1;
     snprintf (kg, size, "%.*s", (int) strcspn (p, "\t"), p);
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
-        copy_buf_free (&out[t]);
+        dcp_buf_free (&out[t]);
 }
 
 /* True if the rules warn V-PRE-07 for SUB with the single-incident maximum

@@ -291,23 +291,23 @@ test_dictionary_is_current (void **state)
     char path[1024];
     snprintf (path, sizeof path, "%s/loader/DATA_DICTIONARY.md", src);
     char *text = s_slurp (path);
-    copy_buf_t fresh = {0};
+    dcp_buf_t fresh = {0};
     char stale[2048] = "";
     size_t done = 0;  /* bytes of TEXT already copied to FRESH */
     for (int t = 0; t < SECTIONS_N_TABLES; t++) {
-        copy_buf_t want = {0};
+        dcp_buf_t want = {0};
         assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &want), 0);
         size_t len = 0;
         const char *have = s_section (text, sections_table (t)->name, &len);
         if (!have)
             fail_msg ("loader/DATA_DICTIONARY.md has no section ### dcp.%s", sections_table (t)->name);
         if (have[len])
-            copy_buf_addc (&want, '\n');  /* the blank line before the next heading */
+            dcp_buf_appendc (&want, '\n');  /* the blank line before the next heading */
         if (len != want.len || memcmp (have, want.data, len) != 0) {
             strncat (stale, " dcp.", sizeof stale - strlen (stale) - 1);
             strncat (stale, sections_table (t)->name, sizeof stale - strlen (stale) - 1);
         }
-        copy_buf_free (&want);
+        dcp_buf_free (&want);
     }
     if (stale[0] && getenv ("DCP_WRITE_DICTIONARY")) {
         /* Sections in file order, each described one replaced. */
@@ -321,13 +321,13 @@ test_dictionary_is_current (void **state)
             if (t == SECTIONS_N_TABLES)
                 continue;
             const char *start = s_section (text, name, &len);
-            copy_buf_add (&fresh, text + done, (size_t) (start - text) - done);
+            dcp_buf_append (&fresh, text + done, (size_t) (start - text) - done);
             assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &fresh), 0);
             if (start[len])
-                copy_buf_addc (&fresh, '\n');
+                dcp_buf_appendc (&fresh, '\n');
             done = (size_t) (start - text) + len;
         }
-        copy_buf_add (&fresh, text + done, strlen (text) - done);
+        dcp_buf_append (&fresh, text + done, strlen (text) - done);
         FILE *fp = fopen (path, "wb");
         assert_non_null (fp);
         assert_int_equal (fwrite (fresh.data, 1, fresh.len, fp), fresh.len);
@@ -335,7 +335,7 @@ test_dictionary_is_current (void **state)
         printf ("rewrote %s\n", path);
         stale[0] = '\0';
     }
-    copy_buf_free (&fresh);
+    dcp_buf_free (&fresh);
     free (text);
     if (stale[0])
         fail_msg ("loader/DATA_DICTIONARY.md is out of date for%s; regenerate it from the build"

@@ -26,7 +26,7 @@ static void
 test_copy_text_escaping (void **state)
 {
     (void) state;
-    copy_buf_t b = {0};
+    dcp_buf_t b = {0};
     copy_text_text (&b, "a\tb\nc\\d\re");
     copy_text_text (&b, "");
     copy_text_text (&b, NULL);
@@ -38,11 +38,11 @@ test_copy_text_escaping (void **state)
     copy_text_array (&b, arr, 0);
     copy_text_bytea (&b, (const uint8_t *) "\x00\xff\x10", 3);
     copy_text_row_end (&b);
-    assert_false (b.oom);
+    assert_false (b.err);
     assert_string_equal (b.data, "a\\tb\\nc\\\\d\\re\t\\N\t\\N\t\t0\tt\t"
                                  "{\"x\\\\\"y\",\"back\\\\\\\\slash\",\"tab\\there\"}\t\\N\t"
                                  "\\\\x00ff10\n");
-    copy_buf_free (&b);
+    dcp_buf_free (&b);
 }
 
 /* Every kind of a financial-flows submission: tri-state, optional year,
@@ -107,7 +107,7 @@ test_ff_rows (void **state)
     sub.payload_case = DCP__V1__SUBMISSION__PAYLOAD_FINANCIAL_FLOWS;
     sub.financial_flows = &ff;
 
-    copy_buf_t out[SECTIONS_N_SECTION] = {{0}};
+    dcp_buf_t out[SECTIONS_N_SECTION] = {{0}};
     sections_counts_t counts = {0};
     sections_encode (&sub, ID, out, &counts);
     assert_string_equal (out[SECTIONS_FF_LEGAL].data,
@@ -131,7 +131,7 @@ test_ff_rows (void **state)
     assert_int_equal (counts.n_not_available, 1);
     assert_int_equal (counts.n_unanswered, 10);
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
-        copy_buf_free (&out[t]);
+        dcp_buf_free (&out[t]);
 }
 
 /* Precursors: quantities with derived kg (litres of acetic anhydride by
@@ -184,7 +184,7 @@ test_pc_rows (void **state)
     sub.payload_case = DCP__V1__SUBMISSION__PAYLOAD_PRECURSORS;
     sub.precursors = &pc;
 
-    copy_buf_t out[SECTIONS_N_SECTION] = {{0}};
+    dcp_buf_t out[SECTIONS_N_SECTION] = {{0}};
     sections_counts_t counts = {0};
     sections_encode (&sub, ID, out, &counts);
     assert_string_equal (out[SECTIONS_PC_SEIZURE].data,
@@ -200,7 +200,7 @@ test_pc_rows (void **state)
                          ID "\t0\tx\t\\N\t\\N\t\\N\t3\tBARREL\tREPORTED\t\\N\t\\N\t\\N\tunknown_unit\t"
                             "\\N\t\\N\n");
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
-        copy_buf_free (&out[t]);
+        dcp_buf_free (&out[t]);
 }
 
 static void
@@ -223,19 +223,19 @@ test_submission_and_finding_rows (void **state)
                                           "00112233445566778899aabbccddeeff",
                                .raw = (const uint8_t *) "\x0a\x01", .raw_len = 2,
                                .is_current = true, .counts = {3, 2, 1, 0}, .n_warnings = 1};
-    copy_buf_t b = {0};
+    dcp_buf_t b = {0};
     sections_encode_submission (&b, &s);
     assert_string_equal (b.data, ID "\t\\\\x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
                                     "\t\\\\x0a01\tprecursors\t1\t\\N\tAFG\t2025\t\\N\t\\N\t\\N\t\\N\t\\N\t"
                                     "\\N\t0\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\ta@b.c\t\\N\t\\N\tAFG\t\\N\t"
                                     "\\N\t\\N\tt\thas_issues\t3\t2\t1\t0\t66.67\t1\t0\n");
-    copy_buf_free (&b);
+    dcp_buf_free (&b);
 
     dcp_finding_t f = {.rule = "", .severity = DCP_SEV_WARNING, .path = NULL,
                        .message = "line\nbreak"};
     sections_encode_finding (&b, ID, 4, &f);
     assert_string_equal (b.data, ID "\t4\t-\twarning\t\tline\\nbreak\n");
-    copy_buf_free (&b);
+    dcp_buf_free (&b);
 }
 
 /* Counts the fields of every line of DATA; fails unless each has WANT. */
@@ -260,12 +260,12 @@ s_assert_fields (const char *table, const char *data, size_t want)
 static size_t
 s_copy_width (sections_table_id_t t)
 {
-    copy_buf_t cols = {0};
+    dcp_buf_t cols = {0};
     assert_int_equal (sections_copy_columns (t, &cols), 0);
     size_t n = 1;
     for (const char *p = cols.data; *p; p++)
         n += *p == ',';
-    copy_buf_free (&cols);
+    dcp_buf_free (&cols);
     return n;
 }
 
@@ -361,7 +361,7 @@ test_rows_match_column_lists (void **state)
     sub.reporting_year = 2025;
     sub.n_contributing_agencies = 1;
     sub.contributing_agencies = ags;
-    copy_buf_t out[SECTIONS_N_SECTION] = {{0}};
+    dcp_buf_t out[SECTIONS_N_SECTION] = {{0}};
     sub.payload_case = DCP__V1__SUBMISSION__PAYLOAD_FINANCIAL_FLOWS;
     sub.financial_flows = &ff;
     sections_encode (&sub, ID, out, NULL);
@@ -371,37 +371,37 @@ test_rows_match_column_lists (void **state)
     for (int t = 0; t < SECTIONS_N_SECTION; t++) {
         assert_non_null (out[t].data);
         s_assert_fields (sections_table (t)->name, out[t].data, s_copy_width (t));
-        copy_buf_free (&out[t]);
+        dcp_buf_free (&out[t]);
     }
 
     Dcp__V1__Forward fwd = DCP__V1__FORWARD__INIT;
     sections_submission_t s = {.sub = &sub, .fwd = &fwd, .id = ID,
                                .sha_hex = "0000000000000000000000000000000000000000000000000000000000000000"};
-    copy_buf_t b = {0};
+    dcp_buf_t b = {0};
     sections_encode_submission (&b, &s);
     s_assert_fields ("submission", b.data, s_copy_width (SECTIONS_SUBMISSION));
-    copy_buf_free (&b);
+    dcp_buf_free (&b);
     dcp_finding_t f = {.rule = "R", .severity = DCP_SEV_INFO, .path = "/x", .message = "m"};
     sections_encode_finding (&b, ID, 0, &f);
     s_assert_fields ("finding", b.data, s_copy_width (SECTIONS_FINDING));
-    copy_buf_free (&b);
+    dcp_buf_free (&b);
 }
 
 static void
 test_column_names (void **state)
 {
     (void) state;
-    copy_buf_t cols = {0};
+    dcp_buf_t cols = {0};
     assert_int_equal (sections_copy_columns (SECTIONS_FF_ASSET, &cols), 0);
     assert_string_equal (cols.data, "submission_id, ord, measure, asset_category, predicate_scope,"
                                     " amount, currency, amount_status, amount_qref, valuation_basis,"
                                     " cases_value, cases_status, cases_qref, origin_of_request,"
                                     " counterpart_country, question_ref");
-    copy_buf_free (&cols);
+    dcp_buf_free (&cols);
     /* Columns the database fills are described but not copied. */
     assert_int_equal (sections_copy_columns (SECTIONS_SUBMISSION, &cols), 0);
     assert_null (strstr (cols.data, "stored_at"));
-    copy_buf_free (&cols);
+    dcp_buf_free (&cols);
 }
 
 int

@@ -875,13 +875,13 @@ test_stage_fault_keeps_batch (void **state)
                       " USING ERRCODE = 'bad_copy_file_format'; END $$;"
                       "CREATE TRIGGER bad_copy BEFORE INSERT ON dcp.pc_incident_route"
                       " FOR EACH ROW EXECUTE FUNCTION dcp.bad_copy ()");
-    assert_int_equal (store_batch_write (f->db, b), DCP_EDB_RETRY);
+    assert_int_equal (store_batch_write (f->db, b), DCP_ESTAGE);
     assert_int_equal (store_batch_stage_faults (b), 1);
     s_exec_ok (f->db, "DROP TRIGGER bad_copy ON dcp.pc_incident_route");
 
     /* A column the encoder writes is missing (42703). */
     s_exec_ok (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role TO role_renamed");
-    assert_int_equal (store_batch_write (f->db, b), DCP_EDB_RETRY);
+    assert_int_equal (store_batch_write (f->db, b), DCP_ESTAGE);
     assert_int_equal (store_batch_stage_faults (b), 2);
     for (size_t i = 0; i < 2; i++) {
         assert_int_equal (store_batch_item (b, i)->status,

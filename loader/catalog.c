@@ -78,8 +78,9 @@ s_check_described (PGresult *cols, PGresult *checks, bool *seen, s_why_t *w)
                     continue;
                 }
                 seen[r] = true;
-                bool status = sections_width (c) > 1 && strcmp (name + strlen (name) - 7,
-                                                                "_status") == 0;
+                size_t len = strlen (name);
+                bool status = sections_width (c) > 1 && len > 7
+                              && strcmp (name + len - 7, "_status") == 0;
                 if (status && strcmp (PQgetvalue (cols, r, 2), "dcp.obs_status") != 0)
                     s_why (w, tab->name, name, "a status column not of type dcp.obs_status");
                 if (status && !s_has_status_check (checks, tab->name, value, name))

@@ -93,4 +93,50 @@ store_clean (const char *s, size_t max)
  * DCP_ENOMEM. */
 int store_txn_write (PGconn *db, store_batch_t *b);
 
+/* --- store_sql.c: the store's statements and its talk with PostgreSQL --- */
+
+/* RFC 3339 UTC text of the timestamp expression X, in SQL. */
+#define STORE_SQL_UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+/* The statements of a write, prepared once per connection. */
+typedef enum {
+    STORE_SQL_LOCK_SERIES,
+    STORE_SQL_FIND_SUBMISSIONS,
+    STORE_SQL_FIND_QUARANTINED,
+    STORE_SQL_FIND_CURRENT,
+    STORE_SQL_SUPERSEDE,
+    STORE_SQL_FIND_FINDINGS,
+    STORE_SQL_QUARANTINE,
+    STORE_SQL_FIND_QUARANTINED_ONE,
+    STORE_SQL_SECURITY_EVENT,
+    STORE_SQL_CLOCK,
+    STORE_SQL__COUNT
+} store_sql_t;
+
+/* Prepares the statements on DB unless B did so on this connection.
+ * Returns 0 or the classified error (as store_sql_check). */
+int store_sql_prepare (PGconn *db, store_batch_t *b);
+
+/* Runs prepared statement Q with text PARAMS (as many as Q takes); the
+ * caller checks and clears the result. */
+PGresult *store_sql_run (PGconn *db, store_sql_t q, const char *const *params);
+
+/* The prepared name of Q, for PQexecPrepared with binary parameters. */
+const char *store_sql_name (store_sql_t q);
+
+/* 0 if RES has status WANT; else the failure classified once
+ * (db_classify_sqlstate): DCP_EDB_RETRY (try later), DCP_EDB_FATAL (the
+ * partner's data was refused: SQLSTATE and message kept in B for
+ * DB-REFUSED), DCP_ESTAGE (our own fault: logged, counted in B).  STEP
+ * names the statement in logs.  RES may be NULL (connection gone). */
+int store_sql_check (PGconn *db, store_batch_t *b, PGresult *res, ExecStatusType want,
+                     const char *step);
+
+/* COPY into TABLE the rows of items [LO, HI) whose action is
+ * STORE_A_INSERT, taken from DATA with per-item offsets OFF (stride
+ * STRIDE); or, with OFF NULL, all of DATA.  Sends nothing when there is
+ * nothing to send.  Returns 0 or as store_sql_check(); DCP_ENOMEM. */
+int store_sql_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const dcp_buf_t *data,
+                    const size_t *off, size_t stride, size_t lo, size_t hi);
+
 #endif

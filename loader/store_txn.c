@@ -29,203 +29,7 @@
 #include "store_int.h"
 #include "strmap.h"
 
-#define STORE_LOCK_CLASS "1145262163"  /* "DCPS": per-series advisory locks */
 #define RACE_ATTEMPTS 3                /* redo after a concurrent insert */
-
-/* ---------------------------------------------------------------------------
- * Talking to PostgreSQL */
-
-/* Classifies a failed result once (db_classify_sqlstate): DCP_EDB_RETRY
- * for what may pass later, DCP_EDB_FATAL when the partner's data was refused
- * (remembered for DB-REFUSED).  A fault of this stage (the encoder or the
- * schema does not match the database) is logged as an error, counted, and
- * returned as DCP_ESTAGE: the batch is kept and retried with backoff, and
- * no partner is rejected for it. */
-static int
-s_classify (PGconn *db, store_batch_t *b, PGresult *res, const char *step)
-{
-    const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
-    const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    char quoted[600];
-    if (PQstatus (db) != CONNECTION_OK || !state) {
-        dcp_warn ("lost the database connection", "step=%s error=%s", step,
-                  dcp_log_quote (quoted, sizeof quoted, PQerrorMessage (db)));
-        return DCP_EDB_RETRY;
-    }
-    dcp_log_quote (quoted, sizeof quoted, primary ? primary : "");
-    switch (db_classify_sqlstate (state)) {
-    case DB_FAULT_DATA: {
-        const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
-        snprintf (b->sqlstate, sizeof b->sqlstate, "%s", state);
-        snprintf (b->sqlmessage, sizeof b->sqlmessage, "%s", primary ? primary : "");
-        snprintf (b->constraint, sizeof b->constraint, "%s", constraint ? constraint : "");
-        dcp_debug ("database refused data", "step=%s sqlstate=%s error=%s", step, state, quoted);
-        return DCP_EDB_FATAL;
-    }
-    case DB_FAULT_STAGE:
-        b->stage_faults++;
-        dcp_error ("stage fault: the database does not take what this loader writes, batch kept"
-                   " for retry",
-                   "step=%s sqlstate=%s error=%s", step, state, quoted);
-        return DCP_ESTAGE;
-    case DB_FAULT_RETRY: break;
-    }
-    dcp_warn ("database asked to retry", "step=%s sqlstate=%s error=%s", step, state, quoted);
-    return DCP_EDB_RETRY;
-}
-
-static int
-s_check (PGconn *db, store_batch_t *b, PGresult *res, ExecStatusType want, const char *step)
-{
-    if (PQresultStatus (res) == want)
-        return 0;
-    return s_classify (db, b, res, step);
-}
-
-/* ---------------------------------------------------------------------------
- * Statements, prepared once per connection. */
-
-typedef enum {
-    Q_LOCK_SERIES,
-    Q_FIND_SUBMISSIONS,
-    Q_FIND_QUARANTINED,
-    Q_FIND_CURRENT,
-    Q_SUPERSEDE,
-    Q_FIND_FINDINGS,
-    Q_QUARANTINE,
-    Q_FIND_QUARANTINED_ONE,
-    Q_SECURITY_EVENT,
-    Q_CLOCK,
-    Q__COUNT
-} s_stmt_t;
-
-#define S_UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-static const struct {
-    const char *name;
-    int n_params;
-    const char *sql;
-} s_stmts[Q__COUNT] = {
-    [Q_LOCK_SERIES] = {"dcp_store_lock_series", 1,
-                       "SELECT count(pg_advisory_xact_lock(" STORE_LOCK_CLASS ", hashtext(k)))"
-                       " FROM unnest($1::text[]) AS k"},
-    [Q_FIND_SUBMISSIONS] = {"dcp_store_find_submissions", 1,
-                            "SELECT submission_id::text, encode(content_sha256, 'hex'), "
-                            S_UTC_TEXT ("stored_at")
-                            " FROM dcp.submission WHERE submission_id = ANY ($1::uuid[])"},
-    [Q_FIND_QUARANTINED] = {"dcp_store_find_quarantined", 1,
-                            "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
-                            " problems::text, " S_UTC_TEXT ("stored_at") ","
-                            " encode(content_sha256, 'hex') || '|' || coalesce(sender_key, '')"
-                            " FROM dcp.quarantine WHERE submission_id = ANY ($1::text[])"},
-    [Q_FIND_CURRENT] = {"dcp_store_find_current", 3,
-                        "SELECT s.reporting_country, s.questionnaire, s.reporting_year,"
-                        " s.submission_id::text, s.revision_no"
-                        " FROM dcp.submission s"
-                        " JOIN unnest($1::text[], $2::text[], $3::int[]) AS k (c, q, y)"
-                        "  ON s.reporting_country = k.c AND s.questionnaire = k.q"
-                        "  AND s.reporting_year = k.y"
-                        " WHERE s.is_current"},
-    [Q_SUPERSEDE] = {"dcp_store_supersede", 1,
-                     "UPDATE dcp.submission SET is_current = false"
-                     " WHERE submission_id = ANY ($1::uuid[]) AND is_current"},
-    [Q_FIND_FINDINGS] = {"dcp_store_find_findings", 1,
-                         "SELECT submission_id::text, rule, severity, path, message"
-                         " FROM dcp.finding WHERE submission_id = ANY ($1::uuid[])"
-                         " ORDER BY submission_id, ord"},
-    [Q_QUARANTINE] = {"dcp_store_quarantine", 13,
-                      "INSERT INTO dcp.quarantine (submission_id, content_sha256, raw, reason,"
-                      " problems, questionnaire, reporting_country, reporting_year, sender_key,"
-                      " sender_country, sender_name, validator_id, received_at)"
-                      " VALUES ($1, decode($2, 'hex'), $3, $4, $5::jsonb, $6, NULLIF($7, ''),"
-                      " $8::int, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
-                      " NULLIF($12, ''), dcp.try_timestamptz($13))"
-                      " ON CONFLICT (submission_id, content_sha256, (coalesce(sender_key, '')))"
-                      " DO NOTHING RETURNING id"},
-    [Q_FIND_QUARANTINED_ONE] = {"dcp_store_find_quarantined_one", 3,
-                                "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
-                                " problems::text, " S_UTC_TEXT ("stored_at")
-                                " FROM dcp.quarantine"
-                                " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')"
-                                "   AND coalesce(sender_key, '') = $3"},
-    [Q_SECURITY_EVENT] = {"dcp_store_security_event", 5,
-                          "INSERT INTO dcp.security_event (kind, sender_key, sender_country,"
-                          " claimed_country, submission_id, detail)"
-                          " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''),"
-                          " NULLIF($3, ''), $4, $5)"},
-    [Q_CLOCK] = {"dcp_store_clock", 0, "SELECT " S_UTC_TEXT ("now()")},
-};
-
-/* Prepares the statements on DB unless this batch did so on the same
- * connection.  Several batches share a connection, so a statement another
- * one prepared (42P05) is fine. */
-static int
-s_prepare (PGconn *db, store_batch_t *b)
-{
-    int pid = PQbackendPID (db);
-    if (b->prepared_db == db && b->prepared_pid == pid)
-        return 0;
-    for (int q = 0; q < Q__COUNT; q++) {
-        PGresult *res = PQprepare (db, s_stmts[q].name, s_stmts[q].sql, s_stmts[q].n_params, NULL);
-        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-        int rc = PQresultStatus (res) == PGRES_COMMAND_OK || (state && strcmp (state, "42P05") == 0)
-                     ? 0
-                     : s_classify (db, b, res, s_stmts[q].name);
-        PQclear (res);
-        if (rc)
-            return rc;
-    }
-    b->prepared_db = db;
-    b->prepared_pid = pid;
-    return 0;
-}
-
-/* Runs prepared statement Q with text parameters. */
-static PGresult *
-s_run (PGconn *db, s_stmt_t q, const char *const *params)
-{
-    return PQexecPrepared (db, s_stmts[q].name, s_stmts[q].n_params, params, NULL, NULL, 0);
-}
-
-/* COPY into TABLE the rows of items [lo, hi) whose action is
- * STORE_A_INSERT, taken from DATA with per-item offsets (contiguous runs of
- * new items go out as one span); or, with OFF NULL, all of DATA.  Sends
- * nothing when there is nothing to send. */
-static int
-s_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const dcp_buf_t *data,
-        const size_t *off, size_t stride, size_t lo, size_t hi)
-{
-    db_span_t all = {data->data, data->len}, *spans = &all;
-    size_t n = 0, total = data->len;
-    if (off) {
-        if (!(spans = malloc ((hi - lo + 1) * sizeof *spans)))
-            return DCP_ENOMEM;
-        total = 0;
-        for (size_t i = lo, j; i < hi; i = j) {
-            for (j = i; j < hi && b->plan[j].action == STORE_A_INSERT; j++)
-                ;
-            if (j == i) {
-                j++;
-                continue;
-            }
-            size_t start = off[i * stride], end = off[j * stride];
-            if (end > start)
-                spans[n++] = (db_span_t) {data->data + start, end - start};
-            total += end - start;
-        }
-    }
-    else
-        n = 1;
-    int rc = 0;
-    if (total) {
-        PGresult *res = db_copy (db, b->copy_sql[table], spans, n);
-        rc = s_check (db, b, res, PGRES_COMMAND_OK, sections_table (table)->name);
-        PQclear (res);
-    }
-    if (spans != &all)
-        free (spans);
-    return rc;
-}
 
 /* ---------------------------------------------------------------------------
  * One attempt at storing items [lo, hi) in one transaction. */
@@ -325,8 +129,8 @@ s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
                                    "SET LOCAL client_min_messages = warning;"
                                    /* a receipt is an external action: never async */
                                    "SET LOCAL synchronous_commit = on;"
-                                   "SELECT " S_UTC_TEXT ("now()"));
-    int rc = s_check (t->db, t->b, res, PGRES_TUPLES_OK, "begin");
+                                   "SELECT " STORE_SQL_UTC_TEXT ("now()"));
+    int rc = store_sql_check (t->db, t->b, res, PGRES_TUPLES_OK, "begin");
     if (rc == 0)
         snprintf (t->stored_at, sizeof t->stored_at, "%s", PQgetvalue (res, 0, 0));
     PQclear (res);
@@ -334,8 +138,8 @@ s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
         return rc;
     dcp_buf_t lit = {0};
     const char *params[] = {s_literal (&lit, keys, n_keys)};
-    res = params[0] ? s_run (t->db, Q_LOCK_SERIES, params) : NULL;
-    rc = res ? s_check (t->db, t->b, res, PGRES_TUPLES_OK, "lock series") : DCP_ENOMEM;
+    res = params[0] ? store_sql_run (t->db, STORE_SQL_LOCK_SERIES, params) : NULL;
+    rc = res ? store_sql_check (t->db, t->b, res, PGRES_TUPLES_OK, "lock series") : DCP_ENOMEM;
     PQclear (res);
     dcp_buf_free (&lit);
     return rc;
@@ -351,11 +155,11 @@ s_lookup_existing (s_try_t *t, const char *const *uuids, size_t n_uuids, const c
     int rc = DCP_ENOMEM;
     if (!p_uuids[0] || !p_ids[0])
         goto cleanup;
-    t->existing_sub = s_run (t->db, Q_FIND_SUBMISSIONS, p_uuids);
-    if ((rc = s_check (t->db, t->b, t->existing_sub, PGRES_TUPLES_OK, "find submissions")))
+    t->existing_sub = store_sql_run (t->db, STORE_SQL_FIND_SUBMISSIONS, p_uuids);
+    if ((rc = store_sql_check (t->db, t->b, t->existing_sub, PGRES_TUPLES_OK, "find submissions")))
         goto cleanup;
-    t->existing_quar = s_run (t->db, Q_FIND_QUARANTINED, p_ids);
-    if ((rc = s_check (t->db, t->b, t->existing_quar, PGRES_TUPLES_OK, "find quarantined")))
+    t->existing_quar = store_sql_run (t->db, STORE_SQL_FIND_QUARANTINED, p_ids);
+    if ((rc = store_sql_check (t->db, t->b, t->existing_quar, PGRES_TUPLES_OK, "find quarantined")))
         goto cleanup;
     for (int r = 0; r < PQntuples (t->existing_sub); r++)
         strmap_put (&t->sub_map, PQgetvalue (t->existing_sub, r, 0), NULL, (size_t) r);
@@ -392,8 +196,8 @@ s_lookup_current (s_try_t *t)
                             s_literal (&lit[2], years, m)};
     if (!params[0] || !params[1] || !params[2])
         goto cleanup;
-    res = s_run (t->db, Q_FIND_CURRENT, params);
-    if ((rc = s_check (t->db, t->b, res, PGRES_TUPLES_OK, "find current revisions")))
+    res = store_sql_run (t->db, STORE_SQL_FIND_CURRENT, params);
+    if ((rc = store_sql_check (t->db, t->b, res, PGRES_TUPLES_OK, "find current revisions")))
         goto cleanup;
     for (int r = 0; r < PQntuples (res); r++) {
         char key[96];
@@ -641,8 +445,8 @@ s_security_event (PGconn *db, store_batch_t *b, size_t i, const char *sender_key
     if (!clean_detail)
         return DCP_ENOMEM;
     const char *ev[] = {sender_key, sender_country, claimed, b->plan[i].id, clean_detail};
-    PGresult *res = s_run (db, Q_SECURITY_EVENT, ev);
-    int rc = s_check (db, b, res, PGRES_COMMAND_OK, "security event");
+    PGresult *res = store_sql_run (db, STORE_SQL_SECURITY_EVENT, ev);
+    int rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "security event");
     PQclear (res);
     free (clean_detail);
     return rc;
@@ -682,8 +486,8 @@ s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *
                               clean[0], clean[1], clean[2], clean[3], clean[4]};
     int lengths[13] = {0, 0, (int) item->raw_len};
     int formats[13] = {0, 0, 1};
-    res = PQexecPrepared (db, s_stmts[Q_QUARANTINE].name, 13, values, lengths, formats, 0);
-    if ((rc = s_check (db, b, res, PGRES_TUPLES_OK, "quarantine")))
+    res = PQexecPrepared (db, store_sql_name (STORE_SQL_QUARANTINE), 13, values, lengths, formats, 0);
+    if ((rc = store_sql_check (db, b, res, PGRES_TUPLES_OK, "quarantine")))
         goto cleanup;
     *new_row = PQntuples (res) == 1;
     PQclear (res);
@@ -691,8 +495,8 @@ s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *
     if (!*new_row) {
         /* Another loader stored the same bytes a moment ago. */
         const char *key[] = {p->id, p->sha_hex, clean[0]};
-        *existing = s_run (db, Q_FIND_QUARANTINED_ONE, key);
-        if ((rc = s_check (db, b, *existing, PGRES_TUPLES_OK, "find quarantined"))) {
+        *existing = store_sql_run (db, STORE_SQL_FIND_QUARANTINED_ONE, key);
+        if ((rc = store_sql_check (db, b, *existing, PGRES_TUPLES_OK, "find quarantined"))) {
             PQclear (*existing);
             *existing = NULL;
         }
@@ -773,8 +577,8 @@ s_try_supersede (s_try_t *t)
     dcp_buf_append (&lit, t->unset_ids.data, t->unset_ids.len);
     dcp_buf_appendc (&lit, '}');
     const char *params[] = {lit.data};
-    PGresult *res = lit.err ? NULL : s_run (t->db, Q_SUPERSEDE, params);
-    int rc = res ? s_check (t->db, t->b, res, PGRES_COMMAND_OK, "supersede") : DCP_ENOMEM;
+    PGresult *res = lit.err ? NULL : store_sql_run (t->db, STORE_SQL_SUPERSEDE, params);
+    int rc = res ? store_sql_check (t->db, t->b, res, PGRES_COMMAND_OK, "supersede") : DCP_ENOMEM;
     PQclear (res);
     dcp_buf_free (&lit);
     return rc;
@@ -796,15 +600,15 @@ s_try_insert (s_try_t *t)
     int rc = s_build_submissions (t, &subs, &findings, &n_insert);
     if (rc || n_insert == 0)
         goto cleanup;
-    rc = s_copy (t->db, b, SECTIONS_SUBMISSION, &subs, NULL, 0, t->lo, t->hi);
+    rc = store_sql_copy (t->db, b, SECTIONS_SUBMISSION, &subs, NULL, 0, t->lo, t->hi);
     if (rc == DCP_EDB_FATAL && strcmp (b->sqlstate, "23505") == 0
         && strcmp (b->constraint, "submission_pkey") == 0)
         rc = DCP_ERACE;
     for (int tb = 0; tb < SECTIONS_N_SECTION && rc == 0; tb++)
-        rc = s_copy (t->db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
+        rc = store_sql_copy (t->db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
                      SECTIONS_N_SECTION, t->lo, t->hi);
     if (rc == 0)
-        rc = s_copy (t->db, b, SECTIONS_FINDING, &findings, NULL, 0, t->lo, t->hi);
+        rc = store_sql_copy (t->db, b, SECTIONS_FINDING, &findings, NULL, 0, t->lo, t->hi);
 cleanup:
     dcp_buf_free (&subs);
     dcp_buf_free (&findings);
@@ -828,9 +632,9 @@ s_try_replay_findings (s_try_t *t)
     if (n) {
         dcp_buf_t lit = {0};
         const char *params[] = {s_literal (&lit, ids, n)};
-        t->replay_findings = params[0] ? s_run (t->db, Q_FIND_FINDINGS, params) : NULL;
+        t->replay_findings = params[0] ? store_sql_run (t->db, STORE_SQL_FIND_FINDINGS, params) : NULL;
         rc = t->replay_findings
-                 ? s_check (t->db, b, t->replay_findings, PGRES_TUPLES_OK, "find findings")
+                 ? store_sql_check (t->db, b, t->replay_findings, PGRES_TUPLES_OK, "find findings")
                  : DCP_ENOMEM;
         dcp_buf_free (&lit);
     }
@@ -950,12 +754,12 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
 {
     s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi};
     s_reset_range (b, lo, hi);
-    int rc = s_prepare (db, b);
+    int rc = store_sql_prepare (db, b);
     if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = s_try_decide (&t)) == 0
         && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_insert (&t)) == 0
         && (rc = s_try_replay_findings (&t)) == 0 && (rc = s_try_quarantine (&t)) == 0) {
         PGresult *res = PQexec (db, "COMMIT");
-        rc = s_check (db, b, res, PGRES_COMMAND_OK, "commit");
+        rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "commit");
         PQclear (res);
     }
     if (rc == 0) {
@@ -1004,25 +808,25 @@ s_refuse (PGconn *db, store_batch_t *b, size_t i)
     s_add_finding (item, "DB-REFUSED", DCP_SEV_ERROR, "", message);
     item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
 
-    int rc = s_prepare (db, b);
+    int rc = store_sql_prepare (db, b);
     PGresult *res = rc ? NULL : PQexec (db, "BEGIN");
     if (res)
-        rc = s_check (db, b, res, PGRES_COMMAND_OK, "begin");
+        rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "begin");
     PQclear (res);
     bool new_row = false;
     PGresult *existing = NULL;
     if (rc == 0)
         rc = s_quarantine (db, b, i, "db_refused", &new_row, &existing);
     if (rc == 0) {
-        res = s_run (db, Q_CLOCK, NULL);
-        rc = s_check (db, b, res, PGRES_TUPLES_OK, "clock");
+        res = store_sql_run (db, STORE_SQL_CLOCK, NULL);
+        rc = store_sql_check (db, b, res, PGRES_TUPLES_OK, "clock");
         if (rc == 0)
             snprintf (item->stored_at, sizeof item->stored_at, "%s", PQgetvalue (res, 0, 0));
         PQclear (res);
     }
     if (rc == 0) {
         res = PQexec (db, "COMMIT");
-        rc = s_check (db, b, res, PGRES_COMMAND_OK, "commit");
+        rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "commit");
         PQclear (res);
     }
     if (rc == 0 && existing && PQntuples (existing) == 1)

@@ -31,23 +31,15 @@
  * like: our encoder and the tables disagree) rolls back, is logged and
  * counted, and returns DCP_ESTAGE: never a partner's rejection. */
 #include <assert.h>
-#include <ctype.h>
-#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "dcp_decimal.h"
 #include "dcp_err.h"
 #include "dcp_hash.h"
 #include "dcp_id.h"
-#include "dcp_log.h"
-#include "dcp_refdata.h"
-#include "dcp_util.h"
 #include "copy_text.h"
-#include "db.h"
 #include "sections.h"
 #include "store.h"
 #include "store_int.h"

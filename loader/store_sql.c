@@ -3,6 +3,7 @@
  * retry, the partner's refused data, or a fault of this stage; COPY of
  * the encoded rows (see store_int.h). */
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,28 +126,41 @@ static const struct {
     [STORE_SQL_CLOCK] = {"dcp_store_clock", 0, "SELECT " STORE_SQL_UTC_TEXT ("now()")},
 };
 
+/* True if RES (one column of names) holds NAME. */
+static bool
+s_listed (PGresult *res, const char *name)
+{
+    for (int r = 0; r < PQntuples (res); r++)
+        if (strcmp (PQgetvalue (res, r, 0), name) == 0)
+            return true;
+    return false;
+}
+
 /* Prepares the statements on DB unless this batch did so on the same
- * connection.  Several batches share a connection, so a statement another
- * one prepared (42P05) is fine. */
+ * connection (and server process).  Several batches share a connection:
+ * what another one prepared already is left alone, so the server logs no
+ * "already exists" error. */
 int
 store_sql_prepare (PGconn *db, store_batch_t *b)
 {
     int pid = PQbackendPID (db);
     if (b->prepared_db == db && b->prepared_pid == pid)
         return 0;
-    for (int q = 0; q < STORE_SQL__COUNT; q++) {
+    PGresult *have = PQexec (db, "SELECT name FROM pg_prepared_statements");
+    int rc = store_sql_check (db, b, have, PGRES_TUPLES_OK, "find prepared statements");
+    for (int q = 0; q < STORE_SQL__COUNT && rc == 0; q++) {
+        if (s_listed (have, s_stmts[q].name))
+            continue;
         PGresult *res = PQprepare (db, s_stmts[q].name, s_stmts[q].sql, s_stmts[q].n_params, NULL);
-        const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-        int rc = PQresultStatus (res) == PGRES_COMMAND_OK || (state && strcmp (state, "42P05") == 0)
-                     ? 0
-                     : s_classify (db, b, res, s_stmts[q].name);
+        rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, s_stmts[q].name);
         PQclear (res);
-        if (rc)
-            return rc;
     }
-    b->prepared_db = db;
-    b->prepared_pid = pid;
-    return 0;
+    PQclear (have);
+    if (rc == 0) {
+        b->prepared_db = db;
+        b->prepared_pid = pid;
+    }
+    return rc;
 }
 
 /* Runs prepared statement Q with text parameters. */

@@ -78,8 +78,10 @@ void store_batch_clear (store_batch_t *b);
  * 42xxx undefined table or column, privilege, and other states that are
  * neither transient nor about the partner's data; db.h).  Such a write
  * returns DCP_ESTAGE with nothing committed and no item answered, and logs
- * an error; the caller retries the same batch later (and should export the
- * sum of this counter over its batches as a metric). */
+ * an error; the caller retries the same batch later.  Like the rest of B,
+ * read it only from the thread that writes B, or once the write returned;
+ * a caller may as well count the DCP_ESTAGE returns and export that as a
+ * metric. */
 uint64_t store_batch_stage_faults (const store_batch_t *b);
 
 #endif

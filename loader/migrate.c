@@ -22,7 +22,7 @@
 #include "dcp_blob.h"
 #include "dcp_err.h"
 #include "dcp_log.h"
-#include "dcp_util.h"
+#include "dcp_hash.h"
 #include "db.h"
 #include "migrate.h"
 
@@ -91,7 +91,7 @@ s_apply (PGconn *db, const dcp_blob_t *file, PGresult *applied)
         return DCP_EDB_FATAL;
     }
     char checksum[65];
-    dcp_sha256_hex (file->data, file->len, checksum);
+    dcp_hash_sha256_hex (file->data, file->len, checksum);
     for (int r = 0; r < PQntuples (applied); r++) {
         if (atoi (PQgetvalue (applied, r, 0)) != version)
             continue;
@@ -188,7 +188,7 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
     if (stem == 0 || stem > 100)
         return 0;
     snprintf (table, sizeof table, "dcp.ref_%.*s", (int) stem, file->name);
-    dcp_sha256_hex (file->data, file->len, checksum);
+    dcp_hash_sha256_hex (file->data, file->len, checksum);
 
     char *columns = NULL, copy_sql[4096];
     int rc = 0;

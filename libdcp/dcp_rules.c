@@ -89,6 +89,7 @@
 #include "dcp_decimal.h"
 #include "dcp_err.h"
 #include "dcp_id.h"
+#include "dcp_kg.h"
 #include "dcp_refdata.h"
 #include "dcp_rules.h"
 #include "dcp_utf8.h"
@@ -792,25 +793,22 @@ s_quantity_value (const Dcp__V1__Quantity *q, dcp_decimal_t *out)
            && dcp_decimal_parse (q->value, out) == 0;
 }
 
-/* Converts an answered quantity of SUBSTANCE to kilograms: mass units by
- * their factor, volume units by factor x density (never 1 kg/L).  False if
- * there is no value, the unit is unknown or no density applies. */
+/* Converts an answered quantity of SUBSTANCE to kilograms with the one
+ * derivation the loader also stores (dcp_kg.h: mass units by their factor,
+ * volume units by factor x density, never 1 kg/L; one rounding), so a
+ * threshold here and the stored kg agree to the digit.  False if there is
+ * no value, the unit is unknown or no density applies. */
 static bool
 s_to_kg (const Dcp__V1__Quantity *q, const char *substance, const char *concentration,
          dcp_decimal_t *kg)
 {
-    dcp_decimal_t v, factor, density, base;
-    bool is_volume;
-    if (!s_quantity_value (q, &v) || dcp_refdata_unit (q->unit, &factor, &is_volume))
+    dcp_decimal_t v;
+    dcp_kg_t derived;
+    if (!s_quantity_value (q, &v)
+        || dcp_kg_derive (q->value, q->unit, substance, concentration, &derived) != 0)
         return false;
-    if (dcp_decimal_mul (&v, &factor, DCP_DECIMAL_MAX_SCALE, &base))
-        return false;
-    if (!is_volume) {
-        *kg = base;
-        return true;
-    }
-    return dcp_refdata_density (substance, concentration, &density, NULL) == 0
-           && dcp_decimal_mul (&base, &density, DCP_DECIMAL_MAX_SCALE, kg) == 0;
+    *kg = derived.kg;
+    return true;
 }
 
 /* V-PRE-01 membership: SUBSTANCE must be a known code; returns it or NULL. */

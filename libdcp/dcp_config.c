@@ -354,8 +354,7 @@ dcp_config_env (const dcp_cfg_option_t *opts, void *target, const char *program,
 }
 
 /* Wraps TEXT into the column from INDENT to 79 on OUT; the first line
- * continues where the caller left the cursor (at INDENT).  A '\x01' is a
- * blank that does not break ("(default: x)" stays on one line). */
+ * continues where the caller left the cursor (at INDENT). */
 static void
 s_wrap (FILE *out, const char *text, int indent)
 {
@@ -371,8 +370,7 @@ s_wrap (FILE *out, const char *text, int indent)
             fputc (' ', out);
             col++;
         }
-        for (size_t i = 0; i < word; i++)
-            fputc (p[i] == '\x01' ? ' ' : p[i], out);
+        fprintf (out, "%.*s", (int) word, p);
         col += (int) word;
         p += word;
         p += strspn (p, " ");
@@ -390,23 +388,27 @@ dcp_config_help (const dcp_cfg_option_t *opts, const char *program, FILE *out)
              var);
     for (const dcp_cfg_option_t *o = opts; o->name; o++) {
         const char *type = o->type == DCP_CFG_STR ? "TEXT" : o->type == DCP_CFG_INT ? "N" : "BOOL";
-        char flag[96], text[512];
-        int n = snprintf (flag, sizeof flag, "  --%s=%s", o->name, type);
-        /* The default once: a help text that already says it ("(default
-         * host:pid)", "(empty = off)" for an empty default) keeps its own
-         * words; an empty text default is "none". */
-        if (strstr (o->help, "(default"))
+        char text[512], def[256];
+        /* The default once, on the flag's line: a help text that says it
+         * itself ("(default host:pid)") gives its words, moved there; an
+         * empty text default is "none", or "empty" when the help says what
+         * empty means ("(empty = off)"). */
+        const char *own = strstr (o->help, "(default");
+        const char *own_end = own ? strchr (own, ')') : NULL;
+        if (own && own_end) {
+            snprintf (def, sizeof def, "%.*s", (int) (own_end + 1 - own), own);
+            int lead = (int) (own - o->help);
+            while (lead > 0 && o->help[lead - 1] == ' ')
+                lead--;
+            snprintf (text, sizeof text, "%.*s%s", lead, o->help, own_end + 1);
+        }
+        else {
+            snprintf (def, sizeof def, "(default: %s)",
+                      o->def[0] ? o->def : strstr (o->help, "empty") ? "empty" : "none");
             snprintf (text, sizeof text, "%s", o->help);
-        else if (o->def[0] == '\0' && strstr (o->help, "empty"))
-            snprintf (text, sizeof text, "%s (default:\001empty)", o->help);
-        else
-            snprintf (text, sizeof text, "%s (default:\001%s)", o->help,
-                      o->def[0] ? o->def : "none");
-        if (n > 28)
-            fprintf (out, "%s\n%30s", flag, "");
-        else
-            fprintf (out, "%-30s", flag);
-        s_wrap (out, text, 30);
+        }
+        fprintf (out, "  --%s=%s %s\n%6s", o->name, type, def, "");
+        s_wrap (out, text, 6);
     }
     fprintf (out, "\ncommon flags:\n"
                   "  --config FILE               read FILE instead of the default file\n"

@@ -316,10 +316,13 @@ test_help_shows_each_default_once (void **state)
     text[n] = '\0';
     fclose (f);
     assert_non_null (strstr (text, "environment variable DCP_TEST_NAME"));
-    assert_non_null (strstr (text, "name in logs (default host:pid)\n"));
-    assert_null (strstr (text, "(default host:pid) (default"));
-    assert_non_null (strstr (text, "window (default: 64)\n"));
-    assert_non_null (strstr (text, "mail relay (default: none)\n"));
+    /* The flag and its default on one line, the help below it. */
+    assert_non_null (strstr (text, "  --window=N (default: 64)\n      window\n"));
+    assert_non_null (strstr (text, "  --insecure=BOOL (default: false)\n"));
+    /* A help text that names its default keeps its words, once. */
+    assert_non_null (strstr (text, "  --id=TEXT (default host:pid)\n      name in logs\n"));
+    assert_null (strstr (text, "(default: none)\n      name in logs"));
+    assert_non_null (strstr (text, "  --smtp_password=TEXT (default: none)\n      mail relay\n"));
     assert_non_null (strstr (text, "--check-config"));
     for (const char *p = text; *p; p += strcspn (p, "\n") + (p[strcspn (p, "\n")] != 0))
         assert_true (strcspn (p, "\n") <= 80);

@@ -175,7 +175,8 @@ dcp_registry_load (const char *path, char *err, size_t errlen)
         self->peers[self->count++] = peer;
     }
     fclose (f);
-    qsort (self->peers, self->count, sizeof *self->peers, s_peer_cmp);
+    if (self->count > 1)  /* an empty registry has no array: qsort (NULL, 0) is undefined */
+        qsort (self->peers, self->count, sizeof *self->peers, s_peer_cmp);
     for (size_t i = 1; i < self->count; i++)
         if (strcmp (self->peers[i - 1].public_key, self->peers[i].public_key) == 0) {
             snprintf (err, errlen, "%s: key %.8s... is registered twice", path,
@@ -205,7 +206,7 @@ const dcp_peer_t *
 dcp_registry_find (const dcp_registry_t *self, const char *public_key)
 {
     dcp_peer_t key;
-    if (!self || !public_key || strlen (public_key) != DCP_KEY_Z85_LEN)
+    if (!self || !self->count || !public_key || strlen (public_key) != DCP_KEY_Z85_LEN)
         return NULL;
     memcpy (key.public_key, public_key, DCP_KEY_Z85_LEN + 1);
     return bsearch (&key, self->peers, self->count, sizeof key, s_peer_cmp);

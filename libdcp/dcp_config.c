@@ -709,6 +709,15 @@ dcp_config_main (const dcp_cfg_option_t *opts, void *target, const char *program
                  const char *default_path, int argc, char **argv, int *first_arg,
                  void (*usage) (void))
 {
+    return dcp_config_main_checked (opts, target, program, default_path, argc, argv, first_arg,
+                                    usage, NULL);
+}
+
+int
+dcp_config_main_checked (const dcp_cfg_option_t *opts, void *target, const char *program,
+                         const char *default_path, int argc, char **argv, int *first_arg,
+                         void (*usage) (void), dcp_config_check_fn *check)
+{
     dcp_config_next_t next;
     int rc = dcp_config_parse_args (opts, target, program, default_path, argc, argv, first_arg,
                                     &next);
@@ -724,6 +733,11 @@ dcp_config_main (const dcp_cfg_option_t *opts, void *target, const char *program
     if (level < 0) {
         fprintf (stderr, "%s: log_level must be debug, info, warn or error (got \"%.32s\")\n",
                  program, name);
+        return 2;
+    }
+    char why[512];
+    if (check && check (target, why, sizeof why) != 0) {
+        fprintf (stderr, "%s: %s\n", program, why);
         return 2;
     }
     if (next == DCP_CONFIG_CHECK) {

@@ -114,4 +114,16 @@ int dcp_config_main (const dcp_cfg_option_t *opts, void *target, const char *pro
                      const char *default_path, int argc, char **argv, int *first_arg,
                      void (*usage) (void));
 
+/* A program's own rule across values the table cannot say ("writers must be
+ * 1 to 8").  Returns 0, or DCP_ECONFIG with ERR saying what is wrong in the
+ * operator's words ("writers must be 1 to 8 (got 12)"). */
+typedef int (dcp_config_check_fn) (const void *target, char *err, size_t errlen);
+
+/* dcp_config_main() that also runs CHECK (may be NULL) once every source is
+ * read, at start and for --check-config alike, so --check-config accepts
+ * only what a start would accept. */
+int dcp_config_main_checked (const dcp_cfg_option_t *opts, void *target, const char *program,
+                             const char *default_path, int argc, char **argv, int *first_arg,
+                             void (*usage) (void), dcp_config_check_fn *check);
+
 #endif

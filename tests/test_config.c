@@ -268,6 +268,32 @@ test_check_config (void **state)
     unlink (path);
 }
 
+static int
+s_window_rule (const void *target, char *err, size_t errlen)
+{
+    const cfg_t *c = target;
+    if (c->window >= 1 && c->window <= 128)
+        return 0;
+    snprintf (err, errlen, "window must be 1 to 128 (got %ld)", c->window);
+    return DCP_ECONFIG;
+}
+
+static void
+test_program_rule_applies_to_check_config_too (void **state)
+{
+    (void) state;
+    cfg_t c;
+    int first = -1;
+    char *good[] = {"prog", "--check-config", "--window=128", NULL};
+    assert_int_equal (dcp_config_main_checked (s_opts, &c, "prog", NULL, 3, good, &first, NULL,
+                                               s_window_rule),
+                      0);
+    char *bad[] = {"prog", "--check-config", "--window=0", NULL};
+    assert_int_equal (dcp_config_main_checked (s_opts, &c, "prog", NULL, 3, bad, &first, NULL,
+                                               s_window_rule),
+                      2);
+}
+
 static void
 test_secrets_are_masked (void **state)
 {
@@ -344,6 +370,7 @@ main (void)
         cmocka_unit_test (test_environment_unknown_variables_are_errors),
         cmocka_unit_test (test_parse_args_reports_every_bad_flag),
         cmocka_unit_test (test_check_config),
+        cmocka_unit_test (test_program_rule_applies_to_check_config_too),
         cmocka_unit_test (test_secrets_are_masked),
         cmocka_unit_test (test_help_shows_each_default_once),
     };

@@ -230,6 +230,7 @@ typedef struct {
     int lineno;       /* line inih is handling */
     int next_lineno;  /* line the next read starts */
     bool had_key;     /* an indented line may continue the previous key */
+    bool long_line;   /* the last piece read did not end its line */
     s_errs_t errs;
 } s_ini_ctx_t;
 
@@ -245,9 +246,22 @@ s_ini_reader (char *str, int num, void *stream)
         return NULL;
     ctx->lineno = ctx->next_lineno;
     size_t len = strlen (line);
-    bool whole = len > 0 && line[len - 1] == '\n';
+    bool whole = (len > 0 && line[len - 1] == '\n') || feof (ctx->file);
+    bool was_long = ctx->long_line;
+    ctx->long_line = !whole;
     if (whole)
         ctx->next_lineno++;
+    /* inih would cut a line longer than its buffer into pieces, keep the
+     * first as a truncated value and read the rest as more keys: say so
+     * once and give it blank lines instead. */
+    if (!whole || was_long) {
+        if (!was_long)
+            s_errs_add (&ctx->errs, "%s:%d: line longer than %d characters", ctx->path,
+                        ctx->lineno, num - 2);
+        str[0] = '\n';
+        str[1] = '\0';
+        return str;
+    }
     const char *p = line + strspn (line, " \t\r\n");
     bool indented = p > line && *p;
     if (*p == '\0' || *p == '#' || *p == ';' || (indented && ctx->had_key))
@@ -298,7 +312,7 @@ dcp_config_file (const dcp_cfg_option_t *opts, void *target, const char *path,
                   strerror (errno));
         return DCP_ECONFIG;
     }
-    s_ini_ctx_t ctx = {opts, target, path, f, 0, 1, false, {err, errlen, 0, 0}};
+    s_ini_ctx_t ctx = {opts, target, path, f, 0, 1, false, false, {err, errlen, 0, 0}};
     int rc = ini_parse_stream (s_ini_reader, &ctx, s_ini_handler, &ctx);
     bool read_error = ferror (f) != 0;
     fclose (f);

@@ -179,6 +179,25 @@ test_every_error_of_a_file_at_once (void **state)
 }
 
 static void
+test_a_line_too_long_is_one_clear_error (void **state)
+{
+    (void) state;
+    cfg_t c;
+    char err[512], text[400], want[256];
+    dcp_config_defaults (s_opts, &c, err, sizeof err);
+    /* Longer than inih's line buffer: once cut into pieces, the rest was
+     * read as another key and the value kept truncated. */
+    snprintf (text, sizeof text, "bind = tcp://%0250d:1\nwindow = 9\n", 0);
+    char *path = s_file (text);
+    assert_int_equal (dcp_config_file (s_opts, &c, path, true, err, sizeof err), DCP_ECONFIG);
+    snprintf (want, sizeof want, "%s:1: line longer than 198 characters", path);
+    assert_string_equal (err, want);
+    assert_int_equal (c.window, 9);  /* the next line is read as usual */
+    assert_string_equal (c.bind, "tcp://127.0.0.1:1");
+    unlink (path);
+}
+
+static void
 test_errors_that_do_not_fit_are_cut_not_overflowed (void **state)
 {
     (void) state;
@@ -365,6 +384,7 @@ main (void)
         cmocka_unit_test (test_parse_args_flags_override_and_stop_at_command),
         cmocka_unit_test (test_parse_args_help_is_not_an_error),
         cmocka_unit_test (test_every_error_of_a_file_at_once),
+        cmocka_unit_test (test_a_line_too_long_is_one_clear_error),
         cmocka_unit_test (test_errors_that_do_not_fit_are_cut_not_overflowed),
         cmocka_unit_test (test_suggestions_by_edit_distance),
         cmocka_unit_test (test_environment_unknown_variables_are_errors),

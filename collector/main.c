@@ -38,8 +38,10 @@ s_usage (void)
             "                     retrying until each has a receipt (SIGTERM stops it)\n"
             "  status             list pending, accepted and rejected submissions\n"
             "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
-            "  template KIND      print an empty response file (financial_flows, precursors)\n\n"
-            "Response files are JSON (see collector/FORMAT.md); long tables may be CSV.\n\n");
+            "  template KIND [FILE.xlsx]  print an empty response file (financial_flows,\n"
+            "                     precursors), or write it as a workbook to FILE.xlsx\n\n"
+            "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
+            "may be CSV.\n\n");
     dcp_config_help (collector_options, "COLLECTOR", stdout);
 }
 

@@ -763,6 +763,17 @@ s_copy_csv_findings (s_reader_t *r, const s_sheet_t *sh, const s_csvgen_t *g,
         char *note = strstr (msg, " (row becomes /");
         if (note && msg[strlen (msg) - 1] == ')')
             *note = '\0';
+        /* "... on line 2 for the same incident_id": the line of the CSV text
+         * is a row of the sheet */
+        char *on = strstr (msg, " on line ");
+        if (on && isdigit ((unsigned char) on[9])) {
+            char *end;
+            const s_pos_t *p = s_pos_find (g, (int) strtol (on + 9, &end, 10), 1);
+            char tail[1024];
+            snprintf (tail, sizeof tail, "%s", end);
+            if (p)
+                snprintf (on, sizeof msg - (size_t) (on - msg), " in row %d%s", p->row + 1, tail);
+        }
         if (dcp_findings_add (r->findings, rule, f->severity, place, "%s", msg))
             r->error = DCP_ENOMEM;
     }

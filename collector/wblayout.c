@@ -32,6 +32,12 @@
     {k ".status", l ": status", WBLAYOUT_LIST_STATUS, NULL, WBLAYOUT_TEXT, NULL, 0}
 /* A form row: field path, question, list, code list, type, prefill. */
 #define W_FORM(k, l, list, codes, type, prefill) {k, l, list, codes, type, prefill, 0}
+/* One contributing agency: its name and its type. */
+#define W_AGENCY(i, n)                                                                        \
+    W_FORM ("contributing_agencies." i ".name", "Contributing agency " n ": name", 0, NULL,   \
+            WBLAYOUT_TEXT, NULL),                                                            \
+    W_FORM ("contributing_agencies." i ".type", "Contributing agency " n ": type",           \
+            WBLAYOUT_LIST_CODES, "agency_type", WBLAYOUT_TEXT, NULL)
 #define W_REF W_TEXT ("question_ref", "Question number on the paper form")
 #define W_N(a) a, sizeof a / sizeof *a
 
@@ -54,7 +60,7 @@ static const wblayout_column_t s_envelope[] = {
     W_FORM ("focal_point.title", "Focal point: title", 0, NULL, WBLAYOUT_TEXT, NULL),
     W_FORM ("focal_point.email", "Focal point: e-mail", 0, NULL, WBLAYOUT_TEXT, NULL),
     W_FORM ("focal_point.phone", "Focal point: phone", 0, NULL, WBLAYOUT_TEXT, NULL),
-    W_FORM ("contributing_agencies", "Contributing agencies as NAME:TYPE separated by > (types: FIU, POLICE, CUSTOMS, PROSECUTION, COURT, DRUG_CONTROL_AGENCY, MINISTRY, OTHER)", 0, NULL, WBLAYOUT_TEXT, NULL),
+    W_AGENCY ("0", "1"), W_AGENCY ("1", "2"), W_AGENCY ("2", "3"), W_AGENCY ("3", "4"),
     W_FORM ("language", "Language of the answers (ISO 639-1)", 0, NULL, WBLAYOUT_TEXT, "en"),
 };
 
@@ -181,10 +187,17 @@ static const wblayout_column_t s_b[] = {
     W_FF ("legal.virtual_assets_regulated", "B. Virtual assets are regulated", WBLAYOUT_LIST_TRI, NULL, WBLAYOUT_TEXT),
 };
 
+/* One line of the reports by sector: the sector and its number. */
+#define W_SECTOR(i, n)                                                                          \
+    W_FF ("str.received_by_sector." i ".sector", "C. Reports by sector, line " n ": sector",   \
+          WBLAYOUT_LIST_CODES, "str_sector", WBLAYOUT_TEXT),                                  \
+    W_FF ("str.received_by_sector." i ".reports", "C. Reports by sector, line " n ": reports", \
+          WBLAYOUT_LIST_NO_VALUE, NULL, WBLAYOUT_NUMBER)
 #define W_FF_COUNT(k, l) W_FF ("str." k, l, WBLAYOUT_LIST_NO_VALUE, NULL, WBLAYOUT_NUMBER)
 static const wblayout_column_t s_c[] = {
     W_FF_COUNT ("received_total", "C. Suspicious transaction reports received"),
-    W_FF ("str.received_by_sector", "C. Reports by sector as SECTOR:NUMBER separated by > (BANK, MVTS, CURRENCY_EXCHANGE, SECURITIES, INSURANCE, DNFBP, VASP, OTHER)", 0, NULL, WBLAYOUT_TEXT),
+    W_SECTOR ("0", "1"), W_SECTOR ("1", "2"), W_SECTOR ("2", "3"), W_SECTOR ("3", "4"),
+    W_SECTOR ("4", "5"), W_SECTOR ("5", "6"), W_SECTOR ("6", "7"), W_SECTOR ("7", "8"),
     W_FF_COUNT ("received_drug_related", "C. of which drug-related"),
     W_FF_COUNT ("received_afghan_opiates", "C. of which related to Afghan opiates"),
     W_FF_COUNT ("disseminated_total", "C. Reports disseminated"),

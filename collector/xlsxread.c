@@ -555,8 +555,28 @@ s_anchor (s_reader_t *r, const char *pointer, int sheet, int row, int col)
 
 /* --- forms ------------------------------------------------------------------- */
 
-/* Sets the field at dotted PATH of SUB ("focal_point.email") from TEXT,
- * making the messages on the way. */
+/* Element INDEX of repeated message field F of MSG, made (with the ones
+ * before it) if the list is shorter; NULL if out of memory. */
+static ProtobufCMessage *
+s_list_element (ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, size_t index)
+{
+    size_t *n = &FIELD_MEMBER (size_t, msg, f->quantifier_offset);
+    ProtobufCMessage ***items = &FIELD_MEMBER (ProtobufCMessage **, msg, f->offset);
+    if (index >= *n) {
+        ProtobufCMessage **grown = realloc (*items, (index + 1) * sizeof *grown);
+        if (!grown)
+            return NULL;
+        *items = grown;
+        for (; *n <= index; (*n)++)
+            if (!(grown[*n] = field_new_message (f->descriptor)))
+                return NULL;
+    }
+    return (*items)[index];
+}
+
+/* Sets the field at dotted PATH of SUB ("focal_point.email",
+ * "contributing_agencies.0.name") from TEXT, making the messages on the
+ * way. */
 static int
 s_set_path (s_reader_t *r, Dcp__V1__Submission *sub, const char *path, const char *text,
             const field_cell_t *where)
@@ -568,7 +588,16 @@ s_set_path (s_reader_t *r, Dcp__V1__Submission *sub, const char *path, const cha
         snprintf (seg, sizeof seg, "%.*s", (int) (dot - p), p);
         const ProtobufCMessageDescriptor *desc = msg->descriptor;
         const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name (desc, seg);
-        assert (f && f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED);
+        assert (f && f->type == PROTOBUF_C_TYPE_MESSAGE);
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            p = dot + 1;  /* the element's index */
+            dot = strchr (p, '.');
+            assert (dot && isdigit ((unsigned char) *p));
+            msg = s_list_element (msg, f, (size_t) atoi (p));
+            if (!msg)
+                return DCP_ENOMEM;
+            continue;
+        }
         ProtobufCMessage **slot = &FIELD_MEMBER (ProtobufCMessage *, msg, f->offset);
         if (!*slot) {
             field_report_t rep = {.findings = r->findings, .prefix = "XLSX", .path = where->path};

@@ -105,7 +105,10 @@ envelope = {
     "focal_point.name": "Test Focal Point",
     "focal_point.agency": "Counter Narcotics Police",
     "focal_point.email": "fp@example.org",
-    "contributing_agencies": "Customs Department:CUSTOMS>Counter Narcotics Police:POLICE",
+    "contributing_agencies.0.name": "Customs Department",
+    "contributing_agencies.0.type": "CUSTOMS",
+    "contributing_agencies.1.name": "Counter Narcotics Police",
+    "contributing_agencies.1.type": "POLICE",
 }
 seizures = [
     {"substance_code": "AA", "physical_form": "BULK_LIQUID", "quantity": 9870.5,

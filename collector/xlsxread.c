@@ -628,6 +628,34 @@ s_cell_at (const s_sheet_t *sh, int row, int col)
 static int s_remember_columns (s_reader_t *r, const s_sheet_t *sh, const s_cell_t *const *heads,
                                size_t n);
 
+/* For a form row of a list element ("contributing_agencies.1.name"): true
+ * if some row of the same element has an answer, so that a blank row does
+ * not make an element on its own.  True for a row of no list. */
+static const s_cell_t *s_cell_at (const s_sheet_t *sh, int row, int col);
+
+static bool
+s_element_used (const s_sheet_t *sh, const char *key)
+{
+    size_t prefix = 0;  /* the key up to its last list index and the dot after it: "a.1." */
+    for (const char *dot = strchr (key, '.'); dot; dot = strchr (dot + 1, '.')) {
+        const char *next = strchr (dot + 1, '.');
+        if (isdigit ((unsigned char) dot[1]) && next)
+            prefix = (size_t) (next - key) + 1;
+    }
+    if (prefix == 0)
+        return true;
+    for (size_t i = 0; i < sh->n; i++) {
+        const s_cell_t *kc = &sh->cells[i];
+        if (kc->col != WBLAYOUT_FORM_KEY_COL || strncmp (kc->text, key, prefix) != 0)
+            continue;
+        const s_cell_t *v = s_cell_at (sh, kc->row, WBLAYOUT_FORM_VALUE_COL);
+        char t[8];
+        if (v && (!field_trim (v->text, t, sizeof t) || t[0]))
+            return true;
+    }
+    return false;
+}
+
 static void
 s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh,
              Dcp__V1__Submission *sub)
@@ -671,7 +699,10 @@ s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh,
         char *t = text;
         while (*t == ' ' || *t == '\t')
             t++;
-        if (*t) {  /* a blank answer is "not given", as a key left out of JSON */
+        /* A blank answer is "not given", as a key left out of JSON; but a
+         * blank number answer is UNANSWERED, as a blank cell of a table
+         * (or CSV file) is, never 0. */
+        if (*t || (c->list == WBLAYOUT_LIST_NO_VALUE && s_element_used (sh, key))) {
             field_cell_t where = {
                 .findings = r->findings, .rule_prefix = "XLSX",
                 .path = s_place (r->file, sh->name, kc->row, WBLAYOUT_FORM_VALUE_COL, place,

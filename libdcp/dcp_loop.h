@@ -74,7 +74,9 @@ void dcp_loop_timer_end (dcp_loop_t *self, int timer_id);
 /* HANDLER (or NULL for none) runs before each poll: the place to pause or
  * resume readers from state that changes without an event (a queue that
  * drained).  The poll waits at most MAX_WAIT_MS (> 0) then, so that state is
- * looked at again even when nothing happens; 1000 if 0 is given. */
+ * looked at again even when nothing happens; 1000 if 0 is given.  The hook
+ * may call this function itself to change the bound for the coming poll
+ * (shorter while it waits for something, as the validator's relay does). */
 void dcp_loop_prepare (dcp_loop_t *self, dcp_loop_fn *handler, void *arg, long max_wait_ms);
 
 /* HANDLER (or NULL) runs when SIGHUP has set dcp_signal_reload, which the

@@ -9,6 +9,7 @@
  * dcp_stage), the collectors (ROUTER) and the loaders (DEALER).  This file
  * is the configuration and the wiring; the decision for one submission is
  * validate.c, moving the frames relay.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,15 +220,19 @@ main (int argc, char **argv)
     }
     dcp_config_log (s_options, &v.cfg);
 
-    dcp_signal_install ();
-
+    if (dcp_signal_install () != 0) {
+        dcp_error ("could not install signal handlers", "reason=%s",
+                   dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
+        return 1;
+    }
     if (s_setup (&v))
         goto done;
     dcp_stage_ready (v.stage);
     dcp_info ("validator ready", "bind=%s loaders=%s", v.cfg.bind, v.cfg.loaders);
     rc = dcp_loop_run (v.loop);
     if (rc != 0)
-        dcp_error ("event loop failed", "reason=%s",
+        dcp_error ("event loop failed", "error=%s reason=%s",
+                   dcp_log_quote ((char[100]) {0}, 100, dcp_strerror (rc)),
                    dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
     rc = rc ? 1 : 0;
     dcp_stage_stopping (v.stage);

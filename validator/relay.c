@@ -50,10 +50,16 @@ s_on_submission (relay_t *r, dcp_frames_t *frames)
                            sub.route ? zmq_msg_data (sub.route) : NULL,
                            sub.route ? zmq_msg_size (sub.route) : 0};
     r->vopts.registry = dcp_stage_registry (r->stage);  /* the latest, after SIGHUP */
-    if (validate_submission (&r->vopts, &in, &d) != 0)
-        goto cleanup;  /* out of memory: the collector will resend */
+    int rc = validate_submission (&r->vopts, &in, &d);
+    if (rc != 0) {
+        /* Nothing is answered: the collector resends after its timeout. */
+        dcp_warn ("could not decide on submission", "submission=%s reason=%s",
+                  dcp_log_quote (quoted, sizeof quoted, sub.id[0] ? sub.id : "none"),
+                  dcp_log_quote ((char[100]) {0}, 100, dcp_strerror (rc)));
+        goto cleanup;
+    }
     zmq_msg_init (&empty);
-    int rc = dcp_frame_send_forward (r->back, d.forward, d.forward_len,
+    rc = dcp_frame_send_forward (r->back, d.forward, d.forward_len,
                                  sub.payload ? sub.payload : &empty, ZMQ_DONTWAIT);
     zmq_msg_close (&empty);
     if (rc != 0) {
@@ -74,14 +80,26 @@ cleanup:
     validate_decision_clear (&d);
 }
 
+/* A receive that failed other than by an empty queue: logged, not fatal
+ * (the peer reconnects; ZeroMQ keeps the socket usable). */
+static void
+s_recv_failed (int rc, const char *from)
+{
+    if (rc != 0 && rc != DCP_EAGAIN)
+        dcp_warn ("could not receive", "from=%s reason=%s", from,
+                  dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+}
+
 int
 relay_on_front (dcp_loop_t *loop, void *sock, int fd, void *arg)
 {
     dcp_frames_t in;
-    for (int k = 0; k < 256 && dcp_frames_recv (sock, &in, ZMQ_DONTWAIT) == 0; k++) {
+    int rc = 0;
+    for (int k = 0; k < 256 && (rc = dcp_frames_recv (sock, &in, ZMQ_DONTWAIT)) == 0; k++) {
         s_on_submission (arg, &in);
         dcp_frames_close (&in);
     }
+    s_recv_failed (rc, "collectors");
     return 0;
 }
 
@@ -91,7 +109,8 @@ relay_on_back (dcp_loop_t *loop, void *sock, int fd, void *arg)
 {
     relay_t *r = arg;
     dcp_frames_t in;
-    for (int k = 0; k < 256 && dcp_frames_recv (sock, &in, ZMQ_DONTWAIT) == 0; k++) {
+    int got = 0;
+    for (int k = 0; k < 256 && (got = dcp_frames_recv (sock, &in, ZMQ_DONTWAIT)) == 0; k++) {
         int rc = dcp_frame_relay_receipt (&in, r->front, ZMQ_DONTWAIT);
         if (rc == 0)
             r->relayed++;
@@ -105,6 +124,7 @@ relay_on_back (dcp_loop_t *loop, void *sock, int fd, void *arg)
         }
         dcp_frames_close (&in);
     }
+    s_recv_failed (got, "loaders");
     return 0;
 }
 

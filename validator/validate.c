@@ -10,56 +10,59 @@
 #include "validate.h"
 
 /* Framing, decoding and the id check: the findings that come before the
- * rules.  Returns the decoded Submission or NULL. */
-static Dcp__V1__Submission *
-s_decode (const validate_opts_t *opts, const validate_input_t *in, dcp_findings_t *findings)
+ * rules.  *SUB_P gets the decoded Submission or NULL.  Returns 0 or
+ * DCP_ENOMEM (a finding that could not be kept must not pass as valid). */
+static int
+s_decode (const validate_opts_t *opts, const validate_input_t *in, dcp_findings_t *findings,
+          Dcp__V1__Submission **sub_p)
 {
-    if (in->framing == DCP_EPROTO) {
-        dcp_findings_add (findings, "WIRE-FRAMING", DCP_SEV_ERROR, "",
-                          "the message is not a DCP1 submission: expected 3 frames "
-                          "(\"DCP1\", submission id, protobuf Submission), got %zu",
-                          in->parts);
-        return NULL;
-    }
-    if (in->framing != 0) {
-        dcp_findings_add (findings, "WIRE-ID", DCP_SEV_ERROR, "/submission_id",
-                          "the submission id frame is empty, too long or not printable");
-        return NULL;
-    }
+    *sub_p = NULL;
+    if (in->framing == DCP_EPROTO)
+        return dcp_findings_add (findings, "WIRE-FRAMING", DCP_SEV_ERROR, "",
+                                 "the message is not a DCP1 submission: expected 3 frames "
+                                 "(\"DCP1\", submission id, protobuf Submission), got %zu",
+                                 in->parts);
+    if (in->framing != 0)
+        return dcp_findings_add (findings, "WIRE-ID", DCP_SEV_ERROR, "/submission_id",
+                                 "the submission id frame is empty, too long or not printable");
     Dcp__V1__Submission *sub = dcp_codec_unpack (in->payload, in->payload ? in->payload_len : 0,
                                                  opts->max_message);
+    *sub_p = sub;
     if (!sub)
-        dcp_findings_add (findings, "WIRE-DECODE", DCP_SEV_ERROR, "",
-                          "the submission could not be decoded: it is not a valid protobuf "
-                          "Submission (truncated or corrupted); %zu bytes received",
-                          in->payload_len);
-    else if (strcmp (sub->submission_id, in->id) != 0)
-        dcp_findings_add (findings, "WIRE-ID-MISMATCH", DCP_SEV_ERROR, "/submission_id",
-                          "the submission id in the message does not match the id frame");
-    return sub;
+        return dcp_findings_add (findings, "WIRE-DECODE", DCP_SEV_ERROR, "",
+                                 "the submission could not be decoded: it is not a valid protobuf "
+                                 "Submission (truncated or corrupted); %zu bytes received",
+                                 in->payload_len);
+    if (strcmp (sub->submission_id, in->id) != 0)
+        return dcp_findings_add (findings, "WIRE-ID-MISMATCH", DCP_SEV_ERROR, "/submission_id",
+                                 "the submission id in the message does not match the id frame");
+    return 0;
 }
 
 /* Authorisation: the key must be registered, and its country must be the
- * reporting country.  Sets OUT->peer and OUT->security_event. */
-static void
+ * reporting country.  Sets OUT->peer and OUT->security_event.  Returns 0
+ * or DCP_ENOMEM. */
+static int
 s_authorise (const validate_opts_t *opts, const validate_input_t *in,
              const Dcp__V1__Submission *sub, validate_decision_t *out)
 {
-    char quoted[128];
+    char quoted[128], claimed[128];
+    int rc = 0;
     if (opts->insecure)
-        return;
+        return 0;
     out->peer = dcp_registry_find (opts->registry, in->sender_key);
     if (!out->peer) {
-        dcp_findings_add (out->findings, "AUTH-KEY", DCP_SEV_ERROR, "",
-                          "the key this submission was sent with is no longer registered; "
-                          "contact the coordinating office");
+        rc = dcp_findings_add (out->findings, "AUTH-KEY", DCP_SEV_ERROR, "",
+                               "the key this submission was sent with is no longer registered; "
+                               "contact the coordinating office");
         out->security_event = true;
     }
     else if (sub && sub->reporting_country[0]
              && strcmp (sub->reporting_country, out->peer->country) != 0) {
-        dcp_findings_add (out->findings, "AUTH-COUNTRY", DCP_SEV_ERROR, "/reporting_country",
-                          "this collector is registered for %s and may not submit for \"%.8s\"",
-                          out->peer->country, sub->reporting_country);
+        rc = dcp_findings_add (out->findings, "AUTH-COUNTRY", DCP_SEV_ERROR, "/reporting_country",
+                               "this collector is registered for %s and may not submit for "
+                               "\"%.8s\"",
+                               out->peer->country, sub->reporting_country);
         out->security_event = true;
     }
     if (out->security_event)
@@ -68,7 +71,8 @@ s_authorise (const validate_opts_t *opts, const validate_input_t *in,
                   dcp_log_quote (quoted, sizeof quoted, in->id),
                   in->sender_key ? in->sender_key : "none",
                   out->peer ? out->peer->country : "none",
-                  sub ? dcp_log_quote ((char[128]) {0}, 128, sub->reporting_country) : "none");
+                  sub ? dcp_log_quote (claimed, sizeof claimed, sub->reporting_country) : "none");
+    return rc;
 }
 
 /* Packs the Forward envelope: the decision and every finding. */
@@ -100,20 +104,21 @@ int
 validate_submission (const validate_opts_t *opts, const validate_input_t *in,
                      validate_decision_t *out)
 {
+    Dcp__V1__Submission *sub = NULL;
     memset (out, 0, sizeof *out);
     out->findings = dcp_findings_new ();
     if (!out->findings)
         return DCP_ENOMEM;
-    int rc = 0;
-    Dcp__V1__Submission *sub = s_decode (opts, in, out->findings);
-    int64_t t0 = dcp_now_ms ();
-    if (sub && dcp_rules_check (sub, &opts->rules, out->findings) != 0) {
-        rc = DCP_ENOMEM;
+    int rc = s_decode (opts, in, out->findings, &sub);
+    if (rc != 0)
         goto cleanup;
-    }
+    int64_t t0 = dcp_now_ms ();
+    if (sub && (rc = dcp_rules_check (sub, &opts->rules, out->findings)) != 0)
+        goto cleanup;
     if (opts->validate_seconds)
         dcp_histogram_observe (opts->validate_seconds, (double) (dcp_now_ms () - t0) / 1000.0);
-    s_authorise (opts, in, sub, out);
+    if ((rc = s_authorise (opts, in, sub, out)) != 0)
+        goto cleanup;
     out->rejected = dcp_findings_errors (out->findings) > 0;
     rc = s_envelope (opts, in, out);
 cleanup:

@@ -53,7 +53,10 @@ typedef struct {
 
 /* Decides on IN and fills OUT (which the caller clears afterwards, also on
  * error).  Partner faults are findings in OUT, never an error return.
- * Returns 0, or DCP_ENOMEM (nothing to send: the collector resends). */
+ * Returns 0, DCP_ENOMEM (also when a finding could not be kept: a lost
+ * finding must not let a submission pass), or the error of
+ * dcp_rules_check() (reference data that could not be loaded).  On error
+ * there is nothing to send: the collector resends. */
 int validate_submission (const validate_opts_t *opts, const validate_input_t *in,
                          validate_decision_t *out);
 

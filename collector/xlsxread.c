@@ -947,13 +947,62 @@ s_row_cells (const s_sheet_t *sh, size_t *i, int row, const s_cell_t *const *hea
                 out[k] = &sh->cells[*i];
 }
 
+/* One table sheet being turned into CSV text. */
+typedef struct {
+    const s_cell_t **heads;  /* the cells of the column names, left to right */
+    size_t n;
+    const s_cell_t **cells;  /* the current row's cells under the heads */
+    int *rows;               /* per answer row: its sheet row */
+    char **keys;             /* per answer row: its grouping key (incident_id), trimmed */
+    size_t n_rows;
+    int key_col;             /* the grouping key's position among the heads, -1 if none */
+    s_csvgen_t g;
+} s_table_t;
+
+/* Appends the answer rows from cell I of SH on to T's CSV text; rows left
+ * empty (or only styled) are not answers. */
+static void
+s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh, size_t i,
+            s_table_t *t)
+{
+    char key[128];
+    while (i < sh->n && !r->error && !t->g.error) {
+        int row = sh->cells[i].row;
+        s_row_cells (sh, &i, row, t->heads, t->n, t->cells);
+        char *texts[t->n + 1];
+        bool blank = true;
+        for (size_t k = 0; k < t->n; k++) {
+            field_trim (t->heads[k]->text, key, sizeof key);
+            const wblayout_column_t *c = wblayout_column (ls, key);
+            texts[k] = s_answer (r, t->cells[k], c ? c->type : WBLAYOUT_TEXT);
+            char trimmed[8];
+            if (!texts[k])
+                r->error = DCP_ENOMEM;
+            else if (!field_trim (texts[k], trimmed, sizeof trimmed) || trimmed[0])
+                blank = false;
+        }
+        if (!blank && !r->error) {
+            for (size_t k = 0; k < t->n; k++)
+                s_gen_cell (&t->g, texts[k], k == 0, row, t->heads[k]->col);
+            s_gen_end (&t->g);
+            key[0] = '\0';
+            if (t->key_col >= 0 && !field_trim (texts[t->key_col], key, sizeof key))
+                snprintf (key, sizeof key, "%s", texts[t->key_col]);
+            t->rows[t->n_rows] = row;
+            if (!(t->keys[t->n_rows++] = strdup (key)))
+                r->error = DCP_ENOMEM;
+        }
+        for (size_t k = 0; k < t->n; k++)
+            free (texts[k]);
+    }
+}
+
 /* A table sheet: its rows become CSV text for csvread_table(), and the
  * CSV reader's findings come back with the cells' places. */
 static void
 s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, s_sheet_t *sh,
               Dcp__V1__Submission *sub)
 {
-    int sheet_index = -1;
     qsort (sh->cells, sh->n, sizeof *sh->cells, s_cell_cmp);
     int key_row = s_key_row (ls, sh);
     if (key_row < 0) {
@@ -962,91 +1011,54 @@ s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, s_sheet_t *sh,
                   "was read", WBLAYOUT_KEY_ROW + 1, ls->columns[0].key);
         return;
     }
-    size_t n = 0, i = 0;
-    const s_cell_t **heads = calloc (sh->n + 1, sizeof *heads);
-    const s_cell_t **cells = calloc (sh->n + 1, sizeof *cells);
-    int *rows = calloc (sh->n + 1, sizeof *rows);
-    char **keys = calloc (sh->n + 1, sizeof *keys);
-    s_csvgen_t g = {.line = 1, .col = 1};
-    dcp_buf_init (&g.csv);
+    s_table_t t = {.heads = calloc (sh->n + 1, sizeof *t.heads),
+                   .cells = calloc (sh->n + 1, sizeof *t.cells),
+                   .rows = calloc (sh->n + 1, sizeof *t.rows),
+                   .keys = calloc (sh->n + 1, sizeof *t.keys),
+                   .key_col = -1, .g = {.line = 1, .col = 1}};
+    dcp_buf_init (&t.g.csv);
     dcp_findings_t *found = dcp_findings_new ();
-    size_t n_rows = 0;
-    if (!heads || !cells || !rows || !keys || !found) {
+    if (!t.heads || !t.cells || !t.rows || !t.keys || !found) {
         r->error = DCP_ENOMEM;
         goto cleanup;
     }
+    size_t i = 0;
     while (i < sh->n && sh->cells[i].row < key_row)
         i++;
-    for (; i < sh->n && sh->cells[i].row == key_row; i++)
-        heads[n++] = &sh->cells[i];
-    for (size_t k = 0; k < n; k++)
-        s_gen_cell (&g, heads[k]->text, k == 0, key_row, heads[k]->col);
-    s_gen_end (&g);
-    sheet_index = s_remember_columns (r, sh, heads, n);
+    for (; i < sh->n && sh->cells[i].row == key_row; i++) {
+        char key[128];
+        if (field_trim (sh->cells[i].text, key, sizeof key) && strcmp (key, "incident_id") == 0)
+            t.key_col = (int) t.n;
+        s_gen_cell (&t.g, sh->cells[i].text, t.n == 0, key_row, sh->cells[i].col);
+        t.heads[t.n++] = &sh->cells[i];
+    }
+    s_gen_end (&t.g);
+    int sheet_index = s_remember_columns (r, sh, t.heads, t.n);
     if (sheet_index < 0)
         goto cleanup;
     char pointer[256];
     snprintf (pointer, sizeof pointer, "/%s/%s", ls->kind, ls->table);
-    s_anchor (r, pointer, sheet_index, key_row, heads[0]->col);
-    int key_col = -1;  /* the grouping key's position among the heads */
-    for (size_t k = 0; k < n; k++) {
-        char key[128];
-        if (field_trim (heads[k]->text, key, sizeof key) && strcmp (key, "incident_id") == 0)
-            key_col = (int) k;
-    }
-    while (i < sh->n && !r->error && !g.error) {
-        int row = sh->cells[i].row;
-        s_row_cells (sh, &i, row, heads, n, cells);
-        char *texts[n + 1];
-        bool blank = true;
-        for (size_t k = 0; k < n; k++) {
-            char key[128];
-            field_trim (heads[k]->text, key, sizeof key);
-            const wblayout_column_t *c = wblayout_column (ls, key);
-            texts[k] = s_answer (r, cells[k], c ? c->type : WBLAYOUT_TEXT);
-            char trimmed[8];
-            if (texts[k] && (!field_trim (texts[k], trimmed, sizeof trimmed) || trimmed[0]))
-                blank = false;
-        }
-        if (!blank) {  /* rows left empty (or only styled) are not answers */
-            for (size_t k = 0; k < n; k++)
-                s_gen_cell (&g, texts[k] ? texts[k] : "", k == 0, row, heads[k]->col);
-            s_gen_end (&g);
-            rows[n_rows] = row;
-            keys[n_rows] = strdup (key_col >= 0 && texts[key_col] ? texts[key_col] : "");
-            if (keys[n_rows]) {
-                char *trimmed = keys[n_rows], *end;
-                while (*trimmed == ' ' || *trimmed == '\t')
-                    memmove (trimmed, trimmed + 1, strlen (trimmed));
-                for (end = trimmed + strlen (trimmed); end > trimmed && (end[-1] == ' ' || end[-1] == '\t');)
-                    *--end = '\0';
-            }
-            n_rows++;
-        }
-        for (size_t k = 0; k < n; k++)
-            free (texts[k]);
-    }
-    if (g.error || g.csv.err || !g.csv.data) {
+    s_anchor (r, pointer, sheet_index, key_row, t.heads[0]->col);
+    s_gen_rows (r, ls, sh, i, &t);
+    if (t.g.error || t.g.csv.err || !t.g.csv.data)
         r->error = DCP_ENOMEM;
-        goto cleanup;
-    }
-    if (n_rows > 0) {
-        int rc = csvread_table (g.csv.data, g.csv.len, sh->name, ls->table, sub, found);
+    if (t.n_rows > 0 && !r->error) {
+        int rc = csvread_table (t.g.csv.data, t.g.csv.len, sh->name, ls->table, sub, found);
         if (rc == DCP_ENOMEM)
             r->error = rc;
-        s_copy_csv_findings (r, sh, &g, found);
+        s_copy_csv_findings (r, sh, &t.g, found);
         if (rc == 0)
-            s_anchor_rows (r, ls, sheet_index, rows, keys, n_rows);
+            s_anchor_rows (r, ls, sheet_index, t.rows, t.keys, t.n_rows);
     }
 cleanup:
-    for (size_t k = 0; keys && k < n_rows; k++)
-        free (keys[k]);
-    free (keys);
-    free (rows);
-    free (heads);
-    free (cells);
-    free (g.pos);
-    dcp_buf_free (&g.csv);
+    for (size_t k = 0; t.keys && k < t.n_rows; k++)
+        free (t.keys[k]);
+    free (t.keys);
+    free (t.rows);
+    free (t.heads);
+    free (t.cells);
+    free (t.g.pos);
+    dcp_buf_free (&t.g.csv);
     dcp_findings_destroy (&found);
 }
 

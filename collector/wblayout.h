@@ -3,7 +3,7 @@
  * Focal points fill the questionnaires in spreadsheets and pass sheets to
  * customs, police and the FIU.  `collector template KIND FILE.xlsx` writes a
  * workbook (xlsxwrite.h) and `collector check FILE.xlsx` reads it back
- * (xlsxread.h).  Both follow the table in workbook.c and nothing else, so the
+ * (xlsxread.h).  Both follow the table in wblayout.c and nothing else, so the
  * sheet a writer makes is the sheet the reader expects: a column added there
  * appears in new templates and is read from filled ones.
  *
@@ -17,7 +17,8 @@
  *          "quantity", "quantity.unit", "location.place"), rows from 4 the
  *          answers.  The reader finds the column names by their text, so
  *          columns may be moved or rows inserted above them.
- * Cells mean what the same text means in a CSV cell (field_set_cell). */
+ * Cells mean what the same text means in a CSV cell (field_set_cell).
+ * (The prefix is wblayout_, not workbook_: libxlsxwriter owns workbook_.) */
 #ifndef WBLAYOUT_H
 #define WBLAYOUT_H
 

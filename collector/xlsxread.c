@@ -74,6 +74,7 @@ typedef struct {
     zip_t *zip;
     char **shared;     /* shared strings */
     size_t n_shared;
+    bool shared_broken;  /* xl/sharedStrings.xml is there but unreadable (reported) */
     bool date1904;
     s_sheet_t *sheets;
     size_t n_sheets;
@@ -147,6 +148,8 @@ s_part (s_reader_t *r, const char *name, bool *missing)
     char *data = malloc (st.size + 1);
     zip_file_t *zf = data ? zip_fopen_index (r->zip, (zip_uint64_t) index, 0) : NULL;
     zip_int64_t got = zf ? zip_fread (zf, data, st.size) : -1;
+    char why[256];
+    snprintf (why, sizeof why, "%s", zf ? zip_file_strerror (zf) : zip_strerror (r->zip));
     if (zf)
         zip_fclose (zf);
     if (!data) {
@@ -155,7 +158,7 @@ s_part (s_reader_t *r, const char *name, bool *missing)
     }
     if (got < 0 || (zip_uint64_t) got != st.size) {
         s_report (r, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook could not be unpacked: %s",
-                  name, zip_strerror (r->zip));
+                  name, got >= 0 ? "shorter than the archive says" : why);
         free (data);
         return NULL;
     }
@@ -166,8 +169,12 @@ s_part (s_reader_t *r, const char *name, bool *missing)
     free (data);
     if (!doc) {
         const xmlError *e = xmlGetLastError ();
-        s_report (r, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook is not valid XML%s%s", name,
-                  e && e->message ? ": " : "", e && e->message ? e->message : "");
+        char detail[256] = "";
+        if (e && e->message)
+            snprintf (detail, sizeof detail, ": %.*s", (int) strcspn (e->message, "\n"),
+                      e->message);
+        s_report (r, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook is not valid XML%s", name,
+                  detail);
     }
     return doc;
 }
@@ -231,8 +238,12 @@ s_read_shared (s_reader_t *r)
 {
     bool missing;
     xmlDocPtr doc = s_part (r, "xl/sharedStrings.xml", &missing);
-    if (!doc)
-        return;  /* a workbook with only numbers and inline strings has none */
+    if (!doc) {
+        /* a workbook with only numbers and inline strings has none; a
+         * broken one was reported, and its cells need not be, one by one */
+        r->shared_broken = !missing;
+        return;
+    }
     xmlNodePtr root = xmlDocGetRootElement (doc);
     size_t n = 0;
     for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next)
@@ -360,8 +371,9 @@ s_cell_text (s_reader_t *r, const s_sheet_t *sh, const xmlNode *c, int row, int 
         if (i >= 0 && (size_t) i < r->n_shared && r->shared[i])
             text = strdup (r->shared[i]);
         else {
-            s_report (r, "XLSX-FILE", sh->name, row, col, "cell refers to shared string %s, which "
-                      "the workbook does not have", vt ? (const char *) vt : "(none)");
+            if (!r->shared_broken)
+                s_report (r, "XLSX-FILE", sh->name, row, col, "cell refers to shared string %s, "
+                          "which the workbook does not have", vt ? (const char *) vt : "(none)");
             text = strdup ("");
         }
     } else if (type && strcmp (type, "inlineStr") == 0) {
@@ -382,7 +394,9 @@ s_cell_text (s_reader_t *r, const s_sheet_t *sh, const xmlNode *c, int row, int 
     return text;
 }
 
-static void
+/* Reads the cells of SH; false if its part is missing or broken
+ * (reported). */
+static bool
 s_read_sheet (s_reader_t *r, s_sheet_t *sh)
 {
     bool missing;
@@ -391,7 +405,7 @@ s_read_sheet (s_reader_t *r, s_sheet_t *sh)
         if (missing)
             s_report (r, "XLSX-FILE", sh->name, -1, 0, "the sheet's part %s is missing from the "
                       "archive", sh->part);
-        return;
+        return false;
     }
     xmlNodePtr data = s_child (xmlDocGetRootElement (doc), "sheetData");
     int row = -1;
@@ -423,6 +437,7 @@ s_read_sheet (s_reader_t *r, s_sheet_t *sh)
         }
     }
     xmlFreeDoc (doc);
+    return true;
 }
 
 static const s_sheet_t *
@@ -1003,8 +1018,11 @@ static void
 s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, s_sheet_t *sh,
               Dcp__V1__Submission *sub)
 {
-    qsort (sh->cells, sh->n, sizeof *sh->cells, s_cell_cmp);
+    if (sh->n)
+        qsort (sh->cells, sh->n, sizeof *sh->cells, s_cell_cmp);
     int key_row = s_key_row (ls, sh);
+    if (key_row < 0 && r->shared_broken)
+        return;  /* the column names are shared strings, which were reported */
     if (key_row < 0) {
         s_report (r, "XLSX-MISSING-COLUMN", sh->name, WBLAYOUT_KEY_ROW, 0, "no row names the "
                   "columns (row %d of the template holds them: %s, ...); nothing on this sheet "
@@ -1101,7 +1119,8 @@ s_read_sheets (s_reader_t *r, Dcp__V1__Submission *sub)
             s_sheet_t *sh = (s_sheet_t *) s_find_sheet (r, ls->name);
             if (!sh)
                 continue;
-            s_read_sheet (r, sh);
+            if (!s_read_sheet (r, sh))
+                continue;
             if (ls->table)
                 s_read_table (r, ls, sh, sub);
             else

@@ -41,6 +41,8 @@ const dcp_cfg_option_t collector_options[] = {
     OPT ("log_level", DCP_CFG_STR, "warn", log_level, "debug, info, warn or error"),
     OPT ("metrics", DCP_CFG_STR, "", metrics,
          "run: address for /metrics, /healthz, /readyz, e.g. 127.0.0.1:9103 (empty = off)"),
+    OPT ("country", DCP_CFG_STR, "", country,
+         "this focal point's country (ISO3); prefills the reporting country of new workbooks"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
 

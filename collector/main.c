@@ -48,8 +48,10 @@ s_usage (void)
             "                     correction; CODE: CORRECTION (default), LATE_DATA,\n"
             "                     DEFINITION_CHANGE, OTHER)\n"
             "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
-            "  template KIND      print an empty response file (financial_flows, precursors)\n\n"
-            "Response files are JSON (see collector/FORMAT.md); long tables may be CSV.\n\n");
+            "  template KIND [FILE.xlsx]  print an empty response file (financial_flows,\n"
+            "                     precursors), or write it as a workbook to FILE.xlsx\n\n"
+            "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
+            "may be CSV.\n\n");
     dcp_config_help (collector_options, "COLLECTOR", stdout);
 }
 

@@ -10,6 +10,7 @@
  *   collector status             what is pending, accepted, rejected (and why)
  *   collector keygen PATH        make a CURVE key pair
  *   collector template KIND      print an empty starting file
+ *   collector doctor             check configuration, keys, connection
  *
  * This file is the command table; the commands are in cmd.c and agent.c,
  * what they share (context, configuration, outbox and sender) in
@@ -22,6 +23,7 @@
 #include "collector.h"
 #include "dcp_config.h"
 #include "dcp_signal.h"
+#include "doctor.h"
 
 static void
 s_usage (void)
@@ -38,7 +40,11 @@ s_usage (void)
             "                     retrying until each has a receipt (SIGTERM stops it)\n"
             "  status             list pending, accepted and rejected submissions\n"
             "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
-            "  template KIND      print an empty response file (financial_flows, precursors)\n\n"
+            "  template KIND      print an empty response file (financial_flows, precursors)\n"
+            "  doctor             check configuration, key file, endpoint, handshake and a round\n"
+            "                     trip; one line per step, exit status 0 when all work (3 config,\n"
+            "                     4 key file mode, 5 unreachable, 6 key not registered, 7 wrong\n"
+            "                     validator key, 8 no answer)\n\n"
             "Response files are JSON (see collector/FORMAT.md); long tables may be CSV.\n\n");
     dcp_config_help (collector_options, "COLLECTOR", stdout);
 }
@@ -52,7 +58,7 @@ typedef struct {
 static const s_command_t s_commands[] = {
     {"check", cmd_check},   {"submit", cmd_submit}, {"take", cmd_take},
     {"send", cmd_send},     {"run", agent_run},     {"status", cmd_status},
-    {"keygen", cmd_keygen}, {"template", cmd_template},
+    {"keygen", cmd_keygen}, {"template", cmd_template}, {"doctor", doctor_run},
 };
 
 int

@@ -65,7 +65,23 @@ typedef struct {
     const char *filename;
     dcp_findings_t *findings;
     int error;
+    srcmap_t *map;  /* where each answer came from, or NULL */
 } s_csv_t;
+
+#define S_NOTE_PREFIX "row becomes "
+
+/* Records that the answer at POINTER (NOTE, "row becomes POINTER", then
+ * "/" PART and "/" SUB if given) came from LINE, COL (0: the whole row). */
+static int
+s_map (s_csv_t *c, const char *note, const char *part, const char *sub, int line, int col)
+{
+    char pointer[512];
+    if (!c->map || strncmp (note, S_NOTE_PREFIX, strlen (S_NOTE_PREFIX)) != 0)
+        return 0;
+    snprintf (pointer, sizeof pointer, "%s%s%s%s%s", note + strlen (S_NOTE_PREFIX),
+              part ? "/" : "", part ? part : "", sub ? "/" : "", sub ? sub : "");
+    return srcmap_add (c->map, pointer, c->filename, line, col);
+}
 
 static void s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
     __attribute__ ((format (printf, 5, 6)));
@@ -418,6 +434,8 @@ s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, 
         .findings = c->findings, .rule_prefix = "CSV", .path = path,
         .context = context, .note = note,
     };
+    if (s_map (c, note, b->field->name, b->sub ? b->sub->name : NULL, cell->line, cell->col))
+        return DCP_ENOMEM;
     if (!b->sub)
         return field_set_cell (msg, b->field, text, &where);
     /* a part of a sub-message: make the sub-message if needed, unless the
@@ -689,9 +707,13 @@ s_group_row (s_build_t *b, const s_record_t *rec, ProtobufCMessage **row_p, size
     if (!*row_p)
         return DCP_ENOMEM;
     *gi_p = gi;
+    snprintf (note, note_size, "row becomes /%s/%s/%zu", b->t.payload->name, b->t.list->name,
+              b->base + gi);
+    if (s_map (&b->c, note, NULL, NULL, rec->line, 0))  /* the entry: its first row */
+        return DCP_ENOMEM;
     snprintf (note, note_size, "row becomes /%s/%s/%zu/%s/%zu", b->t.payload->name,
               b->t.list->name, b->base + gi, b->t.nested->name, ri);
-    return 0;
+    return s_map (&b->c, note, NULL, NULL, rec->line, 0);
 }
 
 /* Applies group (level 1) column K of CELL to group GI: an incident's own
@@ -752,6 +774,8 @@ s_read_row (s_build_t *b, const s_record_t *rec)
         snprintf (note, sizeof note, "row becomes /%s/%s/%zu", b->t.payload->name,
                   b->t.list->name, b->base + b->n_items);
         b->n_items++;
+        if (s_map (&b->c, note, NULL, NULL, rec->line, 0))
+            return DCP_ENOMEM;
     }
     for (size_t o = 0; o < b->n_order; o++) {
         size_t k = b->order[o];
@@ -792,8 +816,15 @@ int
 csvread_table (const char *text, size_t len, const char *filename, const char *table,
                Dcp__V1__Submission *sub, dcp_findings_t *findings)
 {
+    return csvread_table_mapped (text, len, filename, table, sub, findings, NULL);
+}
+
+int
+csvread_table_mapped (const char *text, size_t len, const char *filename, const char *table,
+                      Dcp__V1__Submission *sub, dcp_findings_t *findings, srcmap_t *map)
+{
     assert ((text || len == 0) && filename && table && sub && findings);
-    s_build_t b = {.c = {.filename = filename, .findings = findings}};
+    s_build_t b = {.c = {.filename = filename, .findings = findings, .map = map}};
     int rc = 0;
     if (!s_find_table (table, &b.t)) {
         s_report (&b.c, "CSV-TABLE", 1, 1, "\"%s\" is not a table that can be read from CSV",

@@ -90,7 +90,11 @@ intake_read (collector_t *c, const char *path, dcp_findings_t *findings, intake_
     int rc = s_pack (in);
     if (rc)
         return rc;
-    return dcp_rules_check (in->sub, &c->rules, findings) ? DCP_ENOMEM : 0;
+    size_t first_rule = dcp_findings_count (findings);
+    if (dcp_rules_check (in->sub, &c->rules, findings))
+        return DCP_ENOMEM;
+    /* echoes out, CSV rows by line and column, everything in file order */
+    return srcmap_locate_findings (in->files.map, findings, first_rule);
 }
 
 void

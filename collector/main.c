@@ -72,6 +72,7 @@ main (int argc, char **argv)
     if (prc >= 0)
         return prc;
     dcp_rules_defaults (&c.rules);
+    c.rules.offline = true;  /* the collector checks before sending */
     if (first >= argc) {
         s_usage ();
         return 2;

@@ -21,6 +21,8 @@ struct srcmap_t {
     size_t n_slots;   /* a power of two, at least twice n */
     char **files;     /* files[0] unused: the JSON file */
     size_t n_files;
+    char **failed;    /* pointers of CSV cells that failed reading */
+    size_t n_failed;
 };
 
 srcmap_t *
@@ -39,6 +41,9 @@ srcmap_destroy (srcmap_t **self_p)
         free (self->entries[i].pointer);
     for (size_t i = 0; i < self->n_files; i++)
         free (self->files[i]);
+    for (size_t i = 0; i < self->n_failed; i++)
+        free (self->failed[i]);
+    free (self->failed);
     free (self->entries);
     free (self->slots);
     free (self->files);
@@ -125,6 +130,25 @@ srcmap_add (srcmap_t *self, const char *pointer, const char *filename, int line,
     self->entries[self->n] = (s_entry_t) {copy, {file, line, col, self->n}};
     self->slots[slot] = ++self->n;
     return 0;
+}
+
+int
+srcmap_mark_failed (srcmap_t *self, const char *pointer)
+{
+    char **failed = realloc (self->failed, (self->n_failed + 1) * sizeof *failed);
+    if (!failed)
+        return DCP_ENOMEM;
+    self->failed = failed;
+    self->failed[self->n_failed] = strdup (pointer);
+    return self->failed[self->n_failed] ? (self->n_failed++, 0) : DCP_ENOMEM;
+}
+
+/* True if PATH is POINTER or inside it. */
+static bool
+s_inside (const char *path, const char *pointer)
+{
+    size_t n = strlen (pointer);
+    return strncmp (path, pointer, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 const srcmap_pos_t *
@@ -214,10 +238,8 @@ static bool
 s_echo (const srcmap_t *map, const dcp_finding_t *r, const s_key_t *rk, const dcp_finding_t *f,
         const s_key_t *fk)
 {
-    if (r->path[0] == '/') {
-        size_t n = strlen (r->path);
-        return strncmp (f->path, r->path, n) == 0 && (f->path[n] == '\0' || f->path[n] == '/');
-    }
+    if (r->path[0] == '/')
+        return s_inside (f->path, r->path);
     (void) map;
     /* a CSV cell: rows are recorded with column 0, so only a cell matches */
     return rk->placed && fk->placed && rk->pos.file >= 1 && rk->pos.col > 0
@@ -240,7 +262,10 @@ srcmap_locate_findings (const srcmap_t *map, dcp_findings_t *findings, size_t fi
     }
     /* echoes out, before any path changes */
     for (size_t i = 0; i < n; i++) {
+        const dcp_finding_t *f = dcp_findings_get (findings, i);
         bool echo = false;
+        for (size_t k = 0; i >= first_rule && map && k < map->n_failed && !echo; k++)
+            echo = s_inside (f->path, map->failed[k]);
         for (size_t r = 0; i >= first_rule && r < first_rule && !echo; r++) {
             const dcp_finding_t *rf = dcp_findings_get (findings, r);
             echo = rf->path[0] && s_echo (map, rf, &keys[r], dcp_findings_get (findings, i),

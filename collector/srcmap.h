@@ -35,6 +35,11 @@ void srcmap_destroy (srcmap_t **self_p);
  * Returns 0 or DCP_ENOMEM. */
 int srcmap_add (srcmap_t *self, const char *pointer, const char *filename, int line, int col);
 
+/* Records that the answer at POINTER failed reading (a CSV cell whose
+ * finding carries the cell's place, not the pointer): a rule finding at or
+ * inside POINTER is then an echo.  Returns 0 or DCP_ENOMEM. */
+int srcmap_mark_failed (srcmap_t *self, const char *pointer);
+
 /* Where POINTER, or the nearest enclosing answer recorded, came from; NULL
  * if nothing enclosing it was recorded.  Borrowed. */
 const srcmap_pos_t *srcmap_find (const srcmap_t *self, const char *pointer);

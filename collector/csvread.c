@@ -514,8 +514,8 @@ s_decimal_comma (const char *text, char *out, size_t size)
     char digits[128];
     size_t n = 0, groups = 0;
     snprintf (out, size, "%s", text);
-    while (*p == ' ' || *p == '\t')
-        p++;
+    while (*p == '\t' || s_group_space (p))
+        p += *p == '\t' ? 1 : s_group_space (p);
     if (*p == '-')
         digits[n++] = *p++;
     if (!(*p >= '0' && *p <= '9'))

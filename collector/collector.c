@@ -33,7 +33,7 @@ const dcp_cfg_option_t collector_options[] = {
     OPT ("backoff_min_ms", DCP_CFG_INT, "500", backoff_min_ms, "first retry delay"),
     OPT ("backoff_max_ms", DCP_CFG_INT, "60000", backoff_max_ms, "longest retry delay"),
     OPT ("wait_s", DCP_CFG_INT, "120", wait_s,
-         "submit: give up waiting after this many seconds (0 = forever); the outbox keeps the rest"),
+         "submit: give up waiting after this many seconds (0 = forever; a key the validator refuses ends the wait after 5 s); the outbox keeps the rest"),
     OPT ("max_file", DCP_CFG_INT, "67108864", max_file, "largest response file, bytes"),
     OPT ("hwm", DCP_CFG_INT, "1000", hwm, "socket queue bound, messages"),
     OPT ("scan_ms", DCP_CFG_INT, "1000", scan_ms, "run: how often to look into the inbox"),

@@ -22,7 +22,8 @@ typedef enum {
 typedef struct {
     char *rule;            /* e.g. "V-GEN-05" */
     dcp_severity_t severity;
-    char *path;            /* JSON pointer, e.g. "/precursors/seizures/0/quantity/value" */
+    char *path;            /* JSON pointer, e.g. "/precursors/seizures/0/quantity/value";
+                              in the collector, "FILE.csv:LINE:COLUMN" for a CSV cell */
     char *message;
 } dcp_finding_t;
 

@@ -11,6 +11,7 @@
 #include "dcp_util.h"
 #include "intake.h"
 #include "report.h"
+#include "show.h"
 #include "template.h"
 
 int
@@ -58,14 +59,8 @@ cmd_submit (collector_t *c, int argc, char **argv)
         }
         if (st == OUTBOX_PENDING)
             waiting++;  /* intake_take queued it */
-        else {
-            /* Already answered earlier: show that receipt again. */
-            char *text = collector_receipt_text (c, ids[i]);
-            fputs (text ? text : "(receipt missing)\n", stdout);
-            free (text);
-            if (st == OUTBOX_REJECTED)
-                failed++;
-        }
+        else if (show_receipt_again (c, argv[i], ids[i], stdout) == OUTBOX_REJECTED)
+            failed++;  /* answered earlier: its receipt, labelled with the file sent then */
     }
     if (outbox_sync (c->outbox)) {
         fprintf (stderr, "collector: could not sync the outbox %s: %s\n", c->cfg.outbox,
@@ -150,47 +145,6 @@ cmd_send (collector_t *c, int argc, char **argv)
     int rc = (c->rejected || still) ? 1 : 0;
     collector_close (c);
     return rc;
-}
-
-static int
-s_print_entry (const char *id, void *arg)
-{
-    collector_t *c = ((void **) arg)[0];
-    const char *what = ((void **) arg)[1];
-    char *source = outbox_read (c->outbox, id, "source");
-    if (strcmp (what, "pending") == 0)
-        printf ("pending   %s  %s\n", id, source ? source : "");
-    else {
-        char *text = collector_receipt_text (c, id);
-        printf ("%-9s %s  %s\n", what, id, source ? source : "");
-        if (text && strcmp (what, "rejected") == 0)
-            for (char *line = strchr (text, '\n'); line && line[1]; line = strchr (line + 1, '\n')) {
-                char *end = strchr (line + 1, '\n');
-                printf ("          %.*s\n", (int) (end ? end - line - 1 : (long) strlen (line + 1)),
-                        line + 1);
-            }
-        free (text);
-    }
-    free (source);
-    return 0;
-}
-
-int
-cmd_status (collector_t *c, int argc, char **argv)
-{
-    (void) argc;
-    (void) argv;
-    if (collector_open (c, false))
-        return 1;
-    printf ("outbox %s\n", c->cfg.outbox);
-    const char *names[] = {"pending", "accepted", "rejected"};
-    outbox_state_t states[] = {OUTBOX_PENDING, OUTBOX_ACCEPTED, OUTBOX_REJECTED};
-    for (int i = 0; i < 3; i++) {
-        void *arg[2] = {c, (void *) names[i]};
-        outbox_each (c->outbox, states[i], s_print_entry, arg);
-    }
-    collector_close (c);
-    return 0;
 }
 
 int

@@ -31,6 +31,20 @@ typedef struct {
  * not be read as a response at all (FINDINGS says why) or DCP_ENOMEM. */
 int intake_read (collector_t *c, const char *path, dcp_findings_t *findings, intake_t *in);
 
+/* What makes a file a revision (revise.h): the envelope's revision_no,
+ * supersedes_submission_id and revision_reason are set to these, and its
+ * submission_id cleared, so that the id is derived from the content. */
+typedef struct {
+    unsigned revision_no;
+    const char *supersedes;  /* "" for a first submission */
+    const char *reason;      /* a revision_reason code, or "" */
+} intake_revision_t;
+
+/* As intake_read(), with the file made revision REV (if not NULL) before
+ * it is packed and checked, so the checks see the revision as it is sent. */
+int intake_read_revision (collector_t *c, const char *path, const intake_revision_t *rev,
+                          dcp_findings_t *findings, intake_t *in);
+
 /* Frees what IN holds; safe on a zeroed or freed one. */
 void intake_free (intake_t *in);
 
@@ -40,6 +54,14 @@ void intake_free (intake_t *in);
  * pending entry is also queued in C's sender, if there is one, with its
  * bytes for the first attempt.  Returns 1 if the file was not taken. */
 int intake_take (collector_t *c, const char *path, char *id, outbox_state_t *state, FILE *out);
+
+/* The second half of intake_take(): takes IN, read from PATH and checked,
+ * into C's outbox and queues it as intake_take() does.  An id already in the
+ * outbox with other content is refused (revise_refuse() tells OUT why and
+ * what to do), unless the same answers were sent before under another id:
+ * then ID and *STATE name that entry.  Returns 0 or 1 as intake_take(). */
+int intake_store (collector_t *c, const char *path, intake_t *in, char *id, outbox_state_t *state,
+                  FILE *out);
 
 /* The packed response with submission_id ID and schema_version
  * SCHEMA_VERSION put in front of PACKED (the response packed without

@@ -7,14 +7,16 @@
  *   collector take FILE...       take into the outbox only (send later)
  *   collector send               send what is pending, wait for receipts
  *   collector run                agent: watch the inbox folder, send forever
- *   collector status             what is pending, accepted, rejected (and why)
+ *   collector status [--all]     what is pending, accepted, rejected (and why)
+ *   collector show ID [--json]   one submission: its receipt and what was stored
+ *   collector revise ID FILE     send FILE as the next revision of submission ID
  *   collector keygen PATH        make a CURVE key pair
  *   collector template KIND      print an empty starting file
  *   collector doctor             check configuration, keys, connection
  *
- * This file is the command table; the commands are in cmd.c and agent.c,
- * what they share (context, configuration, outbox and sender) in
- * collector.c, reading and taking a response in intake.c. */
+ * This file is the command table; the commands are in cmd.c, agent.c,
+ * show.c and revise.c, what they share (context, configuration, outbox and
+ * sender) in collector.c, reading and taking a response in intake.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +26,8 @@
 #include "dcp_config.h"
 #include "dcp_signal.h"
 #include "doctor.h"
+#include "revise.h"
+#include "show.h"
 
 static void
 s_usage (void)
@@ -38,7 +42,13 @@ s_usage (void)
             "                     exits 0 only when every one was accepted\n"
             "  run                agent: take files dropped into the inbox and send them,\n"
             "                     retrying until each has a receipt (SIGTERM stops it)\n"
-            "  status             list pending, accepted and rejected submissions\n"
+            "  status [--all]     list pending, accepted and rejected submissions (--all: also\n"
+            "                     rejections that a later accepted one replaced)\n"
+            "  show ID [--json]   one submission: its receipt and what was stored\n"
+            "  revise ID FILE [--reason CODE]\n"
+            "                     send FILE as the next revision of submission ID (a\n"
+            "                     correction; CODE: CORRECTION (default), LATE_DATA,\n"
+            "                     DEFINITION_CHANGE, OTHER)\n"
             "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
             "  template KIND      print an empty response file (financial_flows, precursors)\n"
             "  doctor             check configuration, key file, endpoint, handshake and a round\n"
@@ -58,7 +68,8 @@ typedef struct {
 static const s_command_t s_commands[] = {
     {"check", cmd_check},   {"submit", cmd_submit}, {"take", cmd_take},
     {"send", cmd_send},     {"run", agent_run},     {"status", cmd_status},
-    {"keygen", cmd_keygen}, {"template", cmd_template}, {"doctor", doctor_run},
+    {"keygen", cmd_keygen}, {"template", cmd_template},
+    {"show", cmd_show},     {"revise", cmd_revise},     {"doctor", doctor_run},
 };
 
 int

@@ -972,8 +972,11 @@ s_prepare_item (s_batch_t *b, size_t i)
     store_item_t *item = &b->items[i];
     s_plan_t *p = &b->plan[i];
     const Dcp__V1__Submission *sub = item->sub;
-    const char *id = sub ? sub->submission_id : item->fwd->submission_id;
-    id = id ? id : "";
+    /* The id the client sent (the id frame, which the validator put in the
+     * envelope), never the one inside the bytes: a rejection is kept and
+     * replayed under the id it was answered for, so a never-used id is
+     * never "replayed" (the two differ only in rejected submissions). */
+    const char *id = item->fwd->submission_id ? item->fwd->submission_id : "";
     p->id_is_uuid = s_uuid_ok (id);
     if (p->id_is_uuid) {
         for (int k = 0; k < 36; k++)

@@ -66,12 +66,15 @@ s_on_submission (relay_t *r, dcp_frames_t *frames)
         return;
     r->received++;
     int framing = dcp_frame_read_submission (frames, &sub);
-    validate_input_t in = {framing, sub.parts, sub.id,
-                           sub.payload ? zmq_msg_data (sub.payload) : NULL,
-                           sub.payload ? zmq_msg_size (sub.payload) : 0,
-                           dcp_frames_user_id (frames),
-                           sub.route ? zmq_msg_data (sub.route) : NULL,
-                           sub.route ? zmq_msg_size (sub.route) : 0};
+    validate_input_t in = {.framing = framing,
+                           .parts = sub.parts,
+                           .id = sub.id,
+                           .payload = sub.payload ? zmq_msg_data (sub.payload) : NULL,
+                           .payload_len = sub.payload ? zmq_msg_size (sub.payload) : 0,
+                           .sender_key = dcp_frames_user_id (frames),
+                           .route = sub.route ? zmq_msg_data (sub.route) : NULL,
+                           .route_len = sub.route ? zmq_msg_size (sub.route) : 0,
+                           .framing_fault = sub.fault};
     r->vopts.registry = dcp_stage_registry (r->stage);  /* the latest, after SIGHUP */
     int rc = validate_submission (&r->vopts, &in, &d);
     if (rc != 0) {

@@ -7,12 +7,14 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "dcp_err.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
 #include "intake.h"
 #include "report.h"
 #include "show.h"
 #include "template.h"
+#include "xlsxwrite.h"
 
 int
 cmd_check (collector_t *c, int argc, char **argv)
@@ -167,10 +169,30 @@ cmd_keygen (collector_t *c, int argc, char **argv)
     return 0;
 }
 
+/* template KIND FILE.xlsx: the workbook instead of the JSON skeleton. */
+static int
+s_template_workbook (collector_t *c, const char *kind, const char *path)
+{
+    int rc = xlsxwrite_template (path, kind, c->cfg.country,
+                                 template_reporting_year (time (NULL)));
+    if (rc == DCP_EINVAL) {
+        fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");
+        return 2;
+    }
+    if (rc) {
+        fprintf (stderr, "collector template: could not write \"%s\": %s\n", path,
+                 dcp_strerror (rc));
+        return 1;
+    }
+    printf ("wrote %s: fill it in, then `collector check %s`\n", path, path);
+    return 0;
+}
+
 int
 cmd_template (collector_t *c, int argc, char **argv)
 {
-    (void) c;
+    if (argc == 2)
+        return s_template_workbook (c, argv[0], argv[1]);
     char *t = argc == 1 ? template_text (argv[0], template_reporting_year (time (NULL))) : NULL;
     if (!t) {
         fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");

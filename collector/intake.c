@@ -117,7 +117,10 @@ intake_read_revision (collector_t *c, const char *path, const intake_revision_t 
                       dcp_findings_t *findings, intake_t *in)
 {
     memset (in, 0, sizeof *in);
-    in->sub = jsonread_file (path, findings, &in->files);
+    if (xlsxread_is_workbook (path))
+        in->sub = xlsxread_file (path, findings, &in->files, &in->where);
+    else
+        in->sub = jsonread_file (path, findings, &in->files);
     if (!in->sub)
         return DCP_EINVAL;
     int rc = rev ? s_revise (in->sub, rev) : 0;
@@ -125,7 +128,20 @@ intake_read_revision (collector_t *c, const char *path, const intake_revision_t 
         rc = s_pack (in);
     if (rc)
         return rc;
-    return dcp_rules_check (in->sub, &c->rules, findings) ? DCP_ENOMEM : 0;
+    if (in->where) {
+        /* a workbook: the rules' JSON pointers become the cells they mean */
+        dcp_findings_t *rules = dcp_findings_new ();
+        rc = rules ? dcp_rules_check (in->sub, &c->rules, rules) : DCP_ENOMEM;
+        if (!rc)
+            rc = xlsxread_locate (in->where, rules, findings);
+        dcp_findings_destroy (&rules);
+        return rc ? DCP_ENOMEM : 0;
+    }
+    size_t first_rule = dcp_findings_count (findings);
+    if (dcp_rules_check (in->sub, &c->rules, findings))
+        return DCP_ENOMEM;
+    /* echoes out, CSV rows by line and column, everything in file order */
+    return srcmap_locate_findings (in->files.map, findings, first_rule);
 }
 
 void
@@ -135,6 +151,7 @@ intake_free (intake_t *in)
     free (in->packed);
     in->packed = NULL;
     jsonread_files_free (&in->files);
+    xlsxread_map_destroy (&in->where);
 }
 
 int

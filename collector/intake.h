@@ -14,16 +14,19 @@
 #include "collector.h"
 #include "dcp_findings.h"
 #include "jsonread.h"
+#include "xlsxread.h"
 
 /* A response read and checked. */
 typedef struct {
     Dcp__V1__Submission *sub;  /* with its submission_id and schema_version set */
     uint8_t *packed;           /* SUB packed: the bytes to store and send */
     size_t packed_len;
-    jsonread_files_t files;    /* the bytes read: the JSON file, then its CSV files */
+    jsonread_files_t files;    /* the bytes read: the JSON file, then its CSV files (or the workbook) */
+    xlsxread_map_t *where;     /* a workbook: which cell each answer came from; else NULL */
 } intake_t;
 
-/* Reads the response at PATH, gives it an id derived from its content if it
+/* Reads the response at PATH (JSON, or a workbook if it ends in .xlsx:
+ * xlsxread.h), gives it an id derived from its content if it
  * has none (dcp_id_uuid_from_content of the packed response without id, so
  * taking the same response twice is one submission), packs it, and checks
  * it with C's rules.  Findings go into FINDINGS.  Returns 0 with IN filled

@@ -18,6 +18,8 @@
 #   stack.sh collector DIR ISO3 ARGS...   run the collector of that country
 #   stack.sh report DIR ARGS...  run the analysts' report as the analyst role
 #                                (report html --year 2023 --out r.html)
+#   stack.sh partner DIR add|rotate|revoke|list ARGS...   "validator partner"
+#                                on DIR's registry, then SIGHUP its validator
 #
 # Environment: DCP_BUILD_DIR (default ./build), DCP_INSECURE=1 to run
 # without CURVE (development only).
@@ -218,6 +220,11 @@ collector)
     dir=$(abs_dir "${1:?dir}"); cc=${2:?ISO3}; shift 2
     [ -f "$dir/etc/collector-$cc.conf" ] || die "no collector registered for $cc (stack.sh register $dir $cc)"
     exec "$build/collector" --config "$dir/etc/collector-$cc.conf" "$@"
+    ;;
+partner)
+    dir=$(abs_dir "${1:?usage: stack.sh partner DIR add|rotate|revoke|list ARGS...}"); shift
+    exec "$build/validator" --config "$dir/etc/validator.conf" partner \
+        --pid-file "$dir/run/validator.pid" "$@"
     ;;
 report)
     dir=$(abs_dir "${1:?dir}"); shift

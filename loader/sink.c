@@ -12,6 +12,7 @@
 #include "dcp_findings.h"
 #include "dcp_frame.h"
 #include "dcp_log.h"
+#include "catalog.h"
 #include "migrate.h"
 #include "store.h"
 
@@ -72,6 +73,22 @@ s_connect (void *arg, int w, long retry_ms)
         if (self->cfg.migrate && migrate_run (db) != 0)
             goto fail;
         self->migrated = true;
+    }
+    /* A loader whose encoder does not match the tables must store nothing:
+     * every batch would fail, and partners would wait for nothing.  Not
+     * ready on this connection; the reconnect backoff tries again, so a
+     * fixed deployment is picked up without a restart. */
+    char why[1024];
+    int crc = catalog_check (db, why, sizeof why);
+    if (crc != 0) {
+        char quoted[1200];
+        if (crc == DCP_ECONFIG)
+            dcp_error ("tables do not match the loader's description, storing nothing",
+                       "writer=%d why=%s", w, dcp_log_quote (quoted, sizeof quoted, why));
+        else
+            dcp_warn ("could not read the database catalog", "writer=%d why=%s", w,
+                      dcp_log_quote (quoted, sizeof quoted, why));
+        goto fail;
     }
     dcp_info ("connected to database", "writer=%d host=%s db=%s", w,
               PQhost (db) ? PQhost (db) : "", PQdb (db));

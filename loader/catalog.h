@@ -5,7 +5,10 @@
  * whose encoder does not match the tables refuses to store instead of
  * failing on every batch; test_schema calls it after all migrations.  The
  * column lists of loader/DATA_DICTIONARY.md are generated from the same
- * description (the docs) and the catalog (types, NULL). */
+ * description (the docs) and the catalog (types, NULL), those of the views
+ * and reference tables from the catalog and its comments; and
+ * catalog_comment(), run by migrate_run(), makes the description's docs
+ * the COMMENT ON of the tables and columns. */
 #ifndef CATALOG_H
 #define CATALOG_H
 

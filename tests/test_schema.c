@@ -298,6 +298,15 @@ test_every_answer_reaches_an_analyst_view (void **state)
     if (missing[0])
         fail_msg ("stored answers no analyst view shows (add them to a view and GRANT SELECT"
                   " to dcp_analyst):%s", missing);
+    /* The check sees a view taken away from the analyst. */
+    s_exec (f->db, "BEGIN");
+    s_exec (f->db, "REVOKE SELECT ON dcp.v_pc_routes FROM dcp_analyst");
+    s_rows (f->db,
+            "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
+            "   AND c.relname = 'pc_route' AND NOT" S_SHOWN_BY_ANALYST_VIEW " ORDER BY 1",
+            missing, sizeof missing);
+    s_exec (f->db, "ROLLBACK");
+    assert_non_null (strstr (missing, "\n  pc_route.route_code"));
     char exposed[4096];
     s_rows (f->db,
             "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
@@ -335,6 +344,43 @@ test_everything_is_commented (void **state)
     if (missing[0])
         fail_msg ("no COMMENT ON (describe it in loader/sections.c, or comment the view"
                   " column in its migration):%s", missing);
+}
+
+/* One value of SQL as a string (caller frees). */
+static char *
+s_value (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    char *v = strdup (PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return v;
+}
+
+/* A column comment that drifted from the description is put back by
+ * catalog_comment(), and the view column that copied it follows; on an
+ * up-to-date database it writes nothing. */
+static void
+test_comments_follow_the_description (void **state)
+{
+    fixture_t *f = *state;
+    assert_int_equal (catalog_comment (f->db), 0);
+    s_exec (f->db, "BEGIN");
+    s_exec (f->db, "COMMENT ON COLUMN dcp.pc_route.route_code IS 'stale'");
+    s_exec (f->db, "COMMENT ON COLUMN dcp.v_pc_routes.route_code IS 'stale'");
+    assert_int_equal (catalog_comment (f->db), 2);
+    char *table = s_value (f->db, "SELECT col_description('dcp.pc_route'::regclass, attnum)"
+                                  " FROM pg_attribute WHERE attrelid = 'dcp.pc_route'::regclass"
+                                  " AND attname = 'route_code'");
+    char *view = s_value (f->db, "SELECT col_description('dcp.v_pc_routes'::regclass, attnum)"
+                                 " FROM pg_attribute WHERE attrelid = 'dcp.v_pc_routes'::regclass"
+                                 " AND attname = 'route_code'");
+    s_exec (f->db, "ROLLBACK");
+    assert_string_equal (table, "NORTHERN, BALKAN, SOUTHERN, OTHER");
+    assert_string_equal (view, table);
+    free (table);
+    free (view);
 }
 
 /* The file as a string (caller frees); fails the test if unreadable. */
@@ -480,6 +526,7 @@ main (void)
         cmocka_unit_test (test_ff_indicators_cover_every_number),
         cmocka_unit_test (test_every_answer_reaches_an_analyst_view),
         cmocka_unit_test (test_everything_is_commented),
+        cmocka_unit_test (test_comments_follow_the_description),
         cmocka_unit_test (test_dictionary_is_current),
     };
     return cmocka_run_group_tests (tests, setup, teardown);

@@ -54,3 +54,15 @@ BEGIN
         GRANT SELECT ON dcp.ref_exchange_rates, dcp.v_ff_assets_usd TO dcp_analyst;
     END IF;
 END $$;
+
+COMMENT ON COLUMN dcp.ref_exchange_rates.currency IS 'ISO 4217 code of the currency, as in ref_currencies.';
+COMMENT ON COLUMN dcp.ref_exchange_rates.year IS 'Reporting year the rate applies to; NULL: every year (USD = 1).';
+COMMENT ON COLUMN dcp.ref_exchange_rates.units_per_usd IS 'Units of the currency per US dollar (annual average).';
+COMMENT ON COLUMN dcp.ref_exchange_rates.basis IS 'How the rate was set: ANNUAL_AVERAGE, or DEFINITION for USD itself.';
+COMMENT ON COLUMN dcp.ref_exchange_rates.source IS 'Publisher and series of the rate, for the reader to check.';
+COMMENT ON COLUMN dcp.v_ff_assets_usd.amount_usd IS 'amount / rate_units_per_usd, rounded to cents; NULL when there is no amount, no currency or no rate (see usd_missing_reason).';
+COMMENT ON COLUMN dcp.v_ff_assets_usd.rate_units_per_usd IS 'The rate used: units of the currency per US dollar.';
+COMMENT ON COLUMN dcp.v_ff_assets_usd.rate_year IS 'Year of the rate used; NULL for a rate that holds every year.';
+COMMENT ON COLUMN dcp.v_ff_assets_usd.rate_basis IS 'Basis of the rate used (ANNUAL_AVERAGE, DEFINITION).';
+COMMENT ON COLUMN dcp.v_ff_assets_usd.rate_source IS 'Source of the rate used.';
+COMMENT ON COLUMN dcp.v_ff_assets_usd.usd_missing_reason IS 'Why amount_usd is NULL (no amount and its status, no currency, no rate for the currency and year); NULL when amount_usd is given.';

@@ -47,9 +47,14 @@ pgconn_log_notices (PGconn *db, int writer)
     PQsetNoticeReceiver (db, s_on_notice, (void *) (intptr_t) writer);
 }
 
-/* The connect_timeout in force for DB, in milliseconds; -1 for none. */
+/* How long the verbose attempt may see no progress before libpq's own
+ * loop takes over: the connect_timeout in force for DB, but at most
+ * STALL_MAX_MS.  A live server answers each step within milliseconds; a
+ * stall is a host that is gone, and every second spent on it here delays
+ * the fallback that skips it. */
+#define STALL_MAX_MS 2000
 static int
-s_timeout_ms (PGconn *db)
+s_stall_ms (PGconn *db)
 {
     int seconds = 0;
     PQconninfoOption *opts = PQconninfo (db);
@@ -57,9 +62,9 @@ s_timeout_ms (PGconn *db)
         if (strcmp (o->keyword, "connect_timeout") == 0 && o->val)
             seconds = atoi (o->val);
     PQconninfoFree (opts);
-    if (seconds <= 0)
-        return -1;
-    return (seconds < 2 ? 2 : seconds) * 1000;  /* libpq's own minimum */
+    if (seconds <= 0 || seconds * 1000 > STALL_MAX_MS)
+        return STALL_MAX_MS;
+    return seconds * 1000;
 }
 
 /* Drives DB, started with PQconnectStartParams(), to its end.  Returns 0
@@ -102,12 +107,14 @@ pgconn_open (const char *conninfo, int writer, pgconn_error_t *err)
      * SQLSTATE that tells a refusal from an absence. */
     PQsetErrorVerbosity (db, PQERRORS_VERBOSE);
     pgconn_log_notices (db, writer);
-    int rc = s_finish_connect (db, s_timeout_ms (db));
+    int rc = s_finish_connect (db, s_stall_ms (db));
     if (rc == DCP_ETIMEDOUT) {
         /* A host that accepts nothing and refuses nothing (a machine that
          * is gone): only libpq's own loop gives up on one host after
          * connect_timeout and goes on to the next, so a failover is not
-         * held up by it.  Its message has no SQLSTATE: not a refusal. */
+         * held up by it.  Its message has no SQLSTATE: not a refusal; and
+         * a notice sent while it connects is printed by libpq, not logged
+         * (servers rarely send one then). */
         PQfinish (db);
         db = PQconnectdbParams (s_keys, vals, 1);
         if (!db) {

@@ -41,7 +41,9 @@ typedef struct {
  * connect_timeout of 5 s unless CONNINFO sets them.  WRITER (or -1) is
  * written on the notice lines.  Returns the connection, the caller's to
  * PQfinish(); NULL with ERR filled when it could not be opened.  Blocks
- * until then (libpq's connect_timeout bounds each host). */
+ * until then: libpq's connect_timeout bounds each host, and a host that
+ * answers nothing at all costs up to 2 s more (the verbose attempt gives
+ * up on it and libpq's own loop, which can skip it, starts over). */
 PGconn *pgconn_open (const char *conninfo, int writer, pgconn_error_t *err);
 
 /* Sets the notice receiver that logs notices of DB as logfmt lines, with

@@ -7,11 +7,14 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "dcp_err.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
 #include "intake.h"
 #include "report.h"
+#include "show.h"
 #include "template.h"
+#include "xlsxwrite.h"
 
 int
 cmd_check (collector_t *c, int argc, char **argv)
@@ -58,14 +61,8 @@ cmd_submit (collector_t *c, int argc, char **argv)
         }
         if (st == OUTBOX_PENDING)
             waiting++;  /* intake_take queued it */
-        else {
-            /* Already answered earlier: show that receipt again. */
-            char *text = collector_receipt_text (c, ids[i]);
-            fputs (text ? text : "(receipt missing)\n", stdout);
-            free (text);
-            if (st == OUTBOX_REJECTED)
-                failed++;
-        }
+        else if (show_receipt_again (c, argv[i], ids[i], stdout) == OUTBOX_REJECTED)
+            failed++;  /* answered earlier: its receipt, labelled with the file sent then */
     }
     if (outbox_sync (c->outbox)) {
         fprintf (stderr, "collector: could not sync the outbox %s: %s\n", c->cfg.outbox,
@@ -152,47 +149,6 @@ cmd_send (collector_t *c, int argc, char **argv)
     return rc;
 }
 
-static int
-s_print_entry (const char *id, void *arg)
-{
-    collector_t *c = ((void **) arg)[0];
-    const char *what = ((void **) arg)[1];
-    char *source = outbox_read (c->outbox, id, "source");
-    if (strcmp (what, "pending") == 0)
-        printf ("pending   %s  %s\n", id, source ? source : "");
-    else {
-        char *text = collector_receipt_text (c, id);
-        printf ("%-9s %s  %s\n", what, id, source ? source : "");
-        if (text && strcmp (what, "rejected") == 0)
-            for (char *line = strchr (text, '\n'); line && line[1]; line = strchr (line + 1, '\n')) {
-                char *end = strchr (line + 1, '\n');
-                printf ("          %.*s\n", (int) (end ? end - line - 1 : (long) strlen (line + 1)),
-                        line + 1);
-            }
-        free (text);
-    }
-    free (source);
-    return 0;
-}
-
-int
-cmd_status (collector_t *c, int argc, char **argv)
-{
-    (void) argc;
-    (void) argv;
-    if (collector_open (c, false))
-        return 1;
-    printf ("outbox %s\n", c->cfg.outbox);
-    const char *names[] = {"pending", "accepted", "rejected"};
-    outbox_state_t states[] = {OUTBOX_PENDING, OUTBOX_ACCEPTED, OUTBOX_REJECTED};
-    for (int i = 0; i < 3; i++) {
-        void *arg[2] = {c, (void *) names[i]};
-        outbox_each (c->outbox, states[i], s_print_entry, arg);
-    }
-    collector_close (c);
-    return 0;
-}
-
 int
 cmd_keygen (collector_t *c, int argc, char **argv)
 {
@@ -213,10 +169,30 @@ cmd_keygen (collector_t *c, int argc, char **argv)
     return 0;
 }
 
+/* template KIND FILE.xlsx: the workbook instead of the JSON skeleton. */
+static int
+s_template_workbook (collector_t *c, const char *kind, const char *path)
+{
+    int rc = xlsxwrite_template (path, kind, c->cfg.country,
+                                 template_reporting_year (time (NULL)));
+    if (rc == DCP_EINVAL) {
+        fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");
+        return 2;
+    }
+    if (rc) {
+        fprintf (stderr, "collector template: could not write \"%s\": %s\n", path,
+                 dcp_strerror (rc));
+        return 1;
+    }
+    printf ("wrote %s: fill it in, then `collector check %s`\n", path, path);
+    return 0;
+}
+
 int
 cmd_template (collector_t *c, int argc, char **argv)
 {
-    (void) c;
+    if (argc == 2)
+        return s_template_workbook (c, argv[0], argv[1]);
     char *t = argc == 1 ? template_text (argv[0], template_reporting_year (time (NULL))) : NULL;
     if (!t) {
         fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");

@@ -3,7 +3,8 @@
  * Each takes the context (collector.h) and the arguments after the command
  * name, and returns the exit status: 0 done (every file accepted, for the
  * commands that send), 1 failed or not everything accepted, 2 wrong usage.
- * main.c picks one from its table; `collector run` is agent.h. */
+ * main.c picks one from its table; `collector run` is agent.h, `status`
+ * and `show` are show.h, `revise` is revise.h. */
 #ifndef CMD_H
 #define CMD_H
 
@@ -20,9 +21,6 @@ int cmd_take (collector_t *c, int argc, char **argv);
 
 /* send: send what is pending in the outbox and wait for the receipts. */
 int cmd_send (collector_t *c, int argc, char **argv);
-
-/* status: what is pending, accepted, rejected (and why). */
-int cmd_status (collector_t *c, int argc, char **argv);
 
 /* keygen PATH: write a CURVE key pair. */
 int cmd_keygen (collector_t *c, int argc, char **argv);

@@ -34,6 +34,7 @@ typedef struct {
     bool send_invalid;
     char log_level[16];
     char metrics[64];
+    char country[8];
 } collector_cfg_t;
 
 /* The configuration options (name, type, default, help), for dcp_config. */

@@ -8,6 +8,7 @@
 #include "dcp_id.h"
 #include "intake.h"
 #include "report.h"
+#include "revise.h"
 
 /* Appends VALUE as a protobuf varint at OUT; returns the bytes written. */
 static size_t
@@ -80,17 +81,67 @@ s_pack (intake_t *in)
     return 0;
 }
 
+/* Makes SUB the revision REV says, with no id yet (s_pack derives one from
+ * the content, revision fields included, so revising the same file twice
+ * gives the same id). */
+static int
+s_revise (Dcp__V1__Submission *sub, const intake_revision_t *rev)
+{
+    char *id = strdup (""), *supersedes = strdup (rev->supersedes),
+         *reason = strdup (rev->reason);
+    if (!id || !supersedes || !reason) {
+        free (id);
+        free (supersedes);
+        free (reason);
+        return DCP_ENOMEM;
+    }
+    char **fields[] = {&sub->submission_id, &sub->supersedes_submission_id, &sub->revision_reason};
+    char *values[] = {id, supersedes, reason};
+    for (int i = 0; i < 3; i++) {
+        if (*fields[i] != protobuf_c_empty_string)
+            free (*fields[i]);
+        *fields[i] = values[i];
+    }
+    sub->revision_no = rev->revision_no;
+    return 0;
+}
+
 int
 intake_read (collector_t *c, const char *path, dcp_findings_t *findings, intake_t *in)
 {
+    return intake_read_revision (c, path, NULL, findings, in);
+}
+
+int
+intake_read_revision (collector_t *c, const char *path, const intake_revision_t *rev,
+                      dcp_findings_t *findings, intake_t *in)
+{
     memset (in, 0, sizeof *in);
-    in->sub = jsonread_file (path, findings, &in->files);
+    if (xlsxread_is_workbook (path))
+        in->sub = xlsxread_file (path, findings, &in->files, &in->where);
+    else
+        in->sub = jsonread_file (path, findings, &in->files);
     if (!in->sub)
         return DCP_EINVAL;
-    int rc = s_pack (in);
+    int rc = rev ? s_revise (in->sub, rev) : 0;
+    if (!rc)
+        rc = s_pack (in);
     if (rc)
         return rc;
-    return dcp_rules_check (in->sub, &c->rules, findings) ? DCP_ENOMEM : 0;
+    if (in->where) {
+        /* a workbook: the rules' JSON pointers become the cells they mean */
+        dcp_findings_t *rules = dcp_findings_new ();
+        rc = rules ? dcp_rules_check (in->sub, &c->rules, rules) : DCP_ENOMEM;
+        if (!rc)
+            rc = xlsxread_locate (in->where, rules, findings);
+        dcp_findings_destroy (&rules);
+        return rc ? DCP_ENOMEM : 0;
+    }
+    size_t first_rule = dcp_findings_count (findings);
+    if (dcp_rules_check (in->sub, &c->rules, findings))
+        return DCP_ENOMEM;
+    /* echoes out, CSV rows by line and column, everything in file order */
+    return srcmap_locate_findings (in->files.map, findings, first_rule);
 }
 
 void
@@ -100,6 +151,7 @@ intake_free (intake_t *in)
     free (in->packed);
     in->packed = NULL;
     jsonread_files_free (&in->files);
+    xlsxread_map_destroy (&in->where);
 }
 
 int
@@ -107,7 +159,6 @@ intake_take (collector_t *c, const char *path, char *id, outbox_state_t *state, 
 {
     dcp_findings_t *findings = dcp_findings_new ();
     intake_t in;
-    outbox_file_t *files = NULL;
     int rc = 1;
     if (!findings)
         return 1;
@@ -119,27 +170,44 @@ intake_take (collector_t *c, const char *path, char *id, outbox_state_t *state, 
         fprintf (out, "%s: not sent: fix the errors above and submit again\n", path);
         goto cleanup;
     }
-    files = calloc (in.files.n, sizeof *files);
+    rc = intake_store (c, path, &in, id, state, out);
+cleanup:
+    intake_free (&in);
+    dcp_findings_destroy (&findings);
+    return rc;
+}
+
+int
+intake_store (collector_t *c, const char *path, intake_t *in, char *id, outbox_state_t *state,
+              FILE *out)
+{
+    int rc = 1;
+    outbox_file_t *files = calloc (in->files.n ? in->files.n : 1, sizeof *files);
     if (!files)
+        return 1;
+    for (size_t i = 0; i < in->files.n; i++)
+        files[i] = (outbox_file_t) {in->files.parts[i].name, in->files.parts[i].bytes,
+                                    in->files.parts[i].len};
+    int take_rc = outbox_take (c->outbox, in->sub->submission_id, in->packed, in->packed_len,
+                               path, files, in->files.n, state);
+    if (take_rc == DCP_ECONFLICT) {
+        /* An edited file that kept its id: never answered with the old
+         * receipt (revise.h says what happens instead). */
+        rc = revise_refuse (c, path, in->sub, id, state, out);
         goto cleanup;
-    for (size_t i = 0; i < in.files.n; i++)
-        files[i] = (outbox_file_t) {in.files.parts[i].name, in.files.parts[i].bytes,
-                                    in.files.parts[i].len};
-    if (outbox_take (c->outbox, in.sub->submission_id, in.packed, in.packed_len, path, files,
-                     in.files.n, state)) {
+    }
+    if (take_rc) {
         fprintf (out, "%s: could not store in the outbox %s: %s\n", path, c->cfg.outbox,
                  strerror (errno));
         goto cleanup;
     }
-    snprintf (id, 40, "%s", in.sub->submission_id);
+    snprintf (id, 40, "%s", in->sub->submission_id);
     /* The first attempt goes from memory: the bytes are the ones just
      * stored, so nothing is read back from disk. */
     if (*state == OUTBOX_PENDING && c->sender)
-        sender_add_bytes (c->sender, id, &in.packed, in.packed_len);
+        sender_add_bytes (c->sender, id, &in->packed, in->packed_len);
     rc = 0;
 cleanup:
     free (files);
-    intake_free (&in);
-    dcp_findings_destroy (&findings);
     return rc;
 }

@@ -14,22 +14,39 @@
 #include "collector.h"
 #include "dcp_findings.h"
 #include "jsonread.h"
+#include "xlsxread.h"
 
 /* A response read and checked. */
 typedef struct {
     Dcp__V1__Submission *sub;  /* with its submission_id and schema_version set */
     uint8_t *packed;           /* SUB packed: the bytes to store and send */
     size_t packed_len;
-    jsonread_files_t files;    /* the bytes read: the JSON file, then its CSV files */
+    jsonread_files_t files;    /* the bytes read: the JSON file, then its CSV files (or the workbook) */
+    xlsxread_map_t *where;     /* a workbook: which cell each answer came from; else NULL */
 } intake_t;
 
-/* Reads the response at PATH, gives it an id derived from its content if it
+/* Reads the response at PATH (JSON, or a workbook if it ends in .xlsx:
+ * xlsxread.h), gives it an id derived from its content if it
  * has none (dcp_id_uuid_from_content of the packed response without id, so
  * taking the same response twice is one submission), packs it, and checks
  * it with C's rules.  Findings go into FINDINGS.  Returns 0 with IN filled
  * (free with intake_free(), also on failure), DCP_EINVAL if the file could
  * not be read as a response at all (FINDINGS says why) or DCP_ENOMEM. */
 int intake_read (collector_t *c, const char *path, dcp_findings_t *findings, intake_t *in);
+
+/* What makes a file a revision (revise.h): the envelope's revision_no,
+ * supersedes_submission_id and revision_reason are set to these, and its
+ * submission_id cleared, so that the id is derived from the content. */
+typedef struct {
+    unsigned revision_no;
+    const char *supersedes;  /* "" for a first submission */
+    const char *reason;      /* a revision_reason code, or "" */
+} intake_revision_t;
+
+/* As intake_read(), with the file made revision REV (if not NULL) before
+ * it is packed and checked, so the checks see the revision as it is sent. */
+int intake_read_revision (collector_t *c, const char *path, const intake_revision_t *rev,
+                          dcp_findings_t *findings, intake_t *in);
 
 /* Frees what IN holds; safe on a zeroed or freed one. */
 void intake_free (intake_t *in);
@@ -40,6 +57,14 @@ void intake_free (intake_t *in);
  * pending entry is also queued in C's sender, if there is one, with its
  * bytes for the first attempt.  Returns 1 if the file was not taken. */
 int intake_take (collector_t *c, const char *path, char *id, outbox_state_t *state, FILE *out);
+
+/* The second half of intake_take(): takes IN, read from PATH and checked,
+ * into C's outbox and queues it as intake_take() does.  An id already in the
+ * outbox with other content is refused (revise_refuse() tells OUT why and
+ * what to do), unless the same answers were sent before under another id:
+ * then ID and *STATE name that entry.  Returns 0 or 1 as intake_take(). */
+int intake_store (collector_t *c, const char *path, intake_t *in, char *id, outbox_state_t *state,
+                  FILE *out);
 
 /* The packed response with submission_id ID and schema_version
  * SCHEMA_VERSION put in front of PACKED (the response packed without

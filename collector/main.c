@@ -7,13 +7,16 @@
  *   collector take FILE...       take into the outbox only (send later)
  *   collector send               send what is pending, wait for receipts
  *   collector run                agent: watch the inbox folder, send forever
- *   collector status             what is pending, accepted, rejected (and why)
+ *   collector status [--all]     what is pending, accepted, rejected (and why)
+ *   collector show ID [--json]   one submission: its receipt and what was stored
+ *   collector revise ID FILE     send FILE as the next revision of submission ID
  *   collector keygen PATH        make a CURVE key pair
  *   collector template KIND      print an empty starting file
+ *   collector doctor             check configuration, keys, connection
  *
- * This file is the command table; the commands are in cmd.c and agent.c,
- * what they share (context, configuration, outbox and sender) in
- * collector.c, reading and taking a response in intake.c. */
+ * This file is the command table; the commands are in cmd.c, agent.c,
+ * show.c and revise.c, what they share (context, configuration, outbox and
+ * sender) in collector.c, reading and taking a response in intake.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +25,9 @@
 #include "collector.h"
 #include "dcp_config.h"
 #include "dcp_signal.h"
+#include "doctor.h"
+#include "revise.h"
+#include "show.h"
 
 static void
 s_usage (void)
@@ -36,10 +42,22 @@ s_usage (void)
             "                     exits 0 only when every one was accepted\n"
             "  run                agent: take files dropped into the inbox and send them,\n"
             "                     retrying until each has a receipt (SIGTERM stops it)\n"
-            "  status             list pending, accepted and rejected submissions\n"
+            "  status [--all]     list pending, accepted and rejected submissions (--all: also\n"
+            "                     rejections that a later accepted one replaced)\n"
+            "  show ID [--json]   one submission: its receipt and what was stored\n"
+            "  revise ID FILE [--reason CODE]\n"
+            "                     send FILE as the next revision of submission ID (a\n"
+            "                     correction; CODE: CORRECTION (default), LATE_DATA,\n"
+            "                     DEFINITION_CHANGE, OTHER)\n"
             "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
-            "  template KIND      print an empty response file (financial_flows, precursors)\n\n"
-            "Response files are JSON (see collector/FORMAT.md); long tables may be CSV.\n\n");
+            "  template KIND [FILE.xlsx]  print an empty response file (financial_flows,\n"
+            "                     precursors), or write it as a workbook to FILE.xlsx\n"
+            "  doctor             check configuration, key file, endpoint, handshake and a round\n"
+            "                     trip; one line per step, exit status 0 when all work (3 config,\n"
+            "                     4 key file mode, 5 unreachable, 6 key not registered, 7 wrong\n"
+            "                     validator key, 8 no answer)\n\n"
+            "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
+            "may be CSV.\n\n");
     dcp_config_help (collector_options, "COLLECTOR", stdout);
 }
 
@@ -53,6 +71,7 @@ static const s_command_t s_commands[] = {
     {"check", cmd_check},   {"submit", cmd_submit}, {"take", cmd_take},
     {"send", cmd_send},     {"run", agent_run},     {"status", cmd_status},
     {"keygen", cmd_keygen}, {"template", cmd_template},
+    {"show", cmd_show},     {"revise", cmd_revise},     {"doctor", doctor_run},
 };
 
 int
@@ -66,6 +85,7 @@ main (int argc, char **argv)
     if (prc >= 0)
         return prc;
     dcp_rules_defaults (&c.rules);
+    c.rules.offline = true;  /* the collector checks before sending */
     if (first >= argc) {
         s_usage ();
         return 2;

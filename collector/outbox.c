@@ -145,6 +145,25 @@ s_write_originals (const char *dir, const outbox_file_t *files, size_t n)
     return rc;
 }
 
+/* An id already in the outbox names one content only: 0 if entry ID (in
+ * STATE) holds exactly PAYLOAD, DCP_ECONFLICT if it holds other bytes (an
+ * edited file that kept its submission_id: answering it with the old
+ * receipt would lose the edit), DCP_EIO if it cannot be read. */
+static int
+s_same_payload (outbox_t *self, const char *id, outbox_state_t state, const uint8_t *payload,
+                size_t payload_len)
+{
+    char path[4096];
+    size_t len = 0;
+    snprintf (path, sizeof path, "%s/%s/%s/submission.pb", self->dir, s_state_dir[state], id);
+    char *stored = dcp_fs_read_file (path, 256u << 20, &len);
+    if (!stored)
+        return DCP_EIO;
+    int rc = len == payload_len && memcmp (stored, payload, len) == 0 ? 0 : DCP_ECONFLICT;
+    free (stored);
+    return rc;
+}
+
 int
 outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payload_len,
              const char *source, const outbox_file_t *files, size_t n_files,
@@ -155,7 +174,7 @@ outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payl
 
     *state_p = outbox_state (self, id);
     if (*state_p != OUTBOX_NONE)
-        return 0;
+        return s_same_payload (self, id, *state_p, payload, payload_len);
     if (!s_id_safe (id))
         return DCP_EINVAL;
     snprintf (tmp, sizeof tmp, "%s/tmp/%s", self->dir, id);
@@ -198,6 +217,24 @@ char *
 outbox_read (outbox_t *self, const char *id, const char *name)
 {
     return outbox_read_n (self, id, name, NULL);
+}
+
+int
+outbox_taken_at (outbox_t *self, const char *id, struct timespec *when)
+{
+    char path[4096];
+    struct stat st;
+    outbox_state_t state = outbox_state (self, id);
+    when->tv_sec = when->tv_nsec = 0;
+    if (state == OUTBOX_NONE)
+        return DCP_EINVAL;
+    /* submission.pb is written once, at take time, and only ever renamed
+     * with its folder afterwards, so its mtime is the take's time. */
+    snprintf (path, sizeof path, "%s/%s/%s/submission.pb", self->dir, s_state_dir[state], id);
+    if (stat (path, &st) != 0)
+        return DCP_EIO;
+    *when = st.st_mtim;
+    return 0;
 }
 
 uint8_t *

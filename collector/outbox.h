@@ -23,13 +23,18 @@
  * collector take thousands of responses a minute.
  * The submission id is the one in the file, or else derived from the SHA-256
  * of the response's content (dcp_id_uuid_from_content), so taking the same
- * file twice never makes two submissions. */
+ * file twice never makes two submissions.  An id belongs to one content
+ * only: taking other bytes under an id already here is refused
+ * (DCP_ECONFLICT), so an edited file that kept its submission_id is never
+ * answered with the receipt of what was sent before; a correction is a new
+ * revision with a new id (`collector revise`, revise.h). */
 #ifndef OUTBOX_H
 #define OUTBOX_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "dcp_codec.h"
 
@@ -59,9 +64,10 @@ typedef struct {
  * "original", the others as "original.1" ... with an index "originals"
  * ("original.1<TAB>incidents.csv" per line).  Nothing is read again from
  * the files, so what is kept is exactly what was checked.  If the id is
- * already in the outbox, nothing is written and *STATE_P says where it is.
- * Returns 0 or DCP_EIO / DCP_ENOMEM / DCP_EINVAL (an id unsafe as a folder
- * name).  Borrows everything. */
+ * already in the outbox, nothing is written and *STATE_P says where it is:
+ * the return is 0 if that entry holds the same PAYLOAD, DCP_ECONFLICT if it
+ * holds other content.  Returns 0 or DCP_ECONFLICT / DCP_EIO / DCP_ENOMEM /
+ * DCP_EINVAL (an id unsafe as a folder name).  Borrows everything. */
 int outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payload_len,
                  const char *source, const outbox_file_t *files, size_t n_files,
                  outbox_state_t *state_p);
@@ -73,6 +79,10 @@ int outbox_sync (outbox_t *self);
 
 /* Where the submission ID is now. */
 outbox_state_t outbox_state (outbox_t *self, const char *id);
+
+/* When entry ID was taken, into *WHEN (zero if unknown).  Returns 0, or
+ * DCP_EINVAL if ID is not here, DCP_EIO if it cannot be read. */
+int outbox_taken_at (outbox_t *self, const char *id, struct timespec *when);
 
 /* Reads the bytes to send for pending ID (caller frees). NULL on error. */
 uint8_t *outbox_payload (outbox_t *self, const char *id, size_t *len_p);

@@ -16,6 +16,8 @@
 #   stack.sh psql DIR [ARGS]     psql on the pipeline's database (as owner)
 #   stack.sh analyst DIR [ARGS]  psql as the read-only analyst role
 #   stack.sh collector DIR ISO3 ARGS...   run the collector of that country
+#   stack.sh partner DIR add|rotate|revoke|list ARGS...   "validator partner"
+#                                on DIR's registry, then SIGHUP its validator
 #
 # Environment: DCP_BUILD_DIR (default ./build), DCP_INSECURE=1 to run
 # without CURVE (development only).
@@ -216,6 +218,11 @@ collector)
     dir=$(abs_dir "${1:?dir}"); cc=${2:?ISO3}; shift 2
     [ -f "$dir/etc/collector-$cc.conf" ] || die "no collector registered for $cc (stack.sh register $dir $cc)"
     exec "$build/collector" --config "$dir/etc/collector-$cc.conf" "$@"
+    ;;
+partner)
+    dir=$(abs_dir "${1:?usage: stack.sh partner DIR add|rotate|revoke|list ARGS...}"); shift
+    exec "$build/validator" --config "$dir/etc/validator.conf" partner \
+        --pid-file "$dir/run/validator.pid" "$@"
     ;;
 *)
     die "unknown command $cmd"

@@ -1,5 +1,6 @@
 /* dcp_frame.c: multipart frames and the protocol's messages (see dcp_frame.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dcp_err.h"
@@ -113,19 +114,62 @@ dcp_frame_copy_id (zmq_msg_t *part, char *id, size_t size)
     return true;
 }
 
+/* Writes up to 8 bytes of PART into OUT (size >= 11) as printable ASCII,
+ * '?' for anything else, so a partner sees what it sent in place of "DCP1"
+ * without letting raw bytes into a message. */
+static void
+s_preview (zmq_msg_t *part, char *out)
+{
+    size_t len = zmq_msg_size (part), n = len < 8 ? len : 8;
+    const unsigned char *p = zmq_msg_data (part);
+    for (size_t i = 0; i < n; i++)
+        out[i] = p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\' ? (char) p[i] : '?';
+    out[n] = '\0';
+    if (len > n)
+        strcat (out, "...");
+}
+
+/* Says in OUT->fault what is wrong with the shape of IN. */
+static void
+s_describe_fault (dcp_frames_t *in, dcp_frame_submission_t *out, bool signature_ok)
+{
+    char seen[16];
+    size_t used = 0;
+    if (out->parts != 3)
+        used = (size_t) snprintf (out->fault, sizeof out->fault,
+                                  "expected 3 frames (\"DCP1\", submission id, protobuf "
+                                  "Submission), got %zu%s",
+                                  out->parts, signature_ok || out->parts == 0 ? "" : ", and ");
+    if (!signature_ok && out->parts > 0 && used < sizeof out->fault) {
+        s_preview (&in->part[1], seen);
+        snprintf (out->fault + used, sizeof out->fault - used,
+                  "the first frame is not the protocol signature \"DCP1\" (got %zu bytes "
+                  "\"%s\"; this server speaks DCP1 only)",
+                  zmq_msg_size (&in->part[1]), seen);
+    }
+}
+
 int
 dcp_frame_read_submission (dcp_frames_t *in, dcp_frame_submission_t *out)
 {
     memset (out, 0, sizeof *out);
     out->route = in->count > 0 ? &in->part[0] : NULL;
     out->parts = in->count + in->dropped - (in->count > 0);
-    if (in->count != 4 || in->dropped || !dcp_frames_is_signature (in, 1)) {
-        /* Still name the likely payload: its size goes into the finding. */
-        out->payload = in->count >= 2 ? &in->part[in->count - 1] : NULL;
-        return DCP_EPROTO;
+    bool signature_ok = dcp_frames_is_signature (in, 1);
+    if (in->count == 4 && !in->dropped && signature_ok) {
+        out->payload = &in->part[3];
+        return dcp_frame_copy_id (&in->part[2], out->id, sizeof out->id) ? 0 : DCP_EINVAL;
     }
-    out->payload = &in->part[3];
-    return dcp_frame_copy_id (&in->part[2], out->id, sizeof out->id) ? 0 : DCP_EINVAL;
+    /* Misframed.  Still name the likely payload (its size goes into the
+     * finding) and the id, if one is readable (see the header). */
+    out->payload = in->count >= 2 ? &in->part[in->count - 1] : NULL;
+    zmq_msg_t *id = in->count >= 4 ? &in->part[2]
+                    : in->count == 3 && !signature_ok ? &in->part[1] : NULL;
+    if (!id || dcp_frames_is_signature (in, (size_t) (id - in->part))
+        || !dcp_frame_copy_id (id, out->id, sizeof out->id))
+        out->id[0] = '\0';
+    s_describe_fault (in, out, signature_ok);
+    return DCP_EPROTO;
 }
 
 int

@@ -74,12 +74,22 @@ typedef struct {
     zmq_msg_t *route;      /* the collector's routing id */
     zmq_msg_t *payload;    /* the Submission bytes; on DCP_EPROTO the last
                               part after the route, if any, else NULL */
-    char id[DCP_FRAME_ID_MAX + 8];   /* "" unless the id frame is valid */
+    char id[DCP_FRAME_ID_MAX + 8];   /* "" unless an id frame is readable */
     size_t parts;          /* parts after the route, dropped ones counted */
+    char fault[200];       /* on DCP_EPROTO: what is wrong, for the partner
+                              ("expected 3 frames ..., got 2"); else "" */
 } dcp_frame_submission_t;
 
 /* Reads [route] "DCP1" id Submission.  Returns 0, DCP_EPROTO if the shape
- * is wrong (count or signature), DCP_EINVAL if the id frame is not an id. */
+ * is wrong (count or signature; OUT->fault says which), DCP_EINVAL if the
+ * id frame is not an id.
+ *
+ * A misframed message still has its id read when one is there, so that
+ * its receipt can be matched (proto/README.md, "Misframed messages"): the
+ * id frame is the one after the signature position, i.e. the second frame
+ * of a message of 3 or more frames (whatever the first holds), or the first
+ * frame of a 2-frame message whose signature is missing; it counts only if
+ * it is a valid id and not the signature itself. */
 int dcp_frame_read_submission (dcp_frames_t *in, dcp_frame_submission_t *out);
 
 /* Sends "DCP1" ID PAYLOAD (collector). Returns as dcp_wire_send(). */

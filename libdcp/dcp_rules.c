@@ -89,6 +89,7 @@
 #include "dcp_decimal.h"
 #include "dcp_err.h"
 #include "dcp_id.h"
+#include "dcp_kg.h"
 #include "dcp_refdata.h"
 #include "dcp_rules.h"
 #include "dcp_utf8.h"
@@ -741,10 +742,19 @@ s_country (s_ctx_t *c, const char *field, const char *value, bool required,
     if (dcp_refdata_country (value, 0))
         return true;
     const char *alias = dcp_refdata_country_alias (value);
+    const char *near = alias ? NULL : dcp_refdata_country_suggest (value);
     if (alias)
         s_add (c, rule, DCP_SEV_ERROR, field,
                "%s %s is a name, not a code: write the ISO 3166-1 alpha-3 code \"%s\"", field,
                s_quote (q, value), alias);
+    else if (near && strcasecmp (near, value) == 0)
+        s_add (c, rule, DCP_SEV_ERROR, field,
+               "%s %s: write country codes in capital letters, \"%s\"", field,
+               s_quote (q, value), near);
+    else if (near)
+        s_add (c, rule, DCP_SEV_ERROR, field,
+               "%s %s is not an ISO 3166-1 alpha-3 country code: did you mean \"%s\" (%s)?",
+               field, s_quote (q, value), near, dcp_refdata_country (near, 0)->name);
     else
         s_add (c, rule, DCP_SEV_ERROR, field,
                "%s %s is not an ISO 3166-1 alpha-3 country code (or XKX for Kosovo): write "
@@ -792,25 +802,22 @@ s_quantity_value (const Dcp__V1__Quantity *q, dcp_decimal_t *out)
            && dcp_decimal_parse (q->value, out) == 0;
 }
 
-/* Converts an answered quantity of SUBSTANCE to kilograms: mass units by
- * their factor, volume units by factor x density (never 1 kg/L).  False if
- * there is no value, the unit is unknown or no density applies. */
+/* Converts an answered quantity of SUBSTANCE to kilograms with the one
+ * derivation the loader also stores (dcp_kg.h: mass units by their factor,
+ * volume units by factor x density, never 1 kg/L; one rounding), so a
+ * threshold here and the stored kg agree to the digit.  False if there is
+ * no value, the unit is unknown or no density applies. */
 static bool
 s_to_kg (const Dcp__V1__Quantity *q, const char *substance, const char *concentration,
          dcp_decimal_t *kg)
 {
-    dcp_decimal_t v, factor, density, base;
-    bool is_volume;
-    if (!s_quantity_value (q, &v) || dcp_refdata_unit (q->unit, &factor, &is_volume))
+    dcp_decimal_t v;
+    dcp_kg_t derived;
+    if (!s_quantity_value (q, &v)
+        || dcp_kg_derive (q->value, q->unit, substance, concentration, &derived) != 0)
         return false;
-    if (dcp_decimal_mul (&v, &factor, DCP_DECIMAL_MAX_SCALE, &base))
-        return false;
-    if (!is_volume) {
-        *kg = base;
-        return true;
-    }
-    return dcp_refdata_density (substance, concentration, &density, NULL) == 0
-           && dcp_decimal_mul (&base, &density, DCP_DECIMAL_MAX_SCALE, kg) == 0;
+    *kg = derived.kg;
+    return true;
 }
 
 /* V-PRE-01 membership: SUBSTANCE must be a known code; returns it or NULL. */
@@ -828,10 +835,16 @@ s_substance (s_ctx_t *c, const char *field, const char *code, bool required)
     if (s)
         return s;
     const char *alias = dcp_refdata_substance_alias (code);
+    const char *near = alias ? NULL : dcp_refdata_substance_suggest (code);
+    char name[128];
     if (alias)
         s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
                "substance %s is a name, not a code: write the code \"%s\"", s_quote (q, code),
                alias);
+    else if (near)
+        s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
+               "substance code %s is not known: did you mean \"%s\" (%s)?", s_quote (q, code),
+               near, s_lower_name (name, sizeof name, dcp_refdata_substance (near)->name));
     else
         s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
                "substance code %s is not known: use a code of the 1988 Convention tables "
@@ -1067,7 +1080,11 @@ s_envelope (s_ctx_t *c)
     if (c->year && c->today[0] && !s_empty (o->deadline_mmdd)) {
         char deadline[32];
         snprintf (deadline, sizeof deadline, "%04d-%.5s", c->year + 1, o->deadline_mmdd);
-        if (s_date_only (deadline) && strcmp (c->today, deadline) > 0)
+        if (s_date_only (deadline) && strcmp (c->today, deadline) > 0 && o->offline)
+            s_add (c, "V-ENV-05", DCP_SEV_INFO, "reporting_year",
+                   "LATE: the deadline for %d was %s; a late response is still taken", c->year,
+                   deadline);
+        else if (s_date_only (deadline) && strcmp (c->today, deadline) > 0)
             s_add (c, "V-ENV-05", DCP_SEV_INFO, "reporting_year",
                    "LATE: received on %s, after the deadline of %s for %d; accepted", c->today,
                    deadline, c->year);
@@ -1794,6 +1811,19 @@ s_non_scheduled (s_ctx_t *c, Dcp__V1__NonScheduledSeizure *const *rows, size_t n
         /* V-PRE-13: a scheduled substance under another name or its CAS. */
         const char *code = dcp_refdata_substance_alias (r->substance_name);
         const dcp_substance_t *by_name = code ? dcp_refdata_substance (code) : NULL;
+        /* A misspelt name of a scheduled substance ("acetic anhidride") would
+         * pass as free text and stay out of the kg totals: say so, as a
+         * warning (it may truly be another chemical). */
+        const char *near = code ? NULL : dcp_refdata_substance_suggest (r->substance_name);
+        const dcp_substance_t *by_near = near ? dcp_refdata_substance (near) : NULL;
+        if (by_near && strlen (r->substance_name) > 4 && dcp_refdata_substance_table (near, year))
+            s_add (c, "V-PRE-13", DCP_SEV_WARNING, "substance_name",
+                   "%s is not a name we know; did you mean %s (%s), a scheduled substance? "
+                   "If so, report it under seizures with substance_code %s: under "
+                   "non_scheduled it is left out of the kg totals of scheduled substances",
+                   s_quote (q, r->substance_name),
+                   s_lower_name (name, sizeof name, by_near->name), by_near->code,
+                   by_near->code);
         const dcp_substance_t *by_cas = dcp_refdata_substance_by_cas (r->cas_number);
         const dcp_substance_t *scheduled = NULL;
         if (by_name && dcp_refdata_substance_table (by_name->code, year))
@@ -1936,8 +1966,10 @@ s_route (s_ctx_t *c, const Dcp__V1__Incident *inc)
             reporting_seen = true;
         s_pop (c, at);
     }
+    /* Only against a known reporting country: a wrong one has its own
+     * finding (V-ENV-01), and every route would echo it. */
     if (!reporting_seen && !s_is (inc->incident_type, "STOPPED_IN_TRANSIT")
-        && !s_empty (c->sub->reporting_country))
+        && dcp_refdata_country (c->sub->reporting_country, 0))
         s_add (c, "V-PRE-08", DCP_SEV_WARNING, NULL,
                "the reporting country %s is not in the route: add it with its role (e.g. "
                "TRANSIT or DESTINATION), or set incident_type STOPPED_IN_TRANSIT if the "
@@ -2316,6 +2348,7 @@ dcp_rules_defaults (dcp_rules_opts_t *opts)
     opts->max_rows = 100000;
     opts->received_on = NULL;
     opts->deadline_mmdd = "06-30";
+    opts->offline = false;
 }
 
 int

@@ -115,6 +115,23 @@ s_usage (void)
     dcp_config_help (s_options, "LOADER", stdout);
 }
 
+/* What the option table cannot say; at start and for --check-config. */
+static int
+s_check_config (const void *target, char *err, size_t errlen)
+{
+    const loader_cfg_t *c = target;
+    char why[256];
+    if (c->writers < 1 || c->writers > WRITERS_MAX) {
+        snprintf (err, errlen, "writers must be 1 to %d (got %ld)", WRITERS_MAX, c->writers);
+        return DCP_ECONFIG;
+    }
+    if (pgconn_check (c->database, why, sizeof why) != 0) {
+        snprintf (err, errlen, "key \"database\": not a libpq connection string: %s", why);
+        return DCP_ECONFIG;
+    }
+    return 0;
+}
+
 typedef struct {
     loader_cfg_t cfg;
     bool ready;                   /* "loader ready" was said */
@@ -256,16 +273,11 @@ main (int argc, char **argv)
 {
     loader_t l = {.stage = NULL};
     int first = 0, rc = 1;
-    int prc = dcp_config_main (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc, argv,
-                               &first, s_usage);
+    int prc = dcp_config_main_checked (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc,
+                                       argv, &first, s_usage, s_check_config);
     if (prc >= 0)
         return prc;
     dcp_config_log (s_options, &l.cfg);
-    char why[256];
-    if (pgconn_check (l.cfg.database, why, sizeof why) != 0) {
-        fprintf (stderr, "loader: key \"database\": not a libpq connection string: %s\n", why);
-        return 2;
-    }
     if (first < argc && strcmp (argv[first], "migrate") == 0)
         return sink_migrate_only (l.cfg.database) ? 1 : 0;
     if (first < argc && strcmp (argv[first], "run") != 0) {
@@ -278,10 +290,6 @@ main (int argc, char **argv)
         dcp_error ("could not install signal handlers", "reason=%s",
                    dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
         return 1;
-    }
-    if (l.cfg.writers < 1 || l.cfg.writers > WRITERS_MAX) {
-        fprintf (stderr, "loader: writers must be 1 to %d\n", WRITERS_MAX);
-        return 2;
     }
     /* The reference tables are loaded once, before any writer exists, so
      * every thread only ever reads them. */

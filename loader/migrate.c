@@ -22,13 +22,13 @@
 #include "dcp_blob.h"
 #include "dcp_err.h"
 #include "dcp_log.h"
-#include "dcp_util.h"
+#include "dcp_hash.h"
+#include "db.h"
 #include "migrate.h"
 
 /* Advisory lock key (two int4): "DCPM" and 1; store.c uses another class. */
 #define MIGRATE_LOCK_CLASS "1145262157"
 #define MIGRATE_LOCK_ID "1"
-#define COPY_CHUNK 16384  /* bytes per PQputCopyData */
 
 /* Bootstrap: the bookkeeping table must exist before any file is read. */
 static const char *s_sql_bootstrap =
@@ -51,9 +51,8 @@ s_fail (PGconn *db, PGresult *res, const char *what, const char *file)
                dcp_log_quote (quoted_what, sizeof quoted_what, what),
                dcp_log_quote (quoted_file, sizeof quoted_file, file ? file : "-"),
                state ? state : "-", dcp_log_quote (quoted_err, sizeof quoted_err, err));
-    bool retry = PQstatus (db) != CONNECTION_OK || !state || strncmp (state, "08", 2) == 0
-                 || strncmp (state, "57P", 3) == 0 || strcmp (state, "40001") == 0
-                 || strcmp (state, "40P01") == 0;
+    bool retry = PQstatus (db) != CONNECTION_OK
+                 || db_classify_sqlstate (state) == DB_FAULT_RETRY;
     return retry ? DCP_EDB_RETRY : DCP_EDB_FATAL;
 }
 
@@ -67,13 +66,6 @@ s_exec (PGconn *db, const char *sql, ExecStatusType status, const char *what, co
         rc = s_fail (db, res, what, file);
     PQclear (res);
     return rc;
-}
-
-static void
-s_rollback (PGconn *db)
-{
-    if (PQstatus (db) == CONNECTION_OK && PQtransactionStatus (db) != PQTRANS_IDLE)
-        PQclear (PQexec (db, "ROLLBACK"));
 }
 
 /* Version of a migration file from its leading digits ("0003_x.sql" -> 3);
@@ -99,7 +91,7 @@ s_apply (PGconn *db, const dcp_blob_t *file, PGresult *applied)
         return DCP_EDB_FATAL;
     }
     char checksum[65];
-    dcp_sha256_hex (file->data, file->len, checksum);
+    dcp_hash_sha256_hex (file->data, file->len, checksum);
     for (int r = 0; r < PQntuples (applied); r++) {
         if (atoi (PQgetvalue (applied, r, 0)) != version)
             continue;
@@ -139,7 +131,7 @@ s_apply (PGconn *db, const dcp_blob_t *file, PGresult *applied)
     if (rc == 0)
         dcp_info ("applied migration", "file=%s version=%d", file->name, version);
 cleanup:
-    s_rollback (db);
+    db_rollback (db);
     return rc;
 }
 
@@ -196,7 +188,7 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
     if (stem == 0 || stem > 100)
         return 0;
     snprintf (table, sizeof table, "dcp.ref_%.*s", (int) stem, file->name);
-    dcp_sha256_hex (file->data, file->len, checksum);
+    dcp_hash_sha256_hex (file->data, file->len, checksum);
 
     char *columns = NULL, copy_sql[4096];
     int rc = 0;
@@ -245,27 +237,13 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
     if (rc)
         goto cleanup;
 
-    res = PQexec (db, copy_sql);
-    if (PQresultStatus (res) != PGRES_COPY_IN) {
-        rc = s_fail (db, res, "copy reference data", file->name);
-        goto cleanup;
-    }
-    PQclear (res);
-    for (size_t off = 0; off < file->len; off += COPY_CHUNK) {
-        size_t n = file->len - off < COPY_CHUNK ? file->len - off : COPY_CHUNK;
-        if (PQputCopyData (db, file->data + off, (int) n) != 1)
-            break;
-    }
-    PQputCopyEnd (db, NULL);
-    res = PQgetResult (db);
+    res = db_copy (db, copy_sql, &(db_span_t) {(const char *) file->data, file->len}, 1);
     if (PQresultStatus (res) != PGRES_COMMAND_OK) {
         rc = s_fail (db, res, "copy reference data", file->name);
         goto cleanup;
     }
     snprintf (rows_text, sizeof rows_text, "%s", PQcmdTuples (res));
     PQclear (res);
-    while ((res = PQgetResult (db)))
-        PQclear (res);
     res = PQexecParams (db,
                         "INSERT INTO dcp.ref_load (file, table_name, sha256, rows)"
                         " VALUES ($1, $2, $3, $4)"
@@ -283,7 +261,7 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
 cleanup:
     PQclear (res);
     free (columns);
-    s_rollback (db);
+    db_rollback (db);
     return rc;
 }
 
@@ -339,7 +317,7 @@ migrate_run (PGconn *db)
     dcp_info ("database schema is up to date", "version=%d", last_version);
 cleanup:
     PQclear (applied);
-    s_rollback (db);
+    db_rollback (db);
     if (PQstatus (db) == CONNECTION_OK)
         PQclear (PQexec (db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_CLASS ", " MIGRATE_LOCK_ID
                              ")"));

@@ -13,6 +13,7 @@
 #include "dcp_frame.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
+#include "catalog.h"
 #include "migrate.h"
 #include "pgconn.h"
 #include "store.h"
@@ -115,6 +116,27 @@ s_connect (void *arg, int w, int *err)
             goto fail;
         }
         self->migrated = true;
+    }
+    /* A loader whose encoder does not match the tables must store nothing:
+     * every batch would fail, and partners would wait for nothing.  Not
+     * ready on this connection; the reconnect backoff tries again (as for
+     * a refusal, when the tables are wrong: an operator must act), so a
+     * fixed deployment is picked up without a restart. */
+    char mismatch[1024];
+    int crc = catalog_check (db, mismatch, sizeof mismatch);
+    if (crc != 0) {
+        char quoted[1200];
+        if (crc == DCP_ECONFIG)
+            dcp_error ("tables do not match the loader's description, storing nothing",
+                       "writer=%d why=%s", w, dcp_log_quote (quoted, sizeof quoted, mismatch));
+        else
+            dcp_warn ("could not read the database catalog", "writer=%d why=%s", w,
+                      dcp_log_quote (quoted, sizeof quoted, mismatch));
+        snprintf (self->status, sizeof self->status, "%s",
+                  crc == DCP_ECONFIG ? "database: tables do not match the loader (see the log)"
+                                     : "database: could not read the catalog");
+        *err = crc == DCP_ECONFIG ? DCP_ECONFIG : DCP_EDB_RETRY;
+        goto fail;
     }
     if (self->failures)
         dcp_info ("database reachable again", "writer=%d failed_attempts=%lu", w,

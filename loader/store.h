@@ -43,7 +43,10 @@ void store_item_reset (store_item_t *item);
  * item has a final status and everything is committed; DCP_EDB_RETRY when
  * the connection was lost or the database asked to retry (serialization
  * failure, deadlock, shutdown): nothing of the failed transaction is
- * committed and the caller retries the same items later; DCP_ENOMEM.
+ * committed and the caller retries the same items later; DCP_ESTAGE when
+ * the database refuses what this loader writes (a stage fault, see
+ * store_batch_stage_faults()): likewise nothing committed and no item
+ * answered, retry later (after a fix); DCP_ENOMEM.
  * Never returns a permanent error for the batch: a permanent refusal is
  * pinned on the item that caused it. */
 int store_batch (PGconn *db, store_item_t *items, size_t n);
@@ -68,5 +71,17 @@ size_t store_batch_size (const store_batch_t *b);
 store_item_t *store_batch_item (store_batch_t *b, size_t i);
 int store_batch_write (PGconn *db, store_batch_t *b);
 void store_batch_clear (store_batch_t *b);
+
+/* Number of stage faults met by writes of B since store_batch_new(): the
+ * database refused what this loader writes in a way that shows our own
+ * encoder, schema or deployment at fault (SQLSTATE 22P04 bad COPY format,
+ * 42xxx undefined table or column, privilege, and other states that are
+ * neither transient nor about the partner's data; db.h).  Such a write
+ * returns DCP_ESTAGE with nothing committed and no item answered, and logs
+ * an error; the caller retries the same batch later.  Like the rest of B,
+ * read it only from the thread that writes B, or once the write returned;
+ * a caller may as well count the DCP_ESTAGE returns and export that as a
+ * metric. */
+uint64_t store_batch_stage_faults (const store_batch_t *b);
 
 #endif

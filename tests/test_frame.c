@@ -136,6 +136,76 @@ malformed_submissions_are_told_apart (void **state)
     dcp_frames_close (&in);
 }
 
+/* Sends FRAMES[0..N) from the collector and reads them at the validator. */
+static int
+s_send_read (fixture_t *f, const char *const *frames, size_t n, dcp_frames_t *in,
+             dcp_frame_submission_t *sub)
+{
+    for (size_t i = 0; i < n; i++)
+        assert_true (zmq_send (f->collector, frames[i], strlen (frames[i]),
+                               i + 1 < n ? ZMQ_SNDMORE : 0)
+                     >= 0);
+    s_recv (f->validator_front, in);
+    return dcp_frame_read_submission (in, sub);
+}
+
+/* A misframed message says what is wrong with it, and keeps the id it
+ * carries so that its receipt can be matched. */
+static void
+misframed_submissions_keep_a_readable_id (void **state)
+{
+    fixture_t *f = *state;
+    dcp_frames_t in;
+    dcp_frame_submission_t sub;
+
+    /* A wrong signature in the right number of frames: the text is about
+     * the signature (it used to say "expected 3 frames, got 3"). */
+    const char *dcp2[] = {"DCP2", "id-7", "SUB"};
+    assert_int_equal (s_send_read (f, dcp2, 3, &in, &sub), DCP_EPROTO);
+    assert_string_equal (sub.id, "id-7");
+    assert_string_equal (sub.fault, "the first frame is not the protocol signature \"DCP1\" "
+                                    "(got 4 bytes \"DCP2\"; this server speaks DCP1 only)");
+    s_assert_part (sub.payload, "SUB");
+    dcp_frames_close (&in);
+
+    /* Signature missing: [id, Submission]; the id is the first frame. */
+    const char *no_sig[] = {"id-8", "SUB"};
+    assert_int_equal (s_send_read (f, no_sig, 2, &in, &sub), DCP_EPROTO);
+    assert_string_equal (sub.id, "id-8");
+    assert_non_null (strstr (sub.fault, "expected 3 frames"));
+    assert_non_null (strstr (sub.fault, "got 2, and the first frame is not the protocol "
+                                        "signature \"DCP1\" (got 4 bytes \"id-8\""));
+    dcp_frames_close (&in);
+
+    /* One frame too many after a good signature: the id is still there. */
+    const char *extra[] = {"DCP1", "id-9", "SUB", "more"};
+    assert_int_equal (s_send_read (f, extra, 4, &in, &sub), DCP_EPROTO);
+    assert_string_equal (sub.id, "id-9");
+    assert_string_equal (sub.fault, "expected 3 frames (\"DCP1\", submission id, protobuf "
+                                    "Submission), got 4");
+    dcp_frames_close (&in);
+
+    /* The id missing: [DCP1, Submission]; the signature is no id. */
+    const char *no_id[] = {"DCP1", "SUB"};
+    assert_int_equal (s_send_read (f, no_id, 2, &in, &sub), DCP_EPROTO);
+    assert_string_equal (sub.id, "");
+    dcp_frames_close (&in);
+
+    /* One empty frame: nothing readable, and the text stays printable. */
+    const char *empty[] = {""};
+    assert_int_equal (s_send_read (f, empty, 1, &in, &sub), DCP_EPROTO);
+    assert_string_equal (sub.id, "");
+    assert_non_null (strstr (sub.fault, "got 1, and the first frame is not"));
+    dcp_frames_close (&in);
+
+    /* Binary in place of the signature is shown as '?', cut at 8 bytes. */
+    const char *binary[] = {"\x01\"\xff\\abcdefgh", "id-10", "SUB"};
+    assert_int_equal (s_send_read (f, binary, 3, &in, &sub), DCP_EPROTO);
+    assert_string_equal (sub.id, "id-10");
+    assert_non_null (strstr (sub.fault, "(got 12 bytes \"????abcd...\""));
+    dcp_frames_close (&in);
+}
+
 static void
 receipt_for_a_collector_that_left_is_eagain (void **state)
 {
@@ -159,6 +229,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         T (round_trip_through_every_message),
         T (malformed_submissions_are_told_apart),
+        T (misframed_submissions_keep_a_readable_id),
         T (receipt_for_a_collector_that_left_is_eagain),
     };
 #undef T

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dcp_err.h"
@@ -218,6 +219,52 @@ test_taking_same_id_twice_keeps_one_entry (void **state)
     outbox_destroy (&ob);
 }
 
+/* An id names one content: an edited file that kept its submission_id is
+ * refused (pending or answered) and the entry keeps what was taken first;
+ * the same content again is still answered from the entry. */
+static void
+test_same_id_with_other_content_is_refused (void **state)
+{
+    (void) state;
+    outbox_t *ob = outbox_new (s_dir);
+    char id[] = "c2a7e4d1-5f38-4b9a-8e61-0d9c3b7a2f44";
+    Dcp__V1__Submission sub, edited;
+    s_make (&sub, id);
+    s_make (&edited, id);
+    edited.reporting_year = 2024;  /* a figure changed, the id kept */
+    outbox_state_t st;
+    time_t before = time (NULL);
+    assert_int_equal (s_take (ob, &sub, "a.json", "x", 1, &st), 0);
+    assert_int_equal (st, OUTBOX_PENDING);
+    struct timespec taken;
+    assert_int_equal (outbox_taken_at (ob, id, &taken), 0);
+    assert_true (taken.tv_sec >= before - 1 && taken.tv_sec <= time (NULL) + 1);
+    assert_int_equal (outbox_taken_at (ob, "aaaaaaaa-0000-4000-8000-00000000dead", &taken),
+                      DCP_EINVAL);
+    assert_int_equal (taken.tv_sec, 0);
+
+    st = OUTBOX_NONE;
+    assert_int_equal (s_take (ob, &edited, "b.json", "y", 1, &st), DCP_ECONFLICT);
+    assert_int_equal (st, OUTBOX_PENDING);
+    char *source = outbox_read (ob, id, "source");
+    assert_string_equal (source, "a.json");
+    free (source);
+
+    assert_int_equal (outbox_finish (ob, id, true, (const uint8_t *) "R", 1), 0);
+    assert_int_equal (s_take (ob, &edited, "b.json", "y", 1, &st), DCP_ECONFLICT);
+    assert_int_equal (st, OUTBOX_ACCEPTED);
+    assert_int_equal (s_take (ob, &sub, "c.json", "x", 1, &st), 0);
+    assert_int_equal (st, OUTBOX_ACCEPTED);
+    size_t len = 0;
+    char *kept = outbox_read_n (ob, id, "submission.pb", &len);
+    Dcp__V1__Submission *back = dcp_codec_unpack ((uint8_t *) kept, len, 1 << 20);
+    assert_non_null (back);
+    assert_int_equal (back->reporting_year, 2023);
+    dcp_codec_free (&back);
+    free (kept);
+    outbox_destroy (&ob);
+}
+
 static void
 test_hostile_id_is_refused (void **state)
 {
@@ -263,6 +310,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_take_keeps_every_file_read, setup, teardown),
         cmocka_unit_test_setup_teardown (test_receipt_survives_lost_file_and_torn_log, setup, teardown),
         cmocka_unit_test_setup_teardown (test_taking_same_id_twice_keeps_one_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_same_id_with_other_content_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown (test_hostile_id_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown (test_each_lists_oldest_first, setup, teardown),
     };

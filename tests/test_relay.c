@@ -188,6 +188,62 @@ no_loader_for_a_read_submission_answers_retry_later (void **state)
     dcp_frames_close (&in);
 }
 
+/* A wrong signature: the message is misframed, yet its id frame is
+ * readable, so the envelope (and thus the loader's receipt) carries that
+ * id, with a WIRE-FRAMING problem that names the signature. */
+static void
+misframed_submission_is_forwarded_under_its_readable_id (void **state)
+{
+    fixture_t *f = *state;
+    s_connect_loader (f);
+    assert_true (zmq_send (f->collector, "DCP2", 4, ZMQ_SNDMORE) == 4);
+    assert_true (zmq_send (f->collector, ID, strlen (ID), ZMQ_SNDMORE) > 0);
+    assert_true (zmq_send (f->collector, "", 0, 0) == 0);
+    s_run (f, 50);
+    assert_int_equal (f->relay.forwarded, 1);
+    assert_int_equal (f->relay.rejected, 1);
+
+    dcp_frames_t at_loader;
+    assert_int_equal (dcp_frames_recv (f->loader, &at_loader, ZMQ_DONTWAIT), 0);
+    zmq_msg_t *route, *forward, *payload;
+    assert_int_equal (dcp_frame_read_forward (&at_loader, &route, &forward, &payload), 0);
+    Dcp__V1__Forward *fwd = dcp__v1__forward__unpack (NULL, zmq_msg_size (forward),
+                                                      zmq_msg_data (forward));
+    assert_non_null (fwd);
+    assert_true (fwd->rejected);
+    assert_string_equal (fwd->submission_id, ID);
+    assert_int_equal (fwd->n_problems, 1);
+    assert_string_equal (fwd->problems[0]->code, "WIRE-FRAMING");
+    assert_non_null (strstr (fwd->problems[0]->message, "signature \"DCP1\" (got 4 bytes "
+                                                        "\"DCP2\""));
+    dcp__v1__forward__free_unpacked (fwd, NULL);
+    dcp_frames_close (&at_loader);
+}
+
+/* Without a loader, a misframed message with a readable id gets its
+ * RETRY_LATER under that id too. */
+static void
+misframed_submission_busy_receipt_carries_its_id (void **state)
+{
+    fixture_t *f = *state;
+    assert_true (zmq_send (f->collector, ID, strlen (ID), ZMQ_SNDMORE) > 0);
+    assert_true (zmq_send (f->collector, "", 0, 0) == 0);
+    relay_on_front (f->loop, f->relay.front, -1, &f->relay);
+    assert_int_equal (f->relay.busy, 1);
+    dcp_frames_t in;
+    assert_int_equal (dcp_frames_recv (f->collector, &in, 0), 0);
+    zmq_msg_t *id, *bytes;
+    assert_int_equal (dcp_frame_read_receipt (&in, &id, &bytes), 0);
+    assert_int_equal (zmq_msg_size (id), strlen (ID));
+    assert_memory_equal (zmq_msg_data (id), ID, strlen (ID));
+    Dcp__V1__Receipt *receipt = dcp__v1__receipt__unpack (NULL, zmq_msg_size (bytes),
+                                                          zmq_msg_data (bytes));
+    assert_non_null (receipt);
+    assert_string_equal (receipt->submission_id, ID);
+    dcp__v1__receipt__free_unpacked (receipt, NULL);
+    dcp_frames_close (&in);
+}
+
 static int
 s_group_teardown (void **state)
 {
@@ -203,6 +259,8 @@ main (void)
         T (submission_is_forwarded_and_its_receipt_relayed),
         T (without_a_loader_the_collectors_wait),
         T (no_loader_for_a_read_submission_answers_retry_later),
+        T (misframed_submission_is_forwarded_under_its_readable_id),
+        T (misframed_submission_busy_receipt_carries_its_id),
     };
 #undef T
     return cmocka_run_group_tests (tests, NULL, s_group_teardown);

@@ -1,8 +1,10 @@
 /* test_store.c: the loader's database side against a real PostgreSQL.
  *
  * Each test gets a fresh database in the throwaway cluster of tests/pg.sh
- * (ctest fixture "pg"; DCP_TEST_PG names its conninfo file), migrates it
- * and drops it at the end.  Submissions are built as protobuf structs,
+ * (ctest fixture "pg"; DCP_TEST_PG names its conninfo file), copied from a
+ * template database migrated once for the whole file (CREATE DATABASE ...
+ * TEMPLATE is a file copy, much cheaper than running every migration per
+ * test), and drops it at the end.  Submissions are built as protobuf structs,
  * packed with dcp_codec_pack() and stored with store_batch() exactly as the
  * loader does, so these tests double as examples of the store API. */
 #include <setjmp.h>
@@ -67,32 +69,77 @@ s_connect (const char *conninfo, const char *dbname)
     return db;
 }
 
-static int
-setup (void **state)
+/* The migrated template every test's database is copied from. */
+static char s_template[64];
+
+static void
+s_read_conninfo (char *conninfo, size_t size)
 {
-    static int counter;
-    fixture_t *f = calloc (1, sizeof *f);
-    assert_non_null (f);
     const char *path = getenv ("DCP_TEST_PG");
     if (!path)
         fail_msg ("DCP_TEST_PG is not set (run through ctest, fixture pg)");
     FILE *fp = fopen (path, "r");
     if (!fp)
         fail_msg ("could not open conninfo file \"%s\"", path);
-    if (!fgets (f->conninfo, sizeof f->conninfo, fp))
-        f->conninfo[0] = '\0';
+    if (!fgets (conninfo, (int) size, fp))
+        conninfo[0] = '\0';
     fclose (fp);
-    f->conninfo[strcspn (f->conninfo, "\n")] = '\0';
-    snprintf (f->dbname, sizeof f->dbname, "dcp_test_%d_%d", (int) getpid (), ++counter);
+    conninfo[strcspn (conninfo, "\n")] = '\0';
+}
 
+static void
+s_admin_exec (PGconn *admin, const char *sql)
+{
+    PGresult *res = PQexec (admin, sql);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* Creates and migrates the template (no connection may stay open on it). */
+static int
+group_setup (void **state)
+{
+    (void) state;
+    char conninfo[1024], sql[200];
+    s_read_conninfo (conninfo, sizeof conninfo);
+    snprintf (s_template, sizeof s_template, "dcp_template_%d", (int) getpid ());
+    PGconn *admin = s_connect (conninfo, "postgres");
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_template);
+    s_admin_exec (admin, sql);
+    PGconn *db = s_connect (conninfo, s_template);
+    assert_int_equal (migrate_run (db), 0);
+    PQfinish (db);
+    PQfinish (admin);
+    return 0;
+}
+
+static int
+group_teardown (void **state)
+{
+    (void) state;
+    char conninfo[1024], sql[200];
+    s_read_conninfo (conninfo, sizeof conninfo);
+    PGconn *admin = s_connect (conninfo, "postgres");
+    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_template);
+    PQclear (PQexec (admin, sql));
+    PQfinish (admin);
+    return 0;
+}
+
+static int
+setup (void **state)
+{
+    static int counter;
+    fixture_t *f = calloc (1, sizeof *f);
+    assert_non_null (f);
+    s_read_conninfo (f->conninfo, sizeof f->conninfo);
+    snprintf (f->dbname, sizeof f->dbname, "dcp_test_%d_%d", (int) getpid (), ++counter);
     f->admin = s_connect (f->conninfo, "postgres");
     char sql[200];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
-    PGresult *res = PQexec (f->admin, sql);
-    assert_int_equal (PQresultStatus (res), PGRES_COMMAND_OK);
-    PQclear (res);
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", f->dbname, s_template);
+    s_admin_exec (f->admin, sql);
     f->db = s_connect (f->conninfo, f->dbname);
-    assert_int_equal (migrate_run (f->db), 0);
     *state = f;
     return 0;
 }
@@ -796,6 +843,64 @@ test_lost_connection_is_retryable (void **state)
 }
 
 static void
+s_exec_ok (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* When the database refuses what the encoder writes (a COPY row of the
+ * wrong shape, a column the table lacks), the fault is the loader's, not
+ * the partners': the batch is kept for a retry, nothing is quarantined or
+ * answered, and the fault is counted; once the schema is fixed, the same
+ * batch goes through. */
+static void
+test_stage_fault_keeps_batch (void **state)
+{
+    fixture_t *f = *state;
+    store_batch_t *b = store_batch_new ();
+    assert_non_null (b);
+    store_item_t in[2];
+    s_item (f, &in[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1"));
+    s_item (f, &in[1], s_forward (f, ID2, false), s_precursors (f, ID2, "PAK", 2025, 0, NULL, "2"));
+    assert_int_equal (store_batch_add (b, &in[0]), 0);
+    assert_int_equal (store_batch_add (b, &in[1]), 0);
+
+    /* The server says the COPY data has the wrong shape (SQLSTATE 22P04,
+     * class 22 like a partner's bad number). */
+    s_exec_ok (f->db, "CREATE FUNCTION dcp.bad_copy () RETURNS trigger LANGUAGE plpgsql AS $$"
+                      " BEGIN RAISE EXCEPTION 'extra data after last expected column'"
+                      " USING ERRCODE = 'bad_copy_file_format'; END $$;"
+                      "CREATE TRIGGER bad_copy BEFORE INSERT ON dcp.pc_incident_route"
+                      " FOR EACH ROW EXECUTE FUNCTION dcp.bad_copy ()");
+    assert_int_equal (store_batch_write (f->db, b), DCP_ESTAGE);
+    assert_int_equal (store_batch_stage_faults (b), 1);
+    s_exec_ok (f->db, "DROP TRIGGER bad_copy ON dcp.pc_incident_route");
+
+    /* A column the encoder writes is missing (42703). */
+    s_exec_ok (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role TO role_renamed");
+    assert_int_equal (store_batch_write (f->db, b), DCP_ESTAGE);
+    assert_int_equal (store_batch_stage_faults (b), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal (store_batch_item (b, i)->status,
+                          DCP__V1__RECEIPT_STATUS__RECEIPT_STATUS_UNSPECIFIED);
+        assert_null (store_batch_item (b, i)->findings);
+    }
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 0);
+
+    s_exec_ok (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role_renamed TO role");
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    assert_int_equal (store_batch_stage_faults (b), 2);
+    assert_int_equal (store_batch_item (b, 0)->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (store_batch_item (b, 1)->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.pc_incident_route", NULL), 6);
+    store_batch_destroy (&b);
+}
+
+static void
 test_loader_role_is_enough (void **state)
 {
     fixture_t *f = *state;
@@ -953,6 +1058,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_same_id_twice_in_one_batch, setup, teardown),
         cmocka_unit_test_setup_teardown (test_two_loaders_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown (test_lost_connection_is_retryable, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_stage_fault_keeps_batch, setup, teardown),
     };
-    return cmocka_run_group_tests (tests, NULL, NULL);
+    return cmocka_run_group_tests (tests, group_setup, group_teardown);
 }

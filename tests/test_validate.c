@@ -17,6 +17,7 @@
 
 #include "dcp_codec.h"
 #include "dcp_err.h"
+#include "dcp_log.h"
 #include "dcp_refdata.h"
 #include "validate.h"
 
@@ -123,7 +124,8 @@ teardown (void **state)
 static void
 s_decide_bytes (fixture_t *f, const void *payload, size_t len, const char *key)
 {
-    validate_input_t in = {0, 3, ID, payload, len, key, "\0route", 6};
+    validate_input_t in = {.parts = 3, .id = ID, .payload = payload, .payload_len = len,
+                           .sender_key = key, .route = "\0route", .route_len = 6};
     assert_int_equal (validate_submission (&f->opts, &in, &f->d), 0);
     assert_non_null (f->d.forward);
     f->fwd = dcp__v1__forward__unpack (NULL, f->d.forward_len, f->d.forward);
@@ -277,18 +279,95 @@ static void
 framing_faults_are_rejected_without_decoding (void **state)
 {
     fixture_t *f = *state;
-    validate_input_t in = {DCP_EPROTO, 5, "", "xx", 2, f->pak_key, "r", 1};
+    validate_input_t in = {.framing = DCP_EPROTO, .parts = 5, .id = "", .payload = "xx",
+                           .payload_len = 2, .sender_key = f->pak_key, .route = "r",
+                           .route_len = 1};
     assert_int_equal (validate_submission (&f->opts, &in, &f->d), 0);
     assert_true (f->d.rejected);
     assert_int_equal (dcp_findings_count (f->d.findings), 1);
     assert_string_equal (dcp_findings_get (f->d.findings, 0)->rule, "WIRE-FRAMING");
-    assert_non_null (strstr (dcp_findings_get (f->d.findings, 0)->message, "got 5"));
+    assert_non_null (strstr (dcp_findings_get (f->d.findings, 0)->message, "(5 frames)"));
     validate_decision_clear (&f->d);
 
     in.framing = DCP_EINVAL;
     assert_int_equal (validate_submission (&f->opts, &in, &f->d), 0);
     assert_true (f->d.rejected);
     assert_string_equal (dcp_findings_get (f->d.findings, 0)->rule, "WIRE-ID");
+}
+
+/* A misframed message whose id frame is readable (here: a wrong
+ * signature) is answered under that id, and the finding says what was
+ * wrong with the framing, in dcp_frame's words. */
+static void
+misframed_message_keeps_its_readable_id (void **state)
+{
+    fixture_t *f = *state;
+    size_t len;
+    uint8_t *bytes = dcp_codec_pack (&f->sub, &len);
+    const char *fault = "the first frame is not the protocol signature \"DCP1\" (got 4 bytes "
+                        "\"DCP2\"; this server speaks DCP1 only)";
+    validate_input_t in = {.framing = DCP_EPROTO, .parts = 3, .id = ID, .payload = bytes,
+                           .payload_len = len, .sender_key = f->pak_key, .route = "\0route",
+                           .route_len = 6, .framing_fault = fault};
+    assert_int_equal (validate_submission (&f->opts, &in, &f->d), 0);
+    free (bytes);
+    f->fwd = dcp__v1__forward__unpack (NULL, f->d.forward_len, f->d.forward);
+    assert_non_null (f->fwd);
+    assert_true (f->fwd->rejected);
+    assert_string_equal (f->fwd->submission_id, ID);   /* the receipt's id */
+    assert_int_equal (f->fwd->n_problems, 1);
+    assert_string_equal (f->fwd->problems[0]->code, "WIRE-FRAMING");
+    assert_non_null (strstr (f->fwd->problems[0]->message, fault));
+    assert_null (strstr (f->fwd->problems[0]->message, "got 3"));
+}
+
+/* Runs a decision for SUB sent with KEY while stderr goes to a file, and
+ * returns what was logged (the caller frees it). */
+static char *
+s_decide_logged (fixture_t *f, const char *key)
+{
+    char path[] = "/tmp/dcp-test-validate-log.XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    fflush (stderr);
+    int saved = dup (2);
+    assert_true (saved >= 0);
+    assert_true (dup2 (fd, 2) >= 0);
+    s_decide (f, key);
+    fflush (stderr);
+    dup2 (saved, 2);
+    close (saved);
+    char *text = calloc (1, 8192);
+    assert_non_null (text);
+    assert_true (pread (fd, text, 8191, 0) >= 0);
+    close (fd);
+    unlink (path);
+    return text;
+}
+
+/* The security log line names the submission AND the claimed country,
+ * each in its own quoting buffer (the two once shared one, and the line
+ * said claimed=<the submission id>). */
+static void
+security_log_names_the_claimed_country (void **state)
+{
+    fixture_t *f = *state;
+    dcp_log_init ("validator", DCP_LOG_INFO);
+    char *text = s_decide_logged (f, f->kaz_key);   /* KAZ's key, a PAK response */
+    assert_true (f->d.security_event);
+    assert_non_null (strstr (text, "refused submission for another country"));
+    assert_non_null (strstr (text, "submission=" ID " "));
+    assert_non_null (strstr (text, "country=KAZ claimed=PAK"));
+    free (text);
+    validate_decision_clear (&f->d);
+    dcp__v1__forward__free_unpacked (f->fwd, NULL);
+    f->fwd = NULL;
+
+    f->sub.reporting_country = "P A\"K";  /* quoted, and still its own value */
+    text = s_decide_logged (f, f->kaz_key);
+    assert_non_null (strstr (text, "submission=" ID " "));
+    assert_non_null (strstr (text, "claimed=\"P A\\\"K\""));
+    free (text);
 }
 
 static void
@@ -340,6 +419,8 @@ main (void)
         T (invalid_utf8_is_rejected_as_text_utf8),
         T (rule_failures_are_all_in_the_envelope),
         T (framing_faults_are_rejected_without_decoding),
+        T (misframed_message_keeps_its_readable_id),
+        T (security_log_names_the_claimed_country),
         T (id_frame_must_match_the_submission),
         T (rejections_are_counted_once_per_reason),
     };

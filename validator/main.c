@@ -26,6 +26,7 @@
 #include "dcp_signal.h"
 #include "dcp_stage.h"
 #include "dcp_wire.h"
+#include "partners.h"
 #include "relay.h"
 
 typedef struct {
@@ -192,11 +193,14 @@ s_setup (validator_t *v)
 static void
 s_usage (void)
 {
-    printf ("usage: validator [--config FILE] [--NAME=VALUE ...]\n\n"
+    printf ("usage: validator [--config FILE] [--NAME=VALUE ...]\n"
+            "       validator [--config FILE] partner add|rotate|revoke|list ... (below)\n\n"
             "Receives submissions from collectors, validates them and forwards them to\n"
             "loaders; relays each loader's receipt.  SIGHUP reloads the partner registry;\n"
             "SIGTERM or SIGINT stops it.\n\n");
     dcp_config_help (s_options, "VALIDATOR", stdout);
+    printf ("\n");
+    partners_usage (stdout);
 }
 
 int
@@ -209,6 +213,8 @@ main (int argc, char **argv)
                                &first, s_usage);
     if (prc >= 0)
         return prc;
+    if (first < argc && strcmp (argv[first], "partner") == 0)
+        return partners_main (v.cfg.partners, argc - first - 1, argv + first + 1);
     if (first < argc) {
         fprintf (stderr, "validator: unexpected argument \"%s\"\n", argv[first]);
         return 2;

@@ -17,10 +17,16 @@ s_decode (const validate_opts_t *opts, const validate_input_t *in, dcp_findings_
           Dcp__V1__Submission **sub_p)
 {
     *sub_p = NULL;
+    if (in->framing == DCP_EPROTO && in->framing_fault && in->framing_fault[0])
+        return dcp_findings_add (findings, "WIRE-FRAMING", DCP_SEV_ERROR, "",
+                                 "the message is not a DCP1 submission: %s; nothing in it was "
+                                 "read: send it again, framed as proto/README.md says, under a "
+                                 "new submission id",
+                                 in->framing_fault);
     if (in->framing == DCP_EPROTO)
         return dcp_findings_add (findings, "WIRE-FRAMING", DCP_SEV_ERROR, "",
-                                 "the message is not a DCP1 submission: expected 3 frames "
-                                 "(\"DCP1\", submission id, protobuf Submission), got %zu",
+                                 "the message is not a DCP1 submission (%zu frames): expected 3 "
+                                 "frames (\"DCP1\", submission id, protobuf Submission)",
                                  in->parts);
     if (in->framing != 0)
         return dcp_findings_add (findings, "WIRE-ID", DCP_SEV_ERROR, "/submission_id",
@@ -65,13 +71,17 @@ s_authorise (const validate_opts_t *opts, const validate_input_t *in,
                                out->peer->country, sub->reporting_country);
         out->security_event = true;
     }
+    /* Each quoted value has its own buffer: one log call, several quotes. */
     if (out->security_event)
-        dcp_warn ("refused submission for another country", "submission=%s peer=%.8s "
-                  "country=%s claimed=%s",
-                  dcp_log_quote (quoted, sizeof quoted, in->id),
+        dcp_warn (out->peer ? "refused submission for another country"
+                            : "refused submission from an unregistered key",
+                  "submission=%s peer=%.8s country=%s claimed=%s",
+                  dcp_log_quote (quoted, sizeof quoted, in->id[0] ? in->id : "none"),
                   in->sender_key ? in->sender_key : "none",
                   out->peer ? out->peer->country : "none",
-                  sub ? dcp_log_quote (claimed, sizeof claimed, sub->reporting_country) : "none");
+                  sub && sub->reporting_country[0]
+                      ? dcp_log_quote (claimed, sizeof claimed, sub->reporting_country)
+                      : "none");
     return rc;
 }
 

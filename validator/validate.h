@@ -32,12 +32,16 @@ typedef struct {
 typedef struct {
     int framing;               /* 0, DCP_EPROTO (not a DCP1 submission), DCP_EINVAL (bad id frame) */
     size_t parts;              /* parts after the route (for the framing finding) */
-    const char *id;            /* the id frame; "" if it was not valid */
+    const char *id;            /* the id frame; "" if none was readable.  Also
+                                  set for a misframed message whose id frame
+                                  is readable: its receipt carries that id */
     const void *payload;       /* Submission bytes, or NULL */
     size_t payload_len;
     const char *sender_key;    /* authenticated User-Id (Z85), NULL if none */
     const void *route;         /* collector's routing id, echoed in the envelope */
     size_t route_len;
+    const char *framing_fault; /* on DCP_EPROTO: what is wrong (dcp_frame's
+                                  text), NULL or "" for a generic text */
 } validate_input_t;
 
 /* The decision.  Owns FINDINGS and FORWARD; validate_decision_clear()

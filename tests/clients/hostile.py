@@ -8,19 +8,30 @@ at the byte level where the protobuf library would refuse to (invalid UTF-8,
 a NUL inside a string, field number 0), or in the framing.  tests/e2e/hostile.sh
 holds the table of cases and the receipt each one must get.
 
-usage: hostile.py ENDPOINT VALIDATOR_PUB KEY_FILE COUNTRY CASE
+usage: hostile.py ENDPOINT VALIDATOR_PUB KEY_FILE COUNTRY CASE[,CASE...]
        hostile.py --list
 
-Prints the receipt, one fact a line:
+Several cases separated by commas are sent in that order on one socket,
+each under a new submission id, each receipt awaited before the next send
+(tests/e2e/contract.sh uses this: a never-used id must never be "replayed").
+Prints, per case, the id sent and the receipt, one fact a line:
+    case empty_payload sid <uuid> bytes 0
+    receipt_id <id frame of the receipt, "-" if empty>
+    receipt_submission_id <Receipt.submission_id, "-" if empty>
     status RECEIPT_REJECTED
+    replayed false
     problem SEVERITY_ERROR WIRE-DECODE <path>
-or "no receipt" if none came (exit 3).  Exit 0 when a receipt came.
+and "event NAME" for what the connection did meanwhile (HANDSHAKE_SUCCEEDED,
+DISCONNECTED, HANDSHAKE_FAILED_AUTH ...), from a socket monitor.
+or "no receipt" if none came (exit 3).  Exit 0 when every receipt came.
 """
 import random
 import sys
+import time
 import uuid
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from dcpclient import load_proto, read_key
 
@@ -224,6 +235,11 @@ def case_empty_payload(sid, cc):
     return frames(sid, b"")
 
 
+def case_empty_frame(sid, cc):
+    """One empty frame: misframed, and no id can be read from it."""
+    return [b""]
+
+
 def case_two_frames(sid, cc):
     """No "DCP1" frame: [id, Submission]."""
     return frames(sid, financial_flows(sid, cc).SerializeToString())[1:]
@@ -245,19 +261,59 @@ def case_over_max_message(sid, cc):
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
+EVENTS = {zmq.EVENT_DISCONNECTED: "DISCONNECTED",
+          zmq.EVENT_HANDSHAKE_SUCCEEDED: "HANDSHAKE_SUCCEEDED",
+          zmq.EVENT_HANDSHAKE_FAILED_AUTH: "HANDSHAKE_FAILED_AUTH",
+          zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL: "HANDSHAKE_FAILED_PROTOCOL",
+          zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL: "HANDSHAKE_FAILED_NO_DETAIL"}
+
+
+def send_case(sock, monitor, case, country, timeout_ms):
+    """Sends CASE under a fresh id on SOCK and prints its receipt.  Returns
+    0 (a receipt came), 3 (none) or 4 (a malformed reply)."""
+    sid = str(uuid.uuid4())
+    message = CASES[case](sid, country)
+    sock.send_multipart(message)
+    print(f"case {case} sid {sid} bytes {sum(len(f) for f in message)}")
+    poller = zmq.Poller()
+    poller.register(sock, zmq.POLLIN)
+    poller.register(monitor, zmq.POLLIN)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        ready = dict(poller.poll(max(0, int((deadline - time.monotonic()) * 1000))))
+        if not ready:
+            print("no receipt")
+            return 3
+        if monitor in ready:   # what the connection did meanwhile
+            event = recv_monitor_message(monitor)
+            print(f"event {EVENTS.get(event['event'], event['event'])}")
+        if sock in ready:
+            break
+    reply = sock.recv_multipart()
+    if len(reply) != 3 or reply[0] != b"DCP1":
+        print(f"malformed reply of {len(reply)} frames")
+        return 4
+    receipt = pb.Receipt()
+    receipt.ParseFromString(reply[2])
+    print(f"receipt_id {reply[1].decode(errors='replace') or '-'}")
+    print(f"receipt_submission_id {receipt.submission_id or '-'}")
+    print(f"status {pb.ReceiptStatus.Name(receipt.status)}")
+    print(f"replayed {'true' if receipt.replayed else 'false'}")
+    for p in receipt.problems:
+        print(f"problem {pb.Severity.Name(p.severity)} {p.code} {p.path or '-'}")
+    return 0
+
+
 def main():
     if sys.argv[1:] == ["--list"]:
         print("\n".join(CASES))
         return 0
-    if len(sys.argv) != 6 or sys.argv[5] not in CASES:
+    if len(sys.argv) != 6 or not all(c in CASES for c in sys.argv[5].split(",")):
         print(__doc__, file=sys.stderr)
         return 2
-    endpoint, server_pub, key_file, country, case = sys.argv[1:6]
+    endpoint, server_pub, key_file, country, cases = sys.argv[1:6]
     global pb
     pb = load_proto()
-    sid = str(uuid.uuid4())
-    message = CASES[case](sid, country)
-    timeout_ms = 5000 if case == "over_max_message" else 30000
 
     ctx = zmq.Context()
     sock = ctx.socket(zmq.DEALER)
@@ -265,27 +321,23 @@ def main():
     sock.curve_publickey = read_key(key_file, "public-key")
     sock.curve_secretkey = read_key(key_file, "secret-key")
     sock.linger = 0
+    mask = 0
+    for event in EVENTS:
+        mask |= event
+    monitor = sock.get_monitor_socket(mask)
     sock.connect(endpoint)
+    rc = 0
     try:
-        sock.send_multipart(message)
-        print(f"case {case} sid {sid} bytes {sum(len(f) for f in message)}")
-        if not sock.poll(timeout_ms):
-            print("no receipt")
-            return 3
-        reply = sock.recv_multipart()
+        # One after the other, each receipt awaited: the order is the test.
+        for case in cases.split(","):
+            timeout_ms = 5000 if case == "over_max_message" else 30000
+            rc = send_case(sock, monitor, case, country, timeout_ms) or rc
     finally:
+        sock.disable_monitor()
+        monitor.close()
         sock.close()
         ctx.term()
-    if len(reply) != 3 or reply[0] != b"DCP1":
-        print(f"malformed reply of {len(reply)} frames")
-        return 4
-    receipt = pb.Receipt()
-    receipt.ParseFromString(reply[2])
-    print(f"receipt_id {reply[1].decode(errors='replace') or '-'}")
-    print(f"status {pb.ReceiptStatus.Name(receipt.status)}")
-    for p in receipt.problems:
-        print(f"problem {pb.Severity.Name(p.severity)} {p.code} {p.path or '-'}")
-    return 0
+    return rc
 
 
 if __name__ == "__main__":

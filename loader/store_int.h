@@ -1,0 +1,142 @@
+/* store_int.h: what store.c (the batch and its encoding) and store_txn.c
+ * (the transactions that write it) share; not for other modules.
+ *
+ * A batch holds its items, a plan per item (what is known before any
+ * database work: id, digest, series, and per attempt the decided action)
+ * and the COPY rows of the section tables, encoded once when the item is
+ * added and sent as they are however often the batch is retried or
+ * bisected. */
+#ifndef STORE_INT_H
+#define STORE_INT_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <string.h>
+
+#include "copy_text.h"
+#include "dcp_utf8.h"
+#include "sections.h"
+#include "store.h"
+
+#define STORE_QUARANTINE_ID_MAX 128  /* garbage ids are cut to this */
+
+/* ---------------------------------------------------------------------------
+ * The batch: what is known about each item before any database work. */
+
+typedef enum {
+    STORE_A_NONE,
+    STORE_A_INSERT,        /* new accepted submission */
+    STORE_A_QUARANTINE,    /* rejected (or conflict): store in quarantine */
+    STORE_A_REPLAY_SUB,    /* stored before as accepted */
+    STORE_A_REPLAY_QUAR,   /* stored before in quarantine */
+    STORE_A_DUP,           /* same bytes as an earlier item of this batch */
+} store_action_t;
+
+typedef struct {
+    char id[STORE_QUARANTINE_ID_MAX + 1];  /* lowercase UUID, or the cleaned id */
+    bool id_is_uuid;
+    char sha_hex[65];
+    /* "sha|sender key": a rejection is replayed only to the same sender, so
+     * bytes rejected for one key (say, the wrong country) can never block
+     * the rightful sender's identical submission. */
+    char quar_key[65 + 1 + 64];
+    char series[96];          /* "AFG/precursors/2025"; "" if not decodable */
+    bool candidate;           /* decodable and not rejected by the validator */
+    sections_counts_t counts; /* completeness of the encoded numbers */
+    size_t raw_off, raw_text_len;  /* the raw column in the batch's raw_text */
+    /* per attempt */
+    store_action_t action;
+    const char *reason;       /* quarantine reason */
+    size_t dup_of;
+    long series_slot;         /* index into the attempt's series table, -1 */
+    bool is_current;
+    long existing_row;        /* row of the replay lookup result */
+} store_plan_t;
+
+struct store_batch_t {
+    store_item_t *items;      /* owned array; what they point to is borrowed */
+    store_plan_t *plan;
+    size_t n, cap;
+    dcp_buf_t tab[SECTIONS_N_SECTION];
+    dcp_buf_t raw_text;      /* the raw bytes of the items as COPY bytea */
+    size_t *off;              /* off[i * SECTIONS_N_SECTION + t]: start of item i in table t;
+                                 off[n * SECTIONS_N_SECTION + t]: end of table t */
+    char sqlstate[6];         /* last data error, for DB-REFUSED */
+    char sqlmessage[512];
+    char constraint[64];      /* and the constraint it broke, if any */
+    /* "COPY dcp.t (columns) FROM STDIN" of every table written by COPY,
+     * made once from the description (sections.c). */
+    char *copy_sql[SECTIONS_FINDING + 1];
+    uint64_t stage_faults;    /* since store_batch_new(); clear keeps it */
+    /* The connection (and its server process) on which this batch's
+     * statements are prepared; NULL: prepare before the next use. */
+    PGconn *prepared_db;
+    int prepared_pid;
+};
+
+/* S cleaned for the quarantine, which must accept anything: invalid UTF-8
+ * becomes U+FFFD, control characters other than tab/CR/LF a '?'; at most
+ * MAX bytes.  Caller frees; NULL if out of memory. */
+static inline char *
+store_clean (const char *s, size_t max)
+{
+    return dcp_utf8_clean (s, strlen (s), max, DCP_UTF8_TEXT);
+}
+
+/* Writes items [0, n) of B: one transaction per attempt, bisecting on
+ * refused data until the poison item is alone (it is quarantined with a
+ * DB-REFUSED finding).  Returns 0 when every item has its outcome and all
+ * is committed; DCP_EDB_RETRY (nothing of the failed attempt committed);
+ * DCP_ENOMEM. */
+int store_txn_write (PGconn *db, store_batch_t *b);
+
+/* --- store_sql.c: the store's statements and its talk with PostgreSQL --- */
+
+/* RFC 3339 UTC text of the timestamp expression X, in SQL. */
+#define STORE_SQL_UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+/* The statements of a write, prepared once per connection. */
+typedef enum {
+    STORE_SQL_LOCK_SERIES,
+    STORE_SQL_FIND_SUBMISSIONS,
+    STORE_SQL_FIND_QUARANTINED,
+    STORE_SQL_FIND_CURRENT,
+    STORE_SQL_SUPERSEDE,
+    STORE_SQL_FIND_FINDINGS,
+    STORE_SQL_QUARANTINE,
+    STORE_SQL_FIND_QUARANTINED_ONE,
+    STORE_SQL_SECURITY_EVENT,
+    STORE_SQL_CLOCK,
+    STORE_SQL__COUNT
+} store_sql_t;
+
+/* Prepares the statements on DB unless B did so on this connection.
+ * Returns 0 or the classified error (as store_sql_check). */
+int store_sql_prepare (PGconn *db, store_batch_t *b);
+
+/* Runs prepared statement Q with text PARAMS (as many as Q takes); the
+ * caller checks and clears the result. */
+PGresult *store_sql_run (PGconn *db, store_sql_t q, const char *const *params);
+
+/* The prepared name of Q, for PQexecPrepared with binary parameters. */
+const char *store_sql_name (store_sql_t q);
+
+/* 0 if RES has status WANT; else the failure classified once
+ * (db_classify_sqlstate): DCP_EDB_RETRY (try later), DCP_EDB_FATAL (the
+ * partner's data was refused: SQLSTATE and message kept in B for
+ * DB-REFUSED), DCP_ESTAGE (our own fault: logged, counted in B).  STEP
+ * names the statement in logs.  RES may be NULL (connection gone). */
+int store_sql_check (PGconn *db, store_batch_t *b, PGresult *res, ExecStatusType want,
+                     const char *step);
+
+/* COPY into TABLE the rows of items [LO, HI) whose action is
+ * STORE_A_INSERT, taken from DATA with per-item offsets OFF (stride
+ * STRIDE); or, with OFF NULL, all of DATA.  Sends nothing when there is
+ * nothing to send.  Returns 0 or as store_sql_check(); DCP_ENOMEM. */
+int store_sql_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const dcp_buf_t *data,
+                    const size_t *off, size_t stride, size_t lo, size_t hi);
+
+#endif

@@ -1,0 +1,357 @@
+/* test_schema.c: the database after all migrations against the loader's
+ * one description of its tables (loader/sections.c).
+ *
+ * Fails when a column exists on one side only, when a *_status column lacks
+ * the type dcp.obs_status or its dcp.obs_ok CHECK, and when one of the other
+ * hand-kept copies disagrees with the description: the column list of the
+ * immutability trigger of migration 0007 and the unpivot of the count and
+ * money columns in the view v_ff_indicators; and when the column lists of
+ * loader/DATA_DICTIONARY.md are not what the description generates.  Needs the PostgreSQL of the
+ * ctest fixture "pg" (DCP_TEST_PG names its conninfo file). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "dcp_err.h"
+#include "migrate.h"
+#include "catalog.h"
+#include "copy_text.h"
+#include "sections.h"
+
+typedef struct {
+    char dbname[64];
+    PGconn *admin;
+    PGconn *db;
+} fixture_t;
+
+static PGconn *
+s_connect (const char *conninfo, const char *dbname)
+{
+    char info[1200];
+    snprintf (info, sizeof info, "%s dbname=%s", conninfo, dbname);
+    PGconn *db = PQconnectdb (info);
+    if (PQstatus (db) != CONNECTION_OK)
+        fail_msg ("could not connect to database \"%s\": %s", dbname, PQerrorMessage (db));
+    return db;
+}
+
+/* One migrated database for the whole file: the tests only read it, or
+ * change it inside a transaction they roll back. */
+static int
+setup (void **state)
+{
+    fixture_t *f = calloc (1, sizeof *f);
+    assert_non_null (f);
+    const char *path = getenv ("DCP_TEST_PG");
+    if (!path)
+        fail_msg ("DCP_TEST_PG is not set (run through ctest, fixture pg)");
+    char conninfo[1024] = "";
+    FILE *fp = fopen (path, "r");
+    if (!fp)
+        fail_msg ("could not open conninfo file \"%s\"", path);
+    if (!fgets (conninfo, sizeof conninfo, fp))
+        conninfo[0] = '\0';
+    fclose (fp);
+    conninfo[strcspn (conninfo, "\n")] = '\0';
+    snprintf (f->dbname, sizeof f->dbname, "dcp_schema_%d", (int) getpid ());
+    f->admin = s_connect (conninfo, "postgres");
+    char sql[200];
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
+    PGresult *res = PQexec (f->admin, sql);
+    assert_int_equal (PQresultStatus (res), PGRES_COMMAND_OK);
+    PQclear (res);
+    f->db = s_connect (conninfo, f->dbname);
+    assert_int_equal (migrate_run (f->db), 0);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown (void **state)
+{
+    fixture_t *f = *state;
+    PQfinish (f->db);
+    char sql[200];
+    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
+    PQclear (PQexec (f->admin, sql));
+    PQfinish (f->admin);
+    free (f);
+    return 0;
+}
+
+static void
+s_exec (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* The catalog after all migrations is exactly what the encoder writes. */
+static void
+test_catalog_matches_description (void **state)
+{
+    fixture_t *f = *state;
+    char why[8192];
+    int rc = catalog_check (f->db, why, sizeof why);
+    if (rc != 0)
+        fail_msg ("the tables and the loader's description (loader/sections.c) differ:\n%s"
+                  "add the column to both the description and a new migration",
+                  why);
+}
+
+/* The check catches a column added on either side, a status column
+ * without its CHECK, and says which. */
+static void
+test_catalog_check_catches_mismatch (void **state)
+{
+    fixture_t *f = *state;
+    char why[8192];
+    s_exec (f->db, "BEGIN");
+    s_exec (f->db, "ALTER TABLE dcp.ff_str ADD COLUMN forgotten_value numeric");
+    s_exec (f->db, "ALTER TABLE dcp.pc_lab DROP COLUMN admin_area");
+    s_exec (f->db, "ALTER TABLE dcp.ff_str_sector DROP CONSTRAINT ff_str_sector_check");
+    assert_int_equal (catalog_check (f->db, why, sizeof why), DCP_ECONFIG);
+    s_exec (f->db, "ROLLBACK");
+    assert_non_null (strstr (why, "dcp.ff_str.forgotten_value: only in the database\n"));
+    assert_non_null (strstr (why, "dcp.pc_lab.admin_area: only in the loader's description\n"));
+    assert_non_null (strstr (why, "dcp.ff_str_sector.reports_status: no CHECK"));
+    assert_int_equal (catalog_check (f->db, why, sizeof why), 0);
+}
+
+/* Rows of SQL (one text column) as a set of strings; returns whether NAME
+ * is among them. */
+static bool
+s_in (PGresult *res, const char *name)
+{
+    for (int r = 0; r < PQntuples (res); r++)
+        if (strcmp (PQgetvalue (res, r, 0), name) == 0)
+            return true;
+    return false;
+}
+
+/* Migration 0007 names the immutable columns of dcp.submission by hand:
+ * every described column but the two that may change. */
+static void
+test_immutability_trigger_lists_every_column (void **state)
+{
+    fixture_t *f = *state;
+    PGresult *res = PQexec (f->db, "SELECT a.attname FROM pg_trigger t"
+                                   " JOIN pg_attribute a ON a.attrelid = t.tgrelid"
+                                   "  AND a.attnum = ANY (t.tgattr::int2[])"
+                                   " WHERE t.tgname = 'submission_guard_update'");
+    assert_int_equal (PQresultStatus (res), PGRES_TUPLES_OK);
+    const sections_table_t *tab = sections_table (SECTIONS_SUBMISSION);
+    int expected = 0;
+    char missing[2048] = "";
+    for (size_t i = 0; i < tab->n_columns; i++) {
+        const char *name = tab->columns[i].name;
+        if (strcmp (name, "is_current") == 0 || strcmp (name, "review_state") == 0)
+            continue;
+        expected++;
+        if (!s_in (res, name)) {
+            strncat (missing, " ", sizeof missing - strlen (missing) - 1);
+            strncat (missing, name, sizeof missing - strlen (missing) - 1);
+        }
+    }
+    int listed = PQntuples (res);
+    PQclear (res);
+    if (missing[0])
+        fail_msg ("the trigger submission_guard_update does not guard:%s", missing);
+    assert_int_equal (listed, expected);
+}
+
+/* Count and money columns of the financial-flows tables that are not
+ * indicators of v_ff_indicators, and why. */
+static const struct {
+    const char *table, *column, *reason;
+} s_not_indicators[] = {
+    {"ff_legal", "cash_declaration_threshold",
+     "a legal setting (the declaration threshold), not a yearly figure"},
+};
+
+static bool
+s_excluded (const char *table, const char *column)
+{
+    for (size_t i = 0; i < sizeof s_not_indicators / sizeof s_not_indicators[0]; i++)
+        if (strcmp (s_not_indicators[i].table, table) == 0
+            && strcmp (s_not_indicators[i].column, column) == 0)
+            return true;
+    return false;
+}
+
+/* Every COUNT and MONEY column of an ff_ table is unpivoted by the view
+ * (its value and status columns appear in its definition). */
+static void
+test_ff_indicators_cover_every_number (void **state)
+{
+    fixture_t *f = *state;
+    PGresult *res = PQexec (f->db, "SELECT pg_get_viewdef('dcp.v_ff_indicators'::regclass)");
+    assert_int_equal (PQresultStatus (res), PGRES_TUPLES_OK);
+    char *def = strdup (PQgetvalue (res, 0, 0));
+    PQclear (res);
+    char missing[4096] = "";
+    for (int t = 0; t < SECTIONS_N_SECTION; t++) {
+        const sections_table_t *tab = sections_table (t);
+        if (strncmp (tab->name, "ff_", 3) != 0)
+            continue;
+        for (size_t i = 0; i < tab->n_columns; i++) {
+            const sections_column_t *c = &tab->columns[i];
+            if (c->kind != SECTIONS_COUNT && c->kind != SECTIONS_MONEY)
+                continue;
+            if (s_excluded (tab->name, c->name))
+                continue;
+            char value[160], status[160], needle[200];
+            sections_column_name (c, 0, value, sizeof value, NULL, 0);
+            sections_column_name (c, c->kind == SECTIONS_MONEY ? 2 : 1, status, sizeof status,
+                                  NULL, 0);
+            bool found = true;
+            const char *names[] = {value, status};
+            for (int k = 0; k < 2; k++) {
+                snprintf (needle, sizeof needle, "t.%s", names[k]);
+                /* whole identifier: the next character ends it */
+                const char *p = def;
+                bool here = false;
+                while ((p = strstr (p, needle))) {
+                    char next = p[strlen (needle)];
+                    if (!(next == '_' || (next >= 'a' && next <= 'z') || (next >= '0' && next <= '9'))) {
+                        here = true;
+                        break;
+                    }
+                    p++;
+                }
+                found &= here;
+            }
+            if (!found) {
+                char line[256];
+                snprintf (line, sizeof line, "\n  dcp.%s.%s", tab->name, value);
+                strncat (missing, line, sizeof missing - strlen (missing) - 1);
+            }
+        }
+    }
+    free (def);
+    if (missing[0])
+        fail_msg ("v_ff_indicators does not unpivot (add it to the view, or to"
+                  " s_not_indicators with the reason):%s",
+                  missing);
+}
+
+/* The file as a string (caller frees); fails the test if unreadable. */
+static char *
+s_slurp (const char *path)
+{
+    FILE *fp = fopen (path, "rb");
+    if (!fp)
+        fail_msg ("could not open \"%s\"", path);
+    fseek (fp, 0, SEEK_END);
+    long size = ftell (fp);
+    fseek (fp, 0, SEEK_SET);
+    char *text = malloc ((size_t) size + 1);
+    assert_non_null (text);
+    assert_int_equal (fread (text, 1, (size_t) size, fp), (size_t) size);
+    text[size] = '\0';
+    fclose (fp);
+    return text;
+}
+
+/* The section "### dcp.NAME" of the dictionary TEXT: from its heading to
+ * the next heading (exclusive); *LEN is its length.  NULL if absent. */
+static const char *
+s_section (const char *text, const char *name, size_t *len)
+{
+    char heading[128];
+    snprintf (heading, sizeof heading, "\n### dcp.%s\n", name);
+    const char *start = strstr (text, heading);
+    if (!start)
+        return NULL;
+    start++;
+    const char *end = strstr (start + 1, "\n#");
+    *len = end ? (size_t) (end - start) + 1 : strlen (start);
+    return start;
+}
+
+/* The column lists of loader/DATA_DICTIONARY.md are generated from the
+ * description (meaning) and the catalog (type, NULL); the prose around them
+ * is kept by hand.  With DCP_WRITE_DICTIONARY=1 the file is rewritten. */
+static void
+test_dictionary_is_current (void **state)
+{
+    fixture_t *f = *state;
+    const char *src = getenv ("DCP_SOURCE_DIR");
+    assert_non_null (src);
+    char path[1024];
+    snprintf (path, sizeof path, "%s/loader/DATA_DICTIONARY.md", src);
+    char *text = s_slurp (path);
+    dcp_buf_t fresh = {0};
+    char stale[2048] = "";
+    size_t done = 0;  /* bytes of TEXT already copied to FRESH */
+    for (int t = 0; t < SECTIONS_N_TABLES; t++) {
+        dcp_buf_t want = {0};
+        assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &want), 0);
+        size_t len = 0;
+        const char *have = s_section (text, sections_table (t)->name, &len);
+        if (!have)
+            fail_msg ("loader/DATA_DICTIONARY.md has no section ### dcp.%s", sections_table (t)->name);
+        if (have[len])
+            dcp_buf_appendc (&want, '\n');  /* the blank line before the next heading */
+        if (len != want.len || memcmp (have, want.data, len) != 0) {
+            strncat (stale, " dcp.", sizeof stale - strlen (stale) - 1);
+            strncat (stale, sections_table (t)->name, sizeof stale - strlen (stale) - 1);
+        }
+        dcp_buf_free (&want);
+    }
+    if (stale[0] && getenv ("DCP_WRITE_DICTIONARY")) {
+        /* Sections in file order, each described one replaced. */
+        for (const char *h = strstr (text, "\n### dcp."); h; h = strstr (h + 1, "\n### dcp.")) {
+            size_t len = 0;
+            char name[128];
+            snprintf (name, sizeof name, "%.*s", (int) strcspn (h + 9, "\n"), h + 9);
+            int t = 0;
+            while (t < SECTIONS_N_TABLES && strcmp (sections_table (t)->name, name) != 0)
+                t++;
+            if (t == SECTIONS_N_TABLES)
+                continue;
+            const char *start = s_section (text, name, &len);
+            dcp_buf_append (&fresh, text + done, (size_t) (start - text) - done);
+            assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &fresh), 0);
+            if (start[len])
+                dcp_buf_appendc (&fresh, '\n');
+            done = (size_t) (start - text) + len;
+        }
+        dcp_buf_append (&fresh, text + done, strlen (text) - done);
+        FILE *fp = fopen (path, "wb");
+        assert_non_null (fp);
+        assert_int_equal (fwrite (fresh.data, 1, fresh.len, fp), fresh.len);
+        fclose (fp);
+        printf ("rewrote %s\n", path);
+        stale[0] = '\0';
+    }
+    dcp_buf_free (&fresh);
+    free (text);
+    if (stale[0])
+        fail_msg ("loader/DATA_DICTIONARY.md is out of date for%s; regenerate it from the build"
+                  " folder with: DCP_WRITE_DICTIONARY=1 ctest -R test_schema",
+                  stale);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_catalog_matches_description),
+        cmocka_unit_test (test_catalog_check_catches_mismatch),
+        cmocka_unit_test (test_immutability_trigger_lists_every_column),
+        cmocka_unit_test (test_ff_indicators_cover_every_number),
+        cmocka_unit_test (test_dictionary_is_current),
+    };
+    return cmocka_run_group_tests (tests, setup, teardown);
+}

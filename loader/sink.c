@@ -145,6 +145,9 @@ s_connect (void *arg, int w, int *err)
     self->last_refused = false;
     self->repeated = 0;
     self->failures = 0;
+    /* What /readyz says if this connection breaks later in a write, until
+     * the next attempt says more (the write's thread does not touch it). */
+    snprintf (self->status, sizeof self->status, "database: connecting");
     dcp_info ("connected to database", "writer=%d host=%s port=%s db=%s", w,
               PQhost (db) ? PQhost (db) : "", PQport (db) ? PQport (db) : "", PQdb (db));
     return db;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault test: several collectors submit 20,000 responses in all while the
+# Fault test: several collectors submit thousands of responses while the
 # validator and the loader are killed with SIGKILL and restarted and
 # PostgreSQL is stopped with an immediate shutdown and restarted.  Afterwards
 # every submission must be in PostgreSQL exactly once (accepted, or rejected
@@ -8,10 +8,16 @@
 #
 # Runs without CURVE: each collector here submits for many countries (the
 # one-key-one-country rule is tested in security.sh); the faults are the same.
-# Size: DCP_FAULT_N (default 20000), DCP_FAULT_COLLECTORS (default 4).
+# Size: DCP_FAULT_N (default 4000), DCP_FAULT_COLLECTORS (default 4).  The
+# default suite sends 4,000 in both builds; the soak test (ctest label soak,
+# `tests/run.sh --soak`) sends 20,000 through the same faults.
+#
+# PostgreSQL keeps fsync on here (unlike the other end-to-end tests): what is
+# tested is that nothing acknowledged is lost when the database is killed.
+DCP_PG_NO_FSYNC=0
 . "$(dirname "$0")/lib/common.sh"
 
-N=${DCP_FAULT_N:-20000}
+N=${DCP_FAULT_N:-4000}
 K=${DCP_FAULT_COLLECTORS:-4}
 CHUNKS=10
 export DCP_INSECURE=1

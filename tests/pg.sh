@@ -63,7 +63,7 @@ PY
 # throw their copy away (a rename onto an existing non-empty folder fails).
 template() {
     local version tpl tmp
-    version=$("$bindir/postgres" --version | awk '{print $NF}')
+    version=$("$bindir/postgres" --version | awk '{print $3}')
     tpl=/tmp/dcp-pg-template-$version-$(id -u)
     if [ ! -f "$tpl/PG_VERSION" ]; then
         tmp=$(as_pg mktemp -d "$tpl.XXXXXX")

@@ -136,7 +136,7 @@ say "$first_submissions first submissions and $revisions revisions for $countrie
 lane() { local c; for ((c = $1; c < countries; c += K)); do echo "$c"; done; }
 
 say "starting PostgreSQL, loader and validator (CURVE on)"
-unset DCP_INSECURE
+unset DCP_INSECURE DCP_PG_NO_FSYNC   # CURVE on, PostgreSQL durable, as in production
 "$STACK" up "$dir" "${ccs[@]}" "$lat_cc" >/dev/null
 if [ "$LOG_STATEMENTS" = 1 ]; then
     sql "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null

@@ -7,7 +7,8 @@
 #   stack.sh up DIR [ISO3...]    create keys and configs (once), start
 #                                PostgreSQL, loader and validator; register
 #                                one collector key per country given
-#   stack.sh down DIR            stop validator, loader, PostgreSQL (SIGTERM)
+#   stack.sh down DIR            stop validator and loader (SIGTERM), then
+#                                PostgreSQL
 #   stack.sh kill STAGE DIR      SIGKILL validator or loader (fault injection)
 #   stack.sh start STAGE DIR     start validator or loader again
 #   stack.sh pg-kill DIR         PostgreSQL immediate shutdown (as a crash)
@@ -197,8 +198,11 @@ up)
     ;;
 down)
     dir=$(abs_dir "${1:?usage: stack.sh down DIR}")
-    stop_stage validator "$dir"
+    # Both at once: each takes a second or two to stop, and nothing is lost
+    # if the loader goes first (the collectors resend what got no receipt).
+    stop_stage validator "$dir" & v=$!
     stop_stage loader "$dir"
+    wait "$v" || true
     "$src/tests/pg.sh" stop "$dir/pg"
     ;;
 kill)

@@ -3,7 +3,7 @@
 
 usage: gen_submissions.py OUTDIR N [--collectors K] [--rows R] [--seed S]
                           [--countries ISO3,...|all] [--revisions]
-                          [--revision-pct P] [--kind KIND]
+                          [--revision-pct P] [--series S] [--kind KIND]
 
 Files go to OUTDIR/c<i>/ (i < K), spread round-robin; within a folder the
 file names sort in the order the files were made.
@@ -11,8 +11,9 @@ file names sort in the order the files were made.
 Default mode: each (country, questionnaire, year) series is used once while
 there are unused ones; past that, files repeat a series without declaring a
 revision, so the loader rejects them (V-ENV-06) and keeps them in
-quarantine: they still must be stored exactly once.  Prints the number of
-unique series used.
+quarantine: they still must be stored exactly once.  --series S uses only S
+series, so that files past the first S repeat one (the fault test makes half
+of its files such repeats).  Prints the number of unique series used.
 
 --countries ISO3,...  collector i reports for country i only (one CURVE key
     is registered for one country), cycling through the years 1992-2025.
@@ -190,6 +191,7 @@ def main():
     ap.add_argument("--countries", default="")
     ap.add_argument("--revisions", action="store_true")
     ap.add_argument("--revision-pct", type=float)
+    ap.add_argument("--series", type=int, default=0)
     ap.add_argument("--kind", choices=["precursors", "financial_flows"])
     a = ap.parse_args()
     rnd = random.Random(a.seed)
@@ -209,6 +211,8 @@ def main():
         if "financial_flows" in kinds:
             series += [(cc, "financial_flows", y) for cc in countries() for y in range(2010, 2025)]
         rnd.shuffle(series)
+        if a.series > 0:
+            series = series[:a.series]
         for i in range(a.n):
             cc, kind, year = series[i % len(series)]
             sid = str(uuid.UUID(int=rnd.getrandbits(128), version=4))

@@ -11,6 +11,8 @@
 #   pg.sh restart DIR start again on the same port (and settings) after stop
 #                     or kill
 #   pg.sh destroy DIR stop and remove DIR
+#   pg.sh template    make the initdb template now (tests/run.sh does, so
+#                     that parallel tests do not all run initdb at once)
 #
 # --no-fsync runs the server with fsync=off (and full_page_writes=off): a
 # crash of the machine may then lose or corrupt data, so it is only for
@@ -32,8 +34,9 @@
 # the "postgres" user and DIR is handed to it.
 set -euo pipefail
 
-cmd=${1:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync]}
-dir=${2:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync]}
+cmd=${1:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync] | template}
+[ "$cmd" = template ] && set -- template /tmp
+dir=${2:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync] | template}
 fsync=on
 case "${3:-}" in
 "") ;;
@@ -113,6 +116,9 @@ kill)
     ;;
 restart)
     start_server
+    ;;
+template)
+    template >/dev/null
     ;;
 destroy)
     if [ -f "$dir/data/PG_VERSION" ]; then

@@ -35,7 +35,14 @@ passed=0
 failed=0
 t_start=$SECONDS
 log=$(mktemp /tmp/dcp-run.XXXXXX)
-trap 'rm -f "$log"' EXIT
+build_log=$(mktemp /tmp/dcp-run-build.XXXXXX)
+build_pid=""
+cleanup() {
+    # the background build is a process group of its own (setsid)
+    [ -n "$build_pid" ] && kill -- "-$build_pid" 2>/dev/null
+    rm -f "$log" "$build_log"
+}
+trap cleanup EXIT
 # Adds ctest's "N% tests passed, F tests failed out of T" to the totals.
 count() {
     local line t f
@@ -46,16 +53,13 @@ count() {
     passed=$((passed + t - f))
     failed=$((failed + f))
 }
-for variant in release asan; do
-    dir="$src/build-test-$variant"
-    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DDCP_WERROR=ON)
-    [ "$variant" = asan ] && flags+=(-DDCP_SANITIZE=ON)
-    t0=$SECONDS
-    echo "== build ($variant)"
-    cmake -S "$src" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
-    cmake --build "$dir" -j "$jobs"
-    echo "== build ($variant): $((SECONDS - t0)) s"
-    t0=$SECONDS
+configure() {  # configure VARIANT: the build folder, configured
+    local flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DDCP_WERROR=ON)
+    [ "$1" = asan ] && flags+=(-DDCP_SANITIZE=ON)
+    cmake -S "$src" -B "$src/build-test-$1" -G Ninja "${flags[@]}" >/dev/null
+}
+run_tests() {  # run_tests VARIANT
+    local variant=$1 t0=$SECONDS select=(-LE soak)
     echo "== test ($variant)"
     # detect_leaks: libzmq keeps a few static buffers for the process
     # lifetime; suppressions name them instead of disabling the check.
@@ -65,13 +69,46 @@ for variant in release asan; do
     # The soak test (label soak) only with --soak, and only in the normal
     # build: under the sanitizers 20,000 submissions take several minutes
     # and find nothing the default 4,000 do not.
-    select=(-LE soak)
     [ "$soak" = 1 ] && [ "$variant" = release ] && select=()
-    (cd "$dir" && ctest --output-on-failure --timeout 600 -j "$test_jobs" "${select[@]}" "${args[@]}") 2>&1 |
+    (cd "$src/build-test-$variant" &&
+        ctest --output-on-failure --timeout 600 -j "$test_jobs" "${select[@]}" "${args[@]}") 2>&1 |
         tee "$log" || status=1
     count
     echo "== test ($variant): $((SECONDS - t0)) s"
-done
+}
+
+# One initdb for every test cluster of this run (tests/pg.sh copies it).
+"$src/tests/pg.sh" template
+
+t0=$SECONDS
+echo "== build (release)"
+configure release
+cmake --build "$src/build-test-release" -j "$jobs"
+echo "== build (release): $((SECONDS - t0)) s"
+
+# The sanitizer build compiles while the normal build's tests run: those
+# mostly wait (for processes, sockets, PostgreSQL), and nice keeps the
+# compiler from slowing them much.
+t0=$SECONDS
+configure asan
+setsid nice -n 10 cmake --build "$src/build-test-asan" -j "$jobs" > "$build_log" 2>&1 < /dev/null &
+build_pid=$!
+
+run_tests release
+
+echo "== build (asan)"
+if wait "$build_pid"; then
+    build_pid=""
+    echo "== build (asan): done $((SECONDS - t0)) s after it started"
+else
+    build_pid=""
+    cat "$build_log"
+    echo "== build (asan): FAILED"
+    echo "all builds: $passed passed, $((failed + 1)) failed in $((SECONDS - t_start)) s"
+    exit 1
+fi
+run_tests asan
+
 # A short fuzzing run (clang, libFuzzer; tests/fuzz/run.sh SECONDS for a
 # longer one), skipped when only some tests were asked for.
 if [ ${#args[@]} = 0 ]; then

@@ -65,7 +65,7 @@ at() { echo "$(($(date +%s) - t_start)) s"; }
 wait_stored $((N / 10)) || echo "warning: slow start"
 echo "fault 1 at $(stored) stored, $(at): SIGKILL validator"
 "$STACK" kill validator "$E2E_DIR"
-sleep 1
+sleep 1   # the sleeps here are outages (collectors keep sending), not waits
 "$STACK" start validator "$E2E_DIR"
 
 wait_stored $((N * 3 / 10)) || true

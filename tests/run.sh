@@ -69,7 +69,7 @@ run_tests() {  # run_tests VARIANT
     # The soak test (label soak) only with --soak, and only in the normal
     # build: under the sanitizers 20,000 submissions take several minutes
     # and find nothing the default 4,000 do not.
-    [ "$soak" = 1 ] && [ "$variant" = release ] && select=()
+    if [ "$soak" = 1 ] && [ "$variant" = release ]; then select=(); export DCP_SOAK=1; fi
     (cd "$src/build-test-$variant" &&
         ctest --output-on-failure --timeout 600 -j "$test_jobs" "${select[@]}" "${args[@]}") 2>&1 |
         tee "$log" || status=1

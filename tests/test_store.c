@@ -415,7 +415,7 @@ test_migrations_apply_twice (void **state)
     int files = 0, last_version = 0;
     for (const dcp_blob_t *b = dcp_migrations; b->name; b++) {
         files++;
-        last_version = atoi (b->name);  /* numbers may leave gaps (ranges per branch) */
+        last_version = atoi (b->name);  /* numbers may leave gaps (blocks per change) */
     }
     assert_true (files >= 5);
     /* setup() migrated once; again is a no-op. */

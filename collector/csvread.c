@@ -19,6 +19,7 @@
 #include "dcp_csvtok.h"
 #include "dcp_err.h"
 #include "dcp_hash.h"
+#include "dcp_i18n.h"
 #include "dcp_utf8.h"
 #include "field.h"
 
@@ -95,7 +96,7 @@ s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
     snprintf (path, sizeof path, "%s:%d:%d", c->filename, line, col);
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (body, sizeof body, fmt, ap);
+    vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
     int rc = dcp_findings_add (c->findings, rule, DCP_SEV_ERROR, path, "%s", body);
     if (rc && !c->error)

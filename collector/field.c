@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "field.h"
 
 void
@@ -23,7 +24,7 @@ field_report (field_report_t *r, const char *id, const char *fmt, ...)
     snprintf (rule, sizeof rule, "%s-%s", r->prefix, id);
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (body, sizeof body, fmt, ap);
+    vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
     int rc = dcp_findings_add (r->findings, rule, DCP_SEV_ERROR, r->path ? r->path : "",
                                "%s%s%s%s%s%s", r->context ? r->context : "",

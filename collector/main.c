@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "collector.h"
 #include "dcp_config.h"
+#include "dcp_i18n.h"
 #include "dcp_signal.h"
 #include "doctor.h"
 #include "revise.h"
@@ -84,6 +85,7 @@ main (int argc, char **argv)
                                argc, argv, &first, s_usage);
     if (prc >= 0)
         return prc;
+    dcp_i18n_init (c.cfg.lang);
     dcp_rules_defaults (&c.rules);
     c.rules.offline = true;  /* the collector checks before sending */
     if (first >= argc) {
@@ -96,6 +98,6 @@ main (int argc, char **argv)
     for (size_t i = 0; i < sizeof s_commands / sizeof *s_commands; i++)
         if (strcmp (cmd, s_commands[i].name) == 0)
             return s_commands[i].run (&c, argc - first - 1, argv + first + 1);
-    fprintf (stderr, "collector: unknown command \"%s\" (see collector --help)\n", cmd);
+    fprintf (stderr, _ ("collector: unknown command \"%s\" (see collector --help)\n"), cmd);
     return 2;
 }

@@ -22,6 +22,7 @@
 #include "dcp_codec.h"
 #include "dcp_err.h"
 #include "dcp_fs.h"
+#include "dcp_i18n.h"
 #include "field.h"
 #include "wblayout.h"
 #include "xlsxread.h"
@@ -107,7 +108,7 @@ s_report (s_reader_t *r, const char *rule, const char *sheet, int row, int col, 
     char place[512], body[2048];
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (body, sizeof body, fmt, ap);
+    vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
     int rc = dcp_findings_add (r->findings, rule, DCP_SEV_ERROR,
                                s_place (r->file, sheet, row, col, place, sizeof place), "%s", body);

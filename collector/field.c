@@ -26,10 +26,18 @@ field_report (field_report_t *r, const char *id, const char *fmt, ...)
     va_start (ap, fmt);
     vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
+    /* The CSV reader's note "row becomes /POINTER" is also a key of its
+     * source map: only its words are translated, here. */
+    const char *note_words = "", *note = r->note;
+    static const char row_becomes[] = N_ ("row becomes ");
+    if (note && strncmp (note, row_becomes, sizeof row_becomes - 1) == 0) {
+        note_words = _ (row_becomes);
+        note += sizeof row_becomes - 1;
+    }
     int rc = dcp_findings_add (r->findings, rule, DCP_SEV_ERROR, r->path ? r->path : "",
-                               "%s%s%s%s%s%s", r->context ? r->context : "",
-                               r->context ? ": " : "", body, r->note ? " (" : "",
-                               r->note ? r->note : "", r->note ? ")" : "");
+                               "%s%s%s%s%s%s%s", r->context ? r->context : "",
+                               r->context ? ": " : "", body, note ? " (" : "", note_words,
+                               note ? note : "", note ? ")" : "");
     if (rc && !r->error)
         r->error = rc;
 }
@@ -607,9 +615,9 @@ field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_st
 }
 
 static const char s_status_words[]
-    = "a number, or one of: not available (also --, \xe2\x80\x93, n/a, .., x, not known), "
+    = N_ ("a number, or one of: not available (also --, \xe2\x80\x93, n/a, .., x, not known), "
       "not applicable, confidential, included elsewhere, unanswered (or blank); "
-      "estimated and provisional need a value: {\"value\": ..., \"status\": \"estimated\"}";
+      "estimated and provisional need a value: {\"value\": ..., \"status\": \"estimated\"}");
 
 /* Sets status message MSG from a shortcut TEXT: a decimal (optionally
  * followed by a unit or currency code, "21700 KG"), a status word or a
@@ -662,7 +670,8 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
                       "thousands separators and with '.' as the decimal point, e.g. 1200.5", t);
             return false;
         }
-        field_report (r, "STATUS-TOKEN", "\"%s\" is not an answer: use %s", t, s_status_words);
+        field_report (r, "STATUS-TOKEN", "\"%s\" is not an answer: use %s", t,
+                      _ (s_status_words));
         return false;
     }
     if (unit) {

@@ -133,11 +133,81 @@ s_enum_prefix_len (const ProtobufCEnumDescriptor *desc)
     return n;
 }
 
+/* The same words in Russian, as focal points type them and as a Russian
+ * workbook offers them in its drop-down lists (the msgstr of the English
+ * words in collector/po/ru.po, and the usual abbreviations): enum short
+ * name ("Bool" for a true/false field), word in lower case, the English
+ * name it stands for.  A table here rather than a reference file: the
+ * reference files of libdcp/refdata are also tables of the database. */
+static const struct {
+    const char *type, *word, *name;
+} s_word_aliases[] = {
+    {"ObsStatus", "представлено", "REPORTED"},
+    {"ObsStatus", "сообщено", "REPORTED"},
+    {"ObsStatus", "оценка", "ESTIMATED"},
+    {"ObsStatus", "оценочно", "ESTIMATED"},
+    {"ObsStatus", "предварительно", "PROVISIONAL"},
+    {"ObsStatus", "нет данных", "NOT_AVAILABLE"},
+    {"ObsStatus", "н/д", "NOT_AVAILABLE"},
+    {"ObsStatus", "нд", "NOT_AVAILABLE"},
+    {"ObsStatus", "неизвестно", "NOT_AVAILABLE"},
+    {"ObsStatus", "данные отсутствуют", "NOT_AVAILABLE"},
+    {"ObsStatus", "не применимо", "NOT_APPLICABLE"},
+    {"ObsStatus", "неприменимо", "NOT_APPLICABLE"},
+    {"ObsStatus", "н/п", "NOT_APPLICABLE"},
+    {"ObsStatus", "конфиденциально", "CONFIDENTIAL"},
+    {"ObsStatus", "учтено в другом месте", "INCLUDED_ELSEWHERE"},
+    {"ObsStatus", "без ответа", "UNANSWERED"},
+    {"ObsStatus", "нет ответа", "UNANSWERED"},
+    {"Tri", "да", "YES"},
+    {"Tri", "нет", "NO"},
+    {"Tri", "неизвестно", "UNKNOWN"},
+    {"Bool", "да", "true"},
+    {"Bool", "нет", "false"},
+};
+
+/* TEXT in lower case into BUF, Cyrillic included (strcasecmp folds ASCII
+ * only): А-Я and Ё to а-я and ё, bytes of other letters as they are. */
+static void
+s_fold (const char *text, char *buf, size_t size)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *) text;
+    while (*p && n + 2 < size) {
+        unsigned char c = p[0], d = p[1];
+        if (c == 0xD0 && d >= 0x90 && d <= 0x9F) {         /* А-П */
+            buf[n++] = (char) 0xD0, buf[n++] = (char) (d + 0x20), p += 2;
+        } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) {  /* Р-Я */
+            buf[n++] = (char) 0xD1, buf[n++] = (char) (d - 0x20), p += 2;
+        } else if (c == 0xD0 && d == 0x81) {               /* Ё */
+            buf[n++] = (char) 0xD1, buf[n++] = (char) 0x91, p += 2;
+        } else
+            buf[n++] = (char) tolower (*p++);
+    }
+    buf[n] = '\0';
+}
+
+/* The English name TYPE's word TEXT stands for (s_word_aliases), or NULL. */
+static const char *
+s_word_alias (const char *type, const char *text)
+{
+    char word[128];
+    s_fold (text, word, sizeof word);
+    for (size_t i = 0; i < sizeof s_word_aliases / sizeof *s_word_aliases; i++)
+        if (strcmp (s_word_aliases[i].type, type) == 0 && strcmp (s_word_aliases[i].word, word) == 0)
+            return s_word_aliases[i].name;
+    return NULL;
+}
+
 /* Finds enum DESC's value named TEXT (case-insensitive, with or without
- * the prefix, spaces for underscores).  Returns false if none. */
+ * the prefix, spaces for underscores, or a word of s_word_aliases).
+ * Returns false if none. */
 static bool
 s_enum_lookup (const ProtobufCEnumDescriptor *desc, const char *text, int *value)
 {
+    const char *alias = s_word_alias (desc->short_name, text);
+    if (alias)
+        text = alias;
     char word[128];
     s_normalise_word (text, word, sizeof word);
     size_t plen = s_enum_prefix_len (desc);
@@ -492,6 +562,9 @@ s_set_bool_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slo
     char t[32];
     if (!field_trim (text, t, sizeof t))
         t[0] = '\0';  /* too long to be a yes or no */
+    const char *alias = s_word_alias ("Bool", t);
+    if (alias)
+        snprintf (t, sizeof t, "%s", alias);
     for (int i = 0; yes[i]; i++)
         if (strcasecmp (t, yes[i]) == 0) {
             *(protobuf_c_boolean *) slot = 1;

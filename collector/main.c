@@ -75,6 +75,25 @@ static const s_command_t s_commands[] = {
     {"show", cmd_show},     {"revise", cmd_revise},     {"doctor", doctor_run},
 };
 
+/* `--lang ru` (or --lang=ru) is also taken after the command, where a
+ * person adds it ("collector check FILE --lang ru"): removed from ARGV
+ * from index FIRST on, into CFG.  Returns the new ARGC. */
+static int
+s_take_lang (collector_cfg_t *cfg, int argc, char **argv, int first)
+{
+    int w = first;
+    for (int i = first; i < argc; i++) {
+        if (strcmp (argv[i], "--lang") == 0 && i + 1 < argc)
+            snprintf (cfg->lang, sizeof cfg->lang, "%s", argv[++i]);
+        else if (strncmp (argv[i], "--lang=", 7) == 0)
+            snprintf (cfg->lang, sizeof cfg->lang, "%s", argv[i] + 7);
+        else
+            argv[w++] = argv[i];
+    }
+    argv[w] = NULL;
+    return w;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -85,13 +104,14 @@ main (int argc, char **argv)
                                argc, argv, &first, s_usage);
     if (prc >= 0)
         return prc;
-    dcp_i18n_init (c.cfg.lang);
     dcp_rules_defaults (&c.rules);
     c.rules.offline = true;  /* the collector checks before sending */
     if (first >= argc) {
         s_usage ();
         return 2;
     }
+    argc = s_take_lang (&c.cfg, argc, argv, first);
+    dcp_i18n_init (c.cfg.lang);
     dcp_signal_install ();
 
     const char *cmd = argv[first];

@@ -823,9 +823,14 @@ s_header_readable (s_build_t *b, const char *table)
                   first);
     else
         s_report (&b->c, "CSV-HEADER", head->line, 1,
-                  "none of the %zu header cell%s (separated by %s) is a column of table \"%s\": "
-                  "is this the right file? the header reads \"%.80s\"", head->n,
-                  head->n == 1 ? "" : "s", sep_name, table, first);
+                  dcp_i18n_ntext ("none of the %zu header cell (separated by %s) is a column of "
+                                  "table \"%s\": is this the right file? the header reads "
+                                  "\"%.80s\"",
+                                  "none of the %zu header cells (separated by %s) is a column of "
+                                  "table \"%s\": is this the right file? the header reads "
+                                  "\"%.80s\"",
+                                  head->n),
+                  head->n, sep_name, table, first);
     return false;
 }
 

@@ -688,7 +688,7 @@ field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_st
 }
 
 static const char s_status_words[]
-    = N_ ("a number, or one of: not available (also --, \xe2\x80\x93, n/a, .., x, not known), "
+    = N_ ("a number, or one of: not available (also --, –, n/a, .., x, not known), "
       "not applicable, confidential, included elsewhere, unanswered (or blank); "
       "estimated and provisional need a value: {\"value\": ..., \"status\": \"estimated\"}");
 

@@ -21,7 +21,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
 
-common=(--from-code=UTF-8 --language=C --no-wrap --omit-header --add-location=file
+common=(--from-code=UTF-8 --language=C --no-wrap --add-location=file --package-name=dcp
         --keyword=_ --keyword=N_ --keyword=dcp_i18n_ntext:1,2
         --flag=dcp_i18n_ntext:1:pass-c-format --flag=dcp_i18n_ntext:2:pass-c-format
         --flag=_:1:pass-c-format
@@ -68,7 +68,7 @@ PY
     printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
     cat "$work/templates.pot"
 } > "$work/templates-h.pot"
-msgcat --use-first --no-wrap -o "$work/dcp.pot" "$work/rules.pot" "$work/csv.pot" \
+msgcat --use-first --no-wrap --to-code=UTF-8 -o "$work/dcp.pot" "$work/rules.pot" "$work/csv.pot" \
     "$work/xlsx.pot" "$work/code.pot" "$work/templates-h.pot"
 
 status=0

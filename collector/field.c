@@ -452,25 +452,26 @@ field_integer_from_text (field_report_t *r, const char *text, ProtobufCType type
     case PROTOBUF_C_TYPE_SINT32:
     case PROTOBUF_C_TYPE_SFIXED32:
         if (too_big || (negative ? mag > (unsigned __int128) INT32_MAX + 1 : mag > INT32_MAX))
-            range = "-2147483648 to 2147483647";
+            range = N_ ("-2147483648 to 2147483647");
         break;
     case PROTOBUF_C_TYPE_UINT32:
     case PROTOBUF_C_TYPE_FIXED32:
         if (too_big || (negative && mag) || mag > UINT32_MAX)
-            range = "0 to 4294967295";
+            range = N_ ("0 to 4294967295");
         break;
     case PROTOBUF_C_TYPE_UINT64:
     case PROTOBUF_C_TYPE_FIXED64:
         if (too_big || (negative && mag))
-            range = "0 to 18446744073709551615";
+            range = N_ ("0 to 18446744073709551615");
         break;
     default:
         if (too_big || (negative ? mag > (unsigned __int128) INT64_MAX + 1 : mag > INT64_MAX))
-            range = "-9223372036854775808 to 9223372036854775807";
+            range = N_ ("-9223372036854775808 to 9223372036854775807");
         break;
     }
     if (range) {
-        field_report (r, "NUMBER", "%s is out of range: this field holds %s", text, range);
+        field_report (r, "NUMBER", "%s is out of range: this field holds %s", text,
+                      _ (range));
         return false;
     }
     *out_u = (uint64_t) mag;

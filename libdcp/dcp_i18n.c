@@ -89,7 +89,7 @@ dcp_i18n_init (const char *lang_option)
     char dir[PATH_MAX];
     s_catalog_dir (code, dir, sizeof dir);
     bindtextdomain (DCP_I18N_DOMAIN, dir);
-    bind_textdomain_codeset (DCP_I18N_DOMAIN, "UTF-8");
+    bind_textdomain_codeset (DCP_I18N_DOMAIN, "utf-8");  /* iconv: any case */
     snprintf (s_lang, sizeof s_lang, "%s", code);
     return s_lang;
 }

@@ -33,7 +33,7 @@
 static void
 s_usage (void)
 {
-    printf ("usage: collector [--config FILE] [--NAME=VALUE ...] COMMAND [ARGS]\n\n"
+    printf (_ ("usage: collector [--config FILE] [--NAME=VALUE ...] COMMAND [ARGS]\n\n"
             "commands:\n"
             "  check FILE...      check response files offline; nothing is sent\n"
             "  submit FILE...     check, keep in the outbox, send, and show the receipts;\n"
@@ -58,7 +58,7 @@ s_usage (void)
             "                     4 key file mode, 5 unreachable, 6 key not registered, 7 wrong\n"
             "                     validator key, 8 no answer)\n\n"
             "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
-            "may be CSV.\n\n");
+            "may be CSV.\n\n"));
     dcp_config_help (collector_options, "COLLECTOR", stdout);
 }
 
@@ -100,6 +100,15 @@ main (int argc, char **argv)
     collector_t c;
     int first = 0;
     memset (&c, 0, sizeof c);
+    /* the language of --help and of configuration errors: the command line
+     * or the environment, before the configuration is read */
+    for (int i = 1; i < argc; i++)
+        if (strcmp (argv[i], "--lang") == 0 && i + 1 < argc)
+            dcp_i18n_init (argv[i + 1]);
+        else if (strncmp (argv[i], "--lang=", 7) == 0)
+            dcp_i18n_init (argv[i] + 7);
+    if (strcmp (dcp_i18n_lang (), "en") == 0)
+        dcp_i18n_init (NULL);
     int prc = dcp_config_main (collector_options, &c.cfg, "collector", "/etc/dcp/collector.conf",
                                argc, argv, &first, s_usage);
     if (prc >= 0)
@@ -111,7 +120,8 @@ main (int argc, char **argv)
         return 2;
     }
     argc = s_take_lang (&c.cfg, argc, argv, first);
-    dcp_i18n_init (c.cfg.lang);
+    if (c.cfg.lang[0])
+        dcp_i18n_init (c.cfg.lang);
     dcp_signal_install ();
 
     const char *cmd = argv[first];

@@ -52,19 +52,55 @@ show_receipt_again (collector_t *c, const char *path, const char *id, FILE *out)
     return state;
 }
 
+/* TEXT padded with spaces to WIDTH characters (UTF-8 characters, not
+ * bytes: printf's %-9s would misalign a translated word), on the right, or
+ * on the left if RIGHT; into BUF. */
+static const char *
+s_pad (const char *text, int width, bool right, char *buf, size_t size)
+{
+    int chars = 0;
+    for (const char *p = text; *p; p++)
+        chars += ((unsigned char) *p & 0xC0) != 0x80;
+    int fill = width > chars ? width - chars : 0;
+    snprintf (buf, size, "%*s%s%*s", right ? fill : 0, "", text, right ? 0 : fill, "");
+    return buf;
+}
+
 /* One line of `collector status`. */
 static void
 s_status_line (const history_entry_t *e, FILE *out)
 {
-    char when[40];
+    char when[40], state[64];
     history_time (e->taken_at, when, sizeof when);
+    s_pad (_ (s_state_name[e->state]), 9, false, state, sizeof state);
     if (e->known)
-        fprintf (out, "%-9s %-36s %-15s %-3s %4d %3u  %-20s %s\n", s_state_name[e->state], e->id,
+        fprintf (out, "%s %-36s %-15s %-3s %4d %3u  %-20s %s\n", state, e->id,
                  dcp_codec_kind_name (e->questionnaire), e->country, e->year, e->revision_no, when,
                  e->source);
     else
-        fprintf (out, "%-9s %-36s %-15s %-3s %4s %3s  %-20s %s\n", s_state_name[e->state], e->id,
+        fprintf (out, "%s %-36s %-15s %-3s %4s %3s  %-20s %s\n", state, e->id,
                  "?", "?", "?", "?", when, e->source);
+}
+
+/* The heading of `collector status`, in the columns of s_status_line. */
+static void
+s_status_heading (FILE *out)
+{
+    static const struct {
+        const char *word;
+        int width;
+        bool right;
+    } cols[] = {
+        {N_ ("state"), 9, false},         {N_ ("submission"), 36, false},
+        {N_ ("questionnaire"), 15, false}, {N_ ("cty"), 3, false},
+        {N_ ("year"), 4, true},           {N_ ("rev"), 3, true},
+        {N_ ("taken"), 20, false},        {N_ ("file"), 0, false},
+    };
+    char cell[128];
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        fprintf (out, "%s%s", i == 0 ? "" : i == 6 ? "  " : " ",
+                 s_pad (_ (cols[i].word), cols[i].width, cols[i].right, cell, sizeof cell));
+    fputc ('\n', out);
 }
 
 /* The problems of rejected entry E, indented under its line. */
@@ -98,10 +134,9 @@ cmd_status (collector_t *c, int argc, char **argv)
         collector_close (c);
         return 1;
     }
-    printf ("outbox %s\n", c->cfg.outbox);
+    printf (_ ("outbox %s\n"), c->cfg.outbox);
     if (history_size (h))
-        printf ("%-9s %-36s %-15s %-3s %4s %3s  %-20s %s\n", "state", "submission",
-                "questionnaire", "cty", "year", "rev", "taken", "file");
+        s_status_heading (stdout);
     size_t hidden = 0;
     outbox_state_t order[] = {OUTBOX_PENDING, OUTBOX_ACCEPTED, OUTBOX_REJECTED};
     for (int k = 0; k < 3; k++)

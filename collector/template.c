@@ -51,8 +51,9 @@ s_translate (const char *text)
         json_t *decoded = json_loadb (v, (size_t) (v_end - v), JSON_DECODE_ANY, NULL);
         const char *english = json_is_string (decoded) ? json_string_value (decoded) : NULL;
         const char *local = english ? _ (english) : NULL;
-        char *encoded = local && local != english
-                            ? json_dumps (json_string (local), JSON_ENCODE_ANY) : NULL;
+        json_t *translated = local && local != english ? json_string (local) : NULL;
+        char *encoded = translated ? json_dumps (translated, JSON_ENCODE_ANY) : NULL;
+        json_decref (translated);
         if (encoded) {
             rc |= dcp_buf_append (&out, r, (size_t) (v - r));
             rc |= dcp_buf_appends (&out, encoded);

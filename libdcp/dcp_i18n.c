@@ -2,12 +2,14 @@
  *
  * Caveat: gettext keeps its state (the bound catalog, the message locale)
  * in the process, not in a context we pass down; that is the one place the
- * "no globals" rule gives way, and s_lang below only records what was
- * chosen.  Only LC_MESSAGES is set, never LC_ALL: LC_NUMERIC must stay "C"
+ * "no globals" rule gives way, and s_lang / s_translating below only
+ * record what was chosen (set once, at start, before anything is printed).
+ * Only LC_MESSAGES is set, never LC_ALL: LC_NUMERIC must stay "C"
  * so that printf and strtod keep the decimal point the file formats use. */
 #include <libintl.h>
 #include <limits.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #endif
 
 static char s_lang[16] = "en";
+static bool s_translating;  /* a language other than English was chosen */
 
 /* The language code of a locale name: "ru" of "ru_RU.UTF-8"; "" for C. */
 static void
@@ -79,6 +82,7 @@ dcp_i18n_init (const char *lang_option)
     s_code (name ? name : "", code, sizeof code);
     if (!code[0] || strcmp (code, "en") == 0) {
         snprintf (s_lang, sizeof s_lang, "en");
+        s_translating = false;
         return s_lang;
     }
     /* gettext ignores LANGUAGE under the plain "C" locale but not under
@@ -91,13 +95,14 @@ dcp_i18n_init (const char *lang_option)
     bindtextdomain (DCP_I18N_DOMAIN, dir);
     bind_textdomain_codeset (DCP_I18N_DOMAIN, "utf-8");  /* iconv: any case */
     snprintf (s_lang, sizeof s_lang, "%s", code);
+    s_translating = true;
     return s_lang;
 }
 
 const char *
 dcp_i18n_text (const char *msgid)
 {
-    if (!msgid || !*msgid || s_lang[0] == 'e')
+    if (!s_translating || !msgid || !*msgid)
         return msgid;
     return dgettext (DCP_I18N_DOMAIN, msgid);
 }
@@ -105,7 +110,7 @@ dcp_i18n_text (const char *msgid)
 const char *
 dcp_i18n_ntext (const char *one, const char *many, unsigned long n)
 {
-    if (s_lang[0] == 'e')
+    if (!s_translating)
         return n == 1 ? one : many;
     return dngettext (DCP_I18N_DOMAIN, one, many, n);
 }

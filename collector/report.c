@@ -25,8 +25,13 @@ s_sev (Dcp__V1__Severity sev)
 static void
 s_problem (FILE *f, const char *sev, const char *code, const char *path, const char *message)
 {
-    fprintf (f, "  %-7s %s%s%s: ", _ (sev), code, path && path[0] ? _ (" at ") : "",
-             path ? path : "");
+    /* padded to 7 characters, not bytes: a translated word may not be ASCII */
+    const char *word = _ (sev);
+    int chars = 0;
+    for (const char *p = word; *p; p++)
+        chars += ((unsigned char) *p & 0xC0) != 0x80;
+    fprintf (f, "  %s%*s %s%s%s: ", word, chars < 7 ? 7 - chars : 0, "", code,
+             path && path[0] ? _ (" at ") : "", path ? path : "");
     if (message && *message)
         message = _ (message);
     for (const char *p = message; p && *p; p++)

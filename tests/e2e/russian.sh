@@ -28,7 +28,7 @@ echo "$out" | head -5
 check "check --lang ru fails a broken file" [ "$rc" = 1 ]
 check "the summary is in Russian (36 ошибок)" grep -q "broken.json: 36 ошибок" <<<"$out"
 check "a rule message is in Russian" \
-    grep -q "ошибка REQUIRED в /form_version: не указано form_version: укажите версию" <<<"$out"
+    grep -Eq "ошибка +REQUIRED в /form_version: не указано form_version: укажите версию" <<<"$out"
 check "a reading message is in Russian" \
     grep -q "JSON-TYPE в /focal_point: ожидался объект, а найдено: список" <<<"$out"
 check "a message with figures keeps them (range of schema_version)" \

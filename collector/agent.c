@@ -11,6 +11,7 @@
 #include "agent.h"
 #include "dcp_err.h"
 #include "dcp_http.h"
+#include "dcp_i18n.h"
 #include "dcp_log.h"
 #include "dcp_loop.h"
 #include "dcp_metrics.h"
@@ -234,7 +235,7 @@ s_start (s_agent_t *a)
 {
     collector_t *c = a->c;
     if (dcp_fs_mkdirs (c->cfg.inbox)) {
-        fprintf (stderr, "collector: could not create inbox \"%s\": %s\n", c->cfg.inbox,
+        fprintf (stderr, _ ("collector: could not create inbox \"%s\": %s\n"), c->cfg.inbox,
                  strerror (errno));
         return 1;
     }
@@ -243,7 +244,7 @@ s_start (s_agent_t *a)
     a->metrics = dcp_metrics_new ();
     a->http = a->metrics ? dcp_http_new (c->cfg.metrics, s_agent_http, a) : NULL;
     if (!a->http) {
-        fprintf (stderr, "collector: could not listen for metrics on %s: %s\n", c->cfg.metrics,
+        fprintf (stderr, _ ("collector: could not listen for metrics on %s: %s\n"), c->cfg.metrics,
                  strerror (errno));
         return 1;
     }
@@ -265,7 +266,7 @@ agent_run (collector_t *c, int argc, char **argv)
      * 50 ms; receipts and HTTP requests wake the loop at once. */
     if (!loop || dcp_loop_timer (loop, c->cfg.scan_ms, 0, s_on_scan, &a) < 0
         || (a.http && dcp_loop_fd (loop, dcp_http_fd (a.http), s_on_http, &a))) {
-        fprintf (stderr, "collector: out of memory\n");
+        fprintf (stderr, _ ("collector: out of memory\n"));
         goto cleanup;
     }
     dcp_loop_prepare (loop, s_before_poll, &a, 50);

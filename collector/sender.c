@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
 #include "report.h"
@@ -365,25 +366,25 @@ sender_link_reason (sender_link_t state, const char *endpoint, char *buf, size_t
 {
     switch (state) {
     case SENDER_LINK_REFUSED:
-        snprintf (buf, size, "cannot connect to %s: nothing is listening there or it cannot be "
-                  "reached (is the validator running? is endpoint right?)", endpoint);
+        snprintf (buf, size, _ ("cannot connect to %s: nothing is listening there or it cannot be "
+                  "reached (is the validator running? is endpoint right?)"), endpoint);
         break;
     case SENDER_LINK_KEY_REFUSED:
-        snprintf (buf, size, "the validator at %s refused this collector's key: it is not "
+        snprintf (buf, size, _ ("the validator at %s refused this collector's key: it is not "
                   "registered (send the public key, the .pub file beside key_file, to the "
-                  "coordinating office)", endpoint);
+                  "coordinating office)"), endpoint);
         break;
     case SENDER_LINK_SERVER_KEY:
-        snprintf (buf, size, "the validator at %s does not have the key this collector expects "
-                  "(check validator_public_key in the configuration)", endpoint);
+        snprintf (buf, size, _ ("the validator at %s does not have the key this collector expects "
+                  "(check validator_public_key in the configuration)"), endpoint);
         break;
     case SENDER_LINK_UP:
-        snprintf (buf, size, "connected to %s but no answer yet (the pipeline behind the "
-                  "validator may be down; the response is safe in the outbox)", endpoint);
+        snprintf (buf, size, _ ("connected to %s but no answer yet (the pipeline behind the "
+                  "validator may be down; the response is safe in the outbox)"), endpoint);
         break;
     case SENDER_LINK_LOST:
-        snprintf (buf, size, "the connection to %s was lost; reconnecting (the response is "
-                  "safe in the outbox)", endpoint);
+        snprintf (buf, size, _ ("the connection to %s was lost; reconnecting (the response is "
+                  "safe in the outbox)"), endpoint);
         break;
     default:
         snprintf (buf, size, "%s", "");

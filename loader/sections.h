@@ -6,8 +6,9 @@
  * protobuf-c struct (offsetof) and a one-line doc string.  From that one
  * description come the COPY column list, the COPY row encoding (with the
  * derived kilograms, Convention table and completeness counts), the check
- * of the database catalog at start-up and in the tests (catalog.h), and
- * the column lists of loader/DATA_DICTIONARY.md.  Adding a numeric question to a
+ * of the database catalog at start-up and in the tests (catalog.h), the
+ * column lists of loader/DATA_DICTIONARY.md and the COMMENT ON of every
+ * column (catalog_comment()).  Adding a numeric question to a
  * section is: the .proto field, one migration, one line in sections.c.
  *
  * Column kinds that stand for a group of columns expand by the naming rule
@@ -112,7 +113,12 @@ typedef struct {
     size_t via;             /* != 0: the field sits in the message pointed
                                to by this offset (NULL: the field is absent) */
     size_t off, off2, off3; /* see the kinds; 0 = none */
-    const char *doc;        /* one line for the data dictionary */
+    const char *doc;        /* one line for the data dictionary (and the
+                               column's COMMENT ON, catalog_comment()) */
+    size_t zero_off;        /* COUNT/QTY: != 0, a protobuf_c_boolean in the
+                               row at this offset that confirms a zero
+                               (no_seizures): an absent figure is then
+                               stored as 0 REPORTED (issue 12 item 7) */
 } sections_column_t;
 
 typedef struct {

@@ -23,7 +23,9 @@
 SERIES=34
 t_start=$(date +%s)
 "$STACK" up "$E2E_DIR" TJK UZB >/dev/null
-python3 "$SRC/tests/tools/gen_submissions.py" "$E2E_DIR/tjk" $((3 * SERIES)) --rows 3 \
+# Rows enough that the stream lasts a few seconds once the pipeline is back,
+# so the faults below strike while it flows.
+python3 "$SRC/tests/tools/gen_submissions.py" "$E2E_DIR/tjk" $((3 * SERIES)) --rows 1500 \
     --countries TJK --revisions --kind precursors >/dev/null
 python3 "$SRC/tests/tools/gen_submissions.py" "$E2E_DIR/uzb" $((2 * SERIES)) --rows 3 \
     --countries UZB --revisions --kind precursors --seed 2 >/dev/null
@@ -75,12 +77,12 @@ sleep 4
 echo "fault: PostgreSQL and the loader back after $(( $(date +%s) - t_start )) s"
 "$STACK" pg-start "$E2E_DIR" >/dev/null
 "$STACK" start loader "$E2E_DIR"
-wait_stored 40 30 || echo "warning: slow start"
+wait_stored 20 30 || echo "warning: slow start"
 echo "fault at $(stored) stored: PostgreSQL immediate shutdown under load"
 "$STACK" pg-kill "$E2E_DIR" >/dev/null
 sleep 2
 "$STACK" pg-start "$E2E_DIR" >/dev/null
-wait_stored 90 30 || true
+wait_stored 60 30 || true
 echo "fault at $(stored) stored: SIGKILL validator"
 "$STACK" kill validator "$E2E_DIR"
 sleep 1

@@ -7,6 +7,7 @@
 
 #include "dcp_err.h"
 #include "dcp_i18n.h"
+#include "dcp_frame.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
 #include "report.h"
@@ -408,11 +409,9 @@ sender_link_age_ms (const sender_t *self)
 int
 sender_ping (sender_t *self)
 {
-    dcp_part_t parts[2] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
-                           {"ping", 4, NULL}};
     if (!self->sock)
         return DCP_EAGAIN;
-    return dcp_wire_send (self->sock, parts, 2, ZMQ_DONTWAIT) ? DCP_EAGAIN : 0;
+    return dcp_frame_send_ping (self->sock, ZMQ_DONTWAIT) ? DCP_EAGAIN : 0;
 }
 
 bool
@@ -605,10 +604,7 @@ s_send_due (sender_t *self)
             s_entry_done (self, e);
             continue;
         }
-        dcp_part_t parts[3] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
-                               {e->id, strlen (e->id), NULL},
-                               {payload, len, NULL}};
-        int rc = dcp_wire_send (self->sock, parts, 3, ZMQ_DONTWAIT);
+        int rc = dcp_frame_send_submission (self->sock, e->id, payload, len, ZMQ_DONTWAIT);
         if (payload != e->payload)
             free (payload);
         if (rc) {
@@ -638,10 +634,11 @@ s_send_due (sender_t *self)
 static void
 s_on_receipt (sender_t *self, dcp_frames_t *in)
 {
-    if (in->count != 3 || !dcp_frames_is_signature (in, 0))
+    zmq_msg_t *id, *receipt;
+    if (dcp_frame_read_receipt (in, &id, &receipt) != 0)
         return;
-    Dcp__V1__Receipt *r = dcp__v1__receipt__unpack (NULL, zmq_msg_size (&in->part[2]),
-                                                    zmq_msg_data (&in->part[2]));
+    Dcp__V1__Receipt *r = dcp__v1__receipt__unpack (NULL, zmq_msg_size (receipt),
+                                                    zmq_msg_data (receipt));
     if (!r) {
         dcp_warn ("ignored undecodable receipt", NULL);
         return;

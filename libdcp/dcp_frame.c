@@ -182,6 +182,20 @@ dcp_frame_send_submission (void *sock, const char *id, const void *payload, size
 }
 
 int
+dcp_frame_send_ping (void *sock, int flags)
+{
+    dcp_part_t parts[2] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL}, {"ping", 4, NULL}};
+    return dcp_wire_send (sock, parts, 2, flags);
+}
+
+bool
+dcp_frame_is_ping (dcp_frames_t *in)
+{
+    return in->count == 3 && !in->dropped && dcp_frames_is_signature (in, 1)
+           && zmq_msg_size (&in->part[2]) == 4 && memcmp (zmq_msg_data (&in->part[2]), "ping", 4) == 0;
+}
+
+int
 dcp_frame_send_forward (void *sock, const void *forward, size_t len, zmq_msg_t *payload,
                         int flags)
 {

@@ -96,6 +96,13 @@ int dcp_frame_read_submission (dcp_frames_t *in, dcp_frame_submission_t *out);
 int dcp_frame_send_submission (void *sock, const char *id, const void *payload, size_t len,
                                int flags);
 
+/* Sends the probe "DCP1" "ping" (collector; proto/README.md, "Probe").
+ * Returns as dcp_wire_send(). */
+int dcp_frame_send_ping (void *sock, int flags);
+
+/* True if IN is a probe: [route] "DCP1" "ping" (validator). */
+bool dcp_frame_is_ping (dcp_frames_t *in);
+
 /* Sends "DCP1" FORWARD PAYLOAD to a loader (validator); PAYLOAD is the
  * message received from the collector, sent without a copy of its bytes. */
 int dcp_frame_send_forward (void *sock, const void *forward, size_t len, zmq_msg_t *payload,

@@ -40,8 +40,7 @@ cleanup:
 static bool
 s_answer_ping (relay_t *r, dcp_frames_t *frames)
 {
-    if (frames->count != 3 || frames->dropped || !dcp_frames_is_signature (frames, 1)
-        || zmq_msg_size (&frames->part[2]) != 4 || memcmp (zmq_msg_data (&frames->part[2]), "ping", 4))
+    if (!dcp_frame_is_ping (frames))
         return false;
     Dcp__V1__Receipt pong = DCP__V1__RECEIPT__INIT;
     pong.submission_id = "ping";

@@ -2,7 +2,7 @@
  *
  * Why not double: a quantity of 15520.1 litres times a density of 1.082 must
  * give the same kilograms in the validator, in the loader and in PostgreSQL
- * numeric, and money totals must reconcile to the last cent (DOMAIN.md
+ * numeric, and money totals must reconcile to the last cent (proto/QUESTIONNAIRE.md
  * V-GEN-06).  Parsing caps the digits at DCP_DECIMAL_MAX_DIGITS (< 10^30), so
  * one product of two parsed values fits before rescaling most of the time;
  * every operation that can leave the range of __int128 is checked and

@@ -1,6 +1,6 @@
 /* dcp_decimal.h: exact decimal numbers carried as strings.
  *
- * Money and quantities never pass through binary floating point (DOMAIN.md
+ * Money and quantities never pass through binary floating point (proto/QUESTIONNAIRE.md
  * V-GEN-06): they travel as decimal strings and land in PostgreSQL numeric.
  * This module checks the syntax, compares two decimals, and multiplies a
  * decimal by a decimal factor (litres x density) exactly, using scaled

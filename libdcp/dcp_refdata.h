@@ -5,7 +5,7 @@
  * (dcp_blob.h) and parsed once on first use; the loader also copies the
  * same files into PostgreSQL reference tables, so the validator, the
  * collector's offline check and the analysts' joins all see one source.
- * Codes are resolved "as at" a year or a date (DOMAIN.md 4.6).
+ * Codes are resolved "as at" a year or a date (proto/QUESTIONNAIRE.md 4.6).
  * Every pointer returned is borrowed and lives until dcp_refdata_free().
  *
  * Files (header lines are a contract with the loader's COPY into ref_<name>):
@@ -36,7 +36,7 @@
  *   cash_declaration_system  LegalFramework.cash_declaration_system
  *   mvts_regime              LegalFramework.mvts_hawala_regime
  *   str_sector               SectorCount.sector
- *   laundering_method        LaunderingMethod.method (DOMAIN.md 5.9)
+ *   laundering_method        LaunderingMethod.method (proto/QUESTIONNAIRE.md 5.9)
  *   trend                    LaunderingMethod.trend, DiversionMethod.trend
  *   flow_direction           LaunderingMethod.direction
  *   jurisdiction_role        Jurisdiction.role
@@ -47,7 +47,7 @@
  *   physical_form            AnnualSeizure.physical_form
  *   origin_basis             AnnualSeizure.origin_basis
  *   suspected_use            NonScheduledSeizure.suspected_use
- *   diversion_method         DiversionMethod.method (DOMAIN.md 5.10)
+ *   diversion_method         DiversionMethod.method (proto/QUESTIONNAIRE.md 5.10)
  *   shipment_event           StoppedShipment.event_type
  *   shipment_reason          StoppedShipment.reason
  *   lab_type                 IllicitLab.lab_type
@@ -55,7 +55,7 @@
  *   package_type             IncidentSubstance.package_type
  *   concealment              Incident.concealment
  *   identification_basis     Incident.identification_basis
- *   transport_mode           Incident.transport_mode (Rec. 19 + DOMAIN.md 5.8)
+ *   transport_mode           Incident.transport_mode (Rec. 19 + proto/QUESTIONNAIRE.md 5.8)
  *   route_role               RouteLeg.role
  *   seizing_agency           Incident.seizing_agency
  *   follow_up                Incident.follow_up

@@ -9,14 +9,14 @@
  *     the representation rules V-GEN-01/02/03/05/06 and the currency rules
  *     V-FIN-05/06;
  *  2. typed checks per section for what needs meaning: code lists, required
- *     answers, and the cross-field rules of DOMAIN.md 4.2-4.4.
+ *     answers, and the cross-field rules of proto/QUESTIONNAIRE.md 4.2-4.4.
  *
  * Nothing here stops at the first problem and nothing asserts on the input:
  * a focal point gets every finding in one receipt.  Paths are JSON pointers
  * that mirror the proto field names, the same names the JSON format uses.
  *
- * Rule ids: those of DOMAIN.md section 4 (V-GEN-*, V-ENV-*, V-FIN-*,
- * V-PRE-*), plus these for what DOMAIN.md leaves to the wire format:
+ * Rule ids: those of proto/QUESTIONNAIRE.md section 4 (V-GEN-*, V-ENV-*, V-FIN-*,
+ * V-PRE-*), plus these for what proto/QUESTIONNAIRE.md leaves to the wire format:
  *
  *   id             sev    meaning
  *   ENV-ID         ERROR  submission_id is not a UUID (8-4-4-4-12 hex, any
@@ -54,7 +54,7 @@
  *                         received_total (stored with the finding: the
  *                         views keep sectors apart from the total)
  *
- * DOMAIN.md rules implemented here: V-GEN-01..06 and 08, V-ENV-01..05, the
+ * proto/QUESTIONNAIRE.md rules implemented here: V-GEN-01..06 and 08, V-ENV-01..05, the
  * local part of V-ENV-06 (revision_no > 0 needs a UUID in
  * supersedes_submission_id), V-ENV-07, V-ENV-08, V-FIN-01..12, V-PRE-01..14.
  * V-GEN-03 here covers the "no figure" words ("--", "n/a", "not known")
@@ -65,7 +65,7 @@
  * part of V-PRE-05 (they constrain how the loader stores derived values).
  * V-GEN-07's unit multiplier has no field in the contract.
  *
- * Severities follow DOMAIN.md; where it leaves a choice ("ERROR / WARN") or
+ * Severities follow proto/QUESTIONNAIRE.md; where it leaves a choice ("ERROR / WARN") or
  * a rule has a softer variant, this is what is used:
  *   V-ENV-01  ERROR unknown code or a name; WARN a code not in use in the
  *             reporting year (SCG in 2010)
@@ -318,7 +318,7 @@ s_timestamp_ok (const char *text)
            && atoi (p + 4) <= 59;
 }
 
-/* Words that mean "no figure" in questionnaires (DOMAIN.md V-GEN-03): they
+/* Words that mean "no figure" in questionnaires (proto/QUESTIONNAIRE.md V-GEN-03): they
  * belong in the status, not in the value. */
 static bool
 s_not_available_token (const char *text)
@@ -425,7 +425,7 @@ s_decimal (s_ctx_t *c, const char *field, const char *what, const char *text,
     return false;
 }
 
-/* Package words a person may type as a unit (DOMAIN.md V-PRE-03). */
+/* Package words a person may type as a unit (proto/QUESTIONNAIRE.md V-PRE-03). */
 static bool
 s_package_word (const char *unit)
 {

@@ -1,4 +1,4 @@
-/* dcp_rules.h: the validation rules of DOMAIN.md section 4.
+/* dcp_rules.h: the validation rules of proto/QUESTIONNAIRE.md section 4.
  *
  * One module, linked into the validator (authoritative) and the collector
  * (offline pre-check), so a focal point sees before sending exactly what the

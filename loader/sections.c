@@ -133,7 +133,7 @@ static const sections_column_t s_ff_asset[] = {
 static const sections_column_t s_ff_method[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
-    F (TEXT, Dcp__V1__LaunderingMethod, method, "method code (DOMAIN.md 5.9 for ff_method, 5.10 for pc_diversion)"),
+    F (TEXT, Dcp__V1__LaunderingMethod, method, "method code (proto/QUESTIONNAIRE.md 5.9 for ff_method, 5.10 for pc_diversion)"),
     F (TRI, Dcp__V1__LaunderingMethod, observed, "tri-state YES / NO / UNKNOWN; NULL = not answered"),
     F (OPT_UINT32, Dcp__V1__LaunderingMethod, rank, "rank 1..n (1 = most important); NULL = not ranked"),
     F (TEXT, Dcp__V1__LaunderingMethod, trend, "INCREASING, STABLE, DECREASING, UNKNOWN"),
@@ -184,7 +184,7 @@ static const sections_column_t s_ff_challenge[] = {
 static const sections_column_t s_pc_seizure[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
-    F (TEXT, Dcp__V1__AnnualSeizure, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
+    F (TEXT, Dcp__V1__AnnualSeizure, substance_code, "substance code (ref_substances.code, proto/QUESTIONNAIRE.md 5.1)"),
     CONVENTION (Dcp__V1__AnnualSeizure, substance_code, "DERIVED: 1988 Convention table (1 = Table I, 2 = Table II) of the substance at the incident date (P6) or 31 December of the reporting year (P1), from ref_substance_schedule; NULL = not scheduled then"),
     F (TEXT, Dcp__V1__AnnualSeizure, physical_form, "BULK_LIQUID, BULK_SOLID, SOLUTION, PREPARATION, MIXTURE, UNKNOWN"),
     {"quantity", SECTIONS_QTY, SECTIONS_BASE_ROW, 0, offsetof (Dcp__V1__AnnualSeizure, quantity), offsetof (Dcp__V1__AnnualSeizure, substance_code), offsetof (Dcp__V1__AnnualSeizure, concentration_pct), "quantity as reported; no_seizures true: stored as 0 REPORTED (kg 0, kg_method 'no_seizures')", SEIZURE_ZERO},
@@ -213,8 +213,8 @@ static const sections_column_t s_pc_nonscheduled[] = {
 static const sections_column_t s_pc_diversion[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
-    F (TEXT, Dcp__V1__DiversionMethod, method, "method code (DOMAIN.md 5.9 for ff_method, 5.10 for pc_diversion)"),
-    F (TEXT, Dcp__V1__DiversionMethod, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
+    F (TEXT, Dcp__V1__DiversionMethod, method, "method code (proto/QUESTIONNAIRE.md 5.9 for ff_method, 5.10 for pc_diversion)"),
+    F (TEXT, Dcp__V1__DiversionMethod, substance_code, "substance code (ref_substances.code, proto/QUESTIONNAIRE.md 5.1)"),
     F (TRI, Dcp__V1__DiversionMethod, observed, "tri-state YES / NO / UNKNOWN; NULL = not answered"),
     F (OPT_UINT32, Dcp__V1__DiversionMethod, rank, "rank 1..n (1 = most important); NULL = not ranked"),
     F (TEXT, Dcp__V1__DiversionMethod, trend, "INCREASING, STABLE, DECREASING, UNKNOWN"),
@@ -227,7 +227,7 @@ static const sections_column_t s_pc_stopped_shipment[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
     F (TEXT, Dcp__V1__StoppedShipment, event_type, "STOPPED_SHIPMENT, SUSPENDED_SHIPMENT, SUSPICIOUS_ORDER, SUSPICIOUS_ENQUIRY, THEFT, ATTEMPTED_DIVERSION"),
-    F (TEXT, Dcp__V1__StoppedShipment, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
+    F (TEXT, Dcp__V1__StoppedShipment, substance_code, "substance code (ref_substances.code, proto/QUESTIONNAIRE.md 5.1)"),
     QTY ("quantity", Dcp__V1__StoppedShipment, quantity, offsetof (Dcp__V1__StoppedShipment, substance_code), 0, "quantity as reported"),
     F (TEXT, Dcp__V1__StoppedShipment, exporting_country, "ISO3"),
     F (TEXT, Dcp__V1__StoppedShipment, importing_country, "ISO3"),
@@ -251,7 +251,7 @@ static const sections_column_t s_pc_lab_chemical[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     PARENT_ORD ("lab_ord", "ord of the parent pc_lab row"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
-    F (TEXT, Dcp__V1__LabChemical, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
+    F (TEXT, Dcp__V1__LabChemical, substance_code, "substance code (ref_substances.code, proto/QUESTIONNAIRE.md 5.1)"),
     QTY ("quantity", Dcp__V1__LabChemical, quantity, offsetof (Dcp__V1__LabChemical, substance_code), 0, "quantity as reported"),
 };
 
@@ -287,7 +287,7 @@ static const sections_column_t s_pc_incident_substance[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     PARENT_ORD ("incident_ord", "ord of the parent pc_incident row"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
-    F (TEXT, Dcp__V1__IncidentSubstance, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
+    F (TEXT, Dcp__V1__IncidentSubstance, substance_code, "substance code (ref_substances.code, proto/QUESTIONNAIRE.md 5.1)"),
     F (TEXT, Dcp__V1__IncidentSubstance, substance_name, "substance as named by the country (non-scheduled, or with no code)"),
     CONVENTION (Dcp__V1__IncidentSubstance, substance_code, "DERIVED: 1988 Convention table (1 = Table I, 2 = Table II) of the substance at the incident date (P6) or 31 December of the reporting year (P1), from ref_substance_schedule; NULL = not scheduled then"),
     QTY ("quantity", Dcp__V1__IncidentSubstance, quantity, offsetof (Dcp__V1__IncidentSubstance, substance_code), offsetof (Dcp__V1__IncidentSubstance, concentration_pct), "quantity as reported"),
@@ -311,7 +311,7 @@ static const sections_column_t s_pc_licit_trade[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
     F (TEXT, Dcp__V1__LicitTrade, flow, "IMPORT, EXPORT"),
-    F (TEXT, Dcp__V1__LicitTrade, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
+    F (TEXT, Dcp__V1__LicitTrade, substance_code, "substance code (ref_substances.code, proto/QUESTIONNAIRE.md 5.1)"),
     F (TEXT, Dcp__V1__LicitTrade, partner_country, "ISO3 trade partner"),
     QTY ("quantity", Dcp__V1__LicitTrade, quantity, offsetof (Dcp__V1__LicitTrade, substance_code), 0, "quantity as reported"),
     QTY ("requirement", Dcp__V1__LicitTrade, licit_requirement_estimate, offsetof (Dcp__V1__LicitTrade, substance_code), 0, "annual licit requirement estimate"),
@@ -322,7 +322,7 @@ static const sections_column_t s_pc_licit_trade[] = {
 static const sections_column_t s_pc_route[] = {
     ID ("submission UUID (FK to dcp.submission, ON DELETE RESTRICT)"),
     ORD ("0-based position of the row in its repeated list (as in finding paths)"),
-    F (TEXT, Dcp__V1__TraffickingRoute, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
+    F (TEXT, Dcp__V1__TraffickingRoute, substance_code, "substance code (ref_substances.code, proto/QUESTIONNAIRE.md 5.1)"),
     F (TEXT, Dcp__V1__TraffickingRoute, role, "role code of the country in the route/jurisdiction list"),
     F (TEXT, Dcp__V1__TraffickingRoute, country, "ISO3 country code (or UNKNOWN)"),
     F (OPT_UINT32, Dcp__V1__TraffickingRoute, rank, "rank 1..n (1 = most important); NULL = not ranked"),

@@ -1,6 +1,6 @@
 /* test_refdata.c: the embedded reference data (dcp_refdata.h).
  *
- * Checks the lookups against facts of DOMAIN.md section 5 (partners,
+ * Checks the lookups against facts of proto/QUESTIONNAIRE.md section 5 (partners,
  * currency validity, schedule dates, densities), and that the CSV files keep
  * the header lines the loader's COPY relies on.  The country groups
  * (groups.csv, group_members.csv) are read only by the loader's COPY, so
@@ -84,7 +84,7 @@ test_countries (void **state)
         if (c)
             assert_int_equal (c->paris_pact_partner, cases[i].partner);
     }
-    /* Exactly the 58 partners of DOMAIN.md 5.3 are marked. */
+    /* Exactly the 58 partners of proto/QUESTIONNAIRE.md 5.3 are marked. */
     const dcp_blob_t *blob = dcp_blob_find (dcp_refdata, "countries.csv");
     int partners = 0;
     for (const char *p = strstr (blob->data, ",t\n"); p; p = strstr (p + 1, ",t\n"))

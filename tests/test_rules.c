@@ -321,7 +321,7 @@ s_route (const char *role, const char *country, uint32_t rank, const char *share
 }
 
 /* A complete precursor response from Pakistan for 2024, modelled on the
- * Port Qasim seizure (DOMAIN.md S34a). */
+ * Port Qasim seizure (proto/QUESTIONNAIRE.md S34a). */
 static Dcp__V1__Submission *
 s_base_pre (void)
 {
@@ -1104,7 +1104,7 @@ test_rule_table (void **state)
     assert_int_equal (failures, 0);
 }
 
-/* Every rule id of DOMAIN.md that dcp_rules implements has a failing case
+/* Every rule id of proto/QUESTIONNAIRE.md that dcp_rules implements has a failing case
  * in the table, so a rule cannot silently stop firing. */
 static void
 test_every_rule_has_a_failing_case (void **state)

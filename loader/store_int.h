@@ -71,6 +71,7 @@ struct store_batch_t {
      * made once from the description (sections.c). */
     char *copy_sql[SECTIONS_FINDING + 1];
     uint64_t stage_faults;    /* since store_batch_new(); clear keeps it */
+    int revision_change_pct;  /* V-X-03 threshold, store_batch_set_revision_change_pct() */
     /* The connection (and its server process) on which this batch's
      * statements are prepared; NULL: prepare before the next use. */
     PGconn *prepared_db;
@@ -110,6 +111,7 @@ typedef enum {
     STORE_SQL_FIND_QUARANTINED_ONE,
     STORE_SQL_SECURITY_EVENT,
     STORE_SQL_CLOCK,
+    STORE_SQL_KEY_FIGURE_CHANGES,
     STORE_SQL__COUNT
 } store_sql_t;
 

@@ -56,6 +56,8 @@ typedef struct {
     PGresult *replay_findings;
     strmap_t sub_map, quar_map, batch_ids;
     dcp_buf_t unset_ids;        /* array literal of ids to make non-current */
+    char (*replaces)[40];       /* per item of the range: the submission a
+                                   revision replaces ("" = none), for V-X-03 */
 } s_try_t;
 
 static int
@@ -93,7 +95,8 @@ s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuid
     size_t n = t->hi - t->lo;
     if (strmap_init (&t->series_map, n) || strmap_init (&t->sub_map, n)
         || strmap_init (&t->quar_map, 2 * n) || strmap_init (&t->batch_ids, n)
-        || !(t->series = calloc (n + 1, sizeof *t->series)))
+        || !(t->series = calloc (n + 1, sizeof *t->series))
+        || !(t->replaces = calloc (n + 1, sizeof *t->replaces)))
         return DCP_ENOMEM;
     *n_keys = *n_uuids = 0;
     for (size_t i = t->lo; i < t->hi; i++) {
@@ -270,6 +273,7 @@ s_decide_series (s_try_t *t, size_t i)
             p->reason = "revision";
             return;
         }
+        snprintf (t->replaces[i - t->lo], sizeof t->replaces[0], "%s", s->current);
         if (s->batch_item >= 0)
             b->plan[s->batch_item].is_current = false;
         else {
@@ -615,6 +619,115 @@ cleanup:
     return rc;
 }
 
+/* ---------------------------------------------------------------------------
+ * Rule V-X-03: a revision that moves a key figure by more than the
+ * configured share gets a warning naming the old and new value.  The key
+ * figures are defined once, in SQL (migration 0031), and the revision is
+ * compared with the one it replaces where both are rows: the revisions of
+ * the attempt (and their predecessors in the same batch) are written under
+ * a savepoint, compared by dcp.key_figure_changes(), and rolled back; the
+ * warnings then join the items' findings and the attempt writes everything
+ * for real.  Only attempts holding a revision pay for the second COPY. */
+
+/* True if item I takes part in the comparison: it is a revision, or the
+ * predecessor of a revision of this attempt. */
+static bool
+s_key_figures_needs (const s_try_t *t, size_t i)
+{
+    if (t->replaces[i - t->lo][0])
+        return true;
+    for (size_t k = t->lo; k < t->hi; k++)
+        if (t->b->plan[k].action == STORE_A_INSERT
+            && strcmp (t->replaces[k - t->lo], t->b->plan[i].id) == 0)
+            return true;
+    return false;
+}
+
+/* Turns each row of RES (new id, indicator, breakdown, unit, old, new,
+ * change %, path) into a warning on its revision. */
+static void
+s_key_figures_findings (s_try_t *t, PGresult *res)
+{
+    store_batch_t *b = t->b;
+    for (int r = 0; r < PQntuples (res); r++) {
+        const char *unit = PQgetvalue (res, r, 3), *pct = PQgetvalue (res, r, 6);
+        char change[48] = "", message[600];
+        if (*pct)
+            snprintf (change, sizeof change, " (%s%s %%)", *pct == '-' ? "" : "+", pct);
+        snprintf (message, sizeof message,
+                  "this revision changes the key figure %s %s from %s%s%s to %s%s%s%s, more than"
+                  " the %d %% this loader flags: check the figure; the revision is stored and"
+                  " the first-reported value is kept (dcp.v_first_* views)",
+                  PQgetvalue (res, r, 1), PQgetvalue (res, r, 2), PQgetvalue (res, r, 4),
+                  *unit ? " " : "", unit, PQgetvalue (res, r, 5), *unit ? " " : "", unit, change,
+                  b->revision_change_pct);
+        for (size_t i = t->lo; i < t->hi; i++)
+            if (strcmp (b->plan[i].id, PQgetvalue (res, r, 0)) == 0)
+                s_add_finding (&b->items[i], "V-X-03", DCP_SEV_WARNING, PQgetvalue (res, r, 7),
+                               message);
+    }
+}
+
+/* Compares the revisions of the attempt with what they replace (see
+ * above).  Returns 0 or as s_try_insert(). */
+static int
+s_try_key_figures (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    size_t n = t->hi - t->lo, n_pairs = 0;
+    if (b->revision_change_pct < 0)
+        return 0;
+    const char **news = calloc (n + 1, sizeof *news), **olds = calloc (n + 1, sizeof *olds);
+    store_action_t *saved = calloc (n + 1, sizeof *saved);
+    dcp_buf_t lit[2] = {{0}};
+    PGresult *res = NULL;
+    int rc = DCP_ENOMEM;
+    if (!news || !olds || !saved)
+        goto cleanup;
+    for (size_t i = t->lo; i < t->hi; i++)
+        if (b->plan[i].action == STORE_A_INSERT && t->replaces[i - t->lo][0]) {
+            news[n_pairs] = b->plan[i].id;
+            olds[n_pairs++] = t->replaces[i - t->lo];
+        }
+    rc = 0;
+    if (n_pairs == 0)
+        goto cleanup;
+    res = PQexec (t->db, "SAVEPOINT dcp_key_figures");
+    if ((rc = store_sql_check (t->db, b, res, PGRES_COMMAND_OK, "savepoint")))
+        goto cleanup;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        saved[i - t->lo] = b->plan[i].action;
+        if (saved[i - t->lo] == STORE_A_INSERT && !s_key_figures_needs (t, i))
+            b->plan[i].action = STORE_A_NONE;
+    }
+    rc = s_try_insert (t);
+    for (size_t i = t->lo; i < t->hi; i++)
+        b->plan[i].action = saved[i - t->lo];
+    if (rc)
+        goto cleanup;
+    char pct[16];
+    snprintf (pct, sizeof pct, "%d", b->revision_change_pct);
+    const char *params[] = {s_literal (&lit[0], news, n_pairs), s_literal (&lit[1], olds, n_pairs),
+                            pct};
+    PQclear (res);
+    res = params[0] && params[1] ? store_sql_run (t->db, STORE_SQL_KEY_FIGURE_CHANGES, params) : NULL;
+    rc = res ? store_sql_check (t->db, b, res, PGRES_TUPLES_OK, "key figure changes") : DCP_ENOMEM;
+    if (rc)
+        goto cleanup;
+    s_key_figures_findings (t, res);
+    PQclear (res);
+    res = PQexec (t->db, "ROLLBACK TO SAVEPOINT dcp_key_figures");
+    rc = store_sql_check (t->db, b, res, PGRES_COMMAND_OK, "rollback to savepoint");
+cleanup:
+    PQclear (res);
+    dcp_buf_free (&lit[0]);
+    dcp_buf_free (&lit[1]);
+    free (news);
+    free (olds);
+    free (saved);
+    return rc;
+}
+
 /* Reads the findings of replayed accepted submissions, to answer them as
  * the first time. */
 static int
@@ -756,7 +869,8 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     s_reset_range (b, lo, hi);
     int rc = store_sql_prepare (db, b);
     if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = s_try_decide (&t)) == 0
-        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_insert (&t)) == 0
+        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_key_figures (&t)) == 0
+        && (rc = s_try_insert (&t)) == 0
         && (rc = s_try_replay_findings (&t)) == 0 && (rc = s_try_quarantine (&t)) == 0) {
         PGresult *res = PQexec (db, "COMMIT");
         rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "commit");
@@ -780,6 +894,7 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     strmap_free (&t.quar_map);
     strmap_free (&t.batch_ids);
     free (t.series);
+    free (t.replaces);
     dcp_buf_free (&t.unset_ids);
     return rc;
 }

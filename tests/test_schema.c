@@ -118,7 +118,8 @@ test_catalog_check_catches_mismatch (void **state)
     char why[8192];
     s_exec (f->db, "BEGIN");
     s_exec (f->db, "ALTER TABLE dcp.ff_str ADD COLUMN forgotten_value numeric");
-    s_exec (f->db, "ALTER TABLE dcp.pc_lab DROP COLUMN admin_area");
+    /* CASCADE: views read every column (rolled back below) */
+    s_exec (f->db, "ALTER TABLE dcp.pc_lab DROP COLUMN admin_area CASCADE");
     s_exec (f->db, "ALTER TABLE dcp.ff_str_sector DROP CONSTRAINT ff_str_sector_check");
     assert_int_equal (catalog_check (f->db, why, sizeof why), DCP_ECONFIG);
     s_exec (f->db, "ROLLBACK");

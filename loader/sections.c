@@ -22,29 +22,31 @@
 /* ---------------------------------------------------------------------------
  * The description.  One line per column (or group of columns). */
 
-#define ID(doc) {"submission_id", SECTIONS_ID, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc}
-#define ORD(doc) {"ord", SECTIONS_ORD, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc}
-#define PARENT_ORD(name, doc) {name, SECTIONS_ORD, SECTIONS_BASE_ROW, 0, 1, 0, 0, doc}
-#define F(kind, T, f, doc) {#f, SECTIONS_##kind, SECTIONS_BASE_ROW, 0, offsetof (T, f), 0, 0, doc}
+#define ID(doc) {"submission_id", SECTIONS_ID, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc, 0}
+#define ORD(doc) {"ord", SECTIONS_ORD, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc, 0}
+#define PARENT_ORD(name, doc) {name, SECTIONS_ORD, SECTIONS_BASE_ROW, 0, 1, 0, 0, doc, 0}
+#define F(kind, T, f, doc) {#f, SECTIONS_##kind, SECTIONS_BASE_ROW, 0, offsetof (T, f), 0, 0, doc, 0}
 #define FA(kind, name, T, f, doc)                                                      \
-    {name, SECTIONS_##kind, SECTIONS_BASE_ROW, 0, offsetof (T, f), 0, 0, doc}
+    {name, SECTIONS_##kind, SECTIONS_BASE_ROW, 0, offsetof (T, f), 0, 0, doc, 0}
 #define ARRAY(T, f, doc)                                                               \
-    {#f, SECTIONS_ARRAY, SECTIONS_BASE_ROW, 0, offsetof (T, n_##f), offsetof (T, f), 0, doc}
+    {#f, SECTIONS_ARRAY, SECTIONS_BASE_ROW, 0, offsetof (T, n_##f), offsetof (T, f), 0, doc, 0}
 #define QTY(name, T, f, substance, concentration, doc)                                 \
-    {name, SECTIONS_QTY, SECTIONS_BASE_ROW, 0, offsetof (T, f), substance, concentration, doc}
+    {name, SECTIONS_QTY, SECTIONS_BASE_ROW, 0, offsetof (T, f), substance, concentration, doc, 0}
 #define CONVENTION(T, f, doc)                                                          \
-    {"convention_table", SECTIONS_CONVENTION_TABLE, SECTIONS_BASE_ROW, 0, offsetof (T, f), 0, 0, doc}
+    {"convention_table", SECTIONS_CONVENTION_TABLE, SECTIONS_BASE_ROW, 0, offsetof (T, f), 0, 0, doc, 0}
 #define LOCATION(f, doc)                                                               \
     {#f, SECTIONS_TEXT, SECTIONS_BASE_ROW, offsetof (Dcp__V1__Incident, location),     \
-     offsetof (Dcp__V1__Location, f), 0, 0, doc}
+     offsetof (Dcp__V1__Location, f), 0, 0, doc, 0}
 #define FOCAL_POINT(name, f, doc)                                                      \
     {name, SECTIONS_TEXT, SECTIONS_BASE_ROW, offsetof (Dcp__V1__Submission, focal_point), \
-     offsetof (Dcp__V1__FocalPoint, f), 0, 0, doc}
+     offsetof (Dcp__V1__FocalPoint, f), 0, 0, doc, 0}
 #define FORWARD(f, doc)                                                                \
-    {#f, SECTIONS_TEXT, SECTIONS_BASE_FORWARD, 0, offsetof (Dcp__V1__Forward, f), 0, 0, doc}
-#define DERIVED(name, d, doc) {name, SECTIONS_DERIVED, SECTIONS_BASE_ROW, 0, d, 0, 0, doc}
-#define DB(name, doc) {name, SECTIONS_DB, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc}
-#define PARAM(name, doc) {name, SECTIONS_PARAM, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc}
+    {#f, SECTIONS_TEXT, SECTIONS_BASE_FORWARD, 0, offsetof (Dcp__V1__Forward, f), 0, 0, doc, 0}
+#define DERIVED(name, d, doc) {name, SECTIONS_DERIVED, SECTIONS_BASE_ROW, 0, d, 0, 0, doc, 0}
+#define DB(name, doc) {name, SECTIONS_DB, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc, 0}
+#define PARAM(name, doc) {name, SECTIONS_PARAM, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc, 0}
+/* A figure of an annual seizure row, where no_seizures confirms a zero. */
+#define SEIZURE_ZERO offsetof (Dcp__V1__AnnualSeizure, no_seizures)
 
 /* dcp.submission_agency */
 static const sections_column_t s_submission_agency[] = {
@@ -185,12 +187,12 @@ static const sections_column_t s_pc_seizure[] = {
     F (TEXT, Dcp__V1__AnnualSeizure, substance_code, "substance code (ref_substances.code, DOMAIN.md 5.1)"),
     CONVENTION (Dcp__V1__AnnualSeizure, substance_code, "DERIVED: 1988 Convention table (1 = Table I, 2 = Table II) of the substance at the incident date (P6) or 31 December of the reporting year (P1), from ref_substance_schedule; NULL = not scheduled then"),
     F (TEXT, Dcp__V1__AnnualSeizure, physical_form, "BULK_LIQUID, BULK_SOLID, SOLUTION, PREPARATION, MIXTURE, UNKNOWN"),
-    QTY ("quantity", Dcp__V1__AnnualSeizure, quantity, offsetof (Dcp__V1__AnnualSeizure, substance_code), offsetof (Dcp__V1__AnnualSeizure, concentration_pct), "quantity as reported"),
+    {"quantity", SECTIONS_QTY, SECTIONS_BASE_ROW, 0, offsetof (Dcp__V1__AnnualSeizure, quantity), offsetof (Dcp__V1__AnnualSeizure, substance_code), offsetof (Dcp__V1__AnnualSeizure, concentration_pct), "quantity as reported; no_seizures true: stored as 0 REPORTED (kg 0, kg_method 'no_seizures')", SEIZURE_ZERO},
     F (TEXT, Dcp__V1__AnnualSeizure, concentration_pct, "concentration in % w/w, if given (used to choose the density)"),
-    F (COUNT, Dcp__V1__AnnualSeizure, number_of_seizures, "number of seizure cases (cases)"),
+    {"number_of_seizures", SECTIONS_COUNT, SECTIONS_BASE_ROW, 0, offsetof (Dcp__V1__AnnualSeizure, number_of_seizures), 0, 0, "number of seizure cases; no_seizures true: stored as 0 REPORTED (cases)", SEIZURE_ZERO},
     ARRAY (Dcp__V1__AnnualSeizure, origin_countries, "ISO3 origins or UNKNOWN (text[]; NULL = none given)"),
     F (TEXT, Dcp__V1__AnnualSeizure, origin_basis, "LABEL, DOCUMENTS, INVESTIGATION, FORENSIC, ASSUMED"),
-    F (BOOL, Dcp__V1__AnnualSeizure, no_seizures, "true: the country confirms zero seizures of this substance (the explicit zero, V-GEN-04)"),
+    F (BOOL, Dcp__V1__AnnualSeizure, no_seizures, "true: the country confirms zero seizures of this substance (the explicit zero, V-GEN-04); its quantity and number_of_seizures are then stored as 0 REPORTED, not as absent"),
     F (TEXT, Dcp__V1__AnnualSeizure, question_ref, "question number on the form for the row, if given"),
 };
 
@@ -665,11 +667,38 @@ s_put_tri (dcp_buf_t *b, Dcp__V1__Tri v)
     }
 }
 
-/* A count: value, status, question reference.  A missing message is a
- * question not answered. */
-static void
-s_put_count (dcp_buf_t *b, const Dcp__V1__Count *c, sections_counts_t *n)
+static bool
+s_status_has_value (Dcp__V1__ObsStatus status)
 {
+    return status == DCP__V1__OBS_STATUS__OBS_REPORTED || status == DCP__V1__OBS_STATUS__OBS_ESTIMATED
+           || status == DCP__V1__OBS_STATUS__OBS_PROVISIONAL;
+}
+
+/* A confirmed zero (no_seizures): the country answered "none", which is
+ * the value 0 with status REPORTED, not an absent figure; analysts' totals
+ * then add it as 0 and never mistake it for "not available" (issue 12 item
+ * 7).  A figure given beside it is kept as sent (the rules refuse the pair,
+ * V-GEN-04). */
+static void
+s_put_zero (dcp_buf_t *b, const char *unit, const char *qref, sections_counts_t *n)
+{
+    s_count_status (n, DCP__V1__OBS_STATUS__OBS_REPORTED);
+    copy_text_text (b, "0");
+    if (unit)
+        copy_text_text (b, unit);
+    copy_text_text (b, "REPORTED");
+    copy_text_text (b, qref);
+}
+
+/* A count: value, status, question reference.  A missing message is a
+ * question not answered; ZERO: a confirmed zero (s_put_zero). */
+static void
+s_put_count (dcp_buf_t *b, const Dcp__V1__Count *c, bool zero, sections_counts_t *n)
+{
+    if (zero && (!c || !s_status_has_value (c->status))) {
+        s_put_zero (b, NULL, c ? c->question_ref : NULL, n);
+        return;
+    }
     Dcp__V1__ObsStatus status = c ? c->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
     s_count_status (n, status);
     if (c && c->presence_case == DCP__V1__COUNT__PRESENCE_VALUE)
@@ -721,8 +750,16 @@ s_put_decimal (dcp_buf_t *b, const dcp_decimal_t *d)
  * original figure is never replaced and litres are never taken as kg. */
 static void
 s_put_quantity (dcp_buf_t *b, const Dcp__V1__Quantity *q, const char *substance,
-                const char *concentration, sections_counts_t *n)
+                const char *concentration, bool zero, sections_counts_t *n)
 {
+    if (zero && (!q || !s_status_has_value (q->status))) {
+        /* 0 kg whatever the unit: no density is needed for nothing. */
+        s_put_zero (b, q && q->unit && *q->unit ? q->unit : "KG", q ? q->question_ref : NULL, n);
+        copy_text_text (b, "0");
+        copy_text_null (b);
+        copy_text_text (b, "no_seizures");
+        return;
+    }
     Dcp__V1__ObsStatus status = q ? q->status : DCP__V1__OBS_STATUS__OBS_UNANSWERED;
     s_count_status (n, status);
     copy_text_text (b, q ? q->value : NULL);
@@ -823,6 +860,7 @@ s_put_column (dcp_buf_t *b, const sections_column_t *c, const void *row, const s
     const char *text = p && c->kind <= SECTIONS_TEXT_OR_EMPTY && c->kind >= SECTIONS_TEXT
                            ? S_AS (char *, p)
                            : NULL;
+    bool zero = c->zero_off && row && S_AS (protobuf_c_boolean, (const char *) row + c->zero_off);
     switch (c->kind) {
     case SECTIONS_ID: copy_text_text (b, x->id); break;
     case SECTIONS_ORD: copy_text_int (b, x->ord[c->off]); break;
@@ -848,12 +886,12 @@ s_put_column (dcp_buf_t *b, const sections_column_t *c, const void *row, const s
     case SECTIONS_ARRAY:
         copy_text_array (b, S_AS (char **, s_field (c, row, x, c->off2)), S_AS (size_t, p));
         break;
-    case SECTIONS_COUNT: s_put_count (b, S_AS (Dcp__V1__Count *, p), x->counts); break;
+    case SECTIONS_COUNT: s_put_count (b, S_AS (Dcp__V1__Count *, p), zero, x->counts); break;
     case SECTIONS_MONEY: s_put_money (b, S_AS (Dcp__V1__Money *, p), x->counts); break;
     case SECTIONS_QTY: {
         const char *substance = c->off2 ? S_AS (char *, s_field (c, row, x, c->off2)) : NULL;
         const char *conc = c->off3 ? S_AS (char *, s_field (c, row, x, c->off3)) : NULL;
-        s_put_quantity (b, S_AS (Dcp__V1__Quantity *, p), substance, conc, x->counts);
+        s_put_quantity (b, S_AS (Dcp__V1__Quantity *, p), substance, conc, zero, x->counts);
         break;
     }
     case SECTIONS_CONVENTION_TABLE: s_put_convention_table (b, S_AS (char *, p), x->date); break;

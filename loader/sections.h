@@ -112,7 +112,12 @@ typedef struct {
     size_t via;             /* != 0: the field sits in the message pointed
                                to by this offset (NULL: the field is absent) */
     size_t off, off2, off3; /* see the kinds; 0 = none */
-    const char *doc;        /* one line for the data dictionary */
+    const char *doc;        /* one line for the data dictionary (and the
+                               column's COMMENT ON, catalog_comment()) */
+    size_t zero_off;        /* COUNT/QTY: != 0, a protobuf_c_boolean in the
+                               row at this offset that confirms a zero
+                               (no_seizures): an absent figure is then
+                               stored as 0 REPORTED (issue 12 item 7) */
 } sections_column_t;
 
 typedef struct {

@@ -118,7 +118,6 @@ test_catalog_check_catches_mismatch (void **state)
     char why[8192];
     s_exec (f->db, "BEGIN");
     s_exec (f->db, "ALTER TABLE dcp.ff_str ADD COLUMN forgotten_value numeric");
-    /* CASCADE: views read every column (rolled back below) */
     s_exec (f->db, "ALTER TABLE dcp.pc_lab DROP COLUMN admin_area CASCADE");
     s_exec (f->db, "ALTER TABLE dcp.ff_str_sector DROP CONSTRAINT ff_str_sector_check");
     assert_int_equal (catalog_check (f->db, why, sizeof why), DCP_ECONFIG);
@@ -246,6 +245,67 @@ test_ff_indicators_cover_every_number (void **state)
                   missing);
 }
 
+/* Rows of the one-column query SQL joined into "\n  a\n  b" (empty if no
+ * row); fails the test if the query fails. */
+static void
+s_rows (PGconn *db, const char *sql, char *out, size_t out_len)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    out[0] = '\0';
+    for (int r = 0; r < PQntuples (res); r++) {
+        strncat (out, "\n  ", out_len - strlen (out) - 1);
+        strncat (out, PQgetvalue (res, r, 0), out_len - strlen (out) - 1);
+    }
+    PQclear (res);
+}
+
+/* A view V shows column A of table T when V's rule depends on T.A and V
+ * has a column of the same name (a column used only in a filter is not
+ * shown). */
+#define S_SHOWN_BY_ANALYST_VIEW                                                        \
+    " EXISTS (SELECT 1 FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid"              \
+    "   JOIN pg_class v ON v.oid = w.ev_class"                                             \
+    "  WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = c.oid"                   \
+    "    AND d.refobjsubid = a.attnum AND v.relkind = 'v'"                                 \
+    "    AND has_table_privilege('dcp_analyst', v.oid, 'SELECT')"                         \
+    "    AND EXISTS (SELECT 1 FROM pg_attribute va WHERE va.attrelid = v.oid"              \
+    "                AND va.attname = a.attname AND NOT va.attisdropped))"
+#define S_TABLE_COLUMNS                                                                \
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"                         \
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"                                       \
+    " WHERE n.nspname = 'dcp' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
+
+/* Issue 12: every stored answer (every column of every ff_ and pc_ table,
+ * and the agencies) is shown by at least one view dcp_analyst may read,
+ * and no such view shows the focal point's personal data, the raw bytes
+ * or the sender key. */
+static void
+test_every_answer_reaches_an_analyst_view (void **state)
+{
+    fixture_t *f = *state;
+    char missing[8192];
+    s_rows (f->db,
+            "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
+            "   AND (c.relname LIKE 'ff\\_%' OR c.relname LIKE 'pc\\_%'"
+            "        OR c.relname = 'submission_agency')"
+            "   AND NOT" S_SHOWN_BY_ANALYST_VIEW " ORDER BY 1",
+            missing, sizeof missing);
+    if (missing[0])
+        fail_msg ("stored answers no analyst view shows (add them to a view and GRANT SELECT"
+                  " to dcp_analyst):%s", missing);
+    char exposed[4096];
+    s_rows (f->db,
+            "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
+            "   AND c.relname = 'submission' AND a.attname IN ('focal_point_name',"
+            "   'focal_point_email', 'focal_point_phone', 'focal_point_title', 'raw',"
+            "   'sender_key') AND" S_SHOWN_BY_ANALYST_VIEW " ORDER BY 1",
+            exposed, sizeof exposed);
+    if (exposed[0])
+        fail_msg ("personal data or raw bytes shown to dcp_analyst:%s", exposed);
+}
+
 /* The file as a string (caller frees); fails the test if unreadable. */
 static char *
 s_slurp (const char *path)
@@ -352,6 +412,7 @@ main (void)
         cmocka_unit_test (test_catalog_check_catches_mismatch),
         cmocka_unit_test (test_immutability_trigger_lists_every_column),
         cmocka_unit_test (test_ff_indicators_cover_every_number),
+        cmocka_unit_test (test_every_answer_reaches_an_analyst_view),
         cmocka_unit_test (test_dictionary_is_current),
     };
     return cmocka_run_group_tests (tests, setup, teardown);

@@ -154,7 +154,15 @@ test_pc_rows (void **state)
     s0.substance_code = "AA";
     s0.quantity = &litres;
     s0.no_seizures = 0;
-    Dcp__V1__AnnualSeizure *seizures[] = {&s0};
+    /* Confirmed zeros: "not applicable" in litres, and no quantity at all. */
+    Dcp__V1__Quantity none = DCP__V1__QUANTITY__INIT;
+    none.status = DCP__V1__OBS_STATUS__OBS_NOT_APPLICABLE;
+    none.unit = "L";
+    Dcp__V1__AnnualSeizure s1 = DCP__V1__ANNUAL_SEIZURE__INIT, s2 = DCP__V1__ANNUAL_SEIZURE__INIT;
+    s1.substance_code = s2.substance_code = "AA";
+    s1.quantity = &none;
+    s1.no_seizures = s2.no_seizures = 1;
+    Dcp__V1__AnnualSeizure *seizures[] = {&s0, &s1, &s2};
 
     Dcp__V1__IncidentSubstance is = DCP__V1__INCIDENT_SUBSTANCE__INIT;
     is.substance_code = "AA";
@@ -173,7 +181,7 @@ test_pc_rows (void **state)
     Dcp__V1__NonScheduledSeizure *nss[] = {&ns};
 
     Dcp__V1__Precursors pc = DCP__V1__PRECURSORS__INIT;
-    pc.n_seizures = 1;
+    pc.n_seizures = 3;
     pc.seizures = seizures;
     pc.n_incidents = 1;
     pc.incidents = incidents;
@@ -189,7 +197,12 @@ test_pc_rows (void **state)
     sections_encode (&sub, ID, out, &counts);
     assert_string_equal (out[SECTIONS_PC_SEIZURE].data,
                          ID "\t0\tAA\t1\t\\N\t100\tL\tREPORTED\t\\N\t108.2\t1.082\tdensity:AA-20C\t"
-                            "\\N\t\\N\tUNANSWERED\t\\N\t\\N\t\\N\tf\t\\N\n");
+                            "\\N\t\\N\tUNANSWERED\t\\N\t\\N\t\\N\tf\t\\N\n"
+                         /* a confirmed zero is 0 REPORTED (0 kg), its count too */
+                         ID "\t1\tAA\t1\t\\N\t0\tL\tREPORTED\t\\N\t0\t\\N\tno_seizures\t"
+                            "\\N\t0\tREPORTED\t\\N\t\\N\t\\N\tt\t\\N\n"
+                         ID "\t2\tAA\t1\t\\N\t0\tKG\tREPORTED\t\\N\t0\t\\N\tno_seizures\t"
+                            "\\N\t0\tREPORTED\t\\N\t\\N\t\\N\tt\t\\N\n");
     assert_string_equal (out[SECTIONS_PC_INCIDENT].data,
                          ID "\t0\tI-1\t\\N\t2025-03-01\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t"
                             "\\N\t\\N\t\\N\t\\N\t\\N\tUNANSWERED\t\\N\t\\N\tf\t\\N\t\\N\t\\N\n");

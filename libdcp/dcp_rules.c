@@ -46,6 +46,12 @@
  *                         know (a newer sender); they are ignored
  *   V-PRE-15       ERROR  two incidents (P6) share an incident_id: the
  *                         national reference identifies one case
+ *   V-FIN-14       ERROR  one cell sent twice in a response (the same
+ *                         enforcement stage/scope/unit/rule, asset
+ *                         measure/category/scope/basis/origin/currency, or
+ *                         STR sector): it would be stored and summed twice
+ *   V-FIN-15       ERROR  STRs received by sector add up to more than
+ *                         received_total
  *
  * DOMAIN.md rules implemented here: V-GEN-01..06 and 08, V-ENV-01..05, the
  * local part of V-ENV-06 (revision_no > 0 needs a UUID in
@@ -1597,6 +1603,104 @@ s_challenges (s_ctx_t *c, const Dcp__V1__Challenges *ch)
     s_pop (c, old);
 }
 
+/* --- V-FIN-14 / V-FIN-15: one cell once, sectors within the total -------- */
+
+/* V-FIN-14: the key of an enforcement cell (section D). */
+static bool
+s_same_enforcement_cell (const Dcp__V1__EnforcementRow *a, const Dcp__V1__EnforcementRow *b)
+{
+    return s_same (a->stage, b->stage) && s_same (a->scope, b->scope)
+           && s_same (a->count_unit, b->count_unit) && s_same (a->counting_rule, b->counting_rule);
+}
+
+/* V-FIN-14: the key of an asset cell (section E).  The currency is part of
+ * it: cash seized in USD and in EUR are two cells of one measure. */
+static bool
+s_same_asset_cell (const Dcp__V1__AssetRow *a, const Dcp__V1__AssetRow *b)
+{
+    const char *ca = a->amount ? a->amount->currency : NULL;
+    const char *cb = b->amount ? b->amount->currency : NULL;
+    return s_same (a->measure, b->measure) && s_same (a->asset_category, b->asset_category)
+           && s_same (a->predicate_scope, b->predicate_scope)
+           && s_same (a->valuation_basis, b->valuation_basis)
+           && s_same (a->origin_of_request, b->origin_of_request)
+           && s_same (a->counterpart_country, b->counterpart_country) && s_same (ca, cb);
+}
+
+/* V-FIN-14: the same cell sent twice in one response would be stored twice
+ * and counted twice by every total, so the second copy is refused (the
+ * first occurrence is named; later copies each get their own finding). */
+static void
+s_duplicate_cells (s_ctx_t *c, const Dcp__V1__FinancialFlows *ff)
+{
+    if (ff->n_enforcement <= S_PAIRWISE_MAX)
+        for (size_t i = 1; i < ff->n_enforcement && i < c->opts->max_rows; i++)
+            for (size_t j = 0; j < i; j++) {
+                const Dcp__V1__EnforcementRow *r = ff->enforcement[i];
+                if (!s_same_enforcement_cell (ff->enforcement[j], r))
+                    continue;
+                char field[48];
+                snprintf (field, sizeof field, "enforcement/%zu", i);
+                s_add (c, "V-FIN-14", DCP_SEV_ERROR, field,
+                       "duplicate row: enforcement row %zu repeats row %zu (%s, %s, %s, %s); send "
+                       "each cell once",
+                       i, j, S_TXT (r->stage), S_TXT (r->scope), S_TXT (r->count_unit),
+                       S_TXT (r->counting_rule));
+                break;
+            }
+    if (ff->n_assets <= S_PAIRWISE_MAX)
+        for (size_t i = 1; i < ff->n_assets && i < c->opts->max_rows; i++)
+            for (size_t j = 0; j < i; j++) {
+                const Dcp__V1__AssetRow *r = ff->assets[i];
+                if (!s_same_asset_cell (ff->assets[j], r))
+                    continue;
+                char field[48];
+                snprintf (field, sizeof field, "assets/%zu", i);
+                s_add (c, "V-FIN-14", DCP_SEV_ERROR, field,
+                       "duplicate row: asset row %zu repeats row %zu (%s, %s, %s, %s); send each "
+                       "cell once",
+                       i, j, S_TXT (r->measure), S_TXT (r->asset_category),
+                       S_TXT (r->predicate_scope), S_TXT (r->valuation_basis));
+                break;
+            }
+    const Dcp__V1__SuspiciousTransactions *t = ff->str;
+    for (size_t i = 1; t && i < t->n_received_by_sector && i < c->opts->max_rows; i++)
+        for (size_t j = 0; j < i; j++) {
+            if (!s_same (t->received_by_sector[j]->sector, t->received_by_sector[i]->sector))
+                continue;
+            char field[64];
+            snprintf (field, sizeof field, "str/received_by_sector/%zu", i);
+            s_add (c, "V-FIN-14", DCP_SEV_ERROR, field,
+                   "duplicate row: sector row %zu repeats row %zu (%s); send each sector once", i,
+                   j, S_TXT (t->received_by_sector[i]->sector));
+            break;
+        }
+}
+
+/* V-FIN-15: the STRs received by sector are a breakdown of received_total,
+ * so the sectors with a figure cannot add up to more than the total.  Less
+ * is normal (sectors not available, or not broken down). */
+static void
+s_sectors_within_total (s_ctx_t *c, const Dcp__V1__SuspiciousTransactions *t)
+{
+    int64_t total, n, sum = 0;
+    if (!t || !s_count_value (t->received_total, &total))
+        return;
+    for (size_t i = 0; i < t->n_received_by_sector && i < c->opts->max_rows; i++)
+        if (s_count_value (t->received_by_sector[i]->reports, &n)) {
+            if (n > INT64_MAX - sum)
+                sum = INT64_MAX;
+            else
+                sum += n;
+        }
+    if (sum > total)
+        s_add (c, "V-FIN-15", DCP_SEV_ERROR, "str/received_by_sector",
+               "STRs received by sector add up to %lld, more than received_total (%lld): each "
+               "report comes from one sector, so check for a thousands error or a sector counted "
+               "twice",
+               (long long) sum, (long long) total);
+}
+
 static void
 s_financial_flows (s_ctx_t *c, const Dcp__V1__FinancialFlows *ff)
 {
@@ -1609,6 +1713,8 @@ s_financial_flows (s_ctx_t *c, const Dcp__V1__FinancialFlows *ff)
     s_methods (c, ff->methods, ff->n_methods);
     s_cooperation (c, ff->cooperation, ff->n_cooperation, no_fiu);
     s_challenges (c, ff->challenges);
+    s_duplicate_cells (c, ff);
+    s_sectors_within_total (c, ff->str);
     s_pop (c, old);
 }
 

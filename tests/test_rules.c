@@ -584,6 +584,21 @@ CHANGE (not_observed_trend, FF (s)->methods[2]->trend = S ("STABLE"))
 CHANGE (confiscated_huge, FF (s)->assets[1]->amount->amount = S ("6000000"))
 CHANGE (confiscated_tenfold, FF (s)->assets[1]->amount->amount = S ("5000000"))
 CHANGE (observed_unanswered, FF (s)->methods[1]->observed = 0)
+/* V-FIN-14: the same cell twice; V-FIN-15: sectors against the total. */
+CHANGE (enforcement_cell_twice, FF (s)->enforcement[4] = s_enforcement ("INVESTIGATION", "ML_ALL", 50))
+CHANGE (enforcement_other_rule, FF (s)->enforcement[4] = s_enforcement ("INVESTIGATION", "ML_ALL", 50);
+        FF (s)->enforcement[4]->counting_rule = S ("OPEN_AT_YEAR_END"))
+CHANGE (asset_cell_twice, FF (s)->assets[1] = s_asset ("SEIZED", "500000"))
+CHANGE (asset_other_currency, FF (s)->assets[1] = s_asset ("SEIZED", "500000");
+        FF (s)->assets[1]->amount->currency = S ("EUR"))
+CHANGE (sector_twice, STR (s)->n_received_by_sector = 2;
+        STR (s)->received_by_sector = s_list (2, STR (s)->received_by_sector[0],
+                                              STR (s)->received_by_sector[0]);
+        STR (s)->received_by_sector[0]->reports->value = 100)
+CHANGE (sectors_add_up, STR (s)->received_by_sector[0]->reports->value = 1000)
+CHANGE (sectors_over_total, STR (s)->received_by_sector[0]->reports->value = 8000)
+CHANGE (sectors_total_not_available, STR (s)->received_by_sector[0]->reports->value = 8000;
+        STR (s)->received_total = s_count_status (NOT_AVAILABLE))
 /* precursors */
 CHANGE (substance_bogus, SEIZURE (s, 0)->substance_code = S ("XYZ"))
 CHANGE (substance_as_name, SEIZURE (s, 0)->substance_code = S ("acetic anhydride"))
@@ -847,6 +862,19 @@ static const rule_case_t s_cases[] = {
     {"confiscation exactly 10x", S_FF, confiscated_tenfold, "V-FIN-12", NULL, false, 0},
     {"confiscation over 10x", S_FF, confiscated_huge, "V-FIN-12",
      "/financial_flows/assets/1/amount", true, W},
+    {"each enforcement cell once", S_FF, nothing, "V-FIN-14", NULL, false, 0},
+    {"enforcement cell twice", S_FF, enforcement_cell_twice, "V-FIN-14",
+     "/financial_flows/enforcement/4", true, E},
+    {"same stage, other counting rule", S_FF, enforcement_other_rule, "V-FIN-14", NULL, false, 0},
+    {"asset cell twice", S_FF, asset_cell_twice, "V-FIN-14", "/financial_flows/assets/1", true, E},
+    {"same asset cell, other currency", S_FF, asset_other_currency, "V-FIN-14", NULL, false, 0},
+    {"STR sector twice", S_FF, sector_twice, "V-FIN-14",
+     "/financial_flows/str/received_by_sector/1", true, E},
+    {"sectors below the total", S_FF, nothing, "V-FIN-15", NULL, false, 0},
+    {"sectors equal to the total", S_FF, sectors_add_up, "V-FIN-15", NULL, false, 0},
+    {"sectors over the total", S_FF, sectors_over_total, "V-FIN-15",
+     "/financial_flows/str/received_by_sector", true, E},
+    {"sectors, total not available", S_FF, sectors_total_not_available, "V-FIN-15", NULL, false, 0},
     /* V-PRE */
     {"scheduled substances", S_PRE, nothing, "V-PRE-01", NULL, false, 0},
     {"substance bogus", S_PRE, substance_bogus, "V-PRE-01",
@@ -1013,6 +1041,7 @@ test_every_rule_has_a_failing_case (void **state)
         "V-GEN-08", "V-ENV-01", "V-ENV-02", "V-ENV-03", "V-ENV-04", "V-ENV-05", "V-ENV-06",
         "V-ENV-07", "V-ENV-08", "V-FIN-01", "V-FIN-02", "V-FIN-03", "V-FIN-04", "V-FIN-05",
         "V-FIN-06", "V-FIN-07", "V-FIN-08", "V-FIN-09", "V-FIN-10", "V-FIN-11", "V-FIN-12",
+        "V-FIN-14", "V-FIN-15",
         "V-PRE-01", "V-PRE-02", "V-PRE-03", "V-PRE-04", "V-PRE-05", "V-PRE-06", "V-PRE-07",
         "V-PRE-08", "V-PRE-09", "V-PRE-10", "V-PRE-11", "V-PRE-12", "V-PRE-13", "V-PRE-14", "V-PRE-15",
     };

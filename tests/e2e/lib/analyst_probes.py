@@ -14,6 +14,7 @@ analyst's total can fall into (issue 12).  Figures are invented.
   pak_pc_r1.json   its revision: 29,214 kg (+46 %): V-X-03 warns, the first
                    figure stays readable (written by analyst.sh with the id
                    of revision 0)
+  pak_pc_2022.json PAK 2022 on an older form: 15,000 kg (trends, form break)
   uzb_pc.json      UZB 2023: PARTIAL geographic coverage, 1,000 kg
   kgz_ff.json      KGZ 2023: a financial-flows response with PARTIAL coverage
   TKM              (no file): a partner that did not submit for 2023
@@ -94,6 +95,16 @@ rev["revision_reason"] = "CORRECTION"
 rev["precursors"]["seizures"][0]["quantity"] = "29214 KG"
 write("pak_pc_r1.json", rev)
 
+# PAK 2022 on an older form: a year before, for trends and their breaks
+old = envelope("PAK", "precursors")
+old.update(reporting_year=2022, form_version="PR-2022.1", finalised_at="2023-04-01T09:00:00Z",
+           completed_on="2023-04-01")
+old["precursors"] = {"seizures": [
+    {"substance_code": "AA", "physical_form": "BULK_LIQUID", "quantity": "15000 KG",
+     "number_of_seizures": 8},
+]}
+write("pak_pc_2022.json", old)
+
 uzb = envelope("UZB", "precursors", "PARTIAL")
 uzb["coverage_note"] = "customs data only (probe)"
 uzb["precursors"] = {"seizures": [
@@ -107,6 +118,7 @@ kgz = envelope("KGZ", "financial_flows", "PARTIAL")
 kgz["coverage_note"] = "FIU data only (probe)"
 kgz["financial_flows"] = json.load(open(sys.argv[2]))["financial_flows"]
 kgz["financial_flows"]["str"]["received_total"] = 5000
+del kgz["financial_flows"]["str"]["received_by_sector"]
 kgz["financial_flows"]["str"]["disseminated_total"] = 1200
 write("kgz_ff.json", kgz)
 print(pak["submission_id"])

@@ -1,5 +1,6 @@
 /* catalog.c: the database catalog against the loader's description of its
- * tables, and the data dictionary's column lists (see catalog.h). */
+ * tables, the data dictionary's column lists and the COMMENT ON of every
+ * described column (see catalog.h). */
 #include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "catalog.h"
 #include "dcp_err.h"
+#include "dcp_log.h"
 
 typedef struct {
     char *text;
@@ -183,4 +185,148 @@ catalog_dictionary (PGconn *db, sections_table_id_t t, dcp_buf_t *out)
     }
     PQclear (res);
     return out->err ? DCP_ENOMEM : 0;
+}
+
+int
+catalog_dictionary_relation (PGconn *db, const char *name, dcp_buf_t *out)
+{
+    const char *params[] = {name};
+    PGresult *rel = PQexecParams (
+        db,
+        "SELECT c.relkind = 'v', coalesce(obj_description(c.oid, 'pg_class'), '')"
+        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'dcp' AND c.relname = $1",
+        1, NULL, params, NULL, NULL, 0);
+    PGresult *cols = PQexecParams (
+        db,
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod),"
+        " CASE WHEN a.attnotnull THEN 'no' ELSE 'yes' END,"
+        " coalesce(col_description(c.oid, a.attnum), '')"
+        " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'dcp' AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped"
+        " ORDER BY a.attnum",
+        1, NULL, params, NULL, NULL, 0);
+    int rc = DCP_EDB_RETRY;
+    if (PQresultStatus (rel) != PGRES_TUPLES_OK || PQresultStatus (cols) != PGRES_TUPLES_OK)
+        goto cleanup;
+    rc = DCP_EINVAL;
+    if (PQntuples (rel) != 1)
+        goto cleanup;
+    bool view = strcmp (PQgetvalue (rel, 0, 0), "t") == 0;
+    dcp_buf_append (out, "### dcp.", 8);
+    dcp_buf_append (out, name, strlen (name));
+    dcp_buf_append (out, "\n\n", 2);
+    dcp_buf_append (out, PQgetvalue (rel, 0, 1), strlen (PQgetvalue (rel, 0, 1)));
+    const char *head = view ? "\n\n| column | type | meaning |\n|---|---|---|\n"
+                            : "\n\n| column | type | null | meaning |\n|---|---|---|---|\n";
+    dcp_buf_append (out, head, strlen (head));
+    for (int r = 0; r < PQntuples (cols); r++) {
+        /* one cell per field; a | in a comment would end its cell */
+        const int fields[] = {0, 1, 2, 3};
+        for (int i = 0; i < 4; i++) {
+            if (view && fields[i] == 2)
+                continue;
+            dcp_buf_append (out, "| ", 2);
+            for (const char *p = PQgetvalue (cols, r, fields[i]); *p; p++) {
+                if (*p == '|')
+                    dcp_buf_appendc (out, '\\');
+                dcp_buf_appendc (out, *p);
+            }
+            dcp_buf_appendc (out, ' ');
+        }
+        dcp_buf_append (out, "|\n", 2);
+    }
+    rc = out->err ? DCP_ENOMEM : 0;
+cleanup:
+    PQclear (rel);
+    PQclear (cols);
+    return rc;
+}
+
+/* The (table, column, doc) triples of the description as three array
+ * literals under construction; column '' stands for the table itself. */
+typedef struct {
+    dcp_buf_t tables, columns, docs;
+    size_t n;
+} s_triples_t;
+
+/* Appends V as one element of an array literal (quoted, " and \\
+ * escaped, as copy_text_array_literal). */
+static void
+s_element (dcp_buf_t *b, bool first, const char *v)
+{
+    dcp_buf_appendc (b, first ? '{' : ',');
+    dcp_buf_appendc (b, '"');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            dcp_buf_appendc (b, '\\');
+        dcp_buf_appendc (b, *p);
+    }
+    dcp_buf_appendc (b, '"');
+}
+
+static void
+s_push (s_triples_t *x, const char *table, const char *column, const char *doc)
+{
+    s_element (&x->tables, x->n == 0, table);
+    s_element (&x->columns, x->n == 0, column);
+    s_element (&x->docs, x->n == 0, doc);
+    x->n++;
+}
+
+/* The one-value result of SQL with PARAMS as a number, or DCP_EDB_FATAL
+ * (logged with WHAT). */
+static int
+s_exec_count (PGconn *db, const char *sql, int n_params, const char *const *params,
+              const char *what)
+{
+    PGresult *res = PQexecParams (db, sql, n_params, NULL, params, NULL, NULL, 0);
+    int rc;
+    if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1)
+        rc = atoi (PQgetvalue (res, 0, 0));
+    else {
+        char quoted[600];
+        dcp_warn ("could not set comments", "step=%s reason=%s", what,
+                  dcp_log_quote (quoted, sizeof quoted, PQresultErrorMessage (res)));
+        rc = DCP_EDB_FATAL;
+    }
+    PQclear (res);
+    return rc;
+}
+
+int
+catalog_comment (PGconn *db)
+{
+    s_triples_t x = {0};
+    int rc = DCP_ENOMEM;
+    for (int t = 0; t < SECTIONS_N_TABLES; t++) {
+        const sections_table_t *tab = sections_table ((sections_table_id_t) t);
+        s_push (&x, tab->name, "", tab->doc);
+        for (size_t i = 0; i < tab->n_columns; i++) {
+            const sections_column_t *c = &tab->columns[i];
+            for (size_t k = 0; k < sections_width (c); k++) {
+                char name[128], doc[1600];
+                sections_column_name (c, k, name, sizeof name, doc, sizeof doc);
+                s_push (&x, tab->name, name, doc);
+            }
+        }
+    }
+    dcp_buf_appendc (&x.tables, '}');
+    dcp_buf_appendc (&x.columns, '}');
+    dcp_buf_appendc (&x.docs, '}');
+    if (x.tables.err || x.columns.err || x.docs.err)
+        goto cleanup;
+    const char *params[] = {x.tables.data, x.columns.data, x.docs.data};
+    rc = s_exec_count (db, "SELECT dcp.sync_comments($1::text[], $2::text[], $3::text[])", 3,
+                       params, "tables");
+    if (rc < 0)
+        goto cleanup;
+    int inherited = s_exec_count (db, "SELECT dcp.inherit_view_comments()", 0, NULL, "views");
+    rc = inherited < 0 ? inherited : rc + inherited;
+cleanup:
+    dcp_buf_free (&x.tables);
+    dcp_buf_free (&x.columns);
+    dcp_buf_free (&x.docs);
+    return rc;
 }

@@ -5,7 +5,10 @@
  * whose encoder does not match the tables refuses to store instead of
  * failing on every batch; test_schema calls it after all migrations.  The
  * column lists of loader/DATA_DICTIONARY.md are generated from the same
- * description (the docs) and the catalog (types, NULL). */
+ * description (the docs) and the catalog (types, NULL), those of the views
+ * and reference tables from the catalog and its comments; and
+ * catalog_comment(), run by migrate_run(), makes the description's docs
+ * the COMMENT ON of the tables and columns. */
 #ifndef CATALOG_H
 #define CATALOG_H
 
@@ -38,5 +41,31 @@ int catalog_check (PGconn *db, char *why, size_t why_len);
  * description).  Returns 0, DCP_EDB_RETRY if the catalog could not be
  * read, or DCP_ENOMEM. */
 int catalog_dictionary (PGconn *db, sections_table_id_t t, dcp_buf_t *out);
+
+/* Appends to OUT the Markdown section of NAME, a table or view of schema
+ * dcp that the loader does not describe (views, reference tables,
+ * bookkeeping), generated from the catalog alone: "### dcp.NAME", its
+ * COMMENT, and a row per column with its type (and NULL for tables) and
+ * COMMENT.  Returns 0, DCP_EDB_RETRY if the catalog could not be read,
+ * DCP_EINVAL if there is no such relation, or DCP_ENOMEM. */
+int catalog_dictionary_relation (PGconn *db, const char *name, dcp_buf_t *out);
+
+/* Sets the COMMENT ON of every described table and column from the
+ * description's docs (the same text as the data dictionary), through the
+ * function dcp.sync_comments() of migration 0012, then lets every view
+ * column that shows a table or view column under its own name and has no
+ * comment of its own take that column's comment (dcp.inherit_view_comments).
+ * Only comments that differ are written, so on an up-to-date database it
+ * issues no DDL (a loader running as dcp_loader, which may not COMMENT,
+ * passes).  Returns the number of comments written (>= 0), DCP_EDB_FATAL if
+ * the database refused (e.g. not the owner; the message is logged), or
+ * DCP_ENOMEM.
+ *
+ * Why the loader and not a migration file: the docs live once, in
+ * sections.c, for the encoder, the catalog check and the dictionary; a
+ * generated migration would copy them into SQL and every edited doc would
+ * need one more migration file.  The SQL itself (the COMMENT statements)
+ * stays in migration 0012; only the values travel, as parameters. */
+int catalog_comment (PGconn *db);
 
 #endif

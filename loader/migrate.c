@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "dcp_blob.h"
 #include "dcp_err.h"
 #include "dcp_log.h"
@@ -314,6 +315,10 @@ migrate_run (PGconn *db)
     for (const dcp_blob_t *file = dcp_refdata; file->name; file++)
         if ((rc = s_refresh (db, file)))
             goto cleanup;
+    /* Column comments from the loader's description (catalog.h); a role
+     * that may not COMMENT is warned about, not stopped. */
+    if (catalog_comment (db) < 0)
+        dcp_warn ("column comments not brought up to date", NULL);
     dcp_info ("database schema is up to date", "version=%d", last_version);
 cleanup:
     PQclear (applied);

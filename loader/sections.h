@@ -6,8 +6,9 @@
  * protobuf-c struct (offsetof) and a one-line doc string.  From that one
  * description come the COPY column list, the COPY row encoding (with the
  * derived kilograms, Convention table and completeness counts), the check
- * of the database catalog at start-up and in the tests (catalog.h), and
- * the column lists of loader/DATA_DICTIONARY.md.  Adding a numeric question to a
+ * of the database catalog at start-up and in the tests (catalog.h), the
+ * column lists of loader/DATA_DICTIONARY.md and the COMMENT ON of every
+ * column (catalog_comment()).  Adding a numeric question to a
  * section is: the .proto field, one migration, one line in sections.c.
  *
  * Column kinds that stand for a group of columns expand by the naming rule

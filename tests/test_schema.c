@@ -5,8 +5,11 @@
  * the type dcp.obs_status or its dcp.obs_ok CHECK, and when one of the other
  * hand-kept copies disagrees with the description: the column list of the
  * immutability trigger of migration 0007 and the unpivot of the count and
- * money columns in the view v_ff_indicators; and when the column lists of
- * loader/DATA_DICTIONARY.md are not what the description generates.  Needs the PostgreSQL of the
+ * money columns in the view v_ff_indicators; when a stored answer reaches
+ * no analyst view, or an analyst view shows personal data; when a table,
+ * view or column has no COMMENT; and when the column lists of
+ * loader/DATA_DICTIONARY.md are not what the description and the catalog
+ * generate.  Needs the PostgreSQL of the
  * ctest fixture "pg" (DCP_TEST_PG names its conninfo file). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -295,6 +298,15 @@ test_every_answer_reaches_an_analyst_view (void **state)
     if (missing[0])
         fail_msg ("stored answers no analyst view shows (add them to a view and GRANT SELECT"
                   " to dcp_analyst):%s", missing);
+    /* The check sees a view taken away from the analyst. */
+    s_exec (f->db, "BEGIN");
+    s_exec (f->db, "REVOKE SELECT ON dcp.v_pc_routes FROM dcp_analyst");
+    s_rows (f->db,
+            "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
+            "   AND c.relname = 'pc_route' AND NOT" S_SHOWN_BY_ANALYST_VIEW " ORDER BY 1",
+            missing, sizeof missing);
+    s_exec (f->db, "ROLLBACK");
+    assert_non_null (strstr (missing, "\n  pc_route.route_code"));
     char exposed[4096];
     s_rows (f->db,
             "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
@@ -304,6 +316,71 @@ test_every_answer_reaches_an_analyst_view (void **state)
             exposed, sizeof exposed);
     if (exposed[0])
         fail_msg ("personal data or raw bytes shown to dcp_analyst:%s", exposed);
+}
+
+/* Issue 12: \d+ describes everything: every table and view of schema dcp
+ * and every column of them has a COMMENT (columns of described tables from
+ * sections.c through catalog_comment(), run by migrate_run(); view columns
+ * inherited or written in the migrations). */
+static void
+test_everything_is_commented (void **state)
+{
+    fixture_t *f = *state;
+    char missing[16384];
+    s_rows (f->db,
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'dcp' AND c.relkind IN ('r', 'v')"
+            "   AND obj_description(c.oid, 'pg_class') IS NULL"
+            " UNION ALL "
+            "SELECT c.relname || '.' || a.attname"
+            " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'dcp' AND c.relkind IN ('r', 'v') AND a.attnum > 0"
+            "   AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL"
+            " ORDER BY 1",
+            missing, sizeof missing);
+    if (missing[0])
+        printf ("no COMMENT ON:%s\n", missing);
+    if (missing[0])
+        fail_msg ("no COMMENT ON (describe it in loader/sections.c, or comment the view"
+                  " column in its migration):%s", missing);
+}
+
+/* One value of SQL as a string (caller frees). */
+static char *
+s_value (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    char *v = strdup (PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return v;
+}
+
+/* A column comment that drifted from the description is put back by
+ * catalog_comment(), and the view column that copied it follows; on an
+ * up-to-date database it writes nothing. */
+static void
+test_comments_follow_the_description (void **state)
+{
+    fixture_t *f = *state;
+    assert_int_equal (catalog_comment (f->db), 0);
+    s_exec (f->db, "BEGIN");
+    s_exec (f->db, "COMMENT ON COLUMN dcp.pc_route.route_code IS 'stale'");
+    s_exec (f->db, "COMMENT ON COLUMN dcp.v_pc_routes.route_code IS 'stale'");
+    assert_int_equal (catalog_comment (f->db), 2);
+    char *table = s_value (f->db, "SELECT col_description('dcp.pc_route'::regclass, attnum)"
+                                  " FROM pg_attribute WHERE attrelid = 'dcp.pc_route'::regclass"
+                                  " AND attname = 'route_code'");
+    char *view = s_value (f->db, "SELECT col_description('dcp.v_pc_routes'::regclass, attnum)"
+                                 " FROM pg_attribute WHERE attrelid = 'dcp.v_pc_routes'::regclass"
+                                 " AND attname = 'route_code'");
+    s_exec (f->db, "ROLLBACK");
+    assert_string_equal (table, "NORTHERN, BALKAN, SOUTHERN, OTHER");
+    assert_string_equal (view, table);
+    free (table);
+    free (view);
 }
 
 /* The file as a string (caller frees); fails the test if unreadable. */
@@ -340,9 +417,52 @@ s_section (const char *text, const char *name, size_t *len)
     return start;
 }
 
-/* The column lists of loader/DATA_DICTIONARY.md are generated from the
- * description (meaning) and the catalog (type, NULL); the prose around them
- * is kept by hand.  With DCP_WRITE_DICTIONARY=1 the file is rewritten. */
+/* The generated section of relation NAME: from the loader's description
+ * when it describes NAME, else from the catalog alone (its comments). */
+static void
+s_generate (PGconn *db, const char *name, dcp_buf_t *out)
+{
+    for (int t = 0; t < SECTIONS_N_TABLES; t++)
+        if (strcmp (sections_table (t)->name, name) == 0) {
+            assert_int_equal (catalog_dictionary (db, (sections_table_id_t) t, out), 0);
+            return;
+        }
+    assert_int_equal (catalog_dictionary_relation (db, name, out), 0);
+}
+
+/* TEXT with its section of NAME replaced by the generated one, or (when
+ * absent) the generated one added: a view before "## Tables", a table at
+ * the end.  Returns a new string (caller frees). */
+static char *
+s_rewrite_section (PGconn *db, const char *text, const char *name, bool view)
+{
+    dcp_buf_t fresh = {0};
+    size_t len = 0;
+    const char *start = s_section (text, name, &len);
+    const char *tables = strstr (text, "\n## Tables\n");
+    size_t at = start ? (size_t) (start - text)
+                : view && tables ? (size_t) (tables - text) + 1
+                                 : strlen (text);
+    dcp_buf_append (&fresh, text, at);
+    if (!start && !view && at && text[at - 1] != '\n')
+        dcp_buf_appendc (&fresh, '\n');
+    if (!start && !view)
+        dcp_buf_appendc (&fresh, '\n');
+    s_generate (db, name, &fresh);
+    if (start ? start[len] != '\0' : view && tables)
+        dcp_buf_appendc (&fresh, '\n');
+    const char *rest = start ? start + len : text + at;
+    dcp_buf_append (&fresh, rest, strlen (rest));
+    assert_int_equal (fresh.err, 0);
+    return fresh.data;
+}
+
+/* loader/DATA_DICTIONARY.md has one generated section per table and view
+ * of schema dcp: the tables the loader writes from its description
+ * (meaning) and the catalog (type, NULL); the other tables and every view
+ * from the catalog and its comments (migration 0012).  The prose around
+ * them is kept by hand.  With DCP_WRITE_DICTIONARY=1 the file is rewritten
+ * (sections replaced; missing ones added). */
 static void
 test_dictionary_is_current (void **state)
 {
@@ -352,51 +472,43 @@ test_dictionary_is_current (void **state)
     char path[1024];
     snprintf (path, sizeof path, "%s/loader/DATA_DICTIONARY.md", src);
     char *text = s_slurp (path);
-    dcp_buf_t fresh = {0};
-    char stale[2048] = "";
-    size_t done = 0;  /* bytes of TEXT already copied to FRESH */
-    for (int t = 0; t < SECTIONS_N_TABLES; t++) {
+    PGresult *rels = PQexec (f->db, "SELECT c.relname, c.relkind = 'v'"
+                                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                    " WHERE n.nspname = 'dcp' AND c.relkind IN ('r', 'v')"
+                                    " ORDER BY c.relkind DESC, c.relname");
+    assert_int_equal (PQresultStatus (rels), PGRES_TUPLES_OK);
+    char stale[4096] = "";
+    bool write = getenv ("DCP_WRITE_DICTIONARY") != NULL;
+    for (int r = 0; r < PQntuples (rels); r++) {
+        const char *name = PQgetvalue (rels, r, 0);
+        bool view = strcmp (PQgetvalue (rels, r, 1), "t") == 0;
         dcp_buf_t want = {0};
-        assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &want), 0);
+        s_generate (f->db, name, &want);
         size_t len = 0;
-        const char *have = s_section (text, sections_table (t)->name, &len);
-        if (!have)
-            fail_msg ("loader/DATA_DICTIONARY.md has no section ### dcp.%s", sections_table (t)->name);
-        if (have[len])
+        const char *have = s_section (text, name, &len);
+        if (have && have[len])
             dcp_buf_appendc (&want, '\n');  /* the blank line before the next heading */
-        if (len != want.len || memcmp (have, want.data, len) != 0) {
-            strncat (stale, " dcp.", sizeof stale - strlen (stale) - 1);
-            strncat (stale, sections_table (t)->name, sizeof stale - strlen (stale) - 1);
+        if (!have || len != want.len || memcmp (have, want.data, len) != 0) {
+            if (write) {
+                char *fresh = s_rewrite_section (f->db, text, name, view);
+                free (text);
+                text = fresh;
+            }
+            else {
+                strncat (stale, have ? " dcp." : " (missing) dcp.", sizeof stale - strlen (stale) - 1);
+                strncat (stale, name, sizeof stale - strlen (stale) - 1);
+            }
         }
         dcp_buf_free (&want);
     }
-    if (stale[0] && getenv ("DCP_WRITE_DICTIONARY")) {
-        /* Sections in file order, each described one replaced. */
-        for (const char *h = strstr (text, "\n### dcp."); h; h = strstr (h + 1, "\n### dcp.")) {
-            size_t len = 0;
-            char name[128];
-            snprintf (name, sizeof name, "%.*s", (int) strcspn (h + 9, "\n"), h + 9);
-            int t = 0;
-            while (t < SECTIONS_N_TABLES && strcmp (sections_table (t)->name, name) != 0)
-                t++;
-            if (t == SECTIONS_N_TABLES)
-                continue;
-            const char *start = s_section (text, name, &len);
-            dcp_buf_append (&fresh, text + done, (size_t) (start - text) - done);
-            assert_int_equal (catalog_dictionary (f->db, (sections_table_id_t) t, &fresh), 0);
-            if (start[len])
-                dcp_buf_appendc (&fresh, '\n');
-            done = (size_t) (start - text) + len;
-        }
-        dcp_buf_append (&fresh, text + done, strlen (text) - done);
+    PQclear (rels);
+    if (write) {
         FILE *fp = fopen (path, "wb");
         assert_non_null (fp);
-        assert_int_equal (fwrite (fresh.data, 1, fresh.len, fp), fresh.len);
+        assert_int_equal (fwrite (text, 1, strlen (text), fp), strlen (text));
         fclose (fp);
         printf ("rewrote %s\n", path);
-        stale[0] = '\0';
     }
-    dcp_buf_free (&fresh);
     free (text);
     if (stale[0])
         fail_msg ("loader/DATA_DICTIONARY.md is out of date for%s; regenerate it from the build"
@@ -413,6 +525,8 @@ main (void)
         cmocka_unit_test (test_immutability_trigger_lists_every_column),
         cmocka_unit_test (test_ff_indicators_cover_every_number),
         cmocka_unit_test (test_every_answer_reaches_an_analyst_view),
+        cmocka_unit_test (test_everything_is_commented),
+        cmocka_unit_test (test_comments_follow_the_description),
         cmocka_unit_test (test_dictionary_is_current),
     };
     return cmocka_run_group_tests (tests, setup, teardown);

@@ -50,8 +50,9 @@
  *                         enforcement stage/scope/unit/rule, asset
  *                         measure/category/scope/basis/origin/currency, or
  *                         STR sector): it would be stored and summed twice
- *   V-FIN-15       ERROR  STRs received by sector add up to more than
- *                         received_total
+ *   V-FIN-15       WARN   STRs received by sector add up to more than
+ *                         received_total (stored with the finding: the
+ *                         views keep sectors apart from the total)
  *
  * DOMAIN.md rules implemented here: V-GEN-01..06 and 08, V-ENV-01..05, the
  * local part of V-ENV-06 (revision_no > 0 needs a UUID in
@@ -1678,8 +1679,10 @@ s_duplicate_cells (s_ctx_t *c, const Dcp__V1__FinancialFlows *ff)
 }
 
 /* V-FIN-15: the STRs received by sector are a breakdown of received_total,
- * so the sectors with a figure cannot add up to more than the total.  Less
- * is normal (sectors not available, or not broken down). */
+ * so the sectors with a figure should not add up to more than the total.
+ * Less is normal (sectors not available, or not broken down).  A warning,
+ * not an error: which figure is wrong is for the focal point to say, and a
+ * correct total should not be refused for a wrong breakdown. */
 static void
 s_sectors_within_total (s_ctx_t *c, const Dcp__V1__SuspiciousTransactions *t)
 {
@@ -1694,7 +1697,7 @@ s_sectors_within_total (s_ctx_t *c, const Dcp__V1__SuspiciousTransactions *t)
                 sum += n;
         }
     if (sum > total)
-        s_add (c, "V-FIN-15", DCP_SEV_ERROR, "str/received_by_sector",
+        s_add (c, "V-FIN-15", DCP_SEV_WARNING, "str/received_by_sector",
                "STRs received by sector add up to %lld, more than received_total (%lld): each "
                "report comes from one sector, so check for a thousands error or a sector counted "
                "twice",

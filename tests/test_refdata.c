@@ -2,16 +2,22 @@
  *
  * Checks the lookups against facts of DOMAIN.md section 5 (partners,
  * currency validity, schedule dates, densities), and that the CSV files keep
- * the header lines the loader's COPY relies on. */
+ * the header lines the loader's COPY relies on.  The country groups
+ * (groups.csv, group_members.csv) are read only by the loader's COPY, so
+ * their consistency is checked here: every member is a known country or
+ * organisation, every group is defined, dates are in order, every row has a
+ * source, and each country has exactly one UN M49 subregion. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "dcp_blob.h"
+#include "dcp_csvtok.h"
 #include "dcp_err.h"
 #include "dcp_refdata.h"
 
@@ -44,6 +50,11 @@ test_csv_headers_are_the_loader_contract (void **state)
          "id,substance,concentration_min,concentration_max,kg_per_litre,temperature_c,source\n"},
         {"units.csv", "code,kind,factor_to_canonical\n"},
         {"codelists.csv", "list,code,label\n"},
+        {"groups.csv", "group_code,kind,name,parent,source\n"},
+        {"group_members.csv",
+         "group_code,member,member_kind,from_year,to_year,joined,source\n"},
+        {"organisations.csv", "code,name,source\n"},
+        {"response_deadlines.csv", "questionnaire,from_year,to_year,deadline_mmdd,source\n"},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         const dcp_blob_t *blob = dcp_blob_find (dcp_refdata, files[i].file);
@@ -274,6 +285,134 @@ test_code_lists (void **state)
     assert_string_equal (dcp_refdata_code_list ("no_such_list"), "");
 }
 
+
+/* --- country groups ------------------------------------------------------ */
+
+enum { S_MAX_ROWS = 2048, S_MAX_CELLS = 8, S_CELL_MAX = 512 };
+
+/* A small CSV file read whole: ROWS x CELLS cells (header excluded). */
+typedef struct {
+    char cell[S_MAX_ROWS][S_MAX_CELLS][S_CELL_MAX];
+    int rows, cells;
+} s_csv_t;
+
+static s_csv_t *
+s_read_csv (const char *file)
+{
+    const dcp_blob_t *blob = dcp_blob_find (dcp_refdata, file);
+    assert_non_null (blob);
+    s_csv_t *csv = calloc (1, sizeof *csv);
+    assert_non_null (csv);
+    dcp_csvtok_t tok;
+    dcp_csvtok_cell_t cell;
+    dcp_csvtok_init (&tok, blob->data, blob->len);
+    int row = -1, col = 0, rc;  /* row -1 is the header */
+    while ((rc = dcp_csvtok_next (&tok, &cell)) == 1) {
+        assert_int_equal (cell.problem, DCP_CSVTOK_OK);
+        assert_true (col < S_MAX_CELLS && cell.len < S_CELL_MAX);
+        if (row >= 0) {
+            assert_true (row < S_MAX_ROWS);
+            memcpy (csv->cell[row][col], cell.text, cell.len);
+        }
+        col++;
+        if (cell.end != DCP_CSVTOK_COMMA) {
+            if (row < 0)
+                csv->cells = col;
+            else if (col > 1 || cell.len)
+                assert_int_equal (col, csv->cells);  /* every row as wide as the header */
+            row += col > 1 || cell.len ? 1 : 0;
+            col = 0;
+        }
+    }
+    assert_int_equal (rc, 0);
+    dcp_csvtok_fini (&tok);
+    csv->rows = row;
+    return csv;
+}
+
+static int
+s_find_row (const s_csv_t *csv, int column, const char *value)
+{
+    for (int r = 0; r < csv->rows; r++)
+        if (strcmp (csv->cell[r][column], value) == 0)
+            return r;
+    return -1;
+}
+
+static void
+test_country_groups_are_consistent (void **state)
+{
+    s_csv_t *groups = s_read_csv ("groups.csv");
+    s_csv_t *members = s_read_csv ("group_members.csv");
+    s_csv_t *orgs = s_read_csv ("organisations.csv");
+    for (int r = 0; r < groups->rows; r++) {
+        assert_true (groups->cell[r][4][0] != '\0');  /* a source */
+        if (groups->cell[r][3][0])
+            assert_true (s_find_row (groups, 0, groups->cell[r][3]) >= 0);  /* parent */
+        assert_int_equal (s_find_row (groups, 0, groups->cell[r][0]), r);  /* unique */
+    }
+    for (int r = 0; r < members->rows; r++) {
+        char (*m)[S_CELL_MAX] = members->cell[r];
+        if (s_find_row (groups, 0, m[0]) < 0)
+            fail_msg ("group_members.csv row %d: unknown group %s", r + 2, m[0]);
+        if (strcmp (m[2], "country") == 0) {
+            if (!dcp_refdata_country (m[1], 0))
+                fail_msg ("group_members.csv row %d: unknown country %s", r + 2, m[1]);
+        }
+        else {
+            assert_string_equal (m[2], "organisation");
+            assert_true (s_find_row (orgs, 0, m[1]) >= 0);
+        }
+        int from = m[3][0] ? atoi (m[3]) : 0, to = m[4][0] ? atoi (m[4]) : 9999;
+        assert_true (from <= to);
+        assert_true (m[6][0] != '\0');  /* a source */
+    }
+    /* One M49 subregion per country code (Antarctica has none in M49). */
+    const char *const codes[] = {"AFG", "KAZ", "IRN", "TUR", "RUS", "AUS", "XKX", "SUN", "ANT"};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        int n = 0;
+        for (int r = 0; r < members->rows; r++)
+            if (strcmp (members->cell[r][1], codes[i]) == 0) {
+                int g = s_find_row (groups, 0, members->cell[r][0]);
+                n += strcmp (groups->cell[g][1], "m49_subregion") == 0;
+            }
+        if (n != 1)
+            fail_msg ("%s is in %d M49 subregions", codes[i], n);
+    }
+    free (groups);
+    free (members);
+    free (orgs);
+}
+
+/* Membership is dated: Australia joined the Paris Pact in Phase IV (2013),
+ * and every country flagged as a partner in countries.csv is a member of
+ * PARIS_PACT in the last year. */
+static void
+test_paris_pact_partners_are_dated (void **state)
+{
+    s_csv_t *members = s_read_csv ("group_members.csv");
+    int partners = 0, organisations = 0;
+    for (int r = 0; r < members->rows; r++) {
+        char (*m)[S_CELL_MAX] = members->cell[r];
+        if (strcmp (m[0], "PARIS_PACT_ORGS") == 0)
+            organisations++;
+        if (strcmp (m[0], "PARIS_PACT") != 0)
+            continue;
+        partners++;
+        const dcp_country_t *c = dcp_refdata_country (m[1], 0);
+        assert_non_null (c);
+        assert_true (c->paris_pact_partner);
+        assert_true (m[3][0] != '\0');  /* every partner has a first year */
+        if (strcmp (m[1], "AUS") == 0 || strcmp (m[1], "CHN") == 0 || strcmp (m[1], "ARE") == 0)
+            assert_string_equal (m[3], "2013");
+        else
+            assert_true (atoi (m[3]) < 2013);
+    }
+    assert_int_equal (partners, 58);
+    assert_int_equal (organisations, 23);
+    free (members);
+}
+
 static void
 test_load_is_idempotent (void **state)
 {
@@ -296,6 +435,8 @@ main (void)
         cmocka_unit_test (test_densities_never_default_to_one),
         cmocka_unit_test (test_units),
         cmocka_unit_test (test_code_lists),
+        cmocka_unit_test (test_country_groups_are_consistent),
+        cmocka_unit_test (test_paris_pact_partners_are_dated),
         cmocka_unit_test (test_load_is_idempotent),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);

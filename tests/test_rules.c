@@ -873,7 +873,7 @@ static const rule_case_t s_cases[] = {
     {"sectors below the total", S_FF, nothing, "V-FIN-15", NULL, false, 0},
     {"sectors equal to the total", S_FF, sectors_add_up, "V-FIN-15", NULL, false, 0},
     {"sectors over the total", S_FF, sectors_over_total, "V-FIN-15",
-     "/financial_flows/str/received_by_sector", true, E},
+     "/financial_flows/str/received_by_sector", true, W},
     {"sectors, total not available", S_FF, sectors_total_not_available, "V-FIN-15", NULL, false, 0},
     /* V-PRE */
     {"scheduled substances", S_PRE, nothing, "V-PRE-01", NULL, false, 0},

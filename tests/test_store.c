@@ -695,6 +695,145 @@ test_revision_rule_v_env_06 (void **state)
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.v_submissions_current", NULL), 1);
 }
 
+/* A precursor response whose acetic anhydride totals KG kilograms: the
+ * litres row of s_precursors() becomes KG - 500 kg, beside its 500 kg. */
+static Dcp__V1__Submission *
+s_precursors_kg (fixture_t *f, const char *id, const char *country, unsigned revision,
+                 const char *supersedes, long kg)
+{
+    char value[32];
+    snprintf (value, sizeof value, "%ld", kg - 500);
+    Dcp__V1__Submission *sub = s_precursors (f, id, country, 2024, revision, supersedes, "1");
+    sub->precursors->seizures[0]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED,
+                                                         value, "KG");
+    if (revision)
+        sub->revision_reason = s_str (f, "CORRECTION");
+    return sub;
+}
+
+/* The V-X-03 finding of ITEM, or NULL. */
+static const dcp_finding_t *
+s_vx03 (const store_item_t *item)
+{
+    for (size_t k = 0; item->findings && k < dcp_findings_count (item->findings); k++)
+        if (strcmp (dcp_findings_get (item->findings, k)->rule, "V-X-03") == 0)
+            return dcp_findings_get (item->findings, k);
+    return NULL;
+}
+
+static void
+test_revision_key_figure_change_warns (void **state)
+{
+    fixture_t *f = *state;
+    store_item_t items[3];
+    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_null (s_vx03 (&items[0]));
+    store_item_reset (&items[0]);
+
+    /* 19,963 -> 29,214 kg (+46 %): accepted, with a warning naming both. */
+    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    const dcp_finding_t *w = s_vx03 (&items[0]);
+    assert_non_null (w);
+    assert_int_equal (w->severity, DCP_SEV_WARNING);
+    assert_string_equal (w->path, "/precursors/seizures");
+    assert_non_null (strstr (w->message, "P1_SEIZED_KG AA from 19963 kg to 29214 kg (+46.3 %)"));
+    store_item_reset (&items[0]);
+    /* Stored with the submission's findings, counted, and replayed as sent. */
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'"
+                                      " AND severity = 'warning' AND submission_id = $1", ID2), 1);
+    assert_int_equal (s_count (f->db, "SELECT n_warnings FROM dcp.submission WHERE submission_id = $1",
+                               ID2), 1);
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_true (items[0].replayed);
+    assert_non_null (s_vx03 (&items[0]));
+    store_item_reset (&items[0]);
+    /* The first-reported figure stays readable, and a baseline frozen from it. */
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text FROM"
+                                          " dcp.v_key_figures_first_reported WHERE indicator ="
+                                          " 'P1_SEIZED_KG' AND breakdown = 'AA'", NULL, NULL, NULL),
+                         "19963");
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text FROM"
+                                          " dcp.v_key_figures WHERE indicator = 'P1_SEIZED_KG'"
+                                          " AND breakdown = 'AA'", NULL, NULL, NULL), "29214");
+
+    /* A small change (+1 %) says nothing; nor does a figure that stays. */
+    s_item (f, &items[0], s_forward (f, ID3, false), s_precursors_kg (f, ID3, "AFG", 2, ID2, 29500));
+    /* A whole chain in one batch is compared too: 1,000 -> 2,000 kg. */
+    s_item (f, &items[1], s_forward (f, ID4, false), s_precursors_kg (f, ID4, "PAK", 0, NULL, 1000));
+    s_item (f, &items[2], s_forward (f, ID5, false), s_precursors_kg (f, ID5, "PAK", 1, ID4, 2000));
+    assert_int_equal (store_batch (f->db, items, 3), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal (items[i].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_null (s_vx03 (&items[0]));
+    assert_null (s_vx03 (&items[1]));
+    assert_non_null (s_vx03 (&items[2]));
+    assert_non_null (strstr (s_vx03 (&items[2])->message, "from 1000 kg to 2000 kg (+100.0 %)"));
+    s_reset_all (items, 3);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'", NULL), 2);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 5);
+}
+
+static void
+test_revision_key_figure_threshold (void **state)
+{
+    fixture_t *f = *state;
+    store_batch_t *b = store_batch_new ();
+    assert_non_null (b);
+    store_item_t item;
+    s_item (f, &item, s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    assert_int_equal (store_batch_add (b, &item), 0);
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    store_batch_clear (b);
+    /* At 50 % the same +46 % revision passes without a word. */
+    store_batch_set_revision_change_pct (b, 50);
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    assert_int_equal (store_batch_add (b, &item), 0);
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    assert_int_equal (store_batch_item (b, 0)->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_null (s_vx03 (store_batch_item (b, 0)));
+    store_batch_destroy (&b);
+}
+
+/* A baseline is frozen once, from the first-reported figure, and never
+ * moves: not by a revision, not by a second freeze, not by an UPDATE. */
+static void
+test_baseline_is_frozen (void **state)
+{
+    fixture_t *f = *state;
+    store_item_t item;
+    s_item (f, &item, s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    assert_int_equal (store_batch (f->db, &item, 1), 0);
+    store_item_reset (&item);
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    assert_int_equal (store_batch (f->db, &item, 1), 0);
+    store_item_reset (&item);
+    PQclear (PQexec (f->db, "SET ROLE dcp_analyst"));
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text || ' ' || status || ' '"
+                                          " || vintage || ' ' || (source_submissions[1] = $1)"
+                                          " FROM dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG',"
+                                          " 2024, 'pillar I baseline')", ID1, NULL, NULL),
+                         "19963 REPORTED first_reported true");
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(baseline_value) || ' '"
+                                          " || trim_scale(current_value) || ' ' || change_pct"
+                                          " FROM dcp.v_baseline_change", NULL, NULL, NULL),
+                         "19963 29214 46.3");
+    PGresult *res = PQexec (f->db, "SELECT dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG', 2024,"
+                                   " 'again', 'current')");
+    assert_int_not_equal (PQresultStatus (res), PGRES_TUPLES_OK);
+    PQclear (res);
+    res = PQexec (f->db, "UPDATE dcp.baseline SET value = 1");
+    assert_int_not_equal (PQresultStatus (res), PGRES_COMMAND_OK);
+    PQclear (res);
+    PQclear (PQexec (f->db, "RESET ROLE"));
+    res = PQexec (f->db, "DELETE FROM dcp.baseline");
+    assert_int_not_equal (PQresultStatus (res), PGRES_COMMAND_OK);
+    PQclear (res);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.baseline WHERE value = 19963", NULL), 1);
+}
+
 static void
 test_poison_item_is_isolated (void **state)
 {
@@ -1053,6 +1192,9 @@ main (void)
         cmocka_unit_test_setup_teardown (test_rejected_goes_to_quarantine_once, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_chain, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_rule_v_env_06, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_revision_key_figure_change_warns, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_revision_key_figure_threshold, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_baseline_is_frozen, setup, teardown),
         cmocka_unit_test_setup_teardown (test_poison_item_is_isolated, setup, teardown),
         cmocka_unit_test_setup_teardown (test_derived_kg_beside_original, setup, teardown),
         cmocka_unit_test_setup_teardown (test_sql_injection_text_is_stored_verbatim, setup, teardown),

@@ -1,0 +1,160 @@
+-- 0023_tracking_comments.sql: a description on every column of the views
+-- of 0022, so that \d+ and the data dictionary explain them (issue 12
+-- item 8 asks for COMMENT ON every column).  One list, applied in a loop.
+-- Append-only file.
+
+DO $$
+DECLARE
+    c text[];
+    v text;
+BEGIN
+    FOREACH c SLICE 1 IN ARRAY ARRAY[
+        ['v_answer_items', 'submission_id', 'submission UUID'],
+        ['v_answer_items', 'table_name', 'section table the answer is stored in (dcp.<table_name>)'],
+        ['v_answer_items', 'column_name', 'status column of the answer; NULL for a row of a table without numeric answers'],
+        ['v_answer_items', 'status', 'observation status of the answer (REPORTED ... UNANSWERED)'],
+
+        ['v_country_groups', 'group_code', 'ref_groups.group_code, e.g. PARIS_PACT, M49_143, ROUTE_BALKAN'],
+        ['v_country_groups', 'group_name', 'name of the group'],
+        ['v_country_groups', 'kind', 'partnership, m49_region, m49_subregion, m49_intermediate, programme, trafficking_route'],
+        ['v_country_groups', 'parent', 'enclosing group (UN M49 hierarchy); NULL at the top'],
+        ['v_country_groups', 'member', 'ISO3 country code or organisation code'],
+        ['v_country_groups', 'member_kind', 'country or organisation'],
+        ['v_country_groups', 'member_name', 'country name (ref_countries) or organisation name (ref_organisations)'],
+        ['v_country_groups', 'from_year', 'first year of membership; NULL = since always'],
+        ['v_country_groups', 'to_year', 'last year of membership; NULL = still a member'],
+        ['v_country_groups', 'joined', 'phase or programme cycle of joining, as the source says'],
+        ['v_country_groups', 'source', 'where the membership and its dates come from'],
+
+        ['v_country_regions', 'iso3', 'ISO 3166-1 alpha-3 code (XKX for Kosovo under UNSCR 1244)'],
+        ['v_country_regions', 'name', 'country name (ref_countries)'],
+        ['v_country_regions', 'm49_region_code', 'UN M49 region group code, e.g. M49_142'],
+        ['v_country_regions', 'm49_region', 'UN M49 region, e.g. Asia; NULL where M49 has none (Antarctica)'],
+        ['v_country_regions', 'm49_subregion_code', 'UN M49 subregion group code, e.g. M49_143'],
+        ['v_country_regions', 'm49_subregion', 'UN M49 subregion, e.g. Central Asia'],
+        ['v_country_regions', 'm49_intermediate_code', 'UN M49 intermediate region group code, e.g. M49_014; NULL if none'],
+        ['v_country_regions', 'm49_intermediate_region', 'UN M49 intermediate region (Sub-Saharan Africa and Latin America only), e.g. Eastern Africa'],
+
+        ['v_submission_completeness', 'submission_id', 'submission UUID'],
+        ['v_submission_completeness', 'questionnaire', 'financial_flows or precursors'],
+        ['v_submission_completeness', 'n_sections_expected', 'sections the questionnaire expects (dcp.questionnaire_section)'],
+        ['v_submission_completeness', 'n_sections_sent', 'of which with at least one stored row'],
+        ['v_submission_completeness', 'sections_missing', 'sections not sent, e.g. {P2,P3}'],
+        ['v_submission_completeness', 'n_expected_items', 'expected items: numeric answers of the rows sent plus one row''s worth for each section not sent (DATA_DICTIONARY.md, Completeness)'],
+        ['v_submission_completeness', 'n_answered_items', 'of which answered: REPORTED, ESTIMATED, PROVISIONAL, NOT_APPLICABLE, CONFIDENTIAL, INCLUDED_ELSEWHERE'],
+        ['v_submission_completeness', 'n_not_available_items', 'of which NOT_AVAILABLE'],
+        ['v_submission_completeness', 'completeness_pct', '100 x n_answered_items / n_expected_items, 2 decimals'],
+
+        ['v_response_tracking', 'reporting_country', 'ISO3 of the partner (or other country that answered)'],
+        ['v_response_tracking', 'country_name', 'country name (ref_countries)'],
+        ['v_response_tracking', 'm49_region', 'UN M49 region'],
+        ['v_response_tracking', 'm49_subregion', 'UN M49 subregion'],
+        ['v_response_tracking', 'm49_intermediate_region', 'UN M49 intermediate region; NULL if none'],
+        ['v_response_tracking', 'questionnaire', 'financial_flows or precursors'],
+        ['v_response_tracking', 'reporting_year', 'year the figures are about'],
+        ['v_response_tracking', 'expected', 'true when the country was a Paris Pact partner in reporting_year (ref_group_members, group PARIS_PACT)'],
+        ['v_response_tracking', 'partner_from_year', 'year the country became a partner; NULL if not a partner that year'],
+        ['v_response_tracking', 'received', 'true when a current submission exists'],
+        ['v_response_tracking', 'first_received_at', 'when the first revision was received'],
+        ['v_response_tracking', 'submission_id', 'UUID of the current revision; NULL if nothing received'],
+        ['v_response_tracking', 'revision_no', 'revision number of the current revision'],
+        ['v_response_tracking', 'n_revisions', 'accepted revisions of the series (0 if nothing received)'],
+        ['v_response_tracking', 'current_received_at', 'when the current revision was received'],
+        ['v_response_tracking', 'deadline', 'response deadline of the year (ref_response_deadlines; 30 June of the next year by default)'],
+        ['v_response_tracking', 'late', 'first received after the deadline (V-ENV-05); NULL if nothing received'],
+        ['v_response_tracking', 'timeliness', 'on_time, late, overdue (expected, nothing received, deadline passed), not_yet_due, not_expected'],
+        ['v_response_tracking', 'geographic_coverage', 'NATIONAL or PARTIAL (current revision)'],
+        ['v_response_tracking', 'partial', 'true when the coverage is PARTIAL: left out of cross-country totals by default'],
+        ['v_response_tracking', 'completeness_pct', 'completeness against the questionnaire''s expected items (v_submission_completeness)'],
+        ['v_response_tracking', 'n_expected_items', 'expected items (v_submission_completeness)'],
+        ['v_response_tracking', 'n_answered_items', 'answered items (v_submission_completeness)'],
+        ['v_response_tracking', 'sections_missing', 'sections not sent'],
+        ['v_response_tracking', 'completeness_pct_in_file', 'the loader''s count over what the file contained (submission.completeness_pct, V-X-05)'],
+        ['v_response_tracking', 'n_warnings', 'warnings stored with the current revision'],
+        ['v_response_tracking', 'review_state', 'received, has_issues, approved, queried, rejected; NULL if nothing received'],
+        ['v_response_tracking', 'reviewed_at', 'when the last review decision was made'],
+        ['v_response_tracking', 'review_note', 'note of the last review decision'],
+
+        ['v_group_coverage', 'group_code', 'ref_groups.group_code'],
+        ['v_group_coverage', 'group_name', 'name of the group'],
+        ['v_group_coverage', 'kind', 'kind of group'],
+        ['v_group_coverage', 'questionnaire', 'financial_flows or precursors'],
+        ['v_group_coverage', 'reporting_year', 'year the figures are about'],
+        ['v_group_coverage', 'n_members', 'member countries of the group in that year'],
+        ['v_group_coverage', 'n_tracked', 'of which tracked: partners, and any other member that answered'],
+        ['v_group_coverage', 'n_expected', 'of which expected (partners that year)'],
+        ['v_group_coverage', 'n_received', 'members with a current submission'],
+        ['v_group_coverage', 'n_expected_received', 'expected members with a current submission'],
+        ['v_group_coverage', 'n_not_received', 'expected members without a submission'],
+        ['v_group_coverage', 'n_late', 'members whose first response came after the deadline'],
+        ['v_group_coverage', 'n_partial', 'members whose response has PARTIAL coverage'],
+        ['v_group_coverage', 'n_approved', 'members whose current submission is approved'],
+        ['v_group_coverage', 'not_received', 'expected members without a submission, "Name (ISO3)"'],
+
+        ['v_country_indicators', 'reporting_country', 'ISO3 of the reporting country'],
+        ['v_country_indicators', 'questionnaire', 'financial_flows or precursors'],
+        ['v_country_indicators', 'reporting_year', 'year the figures are about'],
+        ['v_country_indicators', 'submission_id', 'UUID of the current revision'],
+        ['v_country_indicators', 'indicator', 'AA_SEIZED_KG (acetic anhydride seized, kg) or STR_RECEIVED (suspicious transaction reports received)'],
+        ['v_country_indicators', 'unit', 'KG or REPORTS'],
+        ['v_country_indicators', 'value', 'the figure; NULL unless known (0 only for a reported zero or confirmed no seizures)'],
+        ['v_country_indicators', 'status', 'REPORTED (value known), NOT_AVAILABLE (a contributing figure has no value or no kg), UNANSWERED (no such figure)'],
+        ['v_country_indicators', 'partial', 'PARTIAL geographic coverage'],
+        ['v_country_indicators', 'review_state', 'review state of the submission'],
+
+        ['v_submissions_approved', 'submission_id', 'submission UUID'],
+        ['v_submissions_approved', 'questionnaire', 'financial_flows or precursors'],
+        ['v_submissions_approved', 'reporting_country', 'ISO3 of the reporting country'],
+        ['v_submissions_approved', 'reporting_year', 'year the figures are about'],
+        ['v_submissions_approved', 'revision_no', '0 for the first submission, then 1, 2, ...'],
+        ['v_submissions_approved', 'supersedes', 'UUID of the revision this one replaces'],
+        ['v_submissions_approved', 'revision_reason', 'why it was revised'],
+        ['v_submissions_approved', 'form_version', 'version of the form filled in'],
+        ['v_submissions_approved', 'schema_version', 'wire schema version'],
+        ['v_submissions_approved', 'finalised_at', 'when the sender finalised the response'],
+        ['v_submissions_approved', 'completed_on', 'date the form was signed off'],
+        ['v_submissions_approved', 'reference_period_start', 'start of the reference period if not the calendar year'],
+        ['v_submissions_approved', 'reference_period_end', 'end of the reference period if not the calendar year'],
+        ['v_submissions_approved', 'geographic_coverage', 'NATIONAL or PARTIAL'],
+        ['v_submissions_approved', 'coverage_note', 'what a PARTIAL coverage leaves out'],
+        ['v_submissions_approved', 'language', 'language of the free text'],
+        ['v_submissions_approved', 'sender_country', 'country of the registered sender key'],
+        ['v_submissions_approved', 'sender_name', 'name of the registered sender'],
+        ['v_submissions_approved', 'validator_id', 'validator that checked it'],
+        ['v_submissions_approved', 'received_at', 'when the validator received it'],
+        ['v_submissions_approved', 'stored_at', 'when the loader stored it'],
+        ['v_submissions_approved', 'review_state', 'approved'],
+        ['v_submissions_approved', 'completeness_pct', 'the loader''s count over what the file contained (V-X-05); see v_submission_completeness'],
+        ['v_submissions_approved', 'n_numbers', 'numbers in the response, incl. unanswered ones'],
+        ['v_submissions_approved', 'n_reported', 'of which with a value'],
+        ['v_submissions_approved', 'n_not_available', 'of which absent with a reason'],
+        ['v_submissions_approved', 'n_unanswered', 'of which UNANSWERED'],
+        ['v_submissions_approved', 'n_warnings', 'warnings stored in dcp.finding'],
+        ['v_submissions_approved', 'n_infos', 'infos stored in dcp.finding']
+    ] LOOP
+        EXECUTE format('COMMENT ON COLUMN dcp.%I.%I IS %L', c[1], c[2], c[3]);
+    END LOOP;
+
+    FOREACH v IN ARRAY ARRAY['v_group_indicator_totals', 'v_group_indicator_totals_approved'] LOOP
+        FOREACH c SLICE 1 IN ARRAY ARRAY[
+            ['group_code', 'ref_groups.group_code'],
+            ['group_name', 'name of the group'],
+            ['kind', 'kind of group'],
+            ['indicator', 'AA_SEIZED_KG or STR_RECEIVED (v_country_indicators)'],
+            ['questionnaire', 'questionnaire the indicator comes from'],
+            ['reporting_year', 'year the figures are about'],
+            ['n_members', 'member countries of the group in that year'],
+            ['n_expected', 'of which expected (partners that year)'],
+            ['n_in_total', 'countries whose figure is in sum_of_known (REPORTED, not PARTIAL)'],
+            ['n_partial_left_out', 'countries left out because their coverage is PARTIAL'],
+            ['n_not_available', 'countries that answered without the figure (not available, unanswered, or not approved in the approved form)'],
+            ['n_not_submitted', 'expected countries without a submission'],
+            ['sum_of_known', 'sum over the n_in_total countries; NULL if none'],
+            ['total', 'the group total: sum_of_known when every expected member is in it, else NULL'],
+            ['total_status', 'complete or incomplete'],
+            ['left_out', 'countries not in the total and why, "Name (ISO3): state"']
+        ] LOOP
+            EXECUTE format('COMMENT ON COLUMN dcp.%I.%I IS %L', v, c[1], c[2]);
+        END LOOP;
+    END LOOP;
+END $$;

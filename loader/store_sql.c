@@ -124,15 +124,12 @@ static const struct {
                           " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''),"
                           " NULLIF($3, ''), $4, $5)"},
     [STORE_SQL_CLOCK] = {"dcp_store_clock", 0, "SELECT " STORE_SQL_UTC_TEXT ("now()")},
-    /* V-X-03: revision $1[i] against the revision $2[i] it replaces. */
-    [STORE_SQL_KEY_FIGURE_CHANGES] = {"dcp_store_key_figure_changes", 3,
-                              "SELECT k.new_id::text, c.indicator, c.breakdown,"
-                              " coalesce(c.unit, ''), trim_scale(c.old_value)::text,"
-                              " trim_scale(c.new_value)::text, coalesce(c.change_pct::text, ''),"
-                              " c.path"
-                              " FROM unnest($1::uuid[], $2::uuid[]) AS k (new_id, old_id)"
-                              " CROSS JOIN LATERAL dcp.key_figure_changes(k.old_id, k.new_id,"
-                              "  $3::numeric / 100) AS c"},
+    /* V-X-03: the key figures of the stored revisions that new ones replace. */
+    [STORE_SQL_KEY_FIGURES] = {"dcp_store_key_figures", 1,
+                       "SELECT submission_id::text, indicator, breakdown, coalesce(unit, ''),"
+                       " trim_scale(value)::text"
+                       " FROM dcp.v_key_figures_by_revision"
+                       " WHERE submission_id = ANY ($1::uuid[])"},
 };
 
 /* True if RES (one column of names) holds NAME. */

@@ -27,6 +27,7 @@
 #include "dcp_log.h"
 #include "dcp_refdata.h"
 #include "migrate.h"
+#include "sections.h"
 #include "store.h"
 
 /* ---------------------------------------------------------------------------
@@ -797,6 +798,92 @@ test_revision_key_figure_threshold (void **state)
     store_batch_destroy (&b);
 }
 
+static Dcp__V1__AssetRow *
+s_asset (fixture_t *f, const char *measure, const char *category, const char *amount,
+         const char *currency)
+{
+    Dcp__V1__AssetRow *a = s_alloc (f, sizeof *a);
+    dcp__v1__asset_row__init (a);
+    a->measure = s_str (f, measure);
+    a->asset_category = s_str (f, category);
+    a->predicate_scope = s_str (f, "ML_ALL");
+    Dcp__V1__Money *m = s_alloc (f, sizeof *m);
+    dcp__v1__money__init (m);
+    m->status = *amount ? DCP__V1__OBS_STATUS__OBS_REPORTED : DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE;
+    m->amount = s_str (f, amount);
+    m->currency = s_str (f, currency);
+    a->amount = m;
+    a->cases = s_count_msg (f, DCP__V1__OBS_STATUS__OBS_REPORTED, 1);
+    return a;
+}
+
+/* The key figures the loader computes from a message for V-X-03
+ * (sections_key_figures) are exactly those analysts read in
+ * dcp.v_key_figures_by_revision once it is stored: same figures, units and
+ * values, unknown where the view has NULL. */
+static void
+test_key_figures_agree_with_the_view (void **state)
+{
+    fixture_t *f = *state;
+    Dcp__V1__Submission *ff = s_finflow (f, ID1, "KAZ", 2024);
+    Dcp__V1__FinancialFlows *flows = ff->financial_flows;
+    flows->n_assets = 5;
+    flows->assets = s_alloc (f, 5 * sizeof *flows->assets);
+    flows->assets[0] = s_asset (f, "SEIZED", "CASH", "1000.50", "USD");
+    flows->assets[1] = s_asset (f, "SEIZED", "CASH", "250", "USD");
+    flows->assets[2] = s_asset (f, "SEIZED", "VEHICLE", "10", "USD");
+    flows->assets[3] = s_asset (f, "SEIZED", "VEHICLE", "20", "EUR");   /* two currencies */
+    flows->assets[4] = s_asset (f, "FROZEN", "BANK_ACCOUNT", "", "");   /* not available */
+    Dcp__V1__Submission *pc = s_precursors_kg (f, ID2, "AFG", 0, NULL, 19963);
+    pc->precursors->seizures[0]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED,
+                                                        "1000", "L");  /* by density */
+    const Dcp__V1__Submission *subs[] = {ff, pc};
+    const char *ids[] = {ID1, ID2};
+    store_item_t items[2];
+    for (int i = 0; i < 2; i++)
+        s_item (f, &items[i], s_forward (f, ids[i], false), subs[i]);
+    assert_int_equal (store_batch (f->db, items, 2), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal (items[i].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+        sections_key_figures_t k = {0};
+        sections_key_figures (subs[i], &k);
+        assert_false (k.err);
+        assert_true (k.n >= 2);
+        char n_text[16];
+        snprintf (n_text, sizeof n_text, "%zu", k.n);
+        assert_string_equal (s_scalar (f->db, "SELECT count(*) = $2::int FROM"
+                                              " dcp.v_key_figures_by_revision WHERE submission_id = $1",
+                                       ids[i], n_text, NULL), "t");
+        for (size_t j = 0; j < k.n; j++) {
+            char key[256], value[64];
+            snprintf (key, sizeof key, "%s|%s|%s", k.v[j].indicator, k.v[j].breakdown, k.v[j].unit);
+            if (k.v[j].known)
+                dcp_decimal_format (&k.v[j].value, value, sizeof value);
+            else
+                snprintf (value, sizeof value, "NULL");
+            const char *got = s_scalar (f->db, "SELECT coalesce(trim_scale(value)::text, 'NULL')"
+                                               " FROM dcp.v_key_figures_by_revision"
+                                               " WHERE submission_id = $1 AND indicator || '|' ||"
+                                               " breakdown || '|' || coalesce(unit, '') = $2",
+                                        ids[i], key, NULL);
+            if (!got || strcmp (got, value) != 0)
+                fail_msg ("key figure %s: %s in the loader, %s in the view", key, value,
+                          got && *got ? got : "(no row)");
+        }
+        sections_key_figures_free (&k);
+    }
+    s_reset_all (items, 2);
+    /* The cases of the check: a sum of two rows, two currencies, a missing amount. */
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(indicator || ' ' || breakdown || ' '"
+                                          " || coalesce(unit, '-') || ' ' || coalesce(trim_scale(value)::text,"
+                                          " 'NULL') || ' ' || status, ', ' ORDER BY indicator, breakdown)"
+                                          " FROM dcp.v_key_figures_by_revision WHERE submission_id = $1"
+                                          " AND indicator LIKE 'E%'", ID1, NULL, NULL),
+                         "E_ASSET_FROZEN BANK_ACCOUNT/ML_ALL - NULL NOT_AVAILABLE,"
+                         " E_ASSET_SEIZED CASH/ML_ALL USD 1250.5 REPORTED,"
+                         " E_ASSET_SEIZED VEHICLE/ML_ALL - NULL MIXED_CURRENCIES");
+}
+
 /* A baseline is frozen once, from the first-reported figure, and never
  * moves: not by a revision, not by a second freeze, not by an UPDATE. */
 static void
@@ -1195,6 +1282,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_revision_key_figure_change_warns, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_key_figure_threshold, setup, teardown),
         cmocka_unit_test_setup_teardown (test_baseline_is_frozen, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_key_figures_agree_with_the_view, setup, teardown),
         cmocka_unit_test_setup_teardown (test_poison_item_is_isolated, setup, teardown),
         cmocka_unit_test_setup_teardown (test_derived_kg_beside_original, setup, teardown),
         cmocka_unit_test_setup_teardown (test_sql_injection_text_is_stored_verbatim, setup, teardown),

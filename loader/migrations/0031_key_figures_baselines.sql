@@ -11,10 +11,14 @@
 --   E_ASSET_<measure> category/scope    assets frozen, seized, confiscated
 --                                       (amount, one currency)
 --
--- They are defined once, here, in dcp.v_key_figures_by_revision; the
--- loader's rule V-X-03 (store_txn.c) compares a revision with the
--- revision it replaces through dcp.key_figure_changes(), and baselines are
--- frozen from the same view.  A figure summing several rows is NULL (never
+-- They are defined here, in dcp.v_key_figures_by_revision, which analysts
+-- read and baselines are frozen from.  The loader's rule V-X-03
+-- (store_txn.c) reads the figures of the stored revision being replaced
+-- from this view and computes those of the arriving revision from its
+-- message (sections_key_figures in loader/sections.c, so nothing is
+-- written twice); test_store holds the two definitions equal.
+-- dcp.key_figure_changes() is the same comparison in SQL, for analysts
+-- comparing any two revisions.  A figure summing several rows is NULL (never
 -- 0) when any of them has no value: status INCOMPLETE, n_missing says how
 -- many; NULL too when amounts in several currencies would be added.
 -- Append-only file.
@@ -102,8 +106,8 @@ JOIN dcp.v_submissions_first_reported f ON f.submission_id = k.submission_id;
 COMMENT ON VIEW dcp.v_key_figures_first_reported IS
     'Key figures as first reported (lowest revision of each series), whatever was revised later.';
 
--- Rule V-X-03: the key figures of revision NEW that differ from those of
--- OLD by more than SHARE of the old value (a figure going from 0 to any
+-- Rule V-X-03 in SQL: the key figures of revision NEW that differ from
+-- those of OLD by more than SHARE of the old value (a figure going from 0 to any
 -- other value always counts).  Figures known in both only: one that became
 -- unavailable shows in the first-reported views instead.
 CREATE FUNCTION dcp.key_figure_changes (old_id uuid, new_id uuid, share numeric)

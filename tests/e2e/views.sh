@@ -130,6 +130,10 @@ asql_is "no_seizures is stored as the value 0 with status REPORTED" \
        FROM dcp.v_precursor_seizures WHERE reporting_country = 'IRN' AND no_seizures" \
     "0 REPORTED 0 0 REPORTED"
 
+asql_is "the rules raise no finding on the confirmed zero" \
+    "SELECT count(*) FROM dcp.v_findings
+      WHERE reporting_country = 'IRN' AND path LIKE '/precursors/seizures/0%'" 0
+
 # --- honest totals --------------------------------------------------------------
 asql_is "AA no_seizures + not available: kg_total NULL, not 0, with a status and a count" \
     "SELECT coalesce(kg_total::text, 'NULL') || ' ' || total_status || ' ' || rows_without_kg

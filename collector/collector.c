@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collector.h"
 #include "dcp_err.h"
@@ -32,7 +33,7 @@ const dcp_cfg_option_t collector_options[] = {
     OPT ("backoff_min_ms", DCP_CFG_INT, "500", backoff_min_ms, "first retry delay"),
     OPT ("backoff_max_ms", DCP_CFG_INT, "60000", backoff_max_ms, "longest retry delay"),
     OPT ("wait_s", DCP_CFG_INT, "120", wait_s,
-         "submit: give up waiting after this many seconds (0 = forever); the outbox keeps the rest"),
+         "submit: give up waiting after this many seconds (0 = forever; a key the validator refuses ends the wait after 5 s); the outbox keeps the rest"),
     OPT ("max_file", DCP_CFG_INT, "67108864", max_file, "largest response file, bytes"),
     OPT ("hwm", DCP_CFG_INT, "1000", hwm, "socket queue bound, messages"),
     OPT ("scan_ms", DCP_CFG_INT, "1000", scan_ms, "run: how often to look into the inbox"),
@@ -132,21 +133,79 @@ collector_print_receipt (const char *id, const Dcp__V1__Receipt *r, const char *
     fflush (stdout);
 }
 
+/* A key failure (ours not registered, theirs not matching) does not mend
+ * itself while we wait: after this long, waiting stops early. */
+#define S_KEY_FAILURE_GIVE_UP_MS 5000
+/* Connected without an answer for this long is worth saying. */
+#define S_ANSWER_OVERDUE_MS 3000
+/* On a terminal, how often a progress line is shown. */
+#define S_PROGRESS_EVERY_MS 5000
+
+/* Says why nothing has come back yet, when it changes (and on a terminal
+ * every few seconds): one plain line on stdout, where the receipts go. */
+static void
+s_progress (collector_t *c, int64_t start, sender_link_t *shown, int64_t *shown_ms, bool tty)
+{
+    sender_link_t now = sender_link (c->sender);
+    int64_t t = dcp_now_ms ();
+    /* Connected is news only once an answer is overdue: a receipt usually
+     * follows within a second. */
+    if (now == SENDER_LINK_UP && sender_link_age_ms (c->sender) < S_ANSWER_OVERDUE_MS)
+        now = SENDER_LINK_UNKNOWN;
+    bool changed = now != *shown;
+    if (!changed && !(tty && t - *shown_ms >= S_PROGRESS_EVERY_MS))
+        return;
+    char why[512];
+    sender_link_reason (now, c->cfg.endpoint, why, sizeof why);
+    if (!why[0])
+        snprintf (why, sizeof why, "connecting to %s", c->cfg.endpoint);
+    if (changed || tty)
+        printf ("waiting for %zu receipt%s (%lld s): %s\n", sender_outstanding (c->sender),
+                sender_outstanding (c->sender) == 1 ? "" : "s", (long long) ((t - start) / 1000),
+                why);
+    fflush (stdout);
+    *shown = now;
+    *shown_ms = t;
+}
+
+/* True when waiting longer cannot help: a key failure that has held for
+ * S_KEY_FAILURE_GIVE_UP_MS. */
+static bool
+s_hopeless (const sender_t *sender)
+{
+    sender_link_t l = sender_link (sender);
+    return (l == SENDER_LINK_KEY_REFUSED || l == SENDER_LINK_SERVER_KEY)
+           && sender_link_age_ms (sender) >= S_KEY_FAILURE_GIVE_UP_MS;
+}
+
 /* Sends until every queued submission has a final receipt, the wait_s
- * limit passes or a signal arrives.  Logs (info) when sending starts and
- * when it ends, with the counts: `collector send` is also how the
- * benchmark (tests/bench) times the pipeline from first send to last
- * receipt. */
+ * limit passes, a key failure has held for a few seconds or a signal
+ * arrives, printing receipts as they come and, while nothing comes, why
+ * (s_progress).  Logs (info) when sending starts and when it ends, with
+ * the counts: `collector send` is also how the benchmark (tests/bench)
+ * times the pipeline from first send to last receipt. */
 void
 collector_wait_receipts (collector_t *c)
 {
     size_t queued = sender_outstanding (c->sender);
     int64_t start = dcp_now_ms ();
     int64_t deadline = c->cfg.wait_s > 0 ? start + c->cfg.wait_s * 1000 : INT64_MAX;
+    sender_link_t shown = SENDER_LINK_UNKNOWN;
+    int64_t shown_ms = start;
+    bool tty = isatty (STDOUT_FILENO);
     dcp_info ("sending", "submissions=%zu", queued);
-    while (!dcp_signal_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline)
+    while (!dcp_signal_stop && sender_outstanding (c->sender) > 0 && dcp_now_ms () < deadline
+           && !s_hopeless (c->sender)) {
         if (sender_poll (c->sender, 200, collector_print_receipt, c))
             break;
+        if (sender_outstanding (c->sender) > 0)
+            s_progress (c, start, &shown, &shown_ms, tty);
+    }
+    if (sender_outstanding (c->sender) > 0) {
+        char why[512];
+        sender_link_reason (sender_link (c->sender), c->cfg.endpoint, why, sizeof why);
+        printf ("no receipt: %s\n", why[0] ? why : "no answer from the validator yet");
+    }
     const sender_stats_t *st = sender_stats (c->sender);
     dcp_info ("sending done", "submissions=%zu accepted=%zu rejected=%zu pending=%zu resent=%lu "
               "ms=%lld",

@@ -65,7 +65,25 @@ typedef struct {
     const char *filename;
     dcp_findings_t *findings;
     int error;
+    srcmap_t *map;  /* where each answer came from, or NULL */
+    char sep;            /* the cell separator found (dcp_csvtok_sniff) */
+    bool decimal_comma;  /* ';' or tab: numbers are written "15520,5" */
 } s_csv_t;
+
+#define S_NOTE_PREFIX "row becomes "
+
+/* Records that the answer at POINTER (NOTE, "row becomes POINTER", then
+ * "/" PART and "/" SUB if given) came from LINE, COL (0: the whole row). */
+static int
+s_map (s_csv_t *c, const char *note, const char *part, const char *sub, int line, int col)
+{
+    char pointer[512];
+    if (!c->map || strncmp (note, S_NOTE_PREFIX, strlen (S_NOTE_PREFIX)) != 0)
+        return 0;
+    snprintf (pointer, sizeof pointer, "%s%s%s%s%s", note + strlen (S_NOTE_PREFIX),
+              part ? "/" : "", part ? part : "", sub ? "/" : "", sub ? sub : "");
+    return srcmap_add (c->map, pointer, c->filename, line, col);
+}
 
 static void s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
     __attribute__ ((format (printf, 5, 6)));
@@ -182,8 +200,13 @@ s_parse (s_csv_t *c, const char *text, size_t len, s_records_t *recs)
     dcp_csvtok_t tok;
     dcp_csvtok_cell_t tc;
     s_record_t rec = {0};
-    bool only_blank = true;
+    bool only_blank = true, sep_line = false;
     dcp_csvtok_init (&tok, text, len);
+    c->sep = dcp_csvtok_sniff (text, len, &sep_line);
+    /* Spreadsheets that separate cells with ';' or a tab are those of
+     * locales that write decimals with a comma. */
+    c->decimal_comma = c->sep != ',';
+    dcp_csvtok_set_separator (&tok, c->sep);
     while ((rc = dcp_csvtok_next (&tok, &tc)) == 1) {
         char *cell = NULL;
         if (rec.n == 0) {
@@ -198,13 +221,14 @@ s_parse (s_csv_t *c, const char *text, size_t len, s_records_t *recs)
         only_blank = only_blank && !tc.quoted && !cell[0];
         if (tc.end == DCP_CSVTOK_COMMA)
             continue;
-        if (only_blank && rec.n == 1)  /* an empty line */
+        if ((only_blank && rec.n == 1) || sep_line)  /* an empty line, or "sep=;" */
             s_record_free (&rec);
         else if (s_push_record (recs, &rec)) {
             rc = DCP_ENOMEM;
             break;
         }
         rec = (s_record_t){0};
+        sep_line = false;
     }
     s_record_free (&rec);
     dcp_csvtok_fini (&tok);
@@ -405,6 +429,137 @@ typedef struct {
     int *seen_line;
 } s_group_t;
 
+/* True if binding B takes a number (a figure, a decimal string such as
+ * concentration_pct, or an integer): where a decimal comma is read. */
+static bool
+s_numeric (const s_binding_t *b)
+{
+    const ProtobufCFieldDescriptor *f = b->sub ? b->sub : b->field;
+    size_t n = strlen (f->name);
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_MESSAGE:
+        return field_is_status_message (f->descriptor);
+    case PROTOBUF_C_TYPE_STRING:
+        return (b->sub && (strcmp (f->name, "value") == 0 || strcmp (f->name, "amount") == 0))
+               || (n > 4 && strcmp (f->name + n - 4, "_pct") == 0)
+               || strcmp (f->name, "latitude") == 0 || strcmp (f->name, "longitude") == 0;
+    case PROTOBUF_C_TYPE_BOOL:
+    case PROTOBUF_C_TYPE_ENUM:
+    case PROTOBUF_C_TYPE_BYTES:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* Length of a digit-group separator at P: a space, a no-break space
+ * (U+00A0) or a narrow no-break space (U+202F, French); 0 if none. */
+static size_t
+s_group_space (const char *p)
+{
+    if (*p == ' ')
+        return 1;
+    if ((unsigned char) p[0] == 0xC2 && (unsigned char) p[1] == 0xA0)
+        return 2;
+    if ((unsigned char) p[0] == 0xE2 && (unsigned char) p[1] == 0x80 && (unsigned char) p[2] == 0xAF)
+        return 3;
+    return 0;
+}
+
+/* Reads the integer part at *P_P written with thousands separators SEP
+ * ('.' or a space kind, see s_group_space; 0 = whichever comes first) in
+ * groups of three, appending the digits to OUT.  False if the grouping is
+ * not that (then nothing is taken as grouped). */
+static bool
+s_grouped_digits (const char **p_p, char *out, size_t *n, size_t size, bool dots,
+                  size_t *groups_p)
+{
+    const char *p = *p_p;
+    size_t group = 0, groups = 0;
+    for (;;) {
+        if (*p >= '0' && *p <= '9') {
+            if (*n + 1 >= size)
+                return false;
+            out[(*n)++] = *p++;
+            group++;
+            continue;
+        }
+        size_t skip = dots ? (*p == '.') : s_group_space (p);
+        if (!skip || !(p[skip] >= '0' && p[skip] <= '9'))
+            break;
+        if (group == 0 || (groups == 0 ? group > 3 : group != 3))
+            return false;
+        groups++;
+        group = 0;
+        p += skip;
+    }
+    if (groups && group != 3)
+        return false;
+    *p_p = p;
+    *groups_p = groups;
+    return true;
+}
+
+/* A number as a ';'-separated spreadsheet writes it, as the readers want
+ * it: "15520,5" -> "15520.5"; thousands grouped by spaces ("15 520,5",
+ * also no-break spaces) or, before a decimal comma, by dots ("15.520,5").
+ * "1.500" alone is ambiguous (1500 or 1.5?) and refused: returns false
+ * with OUT unchanged.  Text that is no number is copied as it is (the
+ * readers say what is wrong with it); so is whatever follows the number
+ * ("15,5 KG" -> "15.5 KG"). */
+static bool
+s_decimal_comma (const char *text, char *out, size_t size)
+{
+    const char *p = text;
+    char digits[128];
+    size_t n = 0, groups = 0;
+    snprintf (out, size, "%s", text);
+    while (*p == '\t' || s_group_space (p))
+        p += *p == '\t' ? 1 : s_group_space (p);
+    if (*p == '-')
+        digits[n++] = *p++;
+    if (!(*p >= '0' && *p <= '9'))
+        return true;
+    const char *start = p;
+    size_t sign = n;
+    bool dots = false;
+    bool spaced = s_grouped_digits (&p, digits, &n, sizeof digits, false, &groups);
+    if (!spaced || (groups == 0 && *p == '.')) {
+        /* grouped by dots?  "15.520,5", or the ambiguous "1.500" */
+        const char *q = start;
+        size_t m = sign, dot_groups = 0;
+        if (s_grouped_digits (&q, digits, &m, sizeof digits, true, &dot_groups) && dot_groups) {
+            p = q;
+            n = m;
+            dots = true;
+        } else if (!spaced)
+            return true;  /* not a number we can read: the readers say so */
+        else
+            n = sign + (size_t) (p - start);  /* "15.52": digits as read first */
+    }
+    if (*p == ',' && p[1] >= '0' && p[1] <= '9') {
+        digits[n++] = '.';
+        for (p++; *p >= '0' && *p <= '9' && n + 1 < sizeof digits; p++)
+            digits[n++] = *p;
+    } else if (*p == '.') {
+        if (dots)
+            return false;  /* "1.500": thousands or decimals? */
+        /* "15.5": a decimal point typed by hand, unambiguous */
+        digits[n++] = *p++;
+        for (; *p >= '0' && *p <= '9' && n + 1 < sizeof digits; p++)
+            digits[n++] = *p;
+    } else if (dots) {
+        return false;  /* "1.500" */
+    }
+    digits[n] = '\0';
+    snprintf (out, size, "%s%s", digits, p);
+    return true;
+}
+
+static int s_apply_cell (s_csv_t *c, const s_binding_t *b, const s_cell_t *cell,
+                         const char *text, ProtobufCMessage *msg, const char *note,
+                         const char *context, const char *path);
+
 /* Applies cell TEXT to binding B of MSG.  NOTE is the pointer the row
  * becomes.  Returns 0, DCP_EINVAL (reported) or DCP_ENOMEM. */
 static int
@@ -414,6 +569,41 @@ s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, 
     char context[256], path[512];
     snprintf (context, sizeof context, "column %zu \"%s\"", column + 1, b->name);
     snprintf (path, sizeof path, "%s:%d:%d", c->filename, cell->line, cell->col);
+    if (s_map (c, note, b->field->name, b->sub ? b->sub->name : NULL, cell->line, cell->col))
+        return DCP_ENOMEM;
+    size_t found = dcp_findings_errors (c->findings);
+    int rc = s_apply_cell (c, b, cell, text, msg, note, context, path);
+    /* The cell's finding names its place; the rules' findings name the
+     * pointer: remember it, so that they do not say it again. */
+    if (rc == 0 && dcp_findings_errors (c->findings) > found)
+        rc = DCP_EINVAL;
+    if (rc == DCP_EINVAL && c->map && strncmp (note, S_NOTE_PREFIX, strlen (S_NOTE_PREFIX)) == 0) {
+        char pointer[512];
+        snprintf (pointer, sizeof pointer, "%s/%s%s%s", note + strlen (S_NOTE_PREFIX),
+                  b->field->name, b->sub ? "/" : "", b->sub ? b->sub->name : "");
+        if (srcmap_mark_failed (c->map, pointer))
+            return DCP_ENOMEM;
+    }
+    return rc;
+}
+
+/* s_apply's work: the cell's text into the field. */
+static int
+s_apply_cell (s_csv_t *c, const s_binding_t *b, const s_cell_t *cell, const char *text,
+              ProtobufCMessage *msg, const char *note, const char *context, const char *path)
+{
+    char number[256];
+    if (c->decimal_comma && s_numeric (b) && strlen (text) < sizeof number) {
+        if (!s_decimal_comma (text, number, sizeof number)) {
+            s_report (c, "CSV-NUMBER", cell->line, cell->col,
+                      "%s: \"%s\" could be read two ways: this file separates cells with "
+                      "%s, so a ',' marks decimals and a '.' groups thousands only before a "
+                      "decimal comma; write it without dots (1500) or with a decimal comma "
+                      "(1,5) (%s)", context, text, c->sep == '\t' ? "tabs" : "';'", note);
+            return DCP_EINVAL;
+        }
+        text = number;
+    }
     field_cell_t where = {
         .findings = c->findings, .rule_prefix = "CSV", .path = path,
         .context = context, .note = note,
@@ -605,12 +795,46 @@ s_bind_column (s_build_t *b, size_t k)
         }
 }
 
+/* A header in which no cell names a column of the table is not a list of
+ * unknown columns but a file we cannot read: one finding says what was
+ * found (the separator, the first cell) rather than one per cell. */
+static bool
+s_header_readable (s_build_t *b, const char *table)
+{
+    const s_record_t *head = &b->recs.items[0];
+    for (size_t k = 0; k < head->n; k++) {
+        char name[128];
+        const char *why;
+        s_binding_t probe;
+        s_column_name (&head->cells[k], name, sizeof name);
+        if (name[0] && s_bind (&b->t, name, &probe, &why) == 0)
+            return true;
+    }
+    const char *first = head->n ? head->cells[0].text : "";
+    const char *other = strpbrk (first, "|:^~");
+    char sep_name[16];
+    snprintf (sep_name, sizeof sep_name, b->c.sep == '\t' ? "tab" : "'%c'", b->c.sep);
+    if (other)
+        s_report (&b->c, "CSV-HEADER", head->line, 1,
+                  "this file separates its cells with '%c', which is not read: save it as CSV "
+                  "with ',', ';' or tab between cells (the header reads \"%.80s\")", *other,
+                  first);
+    else
+        s_report (&b->c, "CSV-HEADER", head->line, 1,
+                  "none of the %zu header cell%s (separated by %s) is a column of table \"%s\": "
+                  "is this the right file? the header reads \"%.80s\"", head->n,
+                  head->n == 1 ? "" : "s", sep_name, table, first);
+    return false;
+}
+
 /* Binds the header row and orders the columns.  Returns 0, DCP_EINVAL (the
  * key column of a grouped table is missing) or DCP_ENOMEM. */
 static int
 s_bind_header (s_build_t *b, const char *table)
 {
     const s_record_t *head = &b->recs.items[0];
+    if (!s_header_readable (b, table))
+        return DCP_EINVAL;
     b->n_cols = head->n;
     b->bind = calloc (b->n_cols, sizeof *b->bind);
     b->order = calloc (b->n_cols, sizeof *b->order);
@@ -689,9 +913,13 @@ s_group_row (s_build_t *b, const s_record_t *rec, ProtobufCMessage **row_p, size
     if (!*row_p)
         return DCP_ENOMEM;
     *gi_p = gi;
+    snprintf (note, note_size, "row becomes /%s/%s/%zu", b->t.payload->name, b->t.list->name,
+              b->base + gi);
+    if (s_map (&b->c, note, NULL, NULL, rec->line, 0))  /* the entry: its first row */
+        return DCP_ENOMEM;
     snprintf (note, note_size, "row becomes /%s/%s/%zu/%s/%zu", b->t.payload->name,
               b->t.list->name, b->base + gi, b->t.nested->name, ri);
-    return 0;
+    return s_map (&b->c, note, NULL, NULL, rec->line, 0);
 }
 
 /* Applies group (level 1) column K of CELL to group GI: an incident's own
@@ -752,6 +980,8 @@ s_read_row (s_build_t *b, const s_record_t *rec)
         snprintf (note, sizeof note, "row becomes /%s/%s/%zu", b->t.payload->name,
                   b->t.list->name, b->base + b->n_items);
         b->n_items++;
+        if (s_map (&b->c, note, NULL, NULL, rec->line, 0))
+            return DCP_ENOMEM;
     }
     for (size_t o = 0; o < b->n_order; o++) {
         size_t k = b->order[o];
@@ -792,8 +1022,15 @@ int
 csvread_table (const char *text, size_t len, const char *filename, const char *table,
                Dcp__V1__Submission *sub, dcp_findings_t *findings)
 {
+    return csvread_table_mapped (text, len, filename, table, sub, findings, NULL);
+}
+
+int
+csvread_table_mapped (const char *text, size_t len, const char *filename, const char *table,
+                      Dcp__V1__Submission *sub, dcp_findings_t *findings, srcmap_t *map)
+{
     assert ((text || len == 0) && filename && table && sub && findings);
-    s_build_t b = {.c = {.filename = filename, .findings = findings}};
+    s_build_t b = {.c = {.filename = filename, .findings = findings, .map = map}};
     int rc = 0;
     if (!s_find_table (table, &b.t)) {
         s_report (&b.c, "CSV-TABLE", 1, 1, "\"%s\" is not a table that can be read from CSV",

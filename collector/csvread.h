@@ -22,6 +22,7 @@
 
 #include "dcp_findings.h"
 #include "dcp_submission.pb-c.h"
+#include "srcmap.h"
 
 /* Reads the CSV TEXT (LEN bytes) as rows of TABLE and appends them to SUB's
  * payload.  TABLE is the name of a repeated table of the payload:
@@ -36,6 +37,13 @@
  * key column; a finding says which); DCP_ENOMEM (SUB is then unchanged). */
 int csvread_table (const char *text, size_t len, const char *filename, const char *table,
                   Dcp__V1__Submission *sub, dcp_findings_t *findings);
+
+/* As csvread_table(), also recording in MAP (NULL: not) where each answer
+ * and each row came from, by JSON pointer (srcmap.h): a cell at its line
+ * and column, a row (and an entry of a grouped table) at its first line
+ * with column 0. */
+int csvread_table_mapped (const char *text, size_t len, const char *filename, const char *table,
+                          Dcp__V1__Submission *sub, dcp_findings_t *findings, srcmap_t *map);
 
 /* True if TABLE names a list csvread_table() can fill. */
 bool csvread_table_known (const char *table);

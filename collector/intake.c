@@ -128,15 +128,20 @@ intake_read_revision (collector_t *c, const char *path, const intake_revision_t 
         rc = s_pack (in);
     if (rc)
         return rc;
-    if (!in->where)
-        return dcp_rules_check (in->sub, &c->rules, findings) ? DCP_ENOMEM : 0;
-    /* a workbook: the rules' JSON pointers become the cells they mean */
-    dcp_findings_t *rules = dcp_findings_new ();
-    rc = rules ? dcp_rules_check (in->sub, &c->rules, rules) : DCP_ENOMEM;
-    if (!rc)
-        rc = xlsxread_locate (in->where, rules, findings);
-    dcp_findings_destroy (&rules);
-    return rc ? DCP_ENOMEM : 0;
+    if (in->where) {
+        /* a workbook: the rules' JSON pointers become the cells they mean */
+        dcp_findings_t *rules = dcp_findings_new ();
+        rc = rules ? dcp_rules_check (in->sub, &c->rules, rules) : DCP_ENOMEM;
+        if (!rc)
+            rc = xlsxread_locate (in->where, rules, findings);
+        dcp_findings_destroy (&rules);
+        return rc ? DCP_ENOMEM : 0;
+    }
+    size_t first_rule = dcp_findings_count (findings);
+    if (dcp_rules_check (in->sub, &c->rules, findings))
+        return DCP_ENOMEM;
+    /* echoes out, CSV rows by line and column, everything in file order */
+    return srcmap_locate_findings (in->files.map, findings, first_rule);
 }
 
 void

@@ -65,7 +65,17 @@ typedef struct {
     bool allow_csv;            /* read_file: tables may name a CSV file */
     s_deferred_csv_t *csv;
     size_t n_csv;
+    srcmap_t *map;             /* read_file: where each answer is, or NULL */
 } s_reader_t;
+
+/* Records that the answer at the current pointer is read now (document
+ * order), for findings in file order (srcmap.h). */
+static void
+s_mark (s_reader_t *r)
+{
+    if (r->map && srcmap_add (r->map, r->path.data ? r->path.data : "", NULL, 0, 0))
+        r->rep.error = DCP_ENOMEM;
+}
 
 /* Appends "/" and KEY escaped per RFC 6901 (~ -> ~0, / -> ~1); returns the
  * previous length for s_path_pop(). */
@@ -432,6 +442,7 @@ s_read_repeated (s_reader_t *r, ProtobufCMessage *msg, const ProtobufCFieldDescr
         if (f->type == PROTOBUF_C_TYPE_STRING)
             *(char **) slot = (char *) protobuf_c_empty_string;
         size_t mark = s_path_push_index (r, i);
+        s_mark (r);
         const json_t *item = json_array_get (v, i);
         if (json_is_null (item)) {
             field_report (&r->rep, "TYPE", "null is not allowed in a list");
@@ -541,6 +552,7 @@ s_read_object (s_reader_t *r, ProtobufCMessage *msg, const json_t *obj)
         if (key[0] == '_')
             continue;
         size_t mark = s_path_push (r, key);
+        s_mark (r);
         const ProtobufCFieldDescriptor *f
             = protobuf_c_message_descriptor_get_field_by_name (desc, key);
         if (status_msg) {
@@ -643,6 +655,7 @@ s_read (s_reader_t *r, const char *text, size_t len)
         r->rep.error = DCP_ENOMEM;
         goto cleanup;
     }
+    s_mark (r);  /* the document: findings on missing envelope answers come first */
     s_read_object (r, &sub->base, root);
     s_infer_questionnaire (sub);
 cleanup:
@@ -675,6 +688,7 @@ jsonread_files_free (jsonread_files_t *files)
     free (files->parts);
     files->parts = NULL;
     files->n = 0;
+    srcmap_destroy (&files->map);
 }
 
 /* Reads the whole file at PATH (at most MAX bytes) into a new buffer
@@ -780,7 +794,8 @@ s_read_csv_files (s_reader_t *r, const char *path, Dcp__V1__Submission *sub,
             s_report_file (r->rep.findings, d->pointer, csv_path, rc);
         else if (rc == 0) {
             const jsonread_part_t *p = &files->parts[files->n - 1];
-            rc = csvread_table (p->bytes, p->len, d->file, d->table, sub, r->rep.findings);
+            rc = csvread_table_mapped (p->bytes, p->len, d->file, d->table, sub, r->rep.findings,
+                                       r->map);
         }
         free (csv_path);
     }
@@ -797,6 +812,9 @@ jsonread_file (const char *path, dcp_findings_t *findings, jsonread_files_t *fil
     jsonread_files_t *kept = files ? files : &own;
     Dcp__V1__Submission *sub = NULL;
     int rc = s_read_part (kept, path, path);
+    if (!rc && files && !files->map && !(files->map = srcmap_new ()))
+        rc = DCP_ENOMEM;
+    r.map = files ? files->map : NULL;
     if (rc) {
         s_report_file (findings, "", path, rc);
         goto cleanup;

@@ -19,6 +19,7 @@
 #include "dcp_codec.h"
 #include "dcp_findings.h"
 #include "dcp_submission.pb-c.h"
+#include "srcmap.h"
 
 #define JSONREAD_MAX_FILE (64u << 20)  /* largest file jsonread_file reads */
 
@@ -34,6 +35,7 @@ typedef struct {
 typedef struct {
     jsonread_part_t *parts;
     size_t n;
+    srcmap_t *map;  /* where each answer was read (srcmap.h), or NULL */
 } jsonread_files_t;
 
 /* Frees what FILES holds and empties it; safe on an empty one. */
@@ -52,7 +54,7 @@ Dcp__V1__Submission *jsonread_text (const char *text, size_t len, dcp_findings_t
  * "precursors") may be given as the name of a CSV file instead of a list,
  * relative to the JSON file's folder; it is read with csvread_table().
  * Each file is read once: if FILES is not NULL it receives the bytes that
- * were parsed (caller frees with jsonread_files_free(), also on NULL
+ * were parsed and the map of where each answer came from (FILES->map) (caller frees with jsonread_files_free(), also on NULL
  * return), so that nobody reads the files a second time and finds them
  * changed.  Caller frees the result with dcp_codec_free(). */
 Dcp__V1__Submission *jsonread_file (const char *path, dcp_findings_t *findings,

@@ -12,6 +12,7 @@
  *   collector revise ID FILE     send FILE as the next revision of submission ID
  *   collector keygen PATH        make a CURVE key pair
  *   collector template KIND      print an empty starting file
+ *   collector doctor             check configuration, keys, connection
  *
  * This file is the command table; the commands are in cmd.c, agent.c,
  * show.c and revise.c, what they share (context, configuration, outbox and
@@ -24,6 +25,7 @@
 #include "collector.h"
 #include "dcp_config.h"
 #include "dcp_signal.h"
+#include "doctor.h"
 #include "revise.h"
 #include "show.h"
 
@@ -49,7 +51,11 @@ s_usage (void)
             "                     DEFINITION_CHANGE, OTHER)\n"
             "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
             "  template KIND [FILE.xlsx]  print an empty response file (financial_flows,\n"
-            "                     precursors), or write it as a workbook to FILE.xlsx\n\n"
+            "                     precursors), or write it as a workbook to FILE.xlsx\n"
+            "  doctor             check configuration, key file, endpoint, handshake and a round\n"
+            "                     trip; one line per step, exit status 0 when all work (3 config,\n"
+            "                     4 key file mode, 5 unreachable, 6 key not registered, 7 wrong\n"
+            "                     validator key, 8 no answer)\n\n"
             "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
             "may be CSV.\n\n");
     dcp_config_help (collector_options, "COLLECTOR", stdout);
@@ -65,7 +71,7 @@ static const s_command_t s_commands[] = {
     {"check", cmd_check},   {"submit", cmd_submit}, {"take", cmd_take},
     {"send", cmd_send},     {"run", agent_run},     {"status", cmd_status},
     {"keygen", cmd_keygen}, {"template", cmd_template},
-    {"show", cmd_show},     {"revise", cmd_revise},
+    {"show", cmd_show},     {"revise", cmd_revise},     {"doctor", doctor_run},
 };
 
 int
@@ -79,6 +85,7 @@ main (int argc, char **argv)
     if (prc >= 0)
         return prc;
     dcp_rules_defaults (&c.rules);
+    c.rules.offline = true;  /* the collector checks before sending */
     if (first >= argc) {
         s_usage ();
         return 2;

@@ -34,6 +34,11 @@ typedef struct {
 struct sender_t {
     void *ctx;
     void *sock;
+    void *monitor;       /* PAIR receiving SOCK's monitor events, or NULL */
+    unsigned monitors;   /* monitors made, for a fresh inproc name each time */
+    sender_link_t link;
+    int64_t link_since_ms;
+    bool pong;           /* the answer to sender_ping() arrived */
     outbox_t *outbox;
     sender_opts_t opts;
     s_entry_t **heap;    /* waiting entries, min-heap on (due_ms, seq) */
@@ -102,6 +107,171 @@ s_heap_pop (sender_t *self)
     return top;
 }
 
+/* The events that explain a silence (see sender_link_next). */
+#define S_MONITOR_EVENTS                                                                         \
+    (ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED                    \
+     | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL                \
+     | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+
+/* Watches SELF->sock with a monitor.  Without one the sender still works,
+ * it only cannot say why nothing comes back. */
+static void
+s_monitor_start (sender_t *self)
+{
+    char ep[64];
+    snprintf (ep, sizeof ep, "inproc://dcp-sender-%p-%u", (void *) self, self->monitors++);
+    if (zmq_socket_monitor (self->sock, ep, S_MONITOR_EVENTS) != 0)
+        goto fail;
+    self->monitor = zmq_socket (self->ctx, ZMQ_PAIR);
+    int zero = 0;
+    if (!self->monitor || zmq_setsockopt (self->monitor, ZMQ_LINGER, &zero, sizeof zero)
+        || zmq_connect (self->monitor, ep) != 0)
+        goto fail;
+    return;
+fail:
+    dcp_debug ("no socket monitor", "reason=%s",
+               dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+    if (self->monitor)
+        zmq_close (self->monitor);
+    self->monitor = NULL;
+}
+
+/* Closes the socket and its monitor. */
+static void
+s_close (sender_t *self)
+{
+    if (self->monitor) {
+        zmq_socket_monitor (self->sock, NULL, 0);
+        zmq_close (self->monitor);
+        self->monitor = NULL;
+    }
+    if (self->sock)
+        zmq_close (self->sock);
+    self->sock = NULL;
+}
+
+/* Reads the monitor events waiting and follows the link state.  Plain
+ * zmq_recv into small buffers: an event is two frames, 6 bytes (event,
+ * value) and the endpoint. */
+static void
+s_read_monitor (sender_t *self)
+{
+    uint8_t head[16];
+    char endpoint[256];
+    while (self->monitor && zmq_recv (self->monitor, head, sizeof head, ZMQ_DONTWAIT) >= 6) {
+        int more = 0;
+        size_t more_len = sizeof more;
+        if (zmq_getsockopt (self->monitor, ZMQ_RCVMORE, &more, &more_len) == 0 && more)
+            zmq_recv (self->monitor, endpoint, sizeof endpoint, ZMQ_DONTWAIT);
+        uint16_t event;
+        uint32_t value;
+        memcpy (&event, head, 2);
+        memcpy (&value, head + 2, 4);
+        sender_link_t next = sender_link_next (self->link, event, value);
+        dcp_debug ("socket event", "event=0x%x value=%u link=%d", event, value, (int) next);
+        if (next != self->link) {
+            char why[512];
+            self->link = next;
+            self->link_since_ms = dcp_now_ms ();
+            dcp_info ("validator link", "endpoint=%s reason=%s", self->opts.endpoint,
+                      dcp_log_quote ((char[600]) {0}, 600,
+                                     sender_link_reason (next, self->opts.endpoint, why,
+                                                         sizeof why)));
+        }
+    }
+}
+
+sender_link_t
+sender_link_next (sender_link_t now, unsigned event, unsigned long value)
+{
+    (void) value;  /* the ZAP status: 400 refused; 300 and 500 are the
+                      server's trouble, but the key is still not taken */
+    switch (event) {
+    case ZMQ_EVENT_CONNECT_RETRIED:
+        /* libzmq says this whenever it schedules a reconnect, also after a
+         * failed handshake: only a failure to connect means "refused". */
+        return (now == SENDER_LINK_KEY_REFUSED || now == SENDER_LINK_SERVER_KEY) ? now
+                                                                                  : SENDER_LINK_REFUSED;
+    case ZMQ_EVENT_CONNECTED:
+        /* TCP is up again: an old "cannot connect" no longer holds; a
+         * handshake failure stays until the handshake says otherwise. */
+        return (now == SENDER_LINK_REFUSED || now == SENDER_LINK_LOST) ? SENDER_LINK_UNKNOWN : now;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        return SENDER_LINK_KEY_REFUSED;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+        /* The server closing after its ZAP refusal may add a failure
+         * without detail: the refusal is the reason. */
+        return now == SENDER_LINK_KEY_REFUSED ? now : SENDER_LINK_SERVER_KEY;
+    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        return SENDER_LINK_UP;
+    case ZMQ_EVENT_DISCONNECTED:
+        return now == SENDER_LINK_UP ? SENDER_LINK_LOST : now;
+    default:
+        return now;
+    }
+}
+
+const char *
+sender_link_reason (sender_link_t state, const char *endpoint, char *buf, size_t size)
+{
+    switch (state) {
+    case SENDER_LINK_REFUSED:
+        snprintf (buf, size, "cannot connect to %s: nothing is listening there or it cannot be "
+                  "reached (is the validator running? is endpoint right?)", endpoint);
+        break;
+    case SENDER_LINK_KEY_REFUSED:
+        snprintf (buf, size, "the validator at %s refused this collector's key: it is not "
+                  "registered (send the public key, the .pub file beside key_file, to the "
+                  "coordinating office)", endpoint);
+        break;
+    case SENDER_LINK_SERVER_KEY:
+        snprintf (buf, size, "the validator at %s does not have the key this collector expects "
+                  "(check validator_public_key in the configuration)", endpoint);
+        break;
+    case SENDER_LINK_UP:
+        snprintf (buf, size, "connected to %s but no answer yet (the pipeline behind the "
+                  "validator may be down; the response is safe in the outbox)", endpoint);
+        break;
+    case SENDER_LINK_LOST:
+        snprintf (buf, size, "the connection to %s was lost; reconnecting (the response is "
+                  "safe in the outbox)", endpoint);
+        break;
+    default:
+        snprintf (buf, size, "%s", "");
+        break;
+    }
+    return buf;
+}
+
+sender_link_t
+sender_link (const sender_t *self)
+{
+    return self->link;
+}
+
+long
+sender_link_age_ms (const sender_t *self)
+{
+    return (long) (dcp_now_ms () - self->link_since_ms);
+}
+
+int
+sender_ping (sender_t *self)
+{
+    dcp_part_t parts[2] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
+                           {"ping", 4, NULL}};
+    if (!self->sock)
+        return DCP_EAGAIN;
+    return dcp_wire_send (self->sock, parts, 2, ZMQ_DONTWAIT) ? DCP_EAGAIN : 0;
+}
+
+bool
+sender_pong (const sender_t *self)
+{
+    return self->pong;
+}
+
 /* Opens a fresh DEALER connected to every validator endpoint listed
  * (comma-separated): ZeroMQ spreads the submissions over them and skips one
  * that is down.  All validators of a deployment share one key pair. */
@@ -118,6 +288,7 @@ s_connect (sender_t *self)
     if (dcp_wire_client (self->sock, self->opts.keys, self->opts.server_key, &self->opts.wire)
         || zmq_setsockopt (self->sock, ZMQ_IMMEDIATE, &one, sizeof one))
         goto fail;
+    s_monitor_start (self);
     snprintf (list, sizeof list, "%s", self->opts.endpoint);
     for (char *ep = strtok_r (list, ", ", &save); ep; ep = strtok_r (NULL, ", ", &save))
         if (zmq_connect (self->sock, ep) != 0)
@@ -126,8 +297,7 @@ s_connect (sender_t *self)
 fail:
     dcp_error ("could not connect to validator", "endpoint=%s reason=%s", self->opts.endpoint,
                dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
-    zmq_close (self->sock);
-    self->sock = NULL;
+    s_close (self);
     return DCP_EINVAL;
 }
 
@@ -140,6 +310,7 @@ sender_new (void *ctx, outbox_t *outbox, const sender_opts_t *opts)
     self->ctx = ctx;
     self->outbox = outbox;
     self->opts = *opts;
+    self->link_since_ms = dcp_now_ms ();
     if (self->opts.window == 0)
         self->opts.window = 1;
     self->flight = calloc (self->opts.window, sizeof *self->flight);
@@ -156,8 +327,7 @@ sender_destroy (sender_t **self_p)
     if (!self_p || !*self_p)
         return;
     sender_t *self = *self_p;
-    if (self->sock)
-        zmq_close (self->sock);
+    s_close (self);
     for (size_t i = 0; i < self->heap_n; i++)
         s_entry_free (self->heap[i]);
     for (size_t i = 0; i < self->flight_n; i++)
@@ -304,6 +474,15 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
         dcp_warn ("ignored undecodable receipt", NULL);
         return;
     }
+    if (strcmp (r->submission_id, "ping") == 0 && r->status == 0) {
+        self->pong = true;  /* the probe's answer: nothing to record */
+        dcp__v1__receipt__free_unpacked (r, NULL);
+        return;
+    }
+    if (!self->outbox) {  /* a probing sender (doctor) records nothing */
+        dcp__v1__receipt__free_unpacked (r, NULL);
+        return;
+    }
     self->stats.receipts++;
     s_entry_t *e = NULL;
     for (size_t i = 0; i < self->flight_n; i++)
@@ -362,6 +541,8 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
 {
     size_t n = self->finals_n;
     outbox_receipt_t rec[FINALS_MAX];
+    if (!self->outbox)
+        return;  /* a probing sender (doctor): no finals, nothing to sync */
     for (size_t i = 0; i < n; i++) {
         s_final_t *f = &self->finals[i];
         rec[i] = (outbox_receipt_t) {f->r->submission_id,
@@ -425,10 +606,11 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
         if (left < wait)
             wait = left > 0 ? (long) left : 0;
     }
-    zmq_pollitem_t item = {self->sock, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll (&item, 1, wait) < 0 && zmq_errno () != EINTR)
+    zmq_pollitem_t items[2] = {{self->sock, 0, ZMQ_POLLIN, 0}, {self->monitor, 0, ZMQ_POLLIN, 0}};
+    if (zmq_poll (items, self->monitor ? 2 : 1, wait) < 0 && zmq_errno () != EINTR)
         return DCP_EPROTO;
-    if (item.revents & ZMQ_POLLIN) {
+    s_read_monitor (self);
+    if (items[0].revents & ZMQ_POLLIN) {
         dcp_frames_t in;
         while (self->finals_n < FINALS_MAX
                && dcp_frames_recv (self->sock, &in, ZMQ_DONTWAIT) == 0) {
@@ -450,8 +632,8 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
     if (expired) {
         dcp_warn ("no receipt in time, reconnecting", "endpoint=%s in_flight=%zu waiting=%zu",
                   self->opts.endpoint, self->flight_n, self->heap_n);
-        zmq_close (self->sock);
-        self->sock = NULL;
+        s_read_monitor (self);  /* the old socket's last words */
+        s_close (self);
         self->stats.reconnects++;
         while (self->flight_n > 0)
             s_requeue (self, self->flight[--self->flight_n]);

@@ -63,6 +63,47 @@ void *sender_socket (const sender_t *self);
 /* Entries queued or in flight. */
 size_t sender_outstanding (const sender_t *self);
 
+/* What the sender knows about its connection to the validator, from the
+ * socket's monitor events (zmq_socket_monitor), in the order a person
+ * needs it: why nothing comes back. */
+typedef enum {
+    SENDER_LINK_UNKNOWN = 0,    /* nothing heard yet */
+    SENDER_LINK_REFUSED,        /* TCP connect refused or unreachable: nothing listening */
+    SENDER_LINK_KEY_REFUSED,    /* the validator's ZAP handler refused this key */
+    SENDER_LINK_SERVER_KEY,     /* handshake broken off: the validator's key does not match */
+    SENDER_LINK_UP,             /* handshake done: connected */
+    SENDER_LINK_LOST,           /* was connected, now disconnected (reconnecting) */
+} sender_link_t;
+
+/* The state after monitor event EVENT (ZMQ_EVENT_*) with VALUE (its
+ * number: the ZAP status code for HANDSHAKE_FAILED_AUTH) in state NOW.
+ * libzmq 4.3 (Debian 12) reports: a refused or unreachable TCP endpoint as
+ * CONNECT_RETRIED; a key refused by the server's ZAP handler as
+ * HANDSHAKE_FAILED_AUTH with status 400; a wrong server key as
+ * HANDSHAKE_FAILED_NO_DETAIL or _PROTOCOL (the server cannot open our HELLO
+ * and drops the connection).  Events that say nothing new keep NOW. */
+sender_link_t sender_link_next (sender_link_t now, unsigned event, unsigned long value);
+
+/* One plain sentence for STATE, naming ENDPOINT where it helps, in BUF
+ * (SIZE bytes); returns BUF.  UNKNOWN gives "". */
+const char *sender_link_reason (sender_link_t state, const char *endpoint, char *buf,
+                                size_t size);
+
+/* The connection state now (see sender_link_t). */
+sender_link_t sender_link (const sender_t *self);
+
+/* Milliseconds since the state last changed. */
+long sender_link_age_ms (const sender_t *self);
+
+/* Sends the probe "DCP1" "ping" (proto/README.md) on the current socket;
+ * the answer is reported by sender_poll() to FN with id "ping" and is
+ * not recorded anywhere.  Returns 0, or DCP_EAGAIN if no validator is
+ * connected yet. */
+int sender_ping (sender_t *self);
+
+/* True once the answer to sender_ping() arrived (a round trip). */
+bool sender_pong (const sender_t *self);
+
 /* Counters. */
 typedef struct {
     unsigned long sent, resent, receipts, accepted, rejected, retry_later, reconnects;

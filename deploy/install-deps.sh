@@ -11,12 +11,18 @@ packages=(
     clang libclang-rt-14-dev python3 procps util-linux
     python3-zmq python3-protobuf protobuf-compiler curl
     libxlsxwriter-dev libzip-dev libxml2-dev libreoffice-calc-nogui
+    chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The report's chart and map libraries come from the npm registry (npm ci at
+# build time).  A Node.js from elsewhere (NodeSource) bundles npm and
+# conflicts with Debian's npm package, so each is asked for only if absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

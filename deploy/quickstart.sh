@@ -23,6 +23,7 @@ country_of() { sed -n 's/.*"reporting_country" *: *"\([A-Z]*\)".*/\1/p' "$1" | a
 countries=$(for f in "${examples[@]}"; do country_of "$f"; done | sort -u)
 
 echo "== start PostgreSQL, loader and validator under var/"
+unset DCP_PG_NO_FSYNC   # a pipeline to keep: PostgreSQL with fsync on
 # shellcheck disable=SC2086
 "$src/deploy/stack.sh" up "$src/var" $countries
 

@@ -7,7 +7,8 @@
 #   stack.sh up DIR [ISO3...]    create keys and configs (once), start
 #                                PostgreSQL, loader and validator; register
 #                                one collector key per country given
-#   stack.sh down DIR            stop validator, loader, PostgreSQL (SIGTERM)
+#   stack.sh down DIR            stop validator and loader (SIGTERM), then
+#                                PostgreSQL
 #   stack.sh kill STAGE DIR      SIGKILL validator or loader (fault injection)
 #   stack.sh start STAGE DIR     start validator or loader again
 #   stack.sh pg-kill DIR         PostgreSQL immediate shutdown (as a crash)
@@ -16,11 +17,15 @@
 #   stack.sh psql DIR [ARGS]     psql on the pipeline's database (as owner)
 #   stack.sh analyst DIR [ARGS]  psql as the read-only analyst role
 #   stack.sh collector DIR ISO3 ARGS...   run the collector of that country
+#   stack.sh report DIR ARGS...  run the analysts' report as the analyst role
+#                                (report html --year 2023 --out r.html)
 #   stack.sh partner DIR add|rotate|revoke|list ARGS...   "validator partner"
 #                                on DIR's registry, then SIGHUP its validator
 #
 # Environment: DCP_BUILD_DIR (default ./build), DCP_INSECURE=1 to run
-# without CURVE (development only).
+# without CURVE (development only), DCP_PG_NO_FSYNC=1 to run PostgreSQL
+# with fsync=off (tests/pg.sh --no-fsync: for tests that do not look at
+# durability; never for the fault test, the benchmark or real data).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -103,6 +108,22 @@ metrics = 127.0.0.1:$loader_metrics
 CONF
 }
 
+# A running validator reads partners.txt again on SIGHUP; wait until it has
+# (its log says so), so that the new key may connect as soon as we return.
+# A registry it refuses (the test key "C00" of operations.sh is no ISO3
+# code) leaves the previous one in force, as before: that is logged too.
+reload_validator() {
+    local dir=$1 log="$1/log/validator.log" mark i
+    pid_alive "$dir/run/validator.pid" || return 0
+    mark=$(wc -l < "$log")
+    kill -HUP "$(cat "$dir/run/validator.pid")" 2>/dev/null || return 0
+    for ((i = 0; i < 200; i++)); do   # 10 s
+        log_has "$log" '(loaded|could not load) partner registry' "$mark" && return 0
+        sleep 0.05
+    done
+    die "validator did not reload its partner registry (log $log)"
+}
+
 register_collector() {
     local dir=$1 cc=$2 insecure=false
     [ "${DCP_INSECURE:-0}" = 1 ] && insecure=true
@@ -111,7 +132,7 @@ register_collector() {
     if [ ! -f "$key" ]; then
         "$build/collector" keygen "$key" >/dev/null
         echo "$(awk '/public-key/ {print $3}' "$key.pub") $cc focal point $cc" >> "$dir/etc/partners.txt"
-        [ -f "$dir/run/validator.pid" ] && kill -HUP "$(cat "$dir/run/validator.pid")" 2>/dev/null || true
+        reload_validator "$dir"
     fi
     mkdir -p "$dir/collectors/$cc"
     cat > "$dir/etc/collector-$cc.conf" <<CONF
@@ -125,13 +146,13 @@ insecure = $insecure
 CONF
 }
 
-wait_log() {  # wait_log FILE PATTERN SECONDS
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
+# log_has FILE REGEX [AFTER]: whether a line of FILE past line AFTER
+# (default 0) matches REGEX (awk, extended).  awk reads the file itself: not
+# `tail | grep -q`, which under pipefail fails when grep stops reading early
+# and tail dies of SIGPIPE (a stage restarted under load logs a lot).
+log_has() {
+    awk -v n="${3:-0}" -v re="$2" 'NR > n && $0 ~ re { found = 1; exit }
+                                   END { exit !found }' "$1" 2>/dev/null
 }
 
 start_stage() {
@@ -143,13 +164,10 @@ start_stage() {
     mark=$(wc -l < "$log")
     setsid "$build/$stage" --config "$dir/etc/$stage.conf" >> "$log" 2>&1 < /dev/null &
     echo $! > "$dir/run/$stage.pid"
-    for ((i = 0; i < 300; i++)); do
-        # Not `tail | grep -q` under pipefail: once the stage logs more than
-        # a pipe holds (a restart under load), grep -q stops reading at the
-        # match, tail dies of SIGPIPE and the pipeline counts as failed.
-        if grep -q "msg=\"$stage ready\"" <(tail -n +"$((mark + 1))" "$log"); then return 0; fi
+    for ((i = 0; i < 600; i++)); do   # 30 s
+        log_has "$log" "msg=\"$stage ready\"" "$mark" && return 0
         kill -0 "$(cat "$dir/run/$stage.pid")" 2>/dev/null || { tail -n 20 "$log" >&2; die "$stage exited at start (log $log)"; }
-        sleep 0.1
+        sleep 0.05
     done
     die "$stage did not become ready (log $log)"
 }
@@ -173,7 +191,9 @@ up)
         die "the postgres user cannot reach $dir; use a folder it can traverse (e.g. under /srv or /tmp)"
     fi
     setup "$dir"
-    "$src/tests/pg.sh" start "$dir/pg"
+    pg_opts=()
+    [ "${DCP_PG_NO_FSYNC:-0}" = 1 ] && pg_opts+=(--no-fsync)
+    "$src/tests/pg.sh" start "$dir/pg" "${pg_opts[@]}"
     migrate_and_roles "$dir"
     write_configs "$dir"
     for cc in "$@"; do register_collector "$dir" "$cc"; done
@@ -182,8 +202,11 @@ up)
     ;;
 down)
     dir=$(abs_dir "${1:?usage: stack.sh down DIR}")
-    stop_stage validator "$dir"
+    # Both at once: each takes a second or two to stop, and nothing is lost
+    # if the loader goes first (the collectors resend what got no receipt).
+    stop_stage validator "$dir" & v=$!
     stop_stage loader "$dir"
+    wait "$v" || true
     "$src/tests/pg.sh" stop "$dir/pg"
     ;;
 kill)
@@ -223,6 +246,10 @@ partner)
     dir=$(abs_dir "${1:?usage: stack.sh partner DIR add|rotate|revoke|list ARGS...}"); shift
     exec "$build/validator" --config "$dir/etc/validator.conf" partner \
         --pid-file "$dir/run/validator.pid" "$@"
+    ;;
+report)
+    dir=$(abs_dir "${1:?dir}"); shift
+    exec "$build/report" --database="$(sed 's/user=postgres/user=analyst/' "$dir/pg/conninfo")" "$@"
     ;;
 *)
     die "unknown command $cmd"

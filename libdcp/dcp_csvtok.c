@@ -1,4 +1,5 @@
 /* dcp_csvtok.c: RFC 4180 cells with their positions (see dcp_csvtok.h). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,60 @@ dcp_csvtok_init (dcp_csvtok_t *tok, const char *text, size_t len)
     tok->text = text;
     tok->len = len;
     tok->line = tok->col = 1;
+    tok->sep = ',';
     if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
         tok->pos = 3;
+}
+
+void
+dcp_csvtok_set_separator (dcp_csvtok_t *tok, char sep)
+{
+    assert (sep != '"' && sep != '\r' && sep != '\n' && sep != '\0');
+    tok->sep = sep;
+}
+
+/* Counts SEP in the first record of TEXT (quoted parts skipped). */
+static size_t
+s_count_in_header (const char *text, size_t len, char sep)
+{
+    size_t n = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && (text[i] == '\n' || text[i] == '\r'))
+            break;
+        else if (!quoted && text[i] == sep)
+            n++;
+    }
+    return n;
+}
+
+char
+dcp_csvtok_sniff (const char *text, size_t len, bool *sep_line_p)
+{
+    *sep_line_p = false;
+    if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
+    /* Excel's "sep=;" line names the separator outright. */
+    if (len >= 5 && memcmp (text, "sep=", 4) == 0 && text[4] != '"' && text[4] != '\n'
+        && text[4] != '\r' && (len == 5 || text[5] == '\n' || text[5] == '\r')) {
+        *sep_line_p = true;
+        return text[4];
+    }
+    const char candidates[] = {',', ';', '\t'};
+    char best = ',';
+    size_t best_n = 0;
+    for (size_t i = 0; i < sizeof candidates; i++) {
+        size_t n = s_count_in_header (text, len, candidates[i]);
+        if (n > best_n) {
+            best = candidates[i];
+            best_n = n;
+        }
+    }
+    return best;
 }
 
 void
@@ -31,9 +84,9 @@ dcp_csvtok_done (const dcp_csvtok_t *tok)
 /* True at the end of a cell.  Not strchr(): it would match a NUL byte in
  * the data, and the tokenizer would stop without moving. */
 static bool
-s_cell_end (char ch)
+s_cell_end (const dcp_csvtok_t *tok, char ch)
 {
-    return ch == ',' || ch == '\r' || ch == '\n';
+    return ch == tok->sep || ch == '\r' || ch == '\n';
 }
 
 /* Moves past one byte, keeping line and column. */
@@ -87,7 +140,7 @@ s_quoted (dcp_csvtok_t *tok, dcp_csvtok_cell_t *cell)
             return DCP_ENOMEM;
         s_advance (tok);
     }
-    while (tok->pos < tok->len && !s_cell_end (tok->text[tok->pos])) {
+    while (tok->pos < tok->len && !s_cell_end (tok, tok->text[tok->pos])) {
         s_problem (cell, DCP_CSVTOK_AFTER_QUOTE, tok->line, tok->col);
         s_advance (tok);
     }
@@ -112,7 +165,7 @@ dcp_csvtok_next (dcp_csvtok_t *tok, dcp_csvtok_cell_t *cell)
         if (s_quoted (tok, cell))
             return DCP_ENOMEM;
     } else {
-        while (tok->pos < tok->len && !s_cell_end (tok->text[tok->pos])) {
+        while (tok->pos < tok->len && !s_cell_end (tok, tok->text[tok->pos])) {
             if (tok->text[tok->pos] == '"')
                 s_problem (cell, DCP_CSVTOK_QUOTE_INSIDE, tok->line, tok->col);
             if (dcp_buf_appendc (&tok->cell, tok->text[tok->pos]))
@@ -124,7 +177,7 @@ dcp_csvtok_next (dcp_csvtok_t *tok, dcp_csvtok_cell_t *cell)
     cell->len = tok->cell.len;
     if (tok->pos >= tok->len)
         cell->end = DCP_CSVTOK_EOF;
-    else if (tok->text[tok->pos] == ',') {
+    else if (tok->text[tok->pos] == tok->sep) {
         s_advance (tok);
         cell->end = DCP_CSVTOK_COMMA;
         tok->after_comma = true;

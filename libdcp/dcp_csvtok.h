@@ -6,7 +6,8 @@
  * tokenizer decides what the bytes are, cell by cell, and says what was odd
  * about each cell; what to do about it is the caller's policy.
  *
- * Dialect: cells separated by ',', records ended by LF, CRLF or a lone CR, a
+ * Dialect: cells separated by ',' (or another separator, see
+ * dcp_csvtok_set_separator), records ended by LF, CRLF or a lone CR, a
  * cell in double quotes may hold separators and line ends and "" for a
  * quote; a UTF-8 byte order mark at the very start is skipped (spreadsheet
  * programs write one).  Lines and columns are 1-based; a column counts
@@ -54,11 +55,22 @@ typedef struct {
     size_t len, pos;
     int line, col;
     dcp_buf_t cell;  /* the current cell, unquoted */
+    char sep;        /* the cell separator, ',' unless set */
     bool after_comma;  /* a cell is owed even at the end of the text */
 } dcp_csvtok_t;
 
 /* Starts reading TEXT (LEN bytes, borrowed for the tokenizer's life). */
 void dcp_csvtok_init (dcp_csvtok_t *tok, const char *text, size_t len);
+
+/* Separates cells with SEP (';' or '\t' as spreadsheets in many locales
+ * write them) instead of ','; call before the first dcp_csvtok_next(). */
+void dcp_csvtok_set_separator (dcp_csvtok_t *tok, char sep);
+
+/* Guesses the separator of the CSV TEXT from its first record: the one of
+ * ',', ';' and tab that occurs most often outside quotes (',' when none
+ * does), or the one named by a first line "sep=X" as Excel writes it (then
+ * *SEP_LINE_P is set: that line is no header, the caller skips it). */
+char dcp_csvtok_sniff (const char *text, size_t len, bool *sep_line_p);
 
 /* Reads the next cell into *CELL.  Returns 1 if there was one, 0 at the end
  * of the text, DCP_ENOMEM.  After a cell ending in DCP_CSVTOK_COMMA there is

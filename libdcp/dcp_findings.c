@@ -1,6 +1,8 @@
 /* dcp_findings.c: growable list of findings (see dcp_findings.h). */
 #define _GNU_SOURCE /* vasprintf */
+#include <assert.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,4 +183,51 @@ dcp_severity_name (dcp_severity_t severity)
     case DCP_SEV_INFO:    return "info";
     }
     return "unknown";
+}
+
+int
+dcp_findings_rearrange (dcp_findings_t *self, const size_t *order, size_t n)
+{
+    assert (n <= self->count);
+    dcp_finding_t *items = malloc ((self->cap ? self->cap : 1) * sizeof *items);
+    bool *kept = calloc (self->count + 1, sizeof *kept);
+    if (!items || !kept) {
+        free (items);
+        free (kept);
+        return DCP_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        assert (order[i] < self->count && !kept[order[i]]);
+        items[i] = self->items[order[i]];
+        kept[order[i]] = true;
+    }
+    for (size_t i = 0; i < self->count; i++)
+        if (!kept[i]) {
+            free (self->items[i].rule);
+            free (self->items[i].path);
+            free (self->items[i].message);
+        }
+    free (self->items);
+    free (kept);
+    self->items = items;
+    self->count = n;
+    return 0;
+}
+
+int
+dcp_findings_relocate (dcp_findings_t *self, size_t i, const char *path, const char *note)
+{
+    assert (i < self->count);
+    dcp_finding_t *f = &self->items[i];
+    char *p = strdup (path);
+    char *m = NULL;
+    if (!p || asprintf (&m, "%s%s", f->message, note ? note : "") < 0) {
+        free (p);
+        return DCP_ENOMEM;
+    }
+    free (f->path);
+    free (f->message);
+    f->path = p;
+    f->message = m;
+    return 0;
 }

@@ -22,7 +22,8 @@ typedef enum {
 typedef struct {
     char *rule;            /* e.g. "V-GEN-05" */
     dcp_severity_t severity;
-    char *path;            /* JSON pointer, e.g. "/precursors/seizures/0/quantity/value" */
+    char *path;            /* JSON pointer, e.g. "/precursors/seizures/0/quantity/value";
+                              in the collector, "FILE.csv:LINE:COLUMN" for a CSV cell */
     char *message;
 } dcp_finding_t;
 
@@ -48,6 +49,16 @@ size_t dcp_findings_count (const dcp_findings_t *self);
 
 /* Returns finding I (borrowed, valid until the list changes). */
 const dcp_finding_t *dcp_findings_get (const dcp_findings_t *self, size_t i);
+
+/* Keeps findings ORDER[0..N) (distinct indexes), in that order, and frees
+ * the others: how a reader drops echoes and sorts findings into the order
+ * of the file.  Returns 0 or DCP_ENOMEM (then SELF is unchanged). */
+int dcp_findings_rearrange (dcp_findings_t *self, const size_t *order, size_t n);
+
+/* Gives finding I the place PATH (copied) instead of its JSON pointer and
+ * appends NOTE (copied, may be NULL) to its message.  Returns 0 or
+ * DCP_ENOMEM (then the finding is unchanged). */
+int dcp_findings_relocate (dcp_findings_t *self, size_t i, const char *path, const char *note);
 
 /* Number of findings of severity ERROR. */
 size_t dcp_findings_errors (const dcp_findings_t *self);

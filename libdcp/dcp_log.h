@@ -45,8 +45,8 @@ void dcp__log (dcp_log_level_t level, const char *msg, const char *fields_fmt, .
 #define dcp_error(msg, ...) dcp_log (DCP_LOG_ERROR, msg, __VA_ARGS__)
 
 /* Writes TEXT into BUF (size SIZE) as a logfmt value: bare if it is safe,
- * else in double quotes with \" \\ and control characters escaped; cut at
- * SIZE. Returns BUF. */
+ * else in double quotes with \" \\ \n \t \r escaped (other control characters
+ * become ?); cut at SIZE. Returns BUF. */
 char *dcp_log_quote (char *buf, size_t size, const char *text);
 
 #endif

@@ -19,6 +19,8 @@
  * thread's reads).  dcp_refdata_load() and dcp_refdata_free() themselves
  * are not thread-safe: the lazy load inside the lookups is for tests and
  * single-threaded tools only, and free runs after the threads are joined. */
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -675,6 +677,94 @@ s_find_name (const s_name_t *names, size_t n, const char *name)
     s_name_t key = {trimmed, NULL};
     const s_name_t *hit = bsearch (&key, names, n, sizeof key, s_cmp_name);
     return hit ? hit->code : NULL;
+}
+
+/* Edit distance between A and B, ASCII case ignored, at most LIMIT + 1
+ * (longer strings are not worth the time: nobody misspells that much). */
+static size_t
+s_distance (const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen (a), lb = strlen (b);
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = tolower ((unsigned char) a[i - 1]) != tolower ((unsigned char) b[j - 1]);
+            size_t best = diag + cost;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            if (up + 1 < best)
+                best = up + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* How far a misspelling of a word of LEN characters may stray: one letter
+ * in a code, two or three in a name. */
+static size_t
+s_tolerance (size_t len)
+{
+    return len <= 4 ? 1 : len <= 10 ? 2 : 3;
+}
+
+/* Keeps CANDIDATE (meaning CODE) in *BEST if it is nearer to TEXT than what
+ * is there; a different code just as near makes the guess ambiguous. */
+static void
+s_consider (const char *text, const char *candidate, const char *code, size_t *best_d,
+            const char **best, bool *tie)
+{
+    size_t len = strlen (candidate) < strlen (text) ? strlen (candidate) : strlen (text);
+    size_t limit = s_tolerance (len);
+    size_t d = s_distance (text, candidate, limit);
+    if (d > limit || d > *best_d)
+        return;
+    if (d == *best_d && *best && strcmp (*best, code) != 0) {
+        *tie = true;
+        return;
+    }
+    if (d < *best_d)
+        *tie = false;
+    *best_d = d;
+    *best = code;
+}
+
+const char *
+dcp_refdata_substance_suggest (const char *text)
+{
+    size_t best_d = SIZE_MAX;
+    const char *best = NULL;
+    bool tie = false;
+    if (!text || !text[0] || !s_ready ())
+        return NULL;
+    for (size_t i = 0; i < s_ref.n_substance_names; i++)
+        s_consider (text, s_ref.substance_names[i].name, s_ref.substance_names[i].code, &best_d,
+                    &best, &tie);
+    return tie ? NULL : best;
+}
+
+const char *
+dcp_refdata_country_suggest (const char *text)
+{
+    size_t best_d = SIZE_MAX;
+    const char *best = NULL;
+    bool tie = false;
+    if (!text || !text[0] || !s_ready ())
+        return NULL;
+    for (size_t i = 0; i < s_ref.n_countries; i++)
+        s_consider (text, s_ref.countries[i].iso3, s_ref.countries[i].iso3, &best_d, &best, &tie);
+    for (size_t i = 0; i < s_ref.n_country_names; i++)
+        s_consider (text, s_ref.country_names[i].name, s_ref.country_names[i].code, &best_d,
+                    &best, &tie);
+    return tie ? NULL : best;
 }
 
 const char *

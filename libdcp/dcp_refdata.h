@@ -126,6 +126,17 @@ int dcp_refdata_substance_table (const char *code, const char *date);
  * surrounding blanks; NULL if none. */
 const char *dcp_refdata_substance_alias (const char *name);
 
+/* "Did you mean": the code of the substance whose code, name or other name
+ * is nearest to TEXT (ASCII case ignored), if it is near enough to be a
+ * misspelling of it (one letter off for a code, two or three for a name:
+ * "ACETT" -> ACET, "acetic anhidride" -> AA); NULL if nothing is that near
+ * or two substances are equally near. */
+const char *dcp_refdata_substance_suggest (const char *text);
+
+/* As dcp_refdata_substance_suggest() for countries: codes ("afg" -> AFG),
+ * names and other names ("Afganistan" -> AFG). */
+const char *dcp_refdata_country_suggest (const char *text);
+
 /* Density in kg per litre of SUBSTANCE at CONCENTRATION_PCT (NULL or "" if
  * not given) for litre-to-kilogram conversion.  Concentration bands are
  * [min, max), a band ending at 100 includes 100; acids (HCL, H2SO4) only

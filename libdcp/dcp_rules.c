@@ -749,10 +749,19 @@ s_country (s_ctx_t *c, const char *field, const char *value, bool required,
     if (dcp_refdata_country (value, 0))
         return true;
     const char *alias = dcp_refdata_country_alias (value);
+    const char *near = alias ? NULL : dcp_refdata_country_suggest (value);
     if (alias)
         s_add (c, rule, DCP_SEV_ERROR, field,
                "%s %s is a name, not a code: write the ISO 3166-1 alpha-3 code \"%s\"", field,
                s_quote (q, value), alias);
+    else if (near && strcasecmp (near, value) == 0)
+        s_add (c, rule, DCP_SEV_ERROR, field,
+               "%s %s: write country codes in capital letters, \"%s\"", field,
+               s_quote (q, value), near);
+    else if (near)
+        s_add (c, rule, DCP_SEV_ERROR, field,
+               "%s %s is not an ISO 3166-1 alpha-3 country code: did you mean \"%s\" (%s)?",
+               field, s_quote (q, value), near, dcp_refdata_country (near, 0)->name);
     else
         s_add (c, rule, DCP_SEV_ERROR, field,
                "%s %s is not an ISO 3166-1 alpha-3 country code (or XKX for Kosovo): write "
@@ -833,10 +842,16 @@ s_substance (s_ctx_t *c, const char *field, const char *code, bool required)
     if (s)
         return s;
     const char *alias = dcp_refdata_substance_alias (code);
+    const char *near = alias ? NULL : dcp_refdata_substance_suggest (code);
+    char name[128];
     if (alias)
         s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
                "substance %s is a name, not a code: write the code \"%s\"", s_quote (q, code),
                alias);
+    else if (near)
+        s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
+               "substance code %s is not known: did you mean \"%s\" (%s)?", s_quote (q, code),
+               near, s_lower_name (name, sizeof name, dcp_refdata_substance (near)->name));
     else
         s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
                "substance code %s is not known: use a code of the 1988 Convention tables "
@@ -1072,7 +1087,11 @@ s_envelope (s_ctx_t *c)
     if (c->year && c->today[0] && !s_empty (o->deadline_mmdd)) {
         char deadline[32];
         snprintf (deadline, sizeof deadline, "%04d-%.5s", c->year + 1, o->deadline_mmdd);
-        if (s_date_only (deadline) && strcmp (c->today, deadline) > 0)
+        if (s_date_only (deadline) && strcmp (c->today, deadline) > 0 && o->offline)
+            s_add (c, "V-ENV-05", DCP_SEV_INFO, "reporting_year",
+                   "LATE: the deadline for %d was %s; a late response is still taken", c->year,
+                   deadline);
+        else if (s_date_only (deadline) && strcmp (c->today, deadline) > 0)
             s_add (c, "V-ENV-05", DCP_SEV_INFO, "reporting_year",
                    "LATE: received on %s, after the deadline of %s for %d; accepted", c->today,
                    deadline, c->year);
@@ -1901,6 +1920,19 @@ s_non_scheduled (s_ctx_t *c, Dcp__V1__NonScheduledSeizure *const *rows, size_t n
         /* V-PRE-13: a scheduled substance under another name or its CAS. */
         const char *code = dcp_refdata_substance_alias (r->substance_name);
         const dcp_substance_t *by_name = code ? dcp_refdata_substance (code) : NULL;
+        /* A misspelt name of a scheduled substance ("acetic anhidride") would
+         * pass as free text and stay out of the kg totals: say so, as a
+         * warning (it may truly be another chemical). */
+        const char *near = code ? NULL : dcp_refdata_substance_suggest (r->substance_name);
+        const dcp_substance_t *by_near = near ? dcp_refdata_substance (near) : NULL;
+        if (by_near && strlen (r->substance_name) > 4 && dcp_refdata_substance_table (near, year))
+            s_add (c, "V-PRE-13", DCP_SEV_WARNING, "substance_name",
+                   "%s is not a name we know; did you mean %s (%s), a scheduled substance? "
+                   "If so, report it under seizures with substance_code %s: under "
+                   "non_scheduled it is left out of the kg totals of scheduled substances",
+                   s_quote (q, r->substance_name),
+                   s_lower_name (name, sizeof name, by_near->name), by_near->code,
+                   by_near->code);
         const dcp_substance_t *by_cas = dcp_refdata_substance_by_cas (r->cas_number);
         const dcp_substance_t *scheduled = NULL;
         if (by_name && dcp_refdata_substance_table (by_name->code, year))
@@ -2043,8 +2075,10 @@ s_route (s_ctx_t *c, const Dcp__V1__Incident *inc)
             reporting_seen = true;
         s_pop (c, at);
     }
+    /* Only against a known reporting country: a wrong one has its own
+     * finding (V-ENV-01), and every route would echo it. */
     if (!reporting_seen && !s_is (inc->incident_type, "STOPPED_IN_TRANSIT")
-        && !s_empty (c->sub->reporting_country))
+        && dcp_refdata_country (c->sub->reporting_country, 0))
         s_add (c, "V-PRE-08", DCP_SEV_WARNING, NULL,
                "the reporting country %s is not in the route: add it with its role (e.g. "
                "TRANSIT or DESTINATION), or set incident_type STOPPED_IN_TRANSIT if the "
@@ -2423,6 +2457,7 @@ dcp_rules_defaults (dcp_rules_opts_t *opts)
     opts->max_rows = 100000;
     opts->received_on = NULL;
     opts->deadline_mmdd = "06-30";
+    opts->offline = false;
 }
 
 int

@@ -27,6 +27,9 @@ typedef struct {
     const char *deadline_mmdd; /* V-ENV-05: deadline "MM-DD" in the year after
                                   reporting_year, default "06-30" (Form D
                                   practice); NULL or "" = no deadline */
+    bool offline;              /* checked before sending (the collector): the
+                                  V-ENV-05 note then says the deadline has
+                                  passed, not "received" nor "accepted" */
 } dcp_rules_opts_t;
 
 /* Fills OPTS with the defaults above.  Always set fields through this

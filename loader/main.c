@@ -9,9 +9,19 @@
  * commit, and keep a series' revisions in the order they were sent
  * (writers.c).
  *
+ * The loader is ready (log line "loader ready", /readyz 200, systemd
+ * READY=1) only once every writer has connected and the schema is migrated.
  * While the database is away the loader keeps its batches, stops reading
  * (so validators and collectors hold their data), reconnects with backoff
- * and never exits; nothing is acknowledged that is not committed.
+ * and never exits; nothing is acknowledged that is not committed.  A
+ * database that refuses it (no such role, bad password, no such database,
+ * pg_hba.conf) is not a reason to exit either: a restart would not fix it,
+ * and exiting would only trade the server's message in /readyz and the log
+ * for a restart loop.  It is logged as an error (again when it changes, or
+ * once a minute) and tried again, up to reconnect_refused_max_ms apart, so
+ * the loader carries on by itself once an operator has fixed it.  A
+ * connection string with several hosts follows a failover: writers
+ * reconnect to whichever is read-write (deploy/README.md).
  * `loader migrate` applies the schema and exits. */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +35,7 @@
 #include "dcp_refdata.h"
 #include "dcp_signal.h"
 #include "dcp_stage.h"
+#include "pgconn.h"
 #include "sink.h"
 #include "writers.h"
 
@@ -43,6 +54,7 @@ typedef struct {
     long hwm;
     long heartbeat_ms;
     long reconnect_max_ms;
+    long reconnect_refused_max_ms;
     long db_ping_ms;
     long revision_change_pct;
     char log_level[16];
@@ -54,7 +66,8 @@ typedef struct {
 static const dcp_cfg_option_t s_options[] = {
     OPT ("bind", DCP_CFG_STR, "tcp://127.0.0.1:7602", bind, "endpoint validators connect to"),
     OPT ("database", DCP_CFG_STR, "dbname=dcp", database,
-         "libpq connection string; put passwords in a passfile, never here"),
+         "libpq connection string; several hosts with target_session_attrs=read-write follow a "
+         "failover; put passwords in a passfile, never here"),
     OPT ("key_file", DCP_CFG_STR, "/etc/dcp/loader.key", key_file, "this loader's CURVE key pair"),
     OPT ("validators", DCP_CFG_STR, "/etc/dcp/validators.txt", validators,
          "registry of validator public keys allowed to connect: <key> - <name>"),
@@ -79,6 +92,12 @@ static const dcp_cfg_option_t s_options[] = {
     OPT ("heartbeat_ms", DCP_CFG_INT, "5000", heartbeat_ms, "ZMTP heartbeat interval"),
     OPT ("reconnect_max_ms", DCP_CFG_INT, "5000", reconnect_max_ms,
          "longest wait between database reconnection attempts"),
+    /* A refusal (no such role, bad password, pg_hba.conf) lasts until an
+     * operator acts: keep trying, so the loader needs no restart once it is
+     * fixed, but not so often that the server's log fills with it. */
+    OPT ("reconnect_refused_max_ms", DCP_CFG_INT, "60000", reconnect_refused_max_ms,
+         "longest wait between attempts while the database refuses the loader (role, password, "
+         "database, pg_hba.conf)"),
     OPT ("db_ping_ms", DCP_CFG_INT, "5000", db_ping_ms,
          "check an idle database connection this often, so /readyz tells the truth (0 = never)"),
     OPT ("revision_change_pct", DCP_CFG_INT, "25", revision_change_pct,
@@ -99,8 +118,26 @@ s_usage (void)
     dcp_config_help (s_options, "LOADER", stdout);
 }
 
+/* What the option table cannot say; at start and for --check-config. */
+static int
+s_check_config (const void *target, char *err, size_t errlen)
+{
+    const loader_cfg_t *c = target;
+    char why[256];
+    if (c->writers < 1 || c->writers > WRITERS_MAX) {
+        snprintf (err, errlen, "writers must be 1 to %d (got %ld)", WRITERS_MAX, c->writers);
+        return DCP_ECONFIG;
+    }
+    if (pgconn_check (c->database, why, sizeof why) != 0) {
+        snprintf (err, errlen, "key \"database\": not a libpq connection string: %s", why);
+        return DCP_ECONFIG;
+    }
+    return 0;
+}
+
 typedef struct {
     loader_cfg_t cfg;
+    bool ready;                   /* "loader ready" was said */
     dcp_stage_t *stage;
     dcp_loop_t *loop;
     void *sock;                   /* ROUTER, validators; the stage's */
@@ -117,13 +154,29 @@ s_on_metrics (dcp_metrics_t *metrics, void *arg)
     sink_metrics_update (l->sink, &st, writers_connected (l->writers), metrics);
 }
 
+/* Ready once every writer is connected and the schema migrated; until
+ * then /readyz says why not, in the server's words when it refused. */
 static const char *
 s_is_ready (void *arg)
 {
     loader_t *l = arg;
-    return l->writers && writers_connected (l->writers) && sink_migrated (l->sink)
-               ? NULL
-               : "database not connected or not migrated";
+    if (!l->writers || !l->sink)
+        return "starting";
+    return writers_connected (l->writers) && sink_migrated (l->sink) ? NULL
+                                                                     : sink_db_status (l->sink);
+}
+
+/* The first time the loader is ready: say so, to the log and to systemd
+ * (Type=notify: dependent units start only now; see dcp-loader.service for
+ * why it has no start timeout). */
+static void
+s_announce_ready (loader_t *l)
+{
+    if (l->ready || s_is_ready (l))
+        return;
+    l->ready = true;
+    dcp_stage_ready (l->stage);
+    dcp_info ("loader ready", "bind=%s writers=%d", l->cfg.bind, (int) l->cfg.writers);
 }
 
 /* Validators have messages: read them while every writer has room and a
@@ -164,6 +217,7 @@ s_prepare (dcp_loop_t *loop, void *arg)
 {
     loader_t *l = arg;
     writers_run (l->writers);
+    s_announce_ready (l);
     dcp_loop_reader_pause (loop, l->sock, !writers_can_take (l->writers));
     long wait_ms = writers_next_ms (l->writers, 1000);
     dcp_loop_prepare (loop, s_prepare, l, wait_ms > 0 ? wait_ms : 1);
@@ -186,7 +240,7 @@ s_setup (loader_t *l)
                      (size_t) c->max_message, l->sock, (int) c->revision_change_pct};
     writers_cfg_t wc = {(int) c->writers, (size_t) c->batch_max_items,
                         (size_t) c->batch_max_bytes, c->flush_ms, c->reconnect_max_ms,
-                        c->db_ping_ms};
+                        c->db_ping_ms, c->reconnect_refused_max_ms};
     l->sink = sink_new (&sc, dcp_stage_metrics (l->stage));
     l->writers = l->sink ? writers_new (&wc, &sink_store, l->sink) : NULL;
     l->loop = dcp_loop_new ();
@@ -222,8 +276,8 @@ main (int argc, char **argv)
 {
     loader_t l = {.stage = NULL};
     int first = 0, rc = 1;
-    int prc = dcp_config_main (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc, argv,
-                               &first, s_usage);
+    int prc = dcp_config_main_checked (s_options, &l.cfg, "loader", "/etc/dcp/loader.conf", argc,
+                                       argv, &first, s_usage, s_check_config);
     if (prc >= 0)
         return prc;
     dcp_config_log (s_options, &l.cfg);
@@ -240,16 +294,12 @@ main (int argc, char **argv)
                    dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
         return 1;
     }
-    if (l.cfg.writers < 1 || l.cfg.writers > WRITERS_MAX) {
-        fprintf (stderr, "loader: writers must be 1 to %d\n", WRITERS_MAX);
-        return 2;
-    }
     /* The reference tables are loaded once, before any writer exists, so
      * every thread only ever reads them. */
     if (dcp_refdata_load () != 0 || s_setup (&l))
         goto done;
-    dcp_stage_ready (l.stage);
-    dcp_info ("loader ready", "bind=%s writers=%d", l.cfg.bind, (int) l.cfg.writers);
+    dcp_info ("loader started, connecting to database", "bind=%s writers=%d", l.cfg.bind,
+              (int) l.cfg.writers);
     rc = dcp_loop_run (l.loop);
     if (rc != 0)
         dcp_error ("event loop failed", "error=%s reason=%s",

@@ -15,6 +15,7 @@
  * join against exactly the data the validator checked with. */
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,47 @@ s_version (const char *name)
     return v > 0 && v < 1000000 ? (int) v : -1;
 }
 
+/* True if FILE says it replaces, with comment changes only, the text whose
+ * SHA-256 was CHECKSUM: a line "-- previous-sha256: <hex>".  Migrations are
+ * append-only, but a comment is not schema: this lets a comment be mended
+ * (say, a reference to a document that moved) without leaving databases
+ * that refuse the loader.  The line is a promise the reviewer checks; a
+ * changed statement still needs a new file. */
+static bool
+s_declares_previous (const dcp_blob_t *file, const char *checksum)
+{
+    static const char tag[] = "-- previous-sha256: ";
+    const char *end = file->data + file->len;
+    for (const char *p = file->data; p < end;) {
+        const char *eol = memchr (p, '\n', (size_t) (end - p));
+        size_t n = (size_t) ((eol ? eol : end) - p);
+        if (n == sizeof tag - 1 + 64 && memcmp (p, tag, sizeof tag - 1) == 0
+            && memcmp (p + sizeof tag - 1, checksum, 64) == 0)
+            return true;
+        p = eol ? eol + 1 : end;
+    }
+    return false;
+}
+
+/* Records the new checksum of a file whose comments were mended. */
+static int
+s_record_edit (PGconn *db, int version, const char *was, const char *checksum, const char *name)
+{
+    char version_text[16];
+    snprintf (version_text, sizeof version_text, "%d", version);
+    const char *params[] = {version_text, checksum};
+    PGresult *res = PQexecParams (db,
+                                  "UPDATE dcp.schema_migrations SET checksum = $2"
+                                  " WHERE version = $1::int",
+                                  2, NULL, params, NULL, NULL, 0);
+    int rc = PQresultStatus (res) == PGRES_COMMAND_OK ? 0 : s_fail (db, res, "record", name);
+    PQclear (res);
+    if (rc == 0)
+        dcp_info ("migration comments were mended; new checksum recorded",
+                  "file=%s version=%d was=%s checksum=%s", name, version, was, checksum);
+    return rc;
+}
+
 /* Applies one migration file unless it was applied before with the same
  * checksum.  APPLIED is the result of reading dcp.schema_migrations. */
 static int
@@ -96,8 +138,11 @@ s_apply (PGconn *db, const dcp_blob_t *file, PGresult *applied)
     for (int r = 0; r < PQntuples (applied); r++) {
         if (atoi (PQgetvalue (applied, r, 0)) != version)
             continue;
-        if (strcmp (PQgetvalue (applied, r, 1), file->name) != 0
-            || strcmp (PQgetvalue (applied, r, 2), checksum) != 0) {
+        const char *was = PQgetvalue (applied, r, 2);
+        if (strcmp (PQgetvalue (applied, r, 1), file->name) == 0 && strcmp (was, checksum) != 0
+            && s_declares_previous (file, was))
+            return s_record_edit (db, version, was, checksum, file->name);
+        if (strcmp (PQgetvalue (applied, r, 1), file->name) != 0 || strcmp (was, checksum) != 0) {
             dcp_error ("applied migration was changed: migrations are append-only, add a new file",
                        "file=%s version=%d applied_as=%s applied_checksum=%s checksum=%s",
                        file->name, version, PQgetvalue (applied, r, 1),

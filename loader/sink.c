@@ -12,8 +12,10 @@
 #include "dcp_findings.h"
 #include "dcp_frame.h"
 #include "dcp_log.h"
+#include "dcp_util.h"
 #include "catalog.h"
 #include "migrate.h"
+#include "pgconn.h"
 #include "store.h"
 
 /* A message from a validator and what was decoded from it. */
@@ -32,6 +34,12 @@ typedef struct {
 struct sink_t {
     sink_cfg_t cfg;
     bool migrated;                /* loop thread only, like every connect */
+    char status[190];             /* why not ready, one line, for /readyz */
+    char last_error[1024];        /* the connection failure last logged */
+    bool last_refused;
+    int64_t last_logged_ms;
+    unsigned long repeated;       /* the same failure since, not logged */
+    unsigned long failures;       /* failed attempts since the last success */
     sink_counts_t counts;
     dcp_histogram_t *commit_seconds, *batch_items, *delay_seconds;
 };
@@ -45,21 +53,50 @@ s_pending_free (pending_t *p)
     dcp_frames_close (&p->frames);
 }
 
+/* How often a failure to connect that has not changed is logged again. */
+#define SINK_RELOG_MS 60000
+
+/* Records why writer W could not connect: the text for /readyz, and a log
+ * line when the reason changed or SINK_RELOG_MS passed since it was last
+ * logged (writers retry every few seconds; a refusal lasts until an
+ * operator acts).  A refusal is an error, an absence a warning. */
+static void
+s_connect_failed (sink_t *self, int w, const pgconn_error_t *err)
+{
+    int64_t now = dcp_now_ms ();
+    char line[sizeof self->status];
+    snprintf (self->status, sizeof self->status, "database: %s",
+              pgconn_one_line (line, sizeof line, err->message));
+    self->failures++;
+    bool changed = strcmp (err->message, self->last_error) != 0 || err->refused != self->last_refused;
+    if (!changed && now - self->last_logged_ms < SINK_RELOG_MS) {
+        self->repeated++;
+        return;
+    }
+    dcp_log (err->refused ? DCP_LOG_ERROR : DCP_LOG_WARN,
+             err->refused ? "database refuses the loader, will retry" : "could not connect to database",
+             "reason=%s sqlstate=%s repeated=%lu writer=%d",
+             dcp_log_quote ((char[1200]) {0}, 1200, err->message),
+             err->sqlstate[0] ? err->sqlstate : "\"\"", self->repeated, w);
+    snprintf (self->last_error, sizeof self->last_error, "%s", err->message);
+    self->last_refused = err->refused;
+    self->last_logged_ms = now;
+    self->repeated = 0;
+}
+
 /* Opens writer W's connection and, on the first one, migrates the schema.
- * NULL (logged) when the database cannot be reached or migrated. */
+ * NULL (logged, *ERR set) when the database cannot be reached or
+ * migrated. */
 static void *
-s_connect (void *arg, int w, long retry_ms)
+s_connect (void *arg, int w, int *err)
 {
     sink_t *self = arg;
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *vals[] = {self->cfg.database, "5", "dcp-loader", NULL};
-    PGconn *db = PQconnectdbParams (keys, vals, 1);
-    if (PQstatus (db) != CONNECTION_OK) {
-        char quoted[512];
-        /* PQerrorMessage never contains the password. */
-        dcp_warn ("could not connect to database", "reason=%s retry_ms=%ld writer=%d",
-                  dcp_log_quote (quoted, sizeof quoted, PQerrorMessage (db)), retry_ms, w);
-        goto fail;
+    pgconn_error_t why;
+    PGconn *db = pgconn_open (self->cfg.database, w, &why);
+    if (!db) {
+        s_connect_failed (self, w, &why);
+        *err = why.refused ? DCP_ECONFIG : DCP_EDB_RETRY;
+        return NULL;
     }
     /* The raw submission bytes are TOASTed: lz4 compresses them several
      * times faster than the default pglz, which was the server's largest
@@ -70,28 +107,49 @@ s_connect (void *arg, int w, long retry_ms)
         dcp_info ("database has no lz4 compression, keeping its default", NULL);
     PQclear (res);
     if (!self->migrated) {
-        if (self->cfg.migrate && migrate_run (db) != 0)
+        int rc = self->cfg.migrate ? migrate_run (db) : 0;
+        if (rc) {  /* migrate_run() logged why */
+            snprintf (self->status, sizeof self->status, "%s",
+                      rc == DCP_EDB_RETRY ? "database: connection lost while migrating"
+                                          : "database: schema migration failed (see the log)");
+            *err = rc == DCP_EDB_RETRY ? DCP_EDB_RETRY : DCP_EDB_FATAL;
             goto fail;
+        }
         self->migrated = true;
     }
     /* A loader whose encoder does not match the tables must store nothing:
      * every batch would fail, and partners would wait for nothing.  Not
-     * ready on this connection; the reconnect backoff tries again, so a
+     * ready on this connection; the reconnect backoff tries again (as for
+     * a refusal, when the tables are wrong: an operator must act), so a
      * fixed deployment is picked up without a restart. */
-    char why[1024];
-    int crc = catalog_check (db, why, sizeof why);
+    char mismatch[1024];
+    int crc = catalog_check (db, mismatch, sizeof mismatch);
     if (crc != 0) {
         char quoted[1200];
         if (crc == DCP_ECONFIG)
             dcp_error ("tables do not match the loader's description, storing nothing",
-                       "writer=%d why=%s", w, dcp_log_quote (quoted, sizeof quoted, why));
+                       "writer=%d why=%s", w, dcp_log_quote (quoted, sizeof quoted, mismatch));
         else
             dcp_warn ("could not read the database catalog", "writer=%d why=%s", w,
-                      dcp_log_quote (quoted, sizeof quoted, why));
+                      dcp_log_quote (quoted, sizeof quoted, mismatch));
+        snprintf (self->status, sizeof self->status, "%s",
+                  crc == DCP_ECONFIG ? "database: tables do not match the loader (see the log)"
+                                     : "database: could not read the catalog");
+        *err = crc == DCP_ECONFIG ? DCP_ECONFIG : DCP_EDB_RETRY;
         goto fail;
     }
-    dcp_info ("connected to database", "writer=%d host=%s db=%s", w,
-              PQhost (db) ? PQhost (db) : "", PQdb (db));
+    if (self->failures)
+        dcp_info ("database reachable again", "writer=%d failed_attempts=%lu", w,
+                  self->failures);
+    self->last_error[0] = '\0';
+    self->last_refused = false;
+    self->repeated = 0;
+    self->failures = 0;
+    /* What /readyz says if this connection breaks later in a write, until
+     * the next attempt says more (the write's thread does not touch it). */
+    snprintf (self->status, sizeof self->status, "database: connecting");
+    dcp_info ("connected to database", "writer=%d host=%s port=%s db=%s", w,
+              PQhost (db) ? PQhost (db) : "", PQport (db) ? PQport (db) : "", PQdb (db));
     return db;
 fail:
     PQfinish (db);
@@ -107,13 +165,18 @@ s_disconnect (void *arg, void *conn)
 static int
 s_ping (void *arg, int w, void *conn)
 {
+    sink_t *self = arg;
     PGresult *r = PQexec (conn, "SELECT 1");
     bool ok = PQresultStatus (r) == PGRES_TUPLES_OK;
     PQclear (r);
     if (ok)
         return 0;
+    pgconn_error_t why;  /* the message, trimmed */
+    pgconn_parse_error (PQerrorMessage (conn), &why);
     dcp_warn ("lost database connection", "writer=%d reason=%s", w,
-              dcp_log_quote ((char[300]) {0}, 300, PQerrorMessage (conn)));
+              dcp_log_quote ((char[1200]) {0}, 1200, why.message));
+    snprintf (self->status, sizeof self->status, "database: connection lost: %s",
+              pgconn_one_line ((char[sizeof self->status]) {0}, sizeof self->status, why.message));
     return DCP_EDB_RETRY;
 }
 
@@ -275,6 +338,7 @@ sink_new (const sink_cfg_t *cfg, dcp_metrics_t *metrics)
     if (!self)
         return NULL;
     self->cfg = *cfg;
+    snprintf (self->status, sizeof self->status, "database: connecting");
     self->commit_seconds = dcp_metrics_histogram (metrics, "dcp_loader_batch_seconds",
                                                   "time to store and commit one batch",
                                                   dcp_metrics_latency_bounds,
@@ -343,6 +407,12 @@ sink_migrated (const sink_t *self)
     return self->migrated;
 }
 
+const char *
+sink_db_status (const sink_t *self)
+{
+    return self->status;
+}
+
 sink_counts_t
 sink_counts (const sink_t *self)
 {
@@ -387,10 +457,11 @@ sink_metrics_update (const sink_t *self, const writers_stats_t *st, bool connect
 int
 sink_migrate_only (const char *database)
 {
-    PGconn *db = PQconnectdb (database);
+    pgconn_error_t why;
+    PGconn *db = pgconn_open (database, -1, &why);
     int rc = DCP_EDB_RETRY;
-    if (PQstatus (db) != CONNECTION_OK) {
-        fprintf (stderr, "loader: could not connect to database: %s", PQerrorMessage (db));
+    if (!db) {
+        fprintf (stderr, "loader: could not connect to database: %s\n", why.message);
         goto cleanup;
     }
     rc = migrate_run (db);

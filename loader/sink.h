@@ -5,7 +5,9 @@
  * module is their store: it opens a writer's connection (settings, the
  * schema migrated once), keeps a store batch (store.h) together with the
  * messages its items borrow from, writes it, and after the COMMIT sends
- * each item's receipt to the validator that forwarded it.  It also turns a
+ * each item's receipt to the validator that forwarded it.  Connections are
+ * opened by pgconn.h; a failure to connect is logged once per change (or
+ * per minute) and kept for /readyz.  It also turns a
  * message from a validator into an item and picks its series.
  *
  * Threads: as writers.h; the counters and the socket belong to the loop's
@@ -54,6 +56,13 @@ int sink_take (sink_t *self, writers_t *writers, dcp_frames_t *frames);
 
 /* True once the schema was migrated (or migrate is off) on a connection. */
 bool sink_migrated (const sink_t *self);
+
+/* Why the database is not usable yet, as one line for /readyz:
+ * "database: connecting", "database: <the server's message>", "database:
+ * schema migration failed (see the log)".  Borrowed; changes when a writer
+ * connects or pings (the loop's thread).  Meaningful only while the
+ * writers are not all connected or the schema is not migrated. */
+const char *sink_db_status (const sink_t *self);
 
 /* Counters since sink_new(). */
 sink_counts_t sink_counts (const sink_t *self);

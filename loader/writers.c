@@ -204,7 +204,8 @@ s_maybe_write (writer_t *w)
 }
 
 /* Opens W's connection when it is time to try again; on failure the next
- * attempt waits twice as long, up to reconnect_max_ms. */
+ * attempt waits twice as long, up to reconnect_max_ms, or up to
+ * refused_max_ms while the database refuses the loader. */
 static void
 s_connect (writer_t *w)
 {
@@ -212,11 +213,15 @@ s_connect (writer_t *w)
     int64_t now = dcp_now_ms ();
     if (w->conn || w->busy || now < w->next_connect_ms)
         return;
-    w->conn = ws->store.connect (ws->arg, w->index, w->backoff_ms);
+    int err = DCP_EDB_RETRY;
+    w->conn = ws->store.connect (ws->arg, w->index, &err);
     if (!w->conn) {
-        w->next_connect_ms = now + w->backoff_ms;
-        w->backoff_ms = w->backoff_ms * 2 > ws->cfg.reconnect_max_ms ? ws->cfg.reconnect_max_ms
-                                                                     : w->backoff_ms * 2;
+        long cap = ws->cfg.reconnect_max_ms;
+        if (err != DCP_EDB_RETRY && ws->cfg.refused_max_ms > cap)
+            cap = ws->cfg.refused_max_ms;
+        long wait = w->backoff_ms < cap ? w->backoff_ms : cap;
+        w->next_connect_ms = now + wait;
+        w->backoff_ms = wait * 2 < cap ? wait * 2 : cap;
         return;
     }
     ws->stats.connects++;

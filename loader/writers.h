@@ -13,7 +13,9 @@
  * (0: as soon as the writer is free).  A batch whose write fails is kept and
  * written again, as it is, after a pause; nothing of it is acknowledged
  * before its COMMIT.  Connections are opened, reopened with backoff and
- * pinged while idle.
+ * pinged while idle; a refusal (no such role, bad password) is tried again
+ * too, only less often: the loader waits for an operator rather than
+ * exiting.
  *
  * The module knows nothing of PostgreSQL or of the messages: it reaches the
  * store through writers_store_t, so tests/test_writers.c checks the
@@ -46,9 +48,12 @@ typedef struct {
 /* The store as the writers see it.  ARG is the one given to writers_new().
  * A batch is the store's object; an item is the caller's. */
 typedef struct {
-    /* Opens writer W's connection; NULL when it cannot (say why in the log:
-     * the next attempt comes RETRY_MS later). */
-    void *(*connect) (void *arg, int w, long retry_ms);
+    /* Opens writer W's connection; NULL when it cannot (say why in the
+     * log), with *ERR set to DCP_EDB_RETRY when waiting can help (the next
+     * attempt comes after a backoff of at most reconnect_max_ms) or another
+     * negative code when the database refuses the loader and only an
+     * operator can help (attempts go on, at most refused_max_ms apart). */
+    void *(*connect) (void *arg, int w, int *err);
     /* Closes CONN (not NULL). */
     void (*disconnect) (void *arg, void *conn);
     /* Returns 0 when idle CONN of writer W still answers, else a negative
@@ -81,6 +86,9 @@ typedef struct {
     long flush_ms;
     long reconnect_max_ms;        /* longest pause between connection attempts */
     long ping_ms;                 /* ping an idle connection this often (0 = never) */
+    long refused_max_ms;          /* longest pause between connection attempts
+                                     while the database refuses the loader
+                                     (0 = reconnect_max_ms) */
 } writers_cfg_t;
 
 typedef struct {

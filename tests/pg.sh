@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
 # pg.sh: a throwaway PostgreSQL cluster for tests and the quick start.
 #
-#   pg.sh start DIR   initdb into DIR/data (if not there), start the server on
-#                     a free loopback port with its socket in DIR, create the
-#                     database "dcp", write a libpq conninfo to DIR/conninfo
+#   pg.sh start DIR [--no-fsync]
+#                     copy a freshly initialised cluster into DIR/data (if not
+#                     there), start the server on a free loopback port with
+#                     its socket in DIR, create the database "dcp", write a
+#                     libpq conninfo to DIR/conninfo
 #   pg.sh stop DIR    stop the server (fast shutdown); data is kept
 #   pg.sh kill DIR    immediate shutdown (as after a crash), for fault tests
-#   pg.sh restart DIR start again on the same port after stop or kill
+#   pg.sh restart DIR start again on the same port (and settings) after stop
+#                     or kill
 #   pg.sh destroy DIR stop and remove DIR
+#   pg.sh template    make the initdb template now (tests/run.sh does, so
+#                     that parallel tests do not all run initdb at once)
+#
+# --no-fsync runs the server with fsync=off (and full_page_writes=off): a
+# crash of the machine may then lose or corrupt data, so it is only for
+# clusters whose durability no test looks at (it saves a second or more per
+# test on a slow disk).  A killed server loses nothing that way (its writes
+# are in the kernel already), so synchronous_commit stays on: with it off,
+# `pg.sh kill` could lose commits a client was told about.  The default stays durable (fsync=on): the quick
+# start, the benchmark (which measures real commits) and the fault test
+# (tests/e2e/faults.sh, which kills PostgreSQL and checks that nothing
+# acknowledged is lost) must never run without it.  The choice is kept in
+# DIR/fsync so that `restart` brings the server back the same way.
+#
+# initdb runs once per PostgreSQL version and user: its result is kept under
+# /tmp as a template (made in a private folder, then renamed into place, so
+# tests starting in parallel never see half of one) and each cluster is a
+# copy of it, which takes a fraction of initdb's time.
 #
 # PostgreSQL refuses to run as root, so when we are root the server runs as
 # the "postgres" user and DIR is handed to it.
 set -euo pipefail
 
-cmd=${1:?usage: pg.sh start|stop|kill|restart|destroy DIR}
-dir=${2:?usage: pg.sh start|stop|kill|restart|destroy DIR}
+cmd=${1:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync] | template}
+[ "$cmd" = template ] && set -- template /tmp
+dir=${2:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync] | template}
+fsync=on
+case "${3:-}" in
+"") ;;
+--no-fsync) [ "$cmd" = start ] || { echo "pg.sh: --no-fsync goes with start" >&2; exit 2; }; fsync=off ;;
+*) echo "pg.sh: unknown option $3" >&2; exit 2 ;;
+esac
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
@@ -32,24 +60,44 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.clos
 PY
 }
 
+# Prints the template data folder for this server version, making it first
+# if needed.  Several pg.sh may get here at once: each runs initdb in its own
+# folder and renames it into place; the first rename wins and the others
+# throw their copy away (a rename onto an existing non-empty folder fails).
+template() {
+    local version tpl tmp
+    version=$("$bindir/postgres" --version | awk '{print $3}')
+    tpl=/tmp/dcp-pg-template-$version-$(id -u)
+    if [ ! -f "$tpl/PG_VERSION" ]; then
+        tmp=$(as_pg mktemp -d "$tpl.XXXXXX")
+        as_pg "$bindir/initdb" -D "$tmp" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        as_pg mv -T "$tmp" "$tpl" 2>/dev/null || as_pg rm -rf "$tmp"
+    fi
+    echo "$tpl"
+}
+
 start_server() {
-    local port
+    local port settings
     port=$(cat "$dir/port")
+    settings="-c fsync=on"
+    if [ "$(cat "$dir/fsync" 2>/dev/null || echo on)" = off ]; then
+        settings="-c fsync=off -c full_page_writes=off"
+    fi
     as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $settings" start >/dev/null
 }
 
 case "$cmd" in
 start)
     if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; chmod 700 "$dir"; fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
-        as_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        as_pg cp -a "$(template)" "$dir/data"
     fi
+    echo "$fsync" > "$dir/fsync"
     if as_pg "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         echo "pg.sh: server already running in $dir" >&2
     else
         [ -f "$dir/port" ] || free_port > "$dir/port"
-        if [ "$(id -u)" = 0 ]; then chown postgres: "$dir/port"; fi
         start_server
     fi
     port=$(cat "$dir/port")
@@ -68,6 +116,9 @@ kill)
     ;;
 restart)
     start_server
+    ;;
+template)
+    template >/dev/null
     ;;
 destroy)
     if [ -f "$dir/data/PG_VERSION" ]; then

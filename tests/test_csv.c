@@ -15,6 +15,8 @@
 #include "dcp_codec.h"
 #include "csvread.h"
 #include "dcp_err.h"
+#include "dcp_rules.h"
+#include "srcmap.h"
 #include "jsonread.h"
 #include "jsonwrite.h"
 
@@ -71,6 +73,149 @@ s_read (const char *text, const char *table, Dcp__V1__Submission **sub_p, dcp_fi
     *sub_p = s_new_submission ();
     *f_p = dcp_findings_new ();
     return csvread_table (text, strlen (text), "t.csv", table, *sub_p, *f_p);
+}
+
+/* --- spreadsheets in other locales ----------------------------------------- */
+
+/* A German, French or Russian spreadsheet writes ';' between cells and a
+ * decimal comma; thousands may be grouped by spaces (also no-break ones)
+ * or, before a decimal comma, by dots.  All read as the same numbers. */
+static void
+test_semicolon_decimal_comma (void **state)
+{
+    (void) state;
+    const char *text = "substance_code;quantity;unit;concentration_pct;number_of_seizures\r\n"
+                       "AA;15520,5;L;98,5;17\r\n"
+                       "ACET;15 520,5;KG;;3\r\n"
+                       "HCL;15.520,5;KG;;2\r\n"
+                       "KMNO4;\xc2\xa0" "1\xe2\x80\xaf" "234;KG;;1\r\n"
+                       "SA;0,25 KG;;;1\r\n";
+    Dcp__V1__Submission *sub;
+    dcp_findings_t *f;
+    assert_int_equal (s_read (text, "seizures", &sub, &f), 0);
+    assert_no_findings (f);
+    Dcp__V1__Precursors *p = sub->precursors;
+    assert_int_equal (p->n_seizures, 5);
+    assert_string_equal (p->seizures[0]->quantity->value, "15520.5");
+    assert_string_equal (p->seizures[0]->concentration_pct, "98.5");
+    assert_string_equal (p->seizures[1]->quantity->value, "15520.5");
+    assert_string_equal (p->seizures[2]->quantity->value, "15520.5");
+    assert_string_equal (p->seizures[3]->quantity->value, "1234");
+    assert_string_equal (p->seizures[4]->quantity->value, "0.25");
+    assert_string_equal (p->seizures[4]->quantity->unit, "KG");
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&f);
+}
+
+/* Tabs as separators (a sheet copied and saved as text), and Excel's
+ * "sep=;" first line, which names the separator and is no header. */
+static void
+test_tab_and_sep_line (void **state)
+{
+    (void) state;
+    Dcp__V1__Submission *sub;
+    dcp_findings_t *f;
+    const char *tabs = "substance_code\tquantity\tunit\tnumber_of_seizures\n"
+                       "AA\t4200,5\tL\t3\n";
+    assert_int_equal (s_read (tabs, "seizures", &sub, &f), 0);
+    assert_no_findings (f);
+    assert_string_equal (sub->precursors->seizures[0]->quantity->value, "4200.5");
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&f);
+    const char *sep = "sep=;\r\nsubstance_code;quantity;unit;number_of_seizures\r\n"
+                      "AA;12,5;L;1\r\nACET;lots;KG;1\r\n";
+    assert_int_equal (s_read (sep, "seizures", &sub, &f), 0);
+    assert_int_equal (sub->precursors->n_seizures, 2);
+    assert_string_equal (sub->precursors->seizures[0]->quantity->value, "12.5");
+    /* lines are still counted from the top of the file */
+    assert_true (dcp_findings_count (f) >= 1);
+    assert_string_equal (dcp_findings_get (f, 0)->path, "t.csv:4:6");
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&f);
+}
+
+/* "1.500" in a decimal-comma file is 1500 to a German and 1.5 to whoever
+ * typed a point: refused, with how to write it.  A plain comma file keeps
+ * reading "1.5" as before. */
+static void
+test_ambiguous_thousands_refused (void **state)
+{
+    (void) state;
+    Dcp__V1__Submission *sub;
+    dcp_findings_t *f;
+    const char *text = "substance_code;quantity;unit;number_of_seizures\n"
+                       "AA;1.500;L;1\nACET;15.52;KG;1\n";
+    assert_int_equal (s_read (text, "seizures", &sub, &f), 0);
+    assert_finding (f, "CSV-NUMBER", "t.csv:2:4", "could be read two ways");
+    assert_int_equal (dcp_findings_count (f), 1);
+    assert_string_equal (sub->precursors->seizures[1]->quantity->value, "15.52");
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&f);
+}
+
+/* A header the reader cannot use at all is one plain sentence, not one
+ * CSV-UNKNOWN-COLUMN per cell. */
+static void
+test_unreadable_header_is_one_sentence (void **state)
+{
+    (void) state;
+    Dcp__V1__Submission *sub;
+    dcp_findings_t *f;
+    const char *pipes = "substance_code|quantity|unit\nAA|1|L\n";
+    assert_int_equal (s_read (pipes, "seizures", &sub, &f), DCP_EINVAL);
+    assert_int_equal (dcp_findings_count (f), 1);
+    assert_finding (f, "CSV-HEADER", "t.csv:1:1", "separates its cells with '|'");
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&f);
+    const char *other = "date,amount,payee\n2023-01-01,5,X\n";
+    assert_int_equal (s_read (other, "seizures", &sub, &f), DCP_EINVAL);
+    assert_int_equal (dcp_findings_count (f), 1);
+    assert_finding (f, "CSV-HEADER", "t.csv:1:1", "none of the 3 header cells");
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&f);
+}
+
+/* The rules' findings on CSV rows point at the cell (file:LINE:COLUMN),
+ * with the JSON pointer kept in the message; a cell that failed reading
+ * gets no second finding from the rules. */
+static void
+test_rule_findings_located_in_csv (void **state)
+{
+    (void) state;
+    const char *text = "incident_id;incident_type;incident_date;substance_code;quantity;unit\n"
+                       "A-1;SEIZURE;2023-02-30;AA;10;L\n"
+                       "A-2;SEIZURE;2023-03-01;ACETT;1.500;KG\n";
+    Dcp__V1__Submission *sub = s_new_submission ();
+    dcp_findings_t *f = dcp_findings_new ();
+    srcmap_t *map = srcmap_new ();
+    assert_int_equal (csvread_table_mapped (text, strlen (text), "inc.csv", "incidents", sub, f,
+                                            map), 0);
+    size_t first_rule = dcp_findings_count (f);
+    dcp_rules_opts_t opts;
+    dcp_rules_defaults (&opts);
+    assert_int_equal (dcp_rules_check (sub, &opts, f), 0);
+    assert_true (dcp_findings_has (f, "V-GEN-01", "/precursors/incidents/1/substances/0/quantity/status"));
+    assert_int_equal (srcmap_locate_findings (map, f, first_rule), 0);
+    assert_finding (f, "DATE-FORMAT", "inc.csv:2:13", "(/precursors/incidents/0/incident_date)");
+    assert_finding (f, "V-PRE-01", "inc.csv:3:24", "did you mean \"ACET\"");
+    assert_finding (f, "CSV-NUMBER", "inc.csv:3:30", NULL);
+    /* the quantity that failed reading: no V-GEN-01 echo */
+    for (size_t i = 0; i < dcp_findings_count (f); i++)
+        assert_false (strcmp (dcp_findings_get (f, i)->rule, "V-GEN-01") == 0
+                      && strstr (dcp_findings_get (f, i)->path, "inc.csv:3:"));
+    /* CSV findings in the order of the file */
+    int last = 0;
+    for (size_t i = 0; i < dcp_findings_count (f); i++) {
+        int line = 0;
+        const char *path = dcp_findings_get (f, i)->path;
+        if (sscanf (path, "inc.csv:%d", &line) == 1) {
+            assert_true (line >= last);
+            last = line;
+        }
+    }
+    srcmap_destroy (&map);
+    dcp_codec_free (&sub);
+    dcp_findings_destroy (&f);
 }
 
 static void
@@ -399,6 +544,11 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_seizures_good_file),
+        cmocka_unit_test (test_semicolon_decimal_comma),
+        cmocka_unit_test (test_tab_and_sep_line),
+        cmocka_unit_test (test_ambiguous_thousands_refused),
+        cmocka_unit_test (test_unreadable_header_is_one_sentence),
+        cmocka_unit_test (test_rule_findings_located_in_csv),
         cmocka_unit_test (test_incidents_grouped_by_id),
         cmocka_unit_test (test_broken_lines_exact_positions),
         cmocka_unit_test (test_quoting_and_lines),

@@ -43,6 +43,29 @@ test_cells_lines_and_columns (void **state)
     dcp_csvtok_fini (&tok);
 }
 
+/* The separator is guessed from the header (quoted parts do not count)
+ * or named by a "sep=" line; with it set, ',' is data. */
+static void
+test_separator_sniffed_and_set (void **state)
+{
+    (void) state;
+    bool sep_line;
+    assert_int_equal (dcp_csvtok_sniff ("a,b,c\n1;2", 10, &sep_line), ',');
+    assert_false (sep_line);
+    assert_int_equal (dcp_csvtok_sniff ("\"x,y\";b;c\n", 10, &sep_line), ';');
+    assert_int_equal (dcp_csvtok_sniff ("a\tb\tc,d\n", 9, &sep_line), '\t');
+    assert_int_equal (dcp_csvtok_sniff ("single\n", 7, &sep_line), ',');
+    assert_int_equal (dcp_csvtok_sniff ("\xef\xbb\xbfsep=;\r\na,b", 12, &sep_line), ';');
+    assert_true (sep_line);
+    const char text[] = "a;1,5\n";
+    dcp_csvtok_t tok;
+    dcp_csvtok_init (&tok, text, sizeof text - 1);
+    dcp_csvtok_set_separator (&tok, ';');
+    s_expect (&tok, "a", 1, 1, DCP_CSVTOK_COMMA);
+    s_expect (&tok, "1,5", 1, 3, DCP_CSVTOK_LF);
+    dcp_csvtok_fini (&tok);
+}
+
 static void
 test_problems_are_told_not_fatal (void **state)
 {
@@ -89,6 +112,7 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_cells_lines_and_columns),
+        cmocka_unit_test (test_separator_sniffed_and_set),
         cmocka_unit_test (test_problems_are_told_not_fatal),
         cmocka_unit_test (test_nul_byte_is_data),
     };

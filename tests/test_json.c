@@ -264,6 +264,72 @@ test_example_broken_reports_everything (void **state)
     free (dir);
 }
 
+/* Read, then the rules, then srcmap_locate_findings (what `collector check`
+ * does): a field that failed reading gets no second finding from the
+ * rules, and the findings come in the order of the file. */
+static void
+test_broken_no_echoes_file_order (void **state)
+{
+    (void) state;
+    char *dir = s_examples_dir (), *path = NULL;
+    assert_true (asprintf (&path, "%s/broken.json", dir) > 0);
+    dcp_findings_t *f = dcp_findings_new ();
+    jsonread_files_t files = {0};
+    Dcp__V1__Submission *sub = jsonread_file (path, f, &files);
+    assert_non_null (sub);
+    assert_non_null (files.map);
+    size_t read_errors = dcp_findings_errors (f), first_rule = dcp_findings_count (f);
+    dcp_rules_opts_t opts;
+    dcp_rules_defaults (&opts);
+    assert_int_equal (dcp_rules_check (sub, &opts, f), 0);
+    size_t all_errors = dcp_findings_errors (f);
+    assert_int_equal (srcmap_locate_findings (files.map, f, first_rule), 0);
+    /* at least the 8 echoes of the issue are gone (49 errors before) */
+    assert_true (dcp_findings_errors (f) + 8 <= all_errors);
+    assert_true (dcp_findings_errors (f) >= read_errors);
+    /* no rule finding at or under a reading finding's place */
+    for (size_t i = 0; i < dcp_findings_count (f); i++) {
+        const dcp_finding_t *a = dcp_findings_get (f, i);
+        if (strncmp (a->rule, "JSON-", 5) != 0 || !a->path[0])
+            continue;
+        for (size_t j = 0; j < dcp_findings_count (f); j++) {
+            const dcp_finding_t *b = dcp_findings_get (f, j);
+            size_t n = strlen (a->path);
+            if (strncmp (b->rule, "JSON-", 5) != 0 && strncmp (b->path, a->path, n) == 0
+                && (b->path[n] == '\0' || b->path[n] == '/')) {
+                print_error ("echo: %s at %s after %s at %s\n", b->rule, b->path, a->rule,
+                             a->path);
+                fail ();
+            }
+        }
+    }
+    assert_false (dcp_findings_has (f, "V-GEN-01", "/precursors/seizures/0/quantity/status"));
+    assert_false (dcp_findings_has (f, "V-ENV-02", "/reporting_year"));
+    /* file order: each of these comes after the one before */
+    const char *order[] = {"/schema_version", "/questionnaire", "/reporting_country",
+                           "/reporting_year", "/languge", "/precursors/seizures/0/quantity",
+                           "/precursors/seizures/4/quantity/value",
+                           "/precursors/incidents/0/incident_date", "/financial_flows"};
+    size_t last = 0;
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        size_t at = SIZE_MAX;
+        for (size_t i = 0; i < dcp_findings_count (f) && at == SIZE_MAX; i++)
+            if (strcmp (dcp_findings_get (f, i)->path, order[k]) == 0)
+                at = i;
+        if (at == SIZE_MAX || at < last) {
+            s_print_findings (f);
+            print_error ("%s is not in file order\n", order[k]);
+            fail ();
+        }
+        last = at;
+    }
+    dcp_codec_free (&sub);
+    jsonread_files_free (&files);
+    dcp_findings_destroy (&f);
+    free (path);
+    free (dir);
+}
+
 /* --- syntax and shape -------------------------------------------------------- */
 
 static void
@@ -892,6 +958,7 @@ main (void)
         cmocka_unit_test (test_examples_pass_the_rules),
         cmocka_unit_test (test_example_financial_flows_values),
         cmocka_unit_test (test_example_broken_reports_everything),
+        cmocka_unit_test (test_broken_no_echoes_file_order),
         cmocka_unit_test (test_syntax_error_has_line_and_column),
         cmocka_unit_test (test_root_must_be_an_object),
         cmocka_unit_test (test_unknown_keys_and_comments),

@@ -993,6 +993,81 @@ s_run (int base, void (*change) (sub_t *, dcp_rules_opts_t *))
     return f;
 }
 
+/* --- messages a person can act on ----------------------------------------- */
+
+CHANGE (substance_misspelt_code, SEIZURE (s, 0)->substance_code = S ("ACETT"))
+CHANGE (substance_misspelt_name, SEIZURE (s, 0)->substance_code = S ("acetic anhidride"))
+CHANGE (ns_misspelt_scheduled, NS (s)->substance_name = S ("acetic anhidride"))
+CHANGE (country_lower_case, s->reporting_country = S ("pak"))
+CHANGE (pre_country_lower_case, s->reporting_country = S ("afg"))
+CHANGE (country_misspelt_name, s->reporting_country = S ("Afganistan"))
+CHANGE (late_offline, o->received_on = "2025-07-01"; o->offline = true)
+
+typedef struct {
+    const char *name;
+    int base;
+    void (*change) (sub_t *, dcp_rules_opts_t *);
+    const char *rule;
+    const char *path;
+    const char *says;    /* in the message */
+    const char *not_says;  /* NULL, or words the message must not hold */
+} message_case_t;
+
+static const message_case_t s_messages[] = {
+    {"code one letter off", S_PRE, substance_misspelt_code, "V-PRE-01",
+     "/precursors/seizures/0/substance_code", "did you mean \"ACET\" (acetone)?", NULL},
+    {"name as code, misspelt", S_PRE, substance_misspelt_name, "V-PRE-01",
+     "/precursors/seizures/0/substance_code", "did you mean \"AA\" (acetic anhydride)?", NULL},
+    {"misspelt scheduled name under non_scheduled", S_PRE, ns_misspelt_scheduled, "V-PRE-13",
+     "/precursors/non_scheduled/0/substance_name", "did you mean acetic anhydride (AA)", NULL},
+    {"lower-case country code", S_FF, country_lower_case, "V-ENV-01", "/reporting_country",
+     "capital letters, \"PAK\"", NULL},
+    {"misspelt country name", S_FF, country_misspelt_name, "V-ENV-01", "/reporting_country",
+     "did you mean \"AFG\"", NULL},
+    {"late, checked offline", S_FF, late_offline, "V-ENV-05", "/reporting_year",
+     "LATE: the deadline for 2024 was 2025-06-30", "accepted"},
+    {"late, received", S_FF, received_late, "V-ENV-05", "/reporting_year",
+     "received on 2025-07-01", NULL},
+};
+
+/* The message says what to write instead ("did you mean"), and an offline
+ * check does not claim the response was received or accepted. */
+static void
+test_messages_a_person_can_act_on (void **state)
+{
+    (void) state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof s_messages / sizeof s_messages[0]; i++) {
+        const message_case_t *t = &s_messages[i];
+        dcp_findings_t *f = s_run (t->base, t->change);
+        const dcp_finding_t *hit = s_find (f, t->rule, t->path);
+        if (!hit || !strstr (hit->message, t->says)
+            || (t->not_says && strstr (hit->message, t->not_says))) {
+            print_error ("case \"%s\": expected %s at %s saying \"%s\"; found:\n", t->name,
+                         t->rule, t->path, t->says);
+            s_print (f);
+            failures++;
+        }
+        dcp_findings_destroy (&f);
+        s_arena_free ();
+    }
+    assert_int_equal (failures, 0);
+}
+
+/* A lower-case reporting country is one mistake, said once: no route
+ * finding (V-PRE-08) follows from it. */
+static void
+test_wrong_reporting_country_has_no_follow_on (void **state)
+{
+    (void) state;
+    dcp_findings_t *f = s_run (S_PRE, pre_country_lower_case);
+    assert_true (dcp_findings_has (f, "V-ENV-01", "/reporting_country"));
+    for (size_t i = 0; i < dcp_findings_count (f); i++)
+        assert_string_not_equal (dcp_findings_get (f, i)->rule, "V-PRE-08");
+    dcp_findings_destroy (&f);
+    s_arena_free ();
+}
+
 static void
 test_bases_are_clean (void **state)
 {
@@ -1216,6 +1291,8 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_bases_are_clean),
         cmocka_unit_test (test_rule_table),
+        cmocka_unit_test (test_messages_a_person_can_act_on),
+        cmocka_unit_test (test_wrong_reporting_country_has_no_follow_on),
         cmocka_unit_test (test_every_rule_has_a_failing_case),
         cmocka_unit_test (test_all_rules_run_together),
         cmocka_unit_test (test_bad_values_are_quoted_safely),

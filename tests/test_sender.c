@@ -401,6 +401,64 @@ test_garbled_receipt_is_dropped (void **state)
     assert_int_equal (fx->finals, 1);
 }
 
+/* The reasons a person reads when nothing comes back, from the monitor
+ * events libzmq 4.3 delivers in each case (sender.h). */
+static void
+test_link_events_give_plain_reasons (void **state)
+{
+    (void) state;
+    char buf[512];
+    /* nothing listening: the connect is retried */
+    assert_int_equal (sender_link_next (SENDER_LINK_UNKNOWN, ZMQ_EVENT_CONNECT_RETRIED, 100),
+                      SENDER_LINK_REFUSED);
+    assert_non_null (strstr (sender_link_reason (SENDER_LINK_REFUSED, "tcp://h:1", buf, sizeof buf),
+                             "cannot connect to tcp://h:1"));
+    /* the ZAP handler refused our key (status 400); the close that follows
+     * and the reconnect do not hide the reason */
+    sender_link_t l = sender_link_next (SENDER_LINK_UNKNOWN, ZMQ_EVENT_CONNECTED, 0);
+    assert_int_equal (l, SENDER_LINK_UNKNOWN);
+    l = sender_link_next (l, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400);
+    assert_int_equal (l, SENDER_LINK_KEY_REFUSED);
+    l = sender_link_next (l, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 0);
+    l = sender_link_next (l, ZMQ_EVENT_DISCONNECTED, 0);
+    l = sender_link_next (l, ZMQ_EVENT_CONNECT_RETRIED, 100);
+    l = sender_link_next (l, ZMQ_EVENT_CONNECTED, 0);
+    assert_int_equal (l, SENDER_LINK_KEY_REFUSED);
+    assert_non_null (strstr (sender_link_reason (l, "e", buf, sizeof buf), "not registered"));
+    /* a wrong server key: the server cannot open our HELLO and hangs up */
+    l = sender_link_next (SENDER_LINK_UNKNOWN, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 104);
+    assert_int_equal (l, SENDER_LINK_SERVER_KEY);
+    l = sender_link_next (SENDER_LINK_UNKNOWN, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, 0x11000001);
+    assert_int_equal (l, SENDER_LINK_SERVER_KEY);
+    l = sender_link_next (l, ZMQ_EVENT_CONNECT_RETRIED, 100);
+    assert_int_equal (l, SENDER_LINK_SERVER_KEY);
+    assert_non_null (strstr (sender_link_reason (l, "e", buf, sizeof buf),
+                             "check validator_public_key"));
+    /* connected, then the validator goes away */
+    l = sender_link_next (SENDER_LINK_SERVER_KEY, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
+    assert_int_equal (l, SENDER_LINK_UP);
+    assert_non_null (strstr (sender_link_reason (l, "e", buf, sizeof buf), "no answer yet"));
+    l = sender_link_next (l, ZMQ_EVENT_DISCONNECTED, 0);
+    assert_int_equal (l, SENDER_LINK_LOST);
+    l = sender_link_next (l, ZMQ_EVENT_CONNECT_RETRIED, 100);
+    assert_int_equal (l, SENDER_LINK_REFUSED);
+    assert_string_equal (sender_link_reason (SENDER_LINK_UNKNOWN, "e", buf, sizeof buf), "");
+}
+
+/* The fixture's real socket connects to a port nobody listens on: its
+ * monitor tells the sender, which then says "cannot connect". */
+static void
+test_monitor_sees_refused_connection (void **state)
+{
+    s_fixture_t *fx = *state;
+    int64_t until = dcp_now_ms () + 3000;
+    while (sender_link (fx->sender) != SENDER_LINK_REFUSED && dcp_now_ms () < until)
+        assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
+    assert_int_equal (sender_link (fx->sender), SENDER_LINK_REFUSED);
+    assert_int_equal (sender_ping (fx->sender), 0);  /* the fake socket takes it */
+    assert_false (sender_pong (fx->sender));
+}
+
 int
 main (void)
 {
@@ -414,6 +472,8 @@ main (void)
                                          teardown),
         cmocka_unit_test_setup_teardown (test_receipt_for_unknown_id_is_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown (test_garbled_receipt_is_dropped, setup, teardown),
+        cmocka_unit_test (test_link_events_give_plain_reasons),
+        cmocka_unit_test_setup_teardown (test_monitor_sees_refused_connection, setup, teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

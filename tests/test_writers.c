@@ -61,6 +61,7 @@ typedef struct {
     size_t n_commits;
     /* loop thread only */
     int connect_fail;             /* this many connects fail */
+    bool connect_refused;         /* and say the database refuses us */
     int connects, disconnects;
     int ack_log[ITEMS_MAX];       /* item ids in acknowledgement order */
     size_t n_acks;
@@ -73,11 +74,12 @@ typedef struct {
 static item_t s_items[ITEMS_MAX];
 
 static void *
-s_fake_connect (void *arg, int w, long retry_ms)
+s_fake_connect (void *arg, int w, int *err)
 {
     fake_t *f = arg;
     if (f->connect_fail > 0) {
         f->connect_fail--;
+        *err = f->connect_refused ? DCP_ECONFIG : DCP_EDB_RETRY;
         return NULL;
     }
     fake_conn_t *c = malloc (sizeof *c);
@@ -273,7 +275,7 @@ s_send (writers_t *ws, int id, int series, int rev, size_t bytes)
 static writers_t *
 s_writers (fake_t *f, int n, size_t max_items, size_t max_bytes, long flush_ms)
 {
-    writers_cfg_t cfg = {n, max_items, max_bytes, flush_ms, 200, 0};
+    writers_cfg_t cfg = {n, max_items, max_bytes, flush_ms, 200, 0, 0};
     writers_t *ws = writers_new (&cfg, &s_fake_store, f);
     assert_non_null (ws);
     writers_run (ws);  /* connects */
@@ -505,7 +507,7 @@ test_no_intake_until_connected (void **state)
     (void) state;
     fake_t *f = s_fake_new ();
     f->connect_fail = 2;
-    writers_cfg_t cfg = {2, 10, 1 << 20, 0, 200, 0};
+    writers_cfg_t cfg = {2, 10, 1 << 20, 0, 200, 0, 0};
     writers_t *ws = writers_new (&cfg, &s_fake_store, f);
     assert_non_null (ws);
     writers_run (ws);
@@ -515,6 +517,37 @@ test_no_intake_until_connected (void **state)
     int64_t end = dcp_now_ms () + 3000;
     while (!writers_connected (ws) && dcp_now_ms () < end)
         s_turn (ws, 50);
+    assert_true (writers_connected (ws));
+    s_send (ws, 0, 0, 0, 10);
+    s_pump_acks (ws, f, 1, 2000);
+    assert_int_equal (f->n_acks, 1);
+    writers_destroy (&ws);
+    s_fake_destroy (&f);
+}
+
+/* A database that refuses the loader (no such role, bad password) is
+ * tried again, but the pauses grow up to refused_max_ms, not
+ * reconnect_max_ms; once it lets the loader in, intake resumes. */
+static void
+test_refused_connection_retries_slower (void **state)
+{
+    (void) state;
+    fake_t *f = s_fake_new ();
+    f->connect_fail = 4;
+    f->connect_refused = true;
+    writers_cfg_t cfg = {1, 10, 1 << 20, 0, 100, 0, 400};
+    writers_t *ws = writers_new (&cfg, &s_fake_store, f);
+    assert_non_null (ws);
+    int64_t t0 = dcp_now_ms ();
+    while (f->connect_fail > 0 && dcp_now_ms () < t0 + 5000)
+        s_turn (ws, 10);
+    /* Pauses 100, 200, 400 ms after the first three refusals: longer than
+     * reconnect_max_ms (100) allows for a server that is merely away. */
+    assert_true (dcp_now_ms () - t0 >= 650);
+    assert_false (writers_connected (ws));
+    assert_true (writers_next_ms (ws, 1000) > 200);
+    while (!writers_connected (ws) && dcp_now_ms () < t0 + 5000)
+        s_turn (ws, 10);
     assert_true (writers_connected (ws));
     s_send (ws, 0, 0, 0, 10);
     s_pump_acks (ws, f, 1, 2000);
@@ -559,7 +592,7 @@ static void
 test_bad_configuration_is_refused (void **state)
 {
     (void) state;
-    writers_cfg_t cfg = {0, 10, 100, 0, 200, 0};
+    writers_cfg_t cfg = {0, 10, 100, 0, 200, 0, 0};
     assert_null (writers_new (&cfg, &s_fake_store, NULL));
     cfg.writers = WRITERS_MAX + 1;
     assert_null (writers_new (&cfg, &s_fake_store, NULL));
@@ -583,6 +616,7 @@ main (void)
         cmocka_unit_test (test_failed_write_keeps_batch_and_retries),
         cmocka_unit_test (test_failure_on_good_connection_keeps_it),
         cmocka_unit_test (test_no_intake_until_connected),
+        cmocka_unit_test (test_refused_connection_retries_slower),
         cmocka_unit_test (test_drain_commits_what_is_in_hand),
         cmocka_unit_test (test_bad_configuration_is_refused),
     };

@@ -32,6 +32,27 @@ cleanup:
     dcp_findings_destroy (&busy);
 }
 
+/* A probe (proto/README.md, "Probe"): [route] "DCP1" "ping", answered
+ * "DCP1" "ping" Receipt{submission_id "ping"} and neither forwarded nor
+ * stored.  Collectors are read only while a loader can take a message
+ * (relay_prepare), so an answer also says a loader is connected; `collector
+ * doctor` uses it for its round trip. */
+static bool
+s_answer_ping (relay_t *r, dcp_frames_t *frames)
+{
+    if (frames->count != 3 || frames->dropped || !dcp_frames_is_signature (frames, 1)
+        || zmq_msg_size (&frames->part[2]) != 4 || memcmp (zmq_msg_data (&frames->part[2]), "ping", 4))
+        return false;
+    Dcp__V1__Receipt pong = DCP__V1__RECEIPT__INIT;
+    pong.submission_id = "ping";
+    size_t len;
+    uint8_t *buf = dcp_codec_pack_msg (&pong.base, &len);
+    if (buf && dcp_frame_send_receipt (r->front, &frames->part[0], "ping", buf, len, ZMQ_DONTWAIT))
+        r->unroutable++;
+    free (buf);
+    return true;
+}
+
 /* One message from a collector: decide (validate.c), then forward the
  * envelope and the untouched payload to a loader. */
 static void
@@ -41,6 +62,8 @@ s_on_submission (relay_t *r, dcp_frames_t *frames)
     dcp_frame_submission_t sub;
     validate_decision_t d;
     zmq_msg_t empty;
+    if (s_answer_ping (r, frames))
+        return;
     r->received++;
     int framing = dcp_frame_read_submission (frames, &sub);
     validate_input_t in = {.framing = framing,

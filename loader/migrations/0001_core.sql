@@ -1,4 +1,5 @@
 -- 0001_core.sql: the submission record, findings, quarantine and security log.
+-- previous-sha256: 329a2a75c925bd1b745d9132060376262bdaf1d042d4ae6b8f6379b49b2a3d80
 --
 -- Every accepted submission is kept whole and immutable (its protobuf bytes
 -- and their SHA-256) in dcp.submission; normalised answers live in the
@@ -9,7 +10,7 @@
 
 CREATE SCHEMA IF NOT EXISTS dcp;
 
--- Observation status of every numeric answer (DOMAIN.md 4.1, 5.7).  A value
+-- Observation status of every numeric answer (proto/QUESTIONNAIRE.md 4.1, 5.7).  A value
 -- is present exactly for REPORTED, ESTIMATED and PROVISIONAL; the other
 -- statuses say why it is absent.  UNANSWERED also stands for a question
 -- missing from the message.

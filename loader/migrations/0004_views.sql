@@ -1,4 +1,5 @@
--- 0004_views.sql: the analysts' surface (DOMAIN.md section 8).
+-- 0004_views.sql: the analysts' surface (proto/QUESTIONNAIRE.md section 8).
+-- previous-sha256: 4b479296c52ba2ae915a5fd848ac6cdc1c822b355c9611a4117e6148652de922
 --
 -- Analysts read views, never the ingest tables: every view except
 -- v_submissions_first_reported shows CURRENT revisions only, so one answer
@@ -21,7 +22,7 @@ COMMENT ON VIEW dcp.v_submissions_current IS
     'The current revision of every (country, questionnaire, year); reporting compliance dashboard.';
 
 -- "As first reported": the lowest revision of each series, so a baseline can
--- be frozen and later revisions never move it silently (DOMAIN.md 8.13).
+-- be frozen and later revisions never move it silently (proto/QUESTIONNAIRE.md 8.13).
 CREATE VIEW dcp.v_submissions_first_reported AS
 SELECT DISTINCT ON (s.reporting_country, s.questionnaire, s.reporting_year)
        s.submission_id, s.questionnaire, s.reporting_country, s.reporting_year,

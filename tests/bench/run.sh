@@ -2,24 +2,29 @@
 # run.sh: the pipeline against PostgreSQL's own bulk load (issue 6).
 #
 #   tests/bench/run.sh [--submissions N] [--rows R] [--collectors K]
-#                      [--window W] [--latency-n M] [--out FILE] [--keep]
-#                      [--log-statements] [--copy-runs C]
+#                      [--revisions PCT] [--window W] [--latency-n M]
+#                      [--out FILE] [--keep] [--log-statements] [--copy-runs C]
 #
 # In one run, on a throwaway stack (deploy/stack.sh up: PostgreSQL with its
 # default settings and the project's schema, loader, validator, CURVE on):
 #
-#   1. generates N valid precursor responses of R seizure rows each for K
-#      collectors, one country per collector (a CURVE key is registered for
-#      one country), with tests/tools/gen_submissions.py --revisions: each
-#      country has 34 series (years 1992-2025); past those, every file is the
-#      next revision of its series, so every submission is accepted (none
-#      lands in quarantine) as long as each collector sends in order, which
-#      the collector does;
-#   2. takes the files into the K outboxes (`collector take`, timed on its
+#   1. generates N valid precursor responses of R seizure rows each with
+#      tests/tools/gen_submissions.py --revision-pct PCT (default 10): PCT %
+#      are revisions (each supersedes the previous file of its series), the
+#      rest first submissions of a year, each its own (country, year) series,
+#      as in a real reporting round.  A CURVE key is registered for one
+#      country, so there is one collector per country: as many countries as
+#      the first submissions need (36 years each: 250 countries for the
+#      defaults), Paris Pact partners first.  Every submission is accepted
+#      (none lands in quarantine) as long as each collector sends in order,
+#      which the collector does.  --revisions 98.6 gives the mix of the
+#      figures before session 3 (4 countries, nearly all revisions);
+#   2. takes the files into the outboxes (`collector take`, timed on its
 #      own: that is the focal point's side, not the pipeline);
-#   3. sends them from the K collectors at once (`collector send`: CURVE,
-#      full validation, COMMIT before each receipt) and times it from the
-#      first send to the last receipt (the collectors log both);
+#   3. sends them over K lanes at once, each lane running the collectors of
+#      its share of the countries one after the other (`collector send`:
+#      CURVE, full validation, COMMIT before each receipt), and times it from
+#      the first send to the last receipt (the collectors log both);
 #   4. loads the very same rows (exported from dcp.pc_seizure) with
 #      `psql \copy` into a table with the columns and constraints of
 #      dcp.pc_seizure (primary key, checks, foreign key to dcp.submission);
@@ -28,7 +33,7 @@
 #   6. reads the peak RSS (VmHWM) of the validator and the loader.
 #
 # Prints one summary line
-#   pipeline_rows_per_s=… copy_rows_per_s=… ratio=… p50_ms=… p99_ms=… peak_rss_kb_validator=… peak_rss_kb_loader=…
+#   pipeline_rows_per_s=… copy_rows_per_s=… ratio=… p50_ms=… p99_ms=… peak_rss_kb_validator=… peak_rss_kb_loader=… mix=first:F,revisions:R
 # and writes every figure as JSON to FILE (default tests/bench/results/latest.json).
 # Everything runs under one temporary folder, removed at the end with every
 # process started here (--keep: all but the data, to read the stages' logs;
@@ -48,12 +53,13 @@ export DCP_BUILD_DIR=${DCP_BUILD_DIR:-$src/build}
 build=$DCP_BUILD_DIR
 STACK="$src/deploy/stack.sh"
 
-N=10000 R=100 K=4 W="" LAT_N=200 OUT="$here/results/latest.json" KEEP=0 LOG_STATEMENTS=0 COPY_RUNS=3
+N=10000 R=100 K=4 REV_PCT=10 W="" LAT_N=200 OUT="$here/results/latest.json" KEEP=0 LOG_STATEMENTS=0 COPY_RUNS=3
 while [ $# -gt 0 ]; do
     case "$1" in
     --submissions) N=$2; shift 2 ;;
     --rows) R=$2; shift 2 ;;
     --collectors) K=$2; shift 2 ;;
+    --revisions) REV_PCT=$2; shift 2 ;;
     --window) W=$2; shift 2 ;;
     --latency-n) LAT_N=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
@@ -66,14 +72,17 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$build/collector" ] || { echo "run.sh: build first (cmake --build $build)" >&2; exit 1; }
 
-# Paris Pact partners: collector i reports for COUNTRIES[i]; the latency
-# probe gets the next one.
-COUNTRIES=(AFG IRN PAK KAZ UZB TJK TKM KGZ TUR RUS IND CHN AZE ARM GEO UKR BLR MDA ALB SRB
-           BIH MNE MKD BGR ROU HRV SVN HUN SVK CZE POL LTU LVA EST FIN SWE NOR DNK DEU NLD
-           BEL LUX FRA ESP PRT ITA MLT GRC CYP AUT CHE IRL GBR CAN USA JPN AUS ARE)
-[ "$K" -ge 1 ] && [ "$K" -lt "${#COUNTRIES[@]}" ] || { echo "run.sh: --collectors 1..$((${#COUNTRIES[@]} - 1))" >&2; exit 2; }
-ccs=("${COUNTRIES[@]:0:K}")
-lat_cc=${COUNTRIES[$K]}
+[ "$K" -ge 1 ] || { echo "run.sh: --collectors must be at least 1" >&2; exit 2; }
+# Every country in use, Paris Pact partners first: the generator reports for
+# the first ones (folder c<i> is COUNTRIES[i]); the latency probe gets the
+# next one, whose series nothing else touches.
+mapfile -t COUNTRIES < <(python3 - "$src/libdcp/refdata/countries.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")) if not r["valid_to"]]
+rows.sort(key=lambda r: r["paris_pact_partner"] != "t")
+print("\n".join(r["iso3"] for r in rows))
+PY
+)
 
 dir=$(mktemp -d /tmp/dcp-bench.XXXXXX)
 chmod 755 "$dir"
@@ -111,14 +120,23 @@ pg_cpu_s() {
     echo "$total"
 }
 
-say "generating $N submissions x $R rows for ${ccs[*]}"
+say "generating $N submissions x $R rows, $REV_PCT % of them revisions"
 t0=$(now)
-python3 "$src/tests/tools/gen_submissions.py" "$dir/data" "$N" --collectors "$K" --rows "$R" \
-    --countries "$(IFS=,; echo "${ccs[*]}")" --revisions --kind precursors >/dev/null
+# the last country is kept for the latency probe
+mix=$(python3 "$src/tests/tools/gen_submissions.py" "$dir/data" "$N" --rows "$R" \
+    --countries "$(IFS=,; echo "${COUNTRIES[*]:0:${#COUNTRIES[@]}-1}")" \
+    --revision-pct "$REV_PCT" --kind precursors)
 t_gen=$(echo "$(now) - $t0" | bc -l)
+eval "$mix"   # countries= first_submissions= revisions=
+ccs=("${COUNTRIES[@]:0:countries}")
+lat_cc=${COUNTRIES[$countries]}
+[ "$K" -le "$countries" ] || K=$countries
+say "$first_submissions first submissions and $revisions revisions for $countries countries, $K lanes"
+# lane LANE: the folder indexes of the countries it sends for
+lane() { local c; for ((c = $1; c < countries; c += K)); do echo "$c"; done; }
 
 say "starting PostgreSQL, loader and validator (CURVE on)"
-unset DCP_INSECURE
+unset DCP_INSECURE DCP_PG_NO_FSYNC   # CURVE on, PostgreSQL durable, as in production
 "$STACK" up "$dir" "${ccs[@]}" "$lat_cc" >/dev/null
 if [ "$LOG_STATEMENTS" = 1 ]; then
     sql "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null
@@ -127,11 +145,12 @@ fi
 vpid=$(cat "$dir/run/validator.pid")
 lpid=$(cat "$dir/run/loader.pid")
 
-say "taking the files into $K outboxes"
+say "taking the files into $countries outboxes"
 t0=$(now)
 for ((i = 0; i < K; i++)); do
-    (cd "$dir/data/c$i" && exec "$STACK" collector "$dir" "${ccs[$i]}" take ./*.json) \
-        > "$dir/log/take-$i.out" 2>&1 &
+    ( for c in $(lane "$i"); do
+          (cd "$dir/data/c$c" && "$STACK" collector "$dir" "${ccs[$c]}" take ./*.json) || exit 1
+      done ) > "$dir/log/take-$i.out" 2>&1 &
     pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" || { echo "run.sh: collector take failed:" >&2; tail -n 5 "$dir"/log/take-*.out >&2; exit 1; }; done
@@ -139,13 +158,16 @@ pids=()
 t_take=$(echo "$(now) - $t0" | bc -l)
 
 sql "CHECKPOINT" >/dev/null
-say "sending from $K collectors"
+say "sending over $K lanes"
 v_cpu0=$(cpu_s "$vpid"); l_cpu0=$(cpu_s "$lpid"); pg_cpu0=$(pg_cpu_s)
 t0=$(now)
 for ((i = 0; i < K; i++)); do
-    # `times` in the subshell: the CPU time of the collector it waited for.
-    ( "$STACK" collector "$dir" "${ccs[$i]}" --log_level=info --wait_s=0 ${W:+--window=$W} send \
-          > "$dir/log/send-$i.out" 2> "$dir/log/send-$i.log"; rc=$?
+    # `times` in the subshell: the CPU time of the collectors it waited for.
+    ( rc=0
+      for c in $(lane "$i"); do
+          "$STACK" collector "$dir" "${ccs[$c]}" --log_level=info --wait_s=0 ${W:+--window=$W} send \
+              >> "$dir/log/send-$i.out" 2>> "$dir/log/send-$i.log" || rc=1
+      done
       times > "$dir/log/send-$i.times"; exit $rc ) &
     pids+=($!)
 done
@@ -232,7 +254,9 @@ r = {
     "cpu_seconds_during_send": {"validator": round($v_cpu, 2), "loader": round($l_cpu, 2),
                                 "postgresql": round($pg_cpu, 2), "collectors": round($c_cpu, 2)},
     "copy_seconds_each": [round(float(x), 3) for x in "${copy_times[*]}".split()],
-    "submissions": $N, "rows_per_submission": $R, "collectors": $K,
+    "submissions": $N, "rows_per_submission": $R, "lanes": $K, "collectors": $countries,
+    "mix": {"revision_pct": $REV_PCT, "first_submissions": $first_submissions,
+            "revisions": $revisions, "countries": $countries},
     "window": "${W:-default}", "stored_submissions": subs, "stored_rows": rows,
     "copied_rows": $n_copy, "quarantined": $n_quar, "resent": resent,
     "loader_batches": int(float("${batches:-0}" or 0)),
@@ -245,9 +269,9 @@ r = {
 json.dump(r, open(out, "w"), indent=2)
 open(out, "a").write("\n")
 print("pipeline_rows_per_s=%d copy_rows_per_s=%d ratio=%.3f p50_ms=%.2f p99_ms=%.2f "
-      "peak_rss_kb_validator=%d peak_rss_kb_loader=%d"
+      "peak_rss_kb_validator=%d peak_rss_kb_loader=%d mix=first:%d,revisions:%d"
       % (r["pipeline_rows_per_s"], r["copy_rows_per_s"], r["ratio"], r["p50_ms"], r["p99_ms"],
-         r["peak_rss_kb_validator"], r["peak_rss_kb_loader"]))
+         r["peak_rss_kb_validator"], r["peak_rss_kb_loader"], $first_submissions, $revisions))
 print("details: %.1f submissions/s over %.2f s (first send to last receipt), take %.0f files/s, "
       "copy %.2f s (median of %s), loader batches %s, CPU s during send: validator %.1f loader %.1f "
       "postgres %.1f collectors %.1f; %s"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault test: several collectors submit 20,000 responses in all while the
+# Fault test: several collectors submit thousands of responses while the
 # validator and the loader are killed with SIGKILL and restarted and
 # PostgreSQL is stopped with an immediate shutdown and restarted.  Afterwards
 # every submission must be in PostgreSQL exactly once (accepted, or rejected
@@ -8,17 +8,34 @@
 #
 # Runs without CURVE: each collector here submits for many countries (the
 # one-key-one-country rule is tested in security.sh); the faults are the same.
-# Size: DCP_FAULT_N (default 20000), DCP_FAULT_COLLECTORS (default 4).
+# Size: DCP_FAULT_N (default 4000), DCP_FAULT_COLLECTORS (default 4).  The
+# default suite sends 4,000 in both builds; the soak test (ctest label soak,
+# `tests/run.sh --soak` or `DCP_SOAK=1 ctest -L soak`) sends 20,000 through
+# the same faults.
+#
+# PostgreSQL keeps fsync on here (unlike the other end-to-end tests): what is
+# tested is that nothing acknowledged is lost when the database is killed.
+DCP_PG_NO_FSYNC=0
+# The soak test runs only when asked for (DCP_SOAK=1): a plain `ctest` in a
+# build folder skips it (exit 77) rather than spend a minute or more on it.
+if [ "${DCP_FAULT_SOAK:-0}" = 1 ] && [ "${DCP_SOAK:-0}" != 1 ]; then
+    echo "skipped: the soak test runs with DCP_SOAK=1 (tests/run.sh --soak)"
+    exit 77
+fi
 . "$(dirname "$0")/lib/common.sh"
 
-N=${DCP_FAULT_N:-20000}
+N=${DCP_FAULT_N:-4000}
 K=${DCP_FAULT_COLLECTORS:-4}
 CHUNKS=10
 export DCP_INSECURE=1
 t_start=$(date +%s)
 
 data="$E2E_DIR/data"
-series=$(python3 "$SRC/tests/tools/gen_submissions.py" "$data" "$N" --collectors "$K" --rows 3)
+# Half the files repeat a series without declaring a revision: the loader
+# rejects those (V-ENV-06) and keeps them in quarantine, so both outcomes go
+# through the faults.
+series=$(python3 "$SRC/tests/tools/gen_submissions.py" "$data" "$N" --collectors "$K" --rows 3 \
+    --series $((N / 2)))
 ccs=()
 for ((i = 0; i < K; i++)); do ccs+=("C$(printf %02d "$i")"); done
 "$STACK" up "$E2E_DIR" "${ccs[@]}" >/dev/null
@@ -39,32 +56,35 @@ for ((i = 0; i < K; i++)); do
     echo $! > "$E2E_DIR/run/collector-$i.pid"
 done
 
+# psql itself rather than through stack.sh, and 5 times a second: polling
+# costs CPU the pipeline under test could use.
 stored() {
-    "$STACK" psql "$E2E_DIR" -qtA -c \
+    psql "$(cat "$E2E_DIR/pg/conninfo")" -X -qtA -c \
         "SELECT (SELECT count(*) FROM dcp.submission) + (SELECT count(*) FROM dcp.quarantine)" 2>/dev/null || echo 0
 }
 wait_stored() {  # wait until at least $1 are stored (or 120 s)
-    for ((w = 0; w < 1200; w++)); do
+    for ((w = 0; w < 600; w++)); do
         [ "$(stored)" -ge "$1" ] && return 0
-        sleep 0.1
+        sleep 0.2
     done
     return 1
 }
 
+at() { echo "$(($(date +%s) - t_start)) s"; }
 wait_stored $((N / 10)) || echo "warning: slow start"
-echo "fault 1 at $(stored) stored: SIGKILL validator"
+echo "fault 1 at $(stored) stored, $(at): SIGKILL validator"
 "$STACK" kill validator "$E2E_DIR"
-sleep 1
+sleep 1   # the sleeps here are outages (collectors keep sending), not waits
 "$STACK" start validator "$E2E_DIR"
 
 wait_stored $((N * 3 / 10)) || true
-echo "fault 2 at $(stored) stored: SIGKILL loader"
+echo "fault 2 at $(stored) stored, $(at): SIGKILL loader"
 "$STACK" kill loader "$E2E_DIR"
 sleep 1
 "$STACK" start loader "$E2E_DIR"
 
 wait_stored $((N / 2)) || true
-echo "fault 3 at $(stored) stored: PostgreSQL immediate shutdown"
+echo "fault 3 at $(stored) stored, $(at): PostgreSQL immediate shutdown"
 "$STACK" pg-kill "$E2E_DIR"
 sleep 2
 "$STACK" pg-start "$E2E_DIR"
@@ -90,6 +110,8 @@ lost=$((N - distinct))
 echo "sent=$N stored=$distinct accepted=$accepted quarantined=$quarantined duplicates=$dups lost=$lost pending=$pending receipts=$receipts seconds=$((t_end - t_start))"
 
 check "no submission lost" [ "$lost" = 0 ]
+check "one accepted per series, every repeat kept in quarantine" \
+    test "$accepted" = "$series" -a "$quarantined" = $((N - series))
 check "no submission stored twice" [ "$dups" = 0 ]
 check "every outbox is empty" [ "$pending" = 0 ]
 check "every collector holds a receipt for each submission" [ "$receipts" = "$N" ]

@@ -62,8 +62,7 @@ sed -i "/ C00 /d" "$E2E_DIR/etc/partners.txt"
 # would fail the script now and then)
 cc=$(ls "$E2E_DIR/data/c0" | awk -F_ 'NR == 1 {print $2}')
 echo "$key $cc test collector" >> "$E2E_DIR/etc/partners.txt"
-kill -HUP "$(cat "$E2E_DIR/run/validator.pid")" "$(cat "$E2E_DIR/run/validator2.pid")"
-sleep 0.3
+reload_registry validator validator2
 # Make 40 files of that one country, distinct years, both questionnaires.
 mkdir -p "$E2E_DIR/data/one"
 i=0

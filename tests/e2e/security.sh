@@ -34,8 +34,7 @@ check "same bytes from the rightful country are accepted" [ "$rc" = 0 ]
 out=$(collector KAZ submit "$EX/financial_flows_2023_KAZ.json") && rc=0 || rc=$?
 check "KAZ may submit before revocation" [ "$rc" = 0 ]
 sed -i '/ KAZ /d' "$E2E_DIR/etc/partners.txt"
-kill -HUP "$(cat "$E2E_DIR/run/validator.pid")"
-sleep 0.5
+reload_registry validator
 rm -rf "$E2E_DIR/collectors/KAZ/outbox"
 out=$(collector KAZ --wait_s=3 --timeout_ms=1000 submit "$EX/financial_flows_2023_KAZ.json") && rc=0 || rc=$?
 echo "$out"

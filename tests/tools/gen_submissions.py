@@ -2,7 +2,8 @@
 """Writes N synthetic but valid response files for load and fault tests.
 
 usage: gen_submissions.py OUTDIR N [--collectors K] [--rows R] [--seed S]
-                          [--countries ISO3,...] [--revisions] [--kind KIND]
+                          [--countries ISO3,...|all] [--revisions]
+                          [--revision-pct P] [--series S] [--kind KIND]
 
 Files go to OUTDIR/c<i>/ (i < K), spread round-robin; within a folder the
 file names sort in the order the files were made.
@@ -10,8 +11,9 @@ file names sort in the order the files were made.
 Default mode: each (country, questionnaire, year) series is used once while
 there are unused ones; past that, files repeat a series without declaring a
 revision, so the loader rejects them (V-ENV-06) and keeps them in
-quarantine: they still must be stored exactly once.  Prints the number of
-unique series used.
+quarantine: they still must be stored exactly once.  --series S uses only S
+series, so that files past the first S repeat one (the fault test makes half
+of its files such repeats).  Prints the number of unique series used.
 
 --countries ISO3,...  collector i reports for country i only (one CURVE key
     is registered for one country), cycling through the years 1992-2025.
@@ -21,6 +23,18 @@ unique series used.
     collector sends its files in name order (the loader takes a revision
     only on top of the one it supersedes).  Ids are time-ordered UUIDs
     (version 7 layout) so that they sort in that order too.
+--revision-pct P  (with --countries) a stated mix instead: P % of the files
+    are revisions, the rest first submissions of a year, each its own
+    (country, questionnaire, year) series.  Uses as many of the countries
+    given as the first submissions need (a precursor series per year
+    1990-2025, 1992-2025 first; financial flows 2008-2025), one folder per
+    country (--collectors is ignored): folder c<i> holds country i's first
+    submissions, then its revisions in order (each supersedes the previous
+    file of its series; the revisions go round the series, so a series gets
+    at most one more than any other).  Prints
+    "countries=C first_submissions=F revisions=R".
+--countries all  every country of the reference data in use today, Paris
+    Pact partners first.
 --kind precursors|financial_flows  only that questionnaire (default both).
 
 The precursor payload is written with string templates rather than
@@ -39,14 +53,20 @@ REFDATA = os.path.join(HERE, "..", "..", "libdcp", "refdata")
 # Years of the --countries mode: from 1992, when every substance below was in
 # Table I or II (earlier years draw V-PRE-01 warnings), to the last full year.
 FIRST_YEAR, LAST_YEAR = 1992, 2025
+# Years --revision-pct adds to a country's precursor series when it needs
+# more (a V-PRE-01 warning on some substances, still accepted).
+EXTRA_YEARS = [1990, 1991]
 CODES = ["AA", "ACET", "ETHER", "HCL", "KMNO4", "MEK", "TOL", "H2SO4"]
 ORIGINS = ["AFG", "IRN", "PAK", "CHN", "IND", "UNKNOWN", "TUR", "KAZ"]
 BASES = ["LABEL", "DOCUMENTS", "INVESTIGATION", "FORENSIC", "ASSUMED"]
 
 
-def countries():
+def countries(partners_first=False):
     with open(os.path.join(REFDATA, "countries.csv"), newline="", encoding="utf-8") as f:
-        return [r["iso3"] for r in csv.DictReader(f) if not r["valid_to"]]
+        rows = [r for r in csv.DictReader(f) if not r["valid_to"]]
+    if partners_first:
+        rows.sort(key=lambda r: r["paris_pact_partner"] != "t")   # stable: partners, then others
+    return [r["iso3"] for r in rows]
 
 
 def seizure_rows(rows, rnd):
@@ -125,6 +145,42 @@ def make(kind, sid, cc, year, rows, rnd, revision=0, supersedes=""):
     return finflows(sid, cc, year, rnd, revision, supersedes)
 
 
+def mix(a, ccs, kinds, rnd):
+    """--revision-pct: first submissions of distinct series, then revisions."""
+    per_country = [(kind, y) for kind in kinds
+                   for y in (list(range(FIRST_YEAR, LAST_YEAR + 1)) + EXTRA_YEARS
+                             if kind == "precursors" else range(2008, LAST_YEAR + 1))]
+    n_rev = round(a.n * a.revision_pct / 100)
+    n_first = a.n - n_rev
+    n_cc = -(-n_first // len(per_country))
+    if n_first == 0 or n_cc > len(ccs):
+        raise SystemExit("gen_submissions.py: %d first submissions need %d countries of %d years; "
+                         "%d given" % (n_first, n_cc, len(per_country), len(ccs)))
+    for c in range(n_cc):
+        os.makedirs(os.path.join(a.outdir, f"c{c}"), exist_ok=True)
+    # The series in the order of their first submission: every country's
+    # first year, then every country's second year, and so on.
+    series = [(c, s) for s in range(len(per_country)) for c in range(n_cc)][:n_first]
+    files = [(c, s, 0) for c, s in series]
+    revision = {}
+    for r in range(n_rev):
+        c, s = series[r % n_first]
+        revision[(c, s)] = revision.get((c, s), 0) + 1
+        files.append((c, s, revision[(c, s)]))
+    last_id = {}   # (country, series) -> id of its latest file
+    seq = [0] * n_cc
+    for i, (c, s, rev) in enumerate(files):
+        kind, year = per_country[s]
+        sid = ordered_uuid(i, rnd)
+        text = make(kind, sid, ccs[c], year, a.rows, rnd, rev, last_id.get((c, s), ""))
+        last_id[(c, s)] = sid
+        path = os.path.join(a.outdir, f"c{c}", f"{seq[c]:07d}_{ccs[c]}_{year}_r{rev}.json")
+        seq[c] += 1
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    print(f"countries={n_cc} first_submissions={n_first} revisions={n_rev}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
@@ -134,6 +190,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--countries", default="")
     ap.add_argument("--revisions", action="store_true")
+    ap.add_argument("--revision-pct", type=float)
+    ap.add_argument("--series", type=int, default=0)
     ap.add_argument("--kind", choices=["precursors", "financial_flows"])
     a = ap.parse_args()
     rnd = random.Random(a.seed)
@@ -141,6 +199,9 @@ def main():
     for i in range(a.collectors):
         os.makedirs(os.path.join(a.outdir, f"c{i}"), exist_ok=True)
 
+    if a.revision_pct is not None and (a.revisions or not a.countries
+                                       or not 0 <= a.revision_pct < 100):
+        ap.error("--revision-pct needs --countries, goes without --revisions, and is 0 <= P < 100")
     if not a.countries:
         if a.revisions:
             ap.error("--revisions needs --countries")
@@ -150,6 +211,8 @@ def main():
         if "financial_flows" in kinds:
             series += [(cc, "financial_flows", y) for cc in countries() for y in range(2010, 2025)]
         rnd.shuffle(series)
+        if a.series > 0:
+            series = series[:a.series]
         for i in range(a.n):
             cc, kind, year = series[i % len(series)]
             sid = str(uuid.UUID(int=rnd.getrandbits(128), version=4))
@@ -159,7 +222,10 @@ def main():
         print(min(a.n, len(series)))
         return
 
-    ccs = a.countries.split(",")
+    ccs = countries(partners_first=True) if a.countries == "all" else a.countries.split(",")
+    if a.revision_pct is not None:
+        mix(a, ccs, kinds, rnd)
+        return
     if len(ccs) < a.collectors:
         ap.error("--countries needs one country per collector")
     per_country = [(kind, y) for kind in kinds

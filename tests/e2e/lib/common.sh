@@ -7,6 +7,10 @@ set -euo pipefail
 SRC=${DCP_SOURCE_DIR:?set by ctest}
 BUILD=${DCP_BUILD_DIR:?set by ctest}
 export DCP_BUILD_DIR=$BUILD
+# PostgreSQL without fsync (tests/pg.sh --no-fsync): these tests look at what
+# the pipeline stores and answers, not at what survives a power cut.  A test
+# that does (faults.sh) sets DCP_PG_NO_FSYNC=0 before sourcing this file.
+export DCP_PG_NO_FSYNC=${DCP_PG_NO_FSYNC:-1}
 STACK="$SRC/deploy/stack.sh"
 E2E_DIR=$(mktemp -d /tmp/dcp-e2e.XXXXXX)
 chmod 755 "$E2E_DIR"
@@ -55,6 +59,41 @@ check() {  # check "description" command...
         echo "FAIL $what"
         FAILS=$((FAILS + 1))
     fi
+}
+
+# log_lines FILE: the number of lines FILE has now (0 if it does not exist);
+# give it to wait_log to look only at what is logged from now on.
+log_lines() {
+    if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi
+}
+
+# wait_log FILE REGEX SECONDS [AFTER]: waits until a line of FILE past line
+# AFTER (default 0) matches the extended regular expression REGEX; returns 1
+# after SECONDS without one.  awk reads the file itself: `tail | grep -q`
+# under pipefail fails now and then (grep stops reading, tail gets SIGPIPE).
+wait_log() {
+    local file=$1 re=$2 secs=$3 after=${4:-0} i
+    for ((i = 0; i < secs * 20; i++)); do
+        awk -v n="$after" -v re="$re" 'NR > n && $0 ~ re { found = 1; exit }
+                                       END { exit !found }' "$file" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "wait_log: no line matching '$re' in $file after ${secs} s" >&2
+    return 1
+}
+
+# reload_registry NAME...: SIGHUP to the validators NAME (run/NAME.pid,
+# log/NAME.log) and wait until each has loaded its partner registry again.
+reload_registry() {
+    local name marks=()
+    for name in "$@"; do
+        marks+=("$(log_lines "$E2E_DIR/log/$name.log")")
+        kill -HUP "$(cat "$E2E_DIR/run/$name.pid")"
+    done
+    for name in "$@"; do
+        wait_log "$E2E_DIR/log/$name.log" 'loaded partner registry' 10 "${marks[0]}"
+        marks=("${marks[@]:1}")
+    done
 }
 
 sql() { "$STACK" psql "$E2E_DIR" -qtA -c "$1"; }

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End to end: the analysts' report on the example answers, run as the
+# analyst role through deploy/stack.sh.  The HTML for 2023 opens in headless
+# Chromium with no console error and no request leaving the page, every
+# chart and the route map drew (canvas with many colours); the screenshot is
+# kept in the build folder; the PDF has pages; KAZ's asset figures are in US
+# dollars where a rate exists and NULL with a reason where none does; the
+# SDMX-CSV reads back to the database's figures and statuses.
+. "$(dirname "$0")/lib/common.sh"
+
+"$STACK" up "$E2E_DIR" AFG KAZ IRN >/dev/null
+EX="$SRC/collector/examples"
+collector KAZ submit "$EX/financial_flows_2023_KAZ.json" >/dev/null
+# A partner's text that tries to end the page's script: it must stay text.
+python3 - "$EX/precursors_2023_AFG.json" "$E2E_DIR/afg.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["precursors"]["incidents"][0]["incident_id"] = "X</script><script>window.__pwned=1</script>"
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+out=$(collector AFG submit "$E2E_DIR/afg.json" 2>&1) && rc=0 || rc=$?
+check "AFG answer with a hostile incident id accepted" [ "$rc" = 0 ]
+collector IRN submit "$EX/precursors_2023_IRN_csv.json" >/dev/null
+sql_is "three answers stored" "SELECT count(*) FROM dcp.submission" 3
+report() { "$STACK" report "$E2E_DIR" "$@"; }
+ART="$BUILD/test-artifacts"
+mkdir -p "$ART"
+
+# --- HTML -------------------------------------------------------------------
+html="$E2E_DIR/report-2023.html"
+out=$(report html --year 2023 --out "$html" 2>&1) && rc=0 || rc=$?
+echo "$out"
+check "report html exits 0 as the analyst role" [ "$rc" = 0 ]
+check "the page forbids network loads (Content-Security-Policy)" \
+    grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$html"
+check "nothing in the page points at the network" \
+    bash -c "! grep -Eiq '(src|href)=\"(https?:)?//' '$html'"
+check "every </script> closes one of the page's own scripts" \
+    [ "$(grep -oi '<script' "$html" | wc -l)" = "$(grep -oi '</script' "$html" | wc -l)" ]
+cp "$html" "$ART/report-2023.html"
+
+result=$(NODE_PATH="$BUILD/report-npm/node_modules" timeout 60 \
+         node "$SRC/tests/e2e/lib/report_page.js" "$html" "$ART/report-2023.png") && rc=0 || rc=$?
+echo "$result" | head -c 3000
+echo
+check "the browser check ran" [ "$rc" = 0 ]
+echo "screenshot: $ART/report-2023.png"
+verdict() { python3 -c "import json,sys; r=json.load(sys.stdin); sys.exit(0 if ($1) else 1)" <<<"$result"; }
+check "no console error" verdict "not r['console_errors']"
+check "no page error" verdict "not r['page_errors']"
+check "no request left the page" verdict "not r['requests']"
+check "a partner's </script> stays text on the page" \
+    verdict "not r['pwned'] and r['hostile_text_shown']"
+check "seven charts and the map are on the page" verdict "len(r['charts']) == 7 and any(c['id'] == 'chart-routes' for c in r['charts'])"
+check "every chart and the map drew (non-blank canvas)" \
+    verdict "all(c['drawn'] and c['canvas'] and c['colours'] > 50 for c in r['charts'])"
+check "the screenshot is a non-trivial PNG" \
+    python3 -c "import sys; b=open(sys.argv[1],'rb').read(); sys.exit(0 if b[:8]==b'\x89PNG\r\n\x1a\n' and len(b) > 50000 else 1)" \
+    "$ART/report-2023.png"
+
+# --- PDF --------------------------------------------------------------------
+pdf="$E2E_DIR/report-2023.pdf"
+out=$(report html --year 2023 --out "$pdf" 2>&1) && rc=0 || rc=$?
+check "report html --out FILE.pdf exits 0" [ "$rc" = 0 ]
+check "the PDF is a PDF with pages" python3 -c "
+import re, sys
+b = open(sys.argv[1], 'rb').read()
+pages = len(re.findall(rb'/Type\s*/Page[^s]', b))
+print('pdf pages:', pages)
+sys.exit(0 if b[:5] == b'%PDF-' and pages >= 2 else 1)" "$pdf"
+cp "$pdf" "$ART/report-2023.pdf" 2>/dev/null || true
+
+out=$(report html --year 2023 --group CENTRAL_ASIA --out "$E2E_DIR/g.html" 2>&1) && rc=0 || rc=$?
+check "an unknown country group is refused, not reported empty" \
+    bash -c "[ $rc = 1 ] && grep -q 'group' <<<\"\$1\"" _ "$out"
+
+# --- money in US dollars ----------------------------------------------------
+asql() { "$STACK" analyst "$E2E_DIR" -qtA -c "$1"; }
+check "the analyst reads the USD view" [ "$(asql "SELECT count(*) FROM dcp.v_ff_assets_usd")" -gt 0 ]
+sql_is "KZT frozen at the 2023 rate, original kept" \
+    "SELECT amount || ' ' || currency || ' = ' || amount_usd || ' USD at ' || rate_units_per_usd || ' ' || rate_basis
+       FROM dcp.v_ff_assets_usd WHERE reporting_country = 'KAZ' AND measure = 'FROZEN'" \
+    "184500000.00 KZT = 404330.39 USD at 456.31 ANNUAL_AVERAGE"
+sql_is "USD amounts are 1:1 by definition" \
+    "SELECT amount_usd || ' ' || rate_basis FROM dcp.v_ff_assets_usd
+      WHERE reporting_country = 'KAZ' AND measure = 'CONFISCATED'" "37800.00 DEFINITION"
+sql_is "a not-available amount has no USD and says why" \
+    "SELECT coalesce(amount_usd::text, 'NULL') || ' ' || usd_missing_reason FROM dcp.v_ff_assets_usd
+      WHERE reporting_country = 'KAZ' AND measure = 'RECOVERED_REPATRIATED'" "NULL no amount: not_available"
+
+# --- SDMX read back against the database ------------------------------------
+csv="$E2E_DIR/report-2023.csv"
+out=$(report sdmx --year 2023 --out "$csv" 2>&1) && rc=0 || rc=$?
+check "report sdmx exits 0" [ "$rc" = 0 ]
+cp "$csv" "$ART/report-2023.csv" 2>/dev/null || true
+asql "COPY (SELECT 'DF_FINANCIAL_FLOWS', reporting_country, indicator, measure, scope, breakdown,
+                   reporting_year, value, status, coalesce(currency, count_unit)
+              FROM dcp.v_ff_indicators WHERE reporting_year = 2023
+            UNION ALL
+            SELECT 'DF_PRECURSORS', reporting_country, 'PC_SEIZED', 'QUANTITY', physical_form,
+                   substance_code, reporting_year, quantity_value, quantity_status, quantity_unit
+              FROM dcp.v_precursor_seizures WHERE reporting_year = 2023
+            UNION ALL
+            SELECT 'DF_PRECURSORS', reporting_country, 'PC_SEIZURES', 'COUNT', physical_form,
+                   substance_code, reporting_year, number_of_seizures_value,
+                   number_of_seizures_status, 'SEIZURES'
+              FROM dcp.v_precursor_seizures WHERE reporting_year = 2023) TO STDOUT (FORMAT csv)" \
+    > "$E2E_DIR/db.csv"
+check "every SDMX observation reads back to the database, statuses included" \
+    python3 "$SRC/tests/e2e/lib/sdmx_readback.py" "$csv" "$E2E_DIR/db.csv" "$SRC/loader/report/SDMX.md"
+
+# A currency with no rate: NULL with the reason, never 0 nor the original.
+sql "DELETE FROM dcp.ref_exchange_rates WHERE currency = 'KZT'" >/dev/null
+sql_is "no KZT rate: amount_usd NULL with its reason" \
+    "SELECT coalesce(amount_usd::text, 'NULL') || ' ' || usd_missing_reason FROM dcp.v_ff_assets_usd
+      WHERE reporting_country = 'KAZ' AND measure = 'FROZEN'" "NULL no exchange rate for KZT in 2023"
+
+finish

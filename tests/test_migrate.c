@@ -1,0 +1,163 @@
+/* test_migrate.c: loader/migrate.c against a throwaway PostgreSQL.
+ *
+ * Migrations are append-only: a file applied before whose text changed is
+ * refused, unless it declares, in a "-- previous-sha256:" line, the text it
+ * replaces with comment changes only; then the new checksum is recorded.
+ * Needs the PostgreSQL of the ctest fixture "pg" (DCP_TEST_PG names its
+ * conninfo file). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "dcp_err.h"
+#include "dcp_log.h"
+#include "migrate.h"
+
+typedef struct {
+    char dbname[64];
+    PGconn *admin;
+    PGconn *db;
+} fixture_t;
+
+static PGconn *
+s_connect (const char *conninfo, const char *dbname)
+{
+    char info[1200];
+    snprintf (info, sizeof info, "%s dbname=%s", conninfo, dbname);
+    PGconn *db = PQconnectdb (info);
+    if (PQstatus (db) != CONNECTION_OK)
+        fail_msg ("could not connect to database \"%s\": %s", dbname, PQerrorMessage (db));
+    return db;
+}
+
+static int
+setup (void **state)
+{
+    fixture_t *f = calloc (1, sizeof *f);
+    assert_non_null (f);
+    const char *path = getenv ("DCP_TEST_PG");
+    if (!path)
+        fail_msg ("DCP_TEST_PG is not set (run through ctest, fixture pg)");
+    char conninfo[1024] = "";
+    FILE *fp = fopen (path, "r");
+    if (!fp)
+        fail_msg ("could not open conninfo file \"%s\"", path);
+    if (!fgets (conninfo, sizeof conninfo, fp))
+        conninfo[0] = '\0';
+    fclose (fp);
+    conninfo[strcspn (conninfo, "\n")] = '\0';
+    snprintf (f->dbname, sizeof f->dbname, "dcp_migrate_%d", (int) getpid ());
+    f->admin = s_connect (conninfo, "postgres");
+    char sql[200];
+    snprintf (sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
+    PGresult *res = PQexec (f->admin, sql);
+    assert_int_equal (PQresultStatus (res), PGRES_COMMAND_OK);
+    PQclear (res);
+    f->db = s_connect (conninfo, f->dbname);
+    dcp_log_init ("test", DCP_LOG_WARN);
+    assert_int_equal (migrate_run (f->db), 0);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown (void **state)
+{
+    fixture_t *f = *state;
+    PQfinish (f->db);
+    char sql[200];
+    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
+    PQclear (PQexec (f->admin, sql));
+    PQfinish (f->admin);
+    free (f);
+    return 0;
+}
+
+static char *
+s_value (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    char *v = strdup (PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return v;
+}
+
+static void
+s_exec (PGconn *db, const char *sql)
+{
+    PGresult *res = PQexec (db, sql);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
+    PQclear (res);
+}
+
+/* Running again over an up-to-date database changes nothing. */
+static void
+test_migrate_again_is_a_no_op (void **state)
+{
+    fixture_t *f = *state;
+    char *before = s_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
+                                   " FROM dcp.schema_migrations");
+    assert_int_equal (migrate_run (f->db), 0);
+    char *after = s_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
+                                  " FROM dcp.schema_migrations");
+    assert_string_equal (before, after);
+    free (before);
+    free (after);
+}
+
+/* A database migrated before 0001's comments were mended (it recorded the
+ * checksum the file now names as previous) is accepted, and the new
+ * checksum recorded. */
+static void
+test_mended_comments_are_accepted (void **state)
+{
+    fixture_t *f = *state;
+    char *now = s_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
+    s_exec (f->db, "UPDATE dcp.schema_migrations SET checksum ="
+                   " '329a2a75c925bd1b745d9132060376262bdaf1d042d4ae6b8f6379b49b2a3d80'"
+                   " WHERE version = 1");
+    assert_int_equal (migrate_run (f->db), 0);
+    char *again = s_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
+    assert_string_equal (now, again);
+    free (now);
+    free (again);
+}
+
+/* Any other change to an applied file is refused. */
+static void
+test_changed_migration_is_refused (void **state)
+{
+    fixture_t *f = *state;
+    char *now = s_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 4");
+    s_exec (f->db, "UPDATE dcp.schema_migrations SET checksum = repeat('0', 64)"
+                   " WHERE version = 4");
+    assert_int_not_equal (migrate_run (f->db), 0);
+    char sql[200];
+    snprintf (sql, sizeof sql,
+              "UPDATE dcp.schema_migrations SET checksum = '%s' WHERE version = 4", now);
+    s_exec (f->db, sql);
+    assert_int_equal (migrate_run (f->db), 0);
+    free (now);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_migrate_again_is_a_no_op),
+        cmocka_unit_test (test_mended_comments_are_accepted),
+        cmocka_unit_test (test_changed_migration_is_refused),
+    };
+    return cmocka_run_group_tests (tests, setup, teardown);
+}

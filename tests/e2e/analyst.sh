@@ -127,9 +127,11 @@ has 08_aml_funnel 'a confidential figure gives no share, and is named' \
     '^KAZ[|]2023[|]f[|]412350[|]2315[|]0.45[|]0.02[|]CASES[|]CONCLUDED_IN_YEAR[|][|][|]74[|]12.2[|][|][|]CONVICTION:ML_AFGHAN_OPIATES=CONFIDENTIAL$'
 has 08_aml_funnel 'the PARTIAL response is flagged' '^KGZ[|]2023[|]t[|]5000[|]1200[|]36.80[|]'
 # 8.9 asset recovery
-has 09_asset_recovery 'USD amounts as USD' '^KAZ[|]2023[|]SEIZED[|]VIRTUAL_ASSET[|]USD[|]1[|]0[|]212340.55[|]212340.55[|]'
-has 09_asset_recovery 'other currencies unconverted, never summed with USD' '^KAZ[|]2023[|]FROZEN[|]BANK_ACCOUNT[|]KZT[|]1[|]0[|]184500000[|][|]7[|]'
-has 09_asset_recovery 'an amount not available is NULL' '^KAZ[|]2023[|]RECOVERED_REPATRIATED[|]BANK_ACCOUNT[|]USD[|]1[|]1[|][|][|]'
+has 09_asset_recovery 'USD amounts as USD' '^KAZ[|]2023[|]SEIZED[|]VIRTUAL_ASSET[|]USD[|]1[|]0[|]212340.55[|]212340.55[|]1[|]'
+has 09_asset_recovery 'other currencies converted by the year'"'"'s rate, the rate shown' \
+    '^KAZ[|]2023[|]FROZEN[|]BANK_ACCOUNT[|]KZT[|]1[|]0[|]184500000[|]404330.39[|]456.31[|]National Bank of Kazakhstan'
+has 09_asset_recovery 'an amount not available is NULL in USD too, and says why' \
+    '^KAZ[|]2023[|]RECOVERED_REPATRIATED[|]BANK_ACCOUNT[|]USD[|]1[|]1[|][|][|][^|]*[|][^|]*[|]no amount: '
 # 8.10 cooperation
 has 10_cooperation 'an edge with response days and refusal rate' '^KAZ[|]RUS[|]MLA[|]RECEIVED[|]DRUG[|]2023[|]21[|]17[|]1[|]3[|]5.6[|]95[|]$'
 has 10_cooperation 'no refusal rate when refusals are not applicable' \

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "dcp_log.h"
 #include "dcp_util.h"
 #include "intake.h"
@@ -21,7 +22,7 @@ cmd_check (collector_t *c, int argc, char **argv)
 {
     size_t bad = 0;
     if (argc == 0) {
-        fprintf (stderr, "collector check: name at least one file\n");
+        fprintf (stderr, _ ("collector check: name at least one file\n"));
         return 2;
     }
     for (int i = 0; i < argc; i++) {
@@ -31,7 +32,7 @@ cmd_check (collector_t *c, int argc, char **argv)
         intake_t in;
         int rc = intake_read (c, argv[i], findings, &in);
         if (rc && dcp_findings_count (findings) == 0)
-            fprintf (stdout, "%s: could not read: %s\n", argv[i], strerror (errno));
+            fprintf (stdout, _ ("%s: could not read: %s\n"), argv[i], strerror (errno));
         if (report_findings (stdout, argv[i], findings) || rc)
             bad++;
         intake_free (&in);
@@ -46,7 +47,7 @@ cmd_submit (collector_t *c, int argc, char **argv)
     size_t failed = 0, waiting = 0;
     char (*ids)[40] = calloc ((size_t) argc + 1, sizeof *ids);
     if (argc == 0 || !ids) {
-        fprintf (stderr, "collector submit: name at least one file\n");
+        fprintf (stderr, _ ("collector submit: name at least one file\n"));
         free (ids);
         return 2;
     }
@@ -65,7 +66,7 @@ cmd_submit (collector_t *c, int argc, char **argv)
             failed++;  /* answered earlier: its receipt, labelled with the file sent then */
     }
     if (outbox_sync (c->outbox)) {
-        fprintf (stderr, "collector: could not sync the outbox %s: %s\n", c->cfg.outbox,
+        fprintf (stderr, _ ("collector: could not sync the outbox %s: %s\n"), c->cfg.outbox,
                  strerror (errno));
         goto fail;
     }
@@ -75,8 +76,8 @@ cmd_submit (collector_t *c, int argc, char **argv)
     for (int i = 0; i < argc; i++)
         if (ids[i][0] && outbox_state (c->outbox, ids[i]) == OUTBOX_PENDING) {
             still++;
-            printf ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
-                    "`collector submit` or `collector run`\n",
+            printf (_ ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
+                    "`collector submit` or `collector run`\n"),
                     argv[i], c->cfg.outbox);
         }
     collector_close (c);
@@ -96,7 +97,7 @@ cmd_take (collector_t *c, int argc, char **argv)
 {
     size_t failed = 0;
     if (argc == 0) {
-        fprintf (stderr, "collector take: name at least one file\n");
+        fprintf (stderr, _ ("collector take: name at least one file\n"));
         return 2;
     }
     if (collector_open (c, false))
@@ -108,12 +109,12 @@ cmd_take (collector_t *c, int argc, char **argv)
         if (intake_take (c, argv[i], id, &st, stdout))
             failed++;
         else if (st == OUTBOX_PENDING)
-            printf ("%s: kept in the outbox as %s, not sent yet\n", argv[i], id);
+            printf (_ ("%s: kept in the outbox as %s, not sent yet\n"), argv[i], id);
         else
-            printf ("%s: already answered as %s (collector status)\n", argv[i], id);
+            printf (_ ("%s: already answered as %s (collector status)\n"), argv[i], id);
     }
     if (outbox_sync (c->outbox)) {
-        fprintf (stderr, "collector: could not sync the outbox %s: %s\n", c->cfg.outbox,
+        fprintf (stderr, _ ("collector: could not sync the outbox %s: %s\n"), c->cfg.outbox,
                  strerror (errno));
         failed = (size_t) argc;
     }
@@ -130,7 +131,7 @@ cmd_send (collector_t *c, int argc, char **argv)
 {
     (void) argv;
     if (argc) {
-        fprintf (stderr, "collector send: takes no files (use take or submit)\n");
+        fprintf (stderr, _ ("collector send: takes no files (use take or submit)\n"));
         return 2;
     }
     if (collector_open (c, true)) {
@@ -141,8 +142,8 @@ cmd_send (collector_t *c, int argc, char **argv)
     collector_wait_receipts (c);
     size_t still = sender_outstanding (c->sender);
     if (still)
-        printf ("%zu submission(s) without a receipt yet; they are safe in the outbox (%s) and "
-                "will be sent by the next `collector send`, `submit` or `run`\n",
+        printf (_ ("%zu submission(s) without a receipt yet; they are safe in the outbox (%s) and "
+                "will be sent by the next `collector send`, `submit` or `run`\n"),
                 still, c->cfg.outbox);
     int rc = (c->rejected || still) ? 1 : 0;
     collector_close (c);
@@ -154,16 +155,16 @@ cmd_keygen (collector_t *c, int argc, char **argv)
 {
     (void) c;
     if (argc != 1) {
-        fprintf (stderr, "collector keygen: usage: collector keygen PATH\n");
+        fprintf (stderr, _ ("collector keygen: usage: collector keygen PATH\n"));
         return 2;
     }
     dcp_keypair_t kp;
     if (dcp_keys_generate (argv[0], &kp)) {
-        fprintf (stderr, "collector keygen: could not write \"%s\": %s\n", argv[0],
+        fprintf (stderr, _ ("collector keygen: could not write \"%s\": %s\n"), argv[0],
                  strerror (errno));
         return 1;
     }
-    printf ("wrote %s (secret, keep it here) and %s.pub (public key %s)\n", argv[0], argv[0],
+    printf (_ ("wrote %s (secret, keep it here) and %s.pub (public key %s)\n"), argv[0], argv[0],
             kp.public_key);
     memset (&kp, 0, sizeof kp);
     return 0;
@@ -176,15 +177,15 @@ s_template_workbook (collector_t *c, const char *kind, const char *path)
     int rc = xlsxwrite_template (path, kind, c->cfg.country,
                                  template_reporting_year (time (NULL)));
     if (rc == DCP_EINVAL) {
-        fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");
+        fprintf (stderr, _ ("collector template: KIND is financial_flows or precursors\n"));
         return 2;
     }
     if (rc) {
-        fprintf (stderr, "collector template: could not write \"%s\": %s\n", path,
+        fprintf (stderr, _ ("collector template: could not write \"%s\": %s\n"), path,
                  dcp_strerror (rc));
         return 1;
     }
-    printf ("wrote %s: fill it in, then `collector check %s`\n", path, path);
+    printf (_ ("wrote %s: fill it in, then `collector check %s`\n"), path, path);
     return 0;
 }
 
@@ -195,7 +196,7 @@ cmd_template (collector_t *c, int argc, char **argv)
         return s_template_workbook (c, argv[0], argv[1]);
     char *t = argc == 1 ? template_text (argv[0], template_reporting_year (time (NULL))) : NULL;
     if (!t) {
-        fprintf (stderr, "collector template: KIND is financial_flows or precursors\n");
+        fprintf (stderr, _ ("collector template: KIND is financial_flows or precursors\n"));
         return 2;
     }
     fputs (t, stdout);

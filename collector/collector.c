@@ -9,6 +9,7 @@
 
 #include "collector.h"
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "dcp_log.h"
 #include "dcp_signal.h"
 #include "dcp_util.h"
@@ -44,6 +45,8 @@ const dcp_cfg_option_t collector_options[] = {
          "run: address for /metrics, /healthz, /readyz, e.g. 127.0.0.1:9103 (empty = off)"),
     OPT ("country", DCP_CFG_STR, "", country,
          "this focal point's country (ISO3); prefills the reporting country of new workbooks"),
+    OPT ("lang", DCP_CFG_STR, "", lang,
+         "language of messages, templates and workbooks: en or ru (empty = from LANG)"),
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -53,7 +56,7 @@ collector_open (collector_t *c, bool need_sender)
     char err[512];
     c->outbox = outbox_new (c->cfg.outbox);
     if (!c->outbox) {
-        fprintf (stderr, "collector: could not open outbox \"%s\": %s\n", c->cfg.outbox,
+        fprintf (stderr, _ ("collector: could not open outbox \"%s\": %s\n"), c->cfg.outbox,
                  strerror (errno));
         return 1;
     }
@@ -66,7 +69,7 @@ collector_open (collector_t *c, bool need_sender)
             return 1;
         }
         if (!c->keys.secret_key[0]) {
-            fprintf (stderr, "collector: key file \"%s\" has no secret key\n", c->cfg.key_file);
+            fprintf (stderr, _ ("collector: key file \"%s\" has no secret key\n"), c->cfg.key_file);
             return 1;
         }
     }
@@ -83,7 +86,7 @@ collector_open (collector_t *c, bool need_sender)
     };
     c->sender = c->ctx ? sender_new (c->ctx, c->outbox, &so) : NULL;
     if (!c->sender) {
-        fprintf (stderr, "collector: could not set up connection to %s\n", c->cfg.endpoint);
+        fprintf (stderr, _ ("collector: could not set up connection to %s\n"), c->cfg.endpoint);
         return 1;
     }
     return 0;
@@ -158,11 +161,12 @@ s_progress (collector_t *c, int64_t start, sender_link_t *shown, int64_t *shown_
     char why[512];
     sender_link_reason (now, c->cfg.endpoint, why, sizeof why);
     if (!why[0])
-        snprintf (why, sizeof why, "connecting to %s", c->cfg.endpoint);
+        snprintf (why, sizeof why, _ ("connecting to %s"), c->cfg.endpoint);
     if (changed || tty)
-        printf ("waiting for %zu receipt%s (%lld s): %s\n", sender_outstanding (c->sender),
-                sender_outstanding (c->sender) == 1 ? "" : "s", (long long) ((t - start) / 1000),
-                why);
+        printf (dcp_i18n_ntext ("waiting for %zu receipt (%lld s): %s\n",
+                                "waiting for %zu receipts (%lld s): %s\n",
+                                sender_outstanding (c->sender)),
+                sender_outstanding (c->sender), (long long) ((t - start) / 1000), why);
     fflush (stdout);
     *shown = now;
     *shown_ms = t;
@@ -204,7 +208,7 @@ collector_wait_receipts (collector_t *c)
     if (sender_outstanding (c->sender) > 0) {
         char why[512];
         sender_link_reason (sender_link (c->sender), c->cfg.endpoint, why, sizeof why);
-        printf ("no receipt: %s\n", why[0] ? why : "no answer from the validator yet");
+        printf (_ ("no receipt: %s\n"), why[0] ? why : _ ("no answer from the validator yet"));
     }
     const sender_stats_t *st = sender_stats (c->sender);
     dcp_info ("sending done", "submissions=%zu accepted=%zu rejected=%zu pending=%zu resent=%lu "

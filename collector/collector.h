@@ -35,6 +35,7 @@ typedef struct {
     char log_level[16];
     char metrics[64];
     char country[8];
+    char lang[32];
 } collector_cfg_t;
 
 /* The configuration options (name, type, default, help), for dcp_config. */

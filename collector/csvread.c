@@ -19,6 +19,7 @@
 #include "dcp_csvtok.h"
 #include "dcp_err.h"
 #include "dcp_hash.h"
+#include "dcp_i18n.h"
 #include "dcp_utf8.h"
 #include "field.h"
 
@@ -95,7 +96,7 @@ s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
     snprintf (path, sizeof path, "%s:%d:%d", c->filename, line, col);
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (body, sizeof body, fmt, ap);
+    vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
     int rc = dcp_findings_add (c->findings, rule, DCP_SEV_ERROR, path, "%s", body);
     if (rc && !c->error)
@@ -160,7 +161,7 @@ s_take_cell (s_csv_t *c, const dcp_csvtok_cell_t *tc, char **text_p)
         for (size_t k = 0; k < bad; k++)
             bad_col += ((unsigned char) text[k] & 0xC0) != 0x80;
         s_report (c, "CSV-UTF8", tc->line, bad_col, "%s (byte 0x%02X); save the file as UTF-8",
-                  text[bad] ? "text is not valid UTF-8" : "text contains a NUL byte",
+                  text[bad] ? _ ("text is not valid UTF-8") : _ ("text contains a NUL byte"),
                   (unsigned char) text[bad]);
         len = 0;
         text[0] = '\0';
@@ -567,7 +568,8 @@ s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, 
          ProtobufCMessage *msg, const char *note)
 {
     char context[256], path[512];
-    snprintf (context, sizeof context, "column %zu \"%s\"", column + 1, b->name);
+    /* "column " alone is a msgid: xlsxread.c finds it again in messages */
+    snprintf (context, sizeof context, "%s%zu \"%s\"", _ ("column "), column + 1, b->name);
     snprintf (path, sizeof path, "%s:%d:%d", c->filename, cell->line, cell->col);
     if (s_map (c, note, b->field->name, b->sub ? b->sub->name : NULL, cell->line, cell->col))
         return DCP_ENOMEM;
@@ -599,7 +601,7 @@ s_apply_cell (s_csv_t *c, const s_binding_t *b, const s_cell_t *cell, const char
                       "%s: \"%s\" could be read two ways: this file separates cells with "
                       "%s, so a ',' marks decimals and a '.' groups thousands only before a "
                       "decimal comma; write it without dots (1500) or with a decimal comma "
-                      "(1,5) (%s)", context, text, c->sep == '\t' ? "tabs" : "';'", note);
+                      "(1,5) (%s)", context, text, c->sep == '\t' ? _ ("tabs") : "';'", note);
             return DCP_EINVAL;
         }
         text = number;
@@ -813,7 +815,7 @@ s_header_readable (s_build_t *b, const char *table)
     const char *first = head->n ? head->cells[0].text : "";
     const char *other = strpbrk (first, "|:^~");
     char sep_name[16];
-    snprintf (sep_name, sizeof sep_name, b->c.sep == '\t' ? "tab" : "'%c'", b->c.sep);
+    snprintf (sep_name, sizeof sep_name, b->c.sep == '\t' ? _ ("tab") : "'%c'", b->c.sep);
     if (other)
         s_report (&b->c, "CSV-HEADER", head->line, 1,
                   "this file separates its cells with '%c', which is not read: save it as CSV "
@@ -821,9 +823,14 @@ s_header_readable (s_build_t *b, const char *table)
                   first);
     else
         s_report (&b->c, "CSV-HEADER", head->line, 1,
-                  "none of the %zu header cell%s (separated by %s) is a column of table \"%s\": "
-                  "is this the right file? the header reads \"%.80s\"", head->n,
-                  head->n == 1 ? "" : "s", sep_name, table, first);
+                  dcp_i18n_ntext ("none of the %zu header cell (separated by %s) is a column of "
+                                  "table \"%s\": is this the right file? the header reads "
+                                  "\"%.80s\"",
+                                  "none of the %zu header cells (separated by %s) is a column of "
+                                  "table \"%s\": is this the right file? the header reads "
+                                  "\"%.80s\"",
+                                  head->n),
+                  head->n, sep_name, table, first);
     return false;
 }
 

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "field.h"
 
 void
@@ -23,12 +24,20 @@ field_report (field_report_t *r, const char *id, const char *fmt, ...)
     snprintf (rule, sizeof rule, "%s-%s", r->prefix, id);
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (body, sizeof body, fmt, ap);
+    vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
+    /* The CSV reader's note "row becomes /POINTER" is also a key of its
+     * source map: only its words are translated, here. */
+    const char *note_words = "", *note = r->note;
+    static const char row_becomes[] = N_ ("row becomes ");
+    if (note && strncmp (note, row_becomes, sizeof row_becomes - 1) == 0) {
+        note_words = _ (row_becomes);
+        note += sizeof row_becomes - 1;
+    }
     int rc = dcp_findings_add (r->findings, rule, DCP_SEV_ERROR, r->path ? r->path : "",
-                               "%s%s%s%s%s%s", r->context ? r->context : "",
-                               r->context ? ": " : "", body, r->note ? " (" : "",
-                               r->note ? r->note : "", r->note ? ")" : "");
+                               "%s%s%s%s%s%s%s", r->context ? r->context : "",
+                               r->context ? ": " : "", body, note ? " (" : "", note_words,
+                               note ? note : "", note ? ")" : "");
     if (rc && !r->error)
         r->error = rc;
 }
@@ -124,11 +133,81 @@ s_enum_prefix_len (const ProtobufCEnumDescriptor *desc)
     return n;
 }
 
+/* The same words in Russian, as focal points type them and as a Russian
+ * workbook offers them in its drop-down lists (the msgstr of the English
+ * words in collector/po/ru.po, and the usual abbreviations): enum short
+ * name ("Bool" for a true/false field), word in lower case, the English
+ * name it stands for.  A table here rather than a reference file: the
+ * reference files of libdcp/refdata are also tables of the database. */
+static const struct {
+    const char *type, *word, *name;
+} s_word_aliases[] = {
+    {"ObsStatus", "представлено", "REPORTED"},
+    {"ObsStatus", "сообщено", "REPORTED"},
+    {"ObsStatus", "оценка", "ESTIMATED"},
+    {"ObsStatus", "оценочно", "ESTIMATED"},
+    {"ObsStatus", "предварительно", "PROVISIONAL"},
+    {"ObsStatus", "нет данных", "NOT_AVAILABLE"},
+    {"ObsStatus", "н/д", "NOT_AVAILABLE"},
+    {"ObsStatus", "нд", "NOT_AVAILABLE"},
+    {"ObsStatus", "неизвестно", "NOT_AVAILABLE"},
+    {"ObsStatus", "данные отсутствуют", "NOT_AVAILABLE"},
+    {"ObsStatus", "не применимо", "NOT_APPLICABLE"},
+    {"ObsStatus", "неприменимо", "NOT_APPLICABLE"},
+    {"ObsStatus", "н/п", "NOT_APPLICABLE"},
+    {"ObsStatus", "конфиденциально", "CONFIDENTIAL"},
+    {"ObsStatus", "учтено в другом месте", "INCLUDED_ELSEWHERE"},
+    {"ObsStatus", "без ответа", "UNANSWERED"},
+    {"ObsStatus", "нет ответа", "UNANSWERED"},
+    {"Tri", "да", "YES"},
+    {"Tri", "нет", "NO"},
+    {"Tri", "неизвестно", "UNKNOWN"},
+    {"Bool", "да", "true"},
+    {"Bool", "нет", "false"},
+};
+
+/* TEXT in lower case into BUF, Cyrillic included (strcasecmp folds ASCII
+ * only): А-Я and Ё to а-я and ё, bytes of other letters as they are. */
+static void
+s_fold (const char *text, char *buf, size_t size)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *) text;
+    while (*p && n + 2 < size) {
+        unsigned char c = p[0], d = p[1];
+        if (c == 0xD0 && d >= 0x90 && d <= 0x9F) {         /* А-П */
+            buf[n++] = (char) 0xD0, buf[n++] = (char) (d + 0x20), p += 2;
+        } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) {  /* Р-Я */
+            buf[n++] = (char) 0xD1, buf[n++] = (char) (d - 0x20), p += 2;
+        } else if (c == 0xD0 && d == 0x81) {               /* Ё */
+            buf[n++] = (char) 0xD1, buf[n++] = (char) 0x91, p += 2;
+        } else
+            buf[n++] = (char) tolower (*p++);
+    }
+    buf[n] = '\0';
+}
+
+/* The English name TYPE's word TEXT stands for (s_word_aliases), or NULL. */
+static const char *
+s_word_alias (const char *type, const char *text)
+{
+    char word[128];
+    s_fold (text, word, sizeof word);
+    for (size_t i = 0; i < sizeof s_word_aliases / sizeof *s_word_aliases; i++)
+        if (strcmp (s_word_aliases[i].type, type) == 0 && strcmp (s_word_aliases[i].word, word) == 0)
+            return s_word_aliases[i].name;
+    return NULL;
+}
+
 /* Finds enum DESC's value named TEXT (case-insensitive, with or without
- * the prefix, spaces for underscores).  Returns false if none. */
+ * the prefix, spaces for underscores, or a word of s_word_aliases).
+ * Returns false if none. */
 static bool
 s_enum_lookup (const ProtobufCEnumDescriptor *desc, const char *text, int *value)
 {
+    const char *alias = s_word_alias (desc->short_name, text);
+    if (alias)
+        text = alias;
     char word[128];
     s_normalise_word (text, word, sizeof word);
     size_t plen = s_enum_prefix_len (desc);
@@ -373,25 +452,26 @@ field_integer_from_text (field_report_t *r, const char *text, ProtobufCType type
     case PROTOBUF_C_TYPE_SINT32:
     case PROTOBUF_C_TYPE_SFIXED32:
         if (too_big || (negative ? mag > (unsigned __int128) INT32_MAX + 1 : mag > INT32_MAX))
-            range = "-2147483648 to 2147483647";
+            range = N_ ("-2147483648 to 2147483647");
         break;
     case PROTOBUF_C_TYPE_UINT32:
     case PROTOBUF_C_TYPE_FIXED32:
         if (too_big || (negative && mag) || mag > UINT32_MAX)
-            range = "0 to 4294967295";
+            range = N_ ("0 to 4294967295");
         break;
     case PROTOBUF_C_TYPE_UINT64:
     case PROTOBUF_C_TYPE_FIXED64:
         if (too_big || (negative && mag))
-            range = "0 to 18446744073709551615";
+            range = N_ ("0 to 18446744073709551615");
         break;
     default:
         if (too_big || (negative ? mag > (unsigned __int128) INT64_MAX + 1 : mag > INT64_MAX))
-            range = "-9223372036854775808 to 9223372036854775807";
+            range = N_ ("-9223372036854775808 to 9223372036854775807");
         break;
     }
     if (range) {
-        field_report (r, "NUMBER", "%s is out of range: this field holds %s", text, range);
+        field_report (r, "NUMBER", "%s is out of range: this field holds %s", text,
+                      _ (range));
         return false;
     }
     *out_u = (uint64_t) mag;
@@ -483,6 +563,9 @@ s_set_bool_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slo
     char t[32];
     if (!field_trim (text, t, sizeof t))
         t[0] = '\0';  /* too long to be a yes or no */
+    const char *alias = s_word_alias ("Bool", t);
+    if (alias)
+        snprintf (t, sizeof t, "%s", alias);
     for (int i = 0; yes[i]; i++)
         if (strcasecmp (t, yes[i]) == 0) {
             *(protobuf_c_boolean *) slot = 1;
@@ -606,9 +689,9 @@ field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_st
 }
 
 static const char s_status_words[]
-    = "a number, or one of: not available (also --, \xe2\x80\x93, n/a, .., x, not known), "
+    = N_ ("a number, or one of: not available (also --, –, n/a, .., x, not known), "
       "not applicable, confidential, included elsewhere, unanswered (or blank); "
-      "estimated and provisional need a value: {\"value\": ..., \"status\": \"estimated\"}";
+      "estimated and provisional need a value: {\"value\": ..., \"status\": \"estimated\"}");
 
 /* Sets status message MSG from a shortcut TEXT: a decimal (optionally
  * followed by a unit or currency code, "21700 KG"), a status word or a
@@ -661,7 +744,8 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
                       "thousands separators and with '.' as the decimal point, e.g. 1200.5", t);
             return false;
         }
-        field_report (r, "STATUS-TOKEN", "\"%s\" is not an answer: use %s", t, s_status_words);
+        field_report (r, "STATUS-TOKEN", "\"%s\" is not an answer: use %s", t,
+                      _ (s_status_words));
         return false;
     }
     if (unit) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dcp_i18n.h"
 #include "history.h"
 
 struct history_t {
@@ -233,6 +234,6 @@ history_time (time_t t, char *buf, size_t size)
 {
     struct tm tm;
     if (t == 0 || !gmtime_r (&t, &tm) || strftime (buf, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-        snprintf (buf, size, "an unknown time");
+        snprintf (buf, size, _ ("an unknown time"));
     return buf;
 }

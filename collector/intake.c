@@ -5,6 +5,7 @@
 
 #include "dcp_codec.h"
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "dcp_id.h"
 #include "intake.h"
 #include "report.h"
@@ -165,9 +166,9 @@ intake_take (collector_t *c, const char *path, char *id, outbox_state_t *state, 
     int read_rc = intake_read (c, path, findings, &in);
     if (read_rc || (dcp_findings_errors (findings) && !c->cfg.send_invalid)) {
         if (read_rc && dcp_findings_count (findings) == 0)
-            fprintf (out, "%s: could not read: %s\n", path, strerror (errno));
+            fprintf (out, _ ("%s: could not read: %s\n"), path, strerror (errno));
         report_findings (out, path, findings);
-        fprintf (out, "%s: not sent: fix the errors above and submit again\n", path);
+        fprintf (out, _ ("%s: not sent: fix the errors above and submit again\n"), path);
         goto cleanup;
     }
     rc = intake_store (c, path, &in, id, state, out);
@@ -197,7 +198,7 @@ intake_store (collector_t *c, const char *path, intake_t *in, char *id, outbox_s
         goto cleanup;
     }
     if (take_rc) {
-        fprintf (out, "%s: could not store in the outbox %s: %s\n", path, c->cfg.outbox,
+        fprintf (out, _ ("%s: could not store in the outbox %s: %s\n"), path, c->cfg.outbox,
                  strerror (errno));
         goto cleanup;
     }

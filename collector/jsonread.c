@@ -38,6 +38,7 @@
 #include "csvread.h"
 #include "dcp_buf.h"
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "field.h"
 #include "jsonread.h"
 
@@ -232,16 +233,16 @@ static const char *
 s_json_type_name (const json_t *v)
 {
     switch (json_typeof (v)) {
-    case JSON_OBJECT:  return "an object";
-    case JSON_ARRAY:   return "a list";
-    case JSON_STRING:  return "a string";
+    case JSON_OBJECT:  return _ ("an object");
+    case JSON_ARRAY:   return _ ("a list");
+    case JSON_STRING:  return _ ("a string");
     case JSON_INTEGER:
-    case JSON_REAL:    return "a number";
+    case JSON_REAL:    return _ ("a number");
     case JSON_TRUE:
-    case JSON_FALSE:   return "true/false";
+    case JSON_FALSE:   return _ ("true/false");
     case JSON_NULL:    return "null";
     }
-    return "a value";
+    return _ ("a value");
 }
 
 static const char *
@@ -249,14 +250,14 @@ s_field_type_name (const ProtobufCFieldDescriptor *f)
 {
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_BYTES:  return "a string";
-    case PROTOBUF_C_TYPE_BOOL:   return "true or false";
-    case PROTOBUF_C_TYPE_ENUM:   return "a word from the list";
+    case PROTOBUF_C_TYPE_BYTES:  return _ ("a string");
+    case PROTOBUF_C_TYPE_BOOL:   return _ ("true or false");
+    case PROTOBUF_C_TYPE_ENUM:   return _ ("a word from the list");
     case PROTOBUF_C_TYPE_MESSAGE:
         return field_is_status_message (f->descriptor)
-                   ? "a number, a status word or an object"
-                   : "an object";
-    default:                     return "a number";
+                   ? _ ("a number, a status word or an object")
+                   : _ ("an object");
+    default:                     return _ ("a number");
     }
 }
 

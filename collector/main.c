@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "collector.h"
 #include "dcp_config.h"
+#include "dcp_i18n.h"
 #include "dcp_signal.h"
 #include "doctor.h"
 #include "revise.h"
@@ -32,7 +33,7 @@
 static void
 s_usage (void)
 {
-    printf ("usage: collector [--config FILE] [--NAME=VALUE ...] COMMAND [ARGS]\n\n"
+    printf (_ ("usage: collector [--config FILE] [--NAME=VALUE ...] COMMAND [ARGS]\n\n"
             "commands:\n"
             "  check FILE...      check response files offline; nothing is sent\n"
             "  submit FILE...     check, keep in the outbox, send, and show the receipts;\n"
@@ -57,7 +58,7 @@ s_usage (void)
             "                     4 key file mode, 5 unreachable, 6 key not registered, 7 wrong\n"
             "                     validator key, 8 no answer)\n\n"
             "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
-            "may be CSV.\n\n");
+            "may be CSV.\n\n"));
     dcp_config_help (collector_options, "COLLECTOR", stdout);
 }
 
@@ -74,12 +75,40 @@ static const s_command_t s_commands[] = {
     {"show", cmd_show},     {"revise", cmd_revise},     {"doctor", doctor_run},
 };
 
+/* `--lang ru` (or --lang=ru) is also taken after the command, where a
+ * person adds it ("collector check FILE --lang ru"): removed from ARGV
+ * from index FIRST on, into CFG.  Returns the new ARGC. */
+static int
+s_take_lang (collector_cfg_t *cfg, int argc, char **argv, int first)
+{
+    int w = first;
+    for (int i = first; i < argc; i++) {
+        if (strcmp (argv[i], "--lang") == 0 && i + 1 < argc)
+            snprintf (cfg->lang, sizeof cfg->lang, "%s", argv[++i]);
+        else if (strncmp (argv[i], "--lang=", 7) == 0)
+            snprintf (cfg->lang, sizeof cfg->lang, "%s", argv[i] + 7);
+        else
+            argv[w++] = argv[i];
+    }
+    argv[w] = NULL;
+    return w;
+}
+
 int
 main (int argc, char **argv)
 {
     collector_t c;
     int first = 0;
     memset (&c, 0, sizeof c);
+    /* the language of --help and of configuration errors: the command line
+     * or the environment, before the configuration is read */
+    for (int i = 1; i < argc; i++)
+        if (strcmp (argv[i], "--lang") == 0 && i + 1 < argc)
+            dcp_i18n_init (argv[i + 1]);
+        else if (strncmp (argv[i], "--lang=", 7) == 0)
+            dcp_i18n_init (argv[i] + 7);
+    if (strcmp (dcp_i18n_lang (), "en") == 0)
+        dcp_i18n_init (NULL);
     int prc = dcp_config_main (collector_options, &c.cfg, "collector", "/etc/dcp/collector.conf",
                                argc, argv, &first, s_usage);
     if (prc >= 0)
@@ -90,12 +119,15 @@ main (int argc, char **argv)
         s_usage ();
         return 2;
     }
+    argc = s_take_lang (&c.cfg, argc, argv, first);
+    if (c.cfg.lang[0])
+        dcp_i18n_init (c.cfg.lang);
     dcp_signal_install ();
 
     const char *cmd = argv[first];
     for (size_t i = 0; i < sizeof s_commands / sizeof *s_commands; i++)
         if (strcmp (cmd, s_commands[i].name) == 0)
             return s_commands[i].run (&c, argc - first - 1, argv + first + 1);
-    fprintf (stderr, "collector: unknown command \"%s\" (see collector --help)\n", cmd);
+    fprintf (stderr, _ ("collector: unknown command \"%s\" (see collector --help)\n"), cmd);
     return 2;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcp_i18n.h"
 #include "dcp_refdata.h"
 #include "history.h"
 #include "intake.h"
@@ -37,8 +38,8 @@ revise_refuse (collector_t *c, const char *path, const Dcp__V1__Submission *sub,
     char when[40], word[4200];
     int rc = 1;
     if (same && same->state != OUTBOX_REJECTED) {
-        fprintf (out, "%s: these answers were sent before as revision %u, submission %s, on %s "
-                      "from %s\n",
+        fprintf (out, _ ("%s: these answers were sent before as revision %u, submission %s, on %s "
+                      "from %s\n"),
                  path, same->revision_no, same->id, history_time (same->taken_at, when, sizeof when),
                  same->source);
         snprintf (id, 40, "%s", same->id);
@@ -52,26 +53,26 @@ revise_refuse (collector_t *c, const char *path, const Dcp__V1__Submission *sub,
     history_time (old ? old->taken_at : 0, when, sizeof when);
     if (old && old->state == OUTBOX_PENDING)
         fprintf (out,
-                 "%s: refused: submission %s is already in the outbox with other content (taken "
+                 _ ("%s: refused: submission %s is already in the outbox with other content (taken "
                  "%s from %s) and waits for its receipt; nothing was taken now\n"
                  "  once it is answered (collector send), send this file as its correction with:\n"
-                 "    collector revise %s %s\n",
+                 "    collector revise %s %s\n"),
                  path, sub->submission_id, when, old->source, sub->submission_id, word);
     else if (old && old->state == OUTBOX_REJECTED)
         fprintf (out,
-                 "%s: refused: submission %s was already sent with other content on %s from %s "
+                 _ ("%s: refused: submission %s was already sent with other content on %s from %s "
                  "and rejected; nothing was sent now (a submission id names one content only)\n"
                  "  to send this file as the fixed response (it gets a new submission id):\n"
-                 "    collector revise %s %s\n",
+                 "    collector revise %s %s\n"),
                  path, sub->submission_id, when, old->source, sub->submission_id, word);
     else
         fprintf (out,
-                 "%s: refused: submission %s was already sent with other content on %s from %s "
+                 _ ("%s: refused: submission %s was already sent with other content on %s from %s "
                  "and accepted; nothing was sent now (a submission id names one content only)\n"
                  "  to send this file as a correction (the next revision):\n"
                  "    collector revise %s %s [--reason CORRECTION|LATE_DATA|DEFINITION_CHANGE|"
-                 "OTHER]\n",
-                 path, sub->submission_id, when, old ? old->source : "another file",
+                 "OTHER]\n"),
+                 path, sub->submission_id, when, old ? old->source : _ ("another file"),
                  sub->submission_id, word);
 cleanup:
     history_destroy (&h);
@@ -109,7 +110,7 @@ s_args (int argc, char **argv, const char **id, const char **file, const char **
             n = 3;
     }
     if (n != 2) {
-        fprintf (stderr, "collector revise: usage: collector revise ID FILE [--reason CODE]\n");
+        fprintf (stderr, _ ("collector revise: usage: collector revise ID FILE [--reason CODE]\n"));
         return 2;
     }
     *id = pos[0];
@@ -128,19 +129,19 @@ s_plan (history_t *h, const char *id, const history_entry_t **cur, intake_revisi
     const history_entry_t *e = history_find (h, id);
     if (!e || !e->known) {
         fprintf (stderr,
-                 "collector revise: submission %s is not in this collector's outbox%s; revise "
+                 _ ("collector revise: submission %s is not in this collector's outbox%s; revise "
                  "works from what this collector sent (collector status lists it). For a "
                  "submission sent from elsewhere, set revision_no, supersedes_submission_id and "
-                 "revision_reason in the file, empty its submission_id and submit it\n",
-                 id, e ? " in a form it can read" : "");
+                 "revision_reason in the file, empty its submission_id and submit it\n"),
+                 id, e ? _ (" in a form it can read") : "");
         return 1;
     }
     const history_entry_t *wait = e->state == OUTBOX_PENDING ? e : history_pending_in_series (h, e);
     if (wait) {
         fprintf (stderr,
-                 "collector revise: submission %s of %s %s %d (taken %s from %s) still waits for "
+                 _ ("collector revise: submission %s of %s %s %d (taken %s from %s) still waits for "
                  "its receipt, which decides what is current: run `collector send`, then revise "
-                 "again\n",
+                 "again\n"),
                  wait->id, wait->country, dcp_codec_kind_name (wait->questionnaire), wait->year,
                  history_time (wait->taken_at, when, sizeof when), wait->source);
         return 1;
@@ -168,15 +169,15 @@ s_read (collector_t *c, history_t *h, const char *id, const char *file,
         return 1;
     int read_rc = intake_read_revision (c, file, rev, findings, in);
     if (read_rc == 0 && !history_in_series (e, in->sub)) {
-        fprintf (stdout, "%s: refused: it answers %s %s %d, submission %s answered %s %s %d\n",
+        fprintf (stdout, _ ("%s: refused: it answers %s %s %d, submission %s answered %s %s %d\n"),
                  file, in->sub->reporting_country,
                  dcp_codec_kind_name (in->sub->questionnaire), (int) in->sub->reporting_year,
                  e->id, e->country, dcp_codec_kind_name (e->questionnaire), e->year);
         goto cleanup;
     }
     if (read_rc == 0 && cur && history_same_answers (h, in->sub) == cur) {
-        fprintf (stdout, "%s: nothing to correct: revision %u, submission %s (sent %s from %s), "
-                         "holds these answers already\n",
+        fprintf (stdout, _ ("%s: nothing to correct: revision %u, submission %s (sent %s from %s), "
+                         "holds these answers already\n"),
                  file, cur->revision_no, cur->id,
                  history_time (cur->taken_at, when, sizeof when), cur->source);
         rc = 2;  /* the caller shows that receipt */
@@ -184,7 +185,7 @@ s_read (collector_t *c, history_t *h, const char *id, const char *file,
     }
     if (read_rc || (dcp_findings_errors (findings) && !c->cfg.send_invalid)) {
         report_findings (stdout, file, findings);
-        fprintf (stdout, "%s: not sent: fix the errors above and revise again\n", file);
+        fprintf (stdout, _ ("%s: not sent: fix the errors above and revise again\n"), file);
         goto cleanup;
     }
     rc = 0;
@@ -207,7 +208,7 @@ cmd_revise (collector_t *c, int argc, char **argv)
     if (s_args (argc, argv, &id, &file, &reason_arg))
         return 2;
     if (reason_arg && !s_reason_code (reason_arg, reason, sizeof reason)) {
-        fprintf (stderr, "collector revise: --reason is one of %s (got \"%s\")\n",
+        fprintf (stderr, _ ("collector revise: --reason is one of %s (got \"%s\")\n"),
                  dcp_refdata_code_list ("revision_reason"), reason_arg);
         return 2;
     }
@@ -215,7 +216,7 @@ cmd_revise (collector_t *c, int argc, char **argv)
         goto cleanup;
     h = history_new (c->outbox);
     if (!h) {
-        fprintf (stderr, "collector revise: could not read the outbox %s\n", c->cfg.outbox);
+        fprintf (stderr, _ ("collector revise: could not read the outbox %s\n"), c->cfg.outbox);
         goto cleanup;
     }
     bool defaulted = !reason[0];
@@ -235,13 +236,13 @@ cmd_revise (collector_t *c, int argc, char **argv)
     if (intake_store (c, file, &in, newid, &st, stdout))
         goto cleanup;
     if (cur)
-        printf ("%s: revision %u of %s %s %d as submission %s (supersedes %s, reason %s%s)\n",
+        printf (_ ("%s: revision %u of %s %s %d as submission %s (supersedes %s, reason %s%s)\n"),
                 file, rev.revision_no, cur->country, dcp_codec_kind_name (cur->questionnaire),
                 cur->year, newid, cur->id, reason,
-                defaulted ? ", the default: --reason says otherwise" : "");
+                defaulted ? _ (", the default: --reason says otherwise") : "");
     else
-        printf ("%s: nothing of %s %s %d was accepted yet, so this file is sent as a new first "
-                "submission, %s\n",
+        printf (_ ("%s: nothing of %s %s %d was accepted yet, so this file is sent as a new first "
+                "submission, %s\n"),
                 file, in.sub->reporting_country, dcp_codec_kind_name (in.sub->questionnaire),
                 (int) in.sub->reporting_year, newid);
     if (st != OUTBOX_PENDING) {
@@ -249,13 +250,13 @@ cmd_revise (collector_t *c, int argc, char **argv)
         goto cleanup;
     }
     if (outbox_sync (c->outbox)) {
-        fprintf (stderr, "collector: could not sync the outbox %s\n", c->cfg.outbox);
+        fprintf (stderr, _ ("collector: could not sync the outbox %s\n"), c->cfg.outbox);
         goto cleanup;
     }
     collector_wait_receipts (c);
     if (outbox_state (c->outbox, newid) == OUTBOX_PENDING)
-        printf ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
-                "`collector send`, `submit` or `run`\n",
+        printf (_ ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
+                "`collector send`, `submit` or `run`\n"),
                 file, c->cfg.outbox);
     rc = outbox_state (c->outbox, newid) == OUTBOX_ACCEPTED ? 0 : 1;
 cleanup:

@@ -6,11 +6,14 @@
 #include <strings.h>
 
 #include "dcp_findings.h"
+#include "dcp_i18n.h"
 #include "history.h"
 #include "report.h"
 #include "show.h"
 
-static const char *s_state_name[] = {"unknown", "pending", "accepted", "rejected"};
+/* English, as the status table and --json show them; `show` translates. */
+static const char *s_state_name[] = {N_ ("unknown"), N_ ("pending"), N_ ("accepted"),
+                                     N_ ("rejected")};
 
 /* The receipt of entry ID as received (caller frees with
  * dcp__v1__receipt__free_unpacked); NULL if it has none yet. */
@@ -34,34 +37,70 @@ show_receipt_again (collector_t *c, const char *path, const char *id, FILE *out)
     outbox_taken_at (c->outbox, id, &taken);
     history_time (taken.tv_sec, when, sizeof when);
     if (state == OUTBOX_PENDING) {
-        fprintf (out, "%s: the same content was taken on %s from %s, as submission %s; it still "
-                      "waits for its receipt\n",
+        fprintf (out, _ ("%s: the same content was taken on %s from %s, as submission %s; it still "
+                      "waits for its receipt\n"),
                  path, when, source ? source : "?", id);
         free (source);
         return state;
     }
-    fprintf (out, "%s: the same content was sent on %s from %s; the receipt it got:\n", path, when,
+    fprintf (out, _ ("%s: the same content was sent on %s from %s; the receipt it got:\n"), path, when,
              source ? source : "?");
     char *text = collector_receipt_text (c, id);
-    fputs (text ? text : "  (receipt missing)\n", out);
+    fputs (text ? text : _ ("  (receipt missing)\n"), out);
     free (text);
     free (source);
     return state;
+}
+
+/* TEXT padded with spaces to WIDTH characters (UTF-8 characters, not
+ * bytes: printf's %-9s would misalign a translated word), on the right, or
+ * on the left if RIGHT; into BUF. */
+static const char *
+s_pad (const char *text, int width, bool right, char *buf, size_t size)
+{
+    int chars = 0;
+    for (const char *p = text; *p; p++)
+        chars += ((unsigned char) *p & 0xC0) != 0x80;
+    int fill = width > chars ? width - chars : 0;
+    snprintf (buf, size, "%*s%s%*s", right ? fill : 0, "", text, right ? 0 : fill, "");
+    return buf;
 }
 
 /* One line of `collector status`. */
 static void
 s_status_line (const history_entry_t *e, FILE *out)
 {
-    char when[40];
+    char when[40], state[64];
     history_time (e->taken_at, when, sizeof when);
+    s_pad (_ (s_state_name[e->state]), 9, false, state, sizeof state);
     if (e->known)
-        fprintf (out, "%-9s %-36s %-15s %-3s %4d %3u  %-20s %s\n", s_state_name[e->state], e->id,
+        fprintf (out, "%s %-36s %-15s %-3s %4d %3u  %-20s %s\n", state, e->id,
                  dcp_codec_kind_name (e->questionnaire), e->country, e->year, e->revision_no, when,
                  e->source);
     else
-        fprintf (out, "%-9s %-36s %-15s %-3s %4s %3s  %-20s %s\n", s_state_name[e->state], e->id,
+        fprintf (out, "%s %-36s %-15s %-3s %4s %3s  %-20s %s\n", state, e->id,
                  "?", "?", "?", "?", when, e->source);
+}
+
+/* The heading of `collector status`, in the columns of s_status_line. */
+static void
+s_status_heading (FILE *out)
+{
+    static const struct {
+        const char *word;
+        int width;
+        bool right;
+    } cols[] = {
+        {N_ ("state"), 9, false},         {N_ ("submission"), 36, false},
+        {N_ ("questionnaire"), 15, false}, {N_ ("cty"), 3, false},
+        {N_ ("year"), 4, true},           {N_ ("rev"), 3, true},
+        {N_ ("taken"), 20, false},        {N_ ("file"), 0, false},
+    };
+    char cell[128];
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        fprintf (out, "%s%s", i == 0 ? "" : i == 6 ? "  " : " ",
+                 s_pad (_ (cols[i].word), cols[i].width, cols[i].right, cell, sizeof cell));
+    fputc ('\n', out);
 }
 
 /* The problems of rejected entry E, indented under its line. */
@@ -84,21 +123,20 @@ cmd_status (collector_t *c, int argc, char **argv)
 {
     bool all = argc == 1 && strcmp (argv[0], "--all") == 0;
     if (argc > 1 || (argc == 1 && !all)) {
-        fprintf (stderr, "collector status: usage: collector status [--all]\n");
+        fprintf (stderr, _ ("collector status: usage: collector status [--all]\n"));
         return 2;
     }
     if (collector_open (c, false))
         return 1;
     history_t *h = history_new (c->outbox);
     if (!h) {
-        fprintf (stderr, "collector: could not read the outbox %s\n", c->cfg.outbox);
+        fprintf (stderr, _ ("collector: could not read the outbox %s\n"), c->cfg.outbox);
         collector_close (c);
         return 1;
     }
-    printf ("outbox %s\n", c->cfg.outbox);
+    printf (_ ("outbox %s\n"), c->cfg.outbox);
     if (history_size (h))
-        printf ("%-9s %-36s %-15s %-3s %4s %3s  %-20s %s\n", "state", "submission",
-                "questionnaire", "cty", "year", "rev", "taken", "file");
+        s_status_heading (stdout);
     size_t hidden = 0;
     outbox_state_t order[] = {OUTBOX_PENDING, OUTBOX_ACCEPTED, OUTBOX_REJECTED};
     for (int k = 0; k < 3; k++)
@@ -115,9 +153,14 @@ cmd_status (collector_t *c, int argc, char **argv)
                 s_status_problems (c, e, stdout);
         }
     if (hidden)
-        printf ("(%zu rejected submission%s replaced by a later accepted one of the same "
-                "questionnaire, country and year not shown; collector status --all shows them)\n",
-                hidden, hidden == 1 ? "" : "s");
+        printf (dcp_i18n_ntext ("(%zu rejected submission replaced by a later accepted one of "
+                                "the same questionnaire, country and year not shown; collector "
+                                "status --all shows them)\n",
+                                "(%zu rejected submissions replaced by a later accepted one of "
+                                "the same questionnaire, country and year not shown; collector "
+                                "status --all shows them)\n",
+                                hidden),
+                hidden);
     history_destroy (&h);
     collector_close (c);
     return 0;
@@ -143,42 +186,46 @@ s_show_text (const history_t *h, const history_entry_t *e,
 {
     char when[40];
     size_t n[3];
-    printf ("submission     %s\n", e->id);
+    printf (_ ("submission     %s\n"), e->id);
     if (sub) {
-        printf ("questionnaire  %s\n", dcp_codec_kind_name (sub->questionnaire));
-        printf ("country, year  %s %d\n", sub->reporting_country, (int) sub->reporting_year);
+        printf (_ ("questionnaire  %s\n"), dcp_codec_kind_name (sub->questionnaire));
+        printf (_ ("country, year  %s %d\n"), sub->reporting_country, (int) sub->reporting_year);
         if (sub->revision_no)
-            printf ("revision       %u (supersedes %s, reason %s)\n", sub->revision_no,
+            printf (_ ("revision       %u (supersedes %s, reason %s)\n"), sub->revision_no,
                     sub->supersedes_submission_id,
-                    sub->revision_reason[0] ? sub->revision_reason : "not given");
+                    sub->revision_reason[0] ? sub->revision_reason : _ ("not given"));
         else
-            printf ("revision       0 (first submission)\n");
+            printf (_ ("revision       0 (first submission)\n"));
     }
-    printf ("state          %s", s_state_name[e->state]);
+    printf (_ ("state          %s"), _ (s_state_name[e->state]));
     if (r && r->stored_at && r->stored_at[0])
-        printf (", stored %s", r->stored_at);
+        printf (_ (", stored %s"), r->stored_at);
     else if (e->state == OUTBOX_PENDING)
-        printf (", no receipt yet");
+        printf (_ (", no receipt yet"));
     printf ("\n");
-    printf ("taken          %s from %s\n", history_time (e->taken_at, when, sizeof when),
+    printf (_ ("taken          %s from %s\n"), history_time (e->taken_at, when, sizeof when),
             e->source);
     /* What happened to it since: a later revision, or a fixed resend. */
     for (size_t i = 0; i < history_size (h); i++) {
         const history_entry_t *x = history_get (h, i);
         if (strcasecmp (x->supersedes, e->id) == 0)
-            printf ("revised by     %s (revision %u, %s)\n", x->id, x->revision_no,
-                    s_state_name[x->state]);
+            printf (_ ("revised by     %s (revision %u, %s)\n"), x->id, x->revision_no,
+                    _ (s_state_name[x->state]));
     }
     if (history_replaced (h, e))
-        printf ("replaced       a later submission of the same questionnaire, country and year "
-                "was accepted (collector status)\n");
+        printf (_ ("replaced       a later submission of the same questionnaire, country and year "
+                "was accepted (collector status)\n"));
     s_count (r, n);
-    if (r)
-        printf ("findings       %zu error%s, %zu warning%s, %zu note%s\n", n[0],
-                n[0] == 1 ? "" : "s", n[1], n[1] == 1 ? "" : "s", n[2], n[2] == 1 ? "" : "s");
+    if (r) {
+        printf ("%s", _ ("findings       "));
+        printf (dcp_i18n_ntext ("%zu error", "%zu errors", n[0]), n[0]);
+        printf (dcp_i18n_ntext (", %zu warning", ", %zu warnings", n[1]), n[1]);
+        printf (dcp_i18n_ntext (", %zu note", ", %zu notes", n[2]), n[2]);
+        printf ("\n");
+    }
     char *text = r ? report_receipt (e->source, r) : NULL;
     if (text)
-        printf ("receipt:\n%s", text);
+        printf (_ ("receipt:\n%s"), text);
     free (text);
 }
 
@@ -256,7 +303,7 @@ cmd_show (collector_t *c, int argc, char **argv)
             id = argv[i];
     }
     if (usage || !id) {
-        fprintf (stderr, "collector show: usage: collector show ID [--json]\n");
+        fprintf (stderr, _ ("collector show: usage: collector show ID [--json]\n"));
         return 2;
     }
     if (collector_open (c, false))
@@ -265,8 +312,8 @@ cmd_show (collector_t *c, int argc, char **argv)
     history_t *h = history_new (c->outbox);
     const history_entry_t *e = h ? history_find (h, id) : NULL;
     if (!e) {
-        fprintf (stderr, "collector show: submission %s is not in the outbox %s (collector status "
-                         "lists what is)\n",
+        fprintf (stderr, _ ("collector show: submission %s is not in the outbox %s (collector status "
+                         "lists what is)\n"),
                  id, c->cfg.outbox);
         goto cleanup;
     }

@@ -7,6 +7,7 @@
  * same table (csvread.h). */
 #include <string.h>
 
+#include "dcp_i18n.h"
 #include "wblayout.h"
 
 /* A text column, a column with a list, a code list, a number, a date. */
@@ -269,38 +270,38 @@ static const wblayout_column_t s_h[] = {
 };
 
 static const wblayout_sheet_t s_sheets[] = {
-    {"Envelope", NULL, NULL, "A. Who reports, for which year",
-     "who reports: country, year, focal point (section A)", W_N (s_envelope)},
-    {"P1_seizures", "precursors", "seizures", "P1. Annual seizures of Table I/II substances, one row per substance (questions P1.x)",
-     "P1: one row per scheduled substance seized in the year", W_N (s_p1)},
-    {"P2_non_scheduled", "precursors", "non_scheduled", "P2. Seizures of non-scheduled substances (questions P2.x)",
-     "P2: one row per non-scheduled substance", W_N (s_p2)},
-    {"P3_diversion_methods", "precursors", "diversion_methods", "P3. Diversion methods observed (questions P3.x)",
-     "P3: one row per method", W_N (s_p3)},
-    {"P4_stopped_shipments", "precursors", "stopped_shipments", "P4. Stopped and suspended shipments (questions P4.x)",
-     "P4: one row per shipment or event", W_N (s_p4)},
-    {"P5_labs", "precursors", "labs", "P5. Illicit laboratories dismantled (questions P5.x)",
-     "P5: one row per laboratory type", W_N (s_p5)},
-    {"P6_incidents", "precursors", "incidents", "P6. Individual incidents, one row per substance of an incident (questions P6.x)",
-     "P6: one row per substance of an incident; rows with the same incident reference are one incident", W_N (s_p6)},
-    {"P7_licit_trade", "precursors", "licit_trade", "P7. Licit trade (voluntary; questions P7.x)",
-     "P7: one row per flow and substance", W_N (s_p7)},
-    {"P8_routes", "precursors", "routes", "P8. Trafficking routes (questions P8.x)",
-     "P8: one row per substance and country", W_N (s_p8)},
-    {"B_legal", "financial_flows", NULL, "B. Legal and institutional framework",
-     "B: one answer per row", W_N (s_b)},
-    {"C_str", "financial_flows", NULL, "C. Suspicious transaction reports and cash declarations",
-     "C: one answer per row", W_N (s_c)},
-    {"D_enforcement", "financial_flows", "enforcement", "D. Investigations, prosecutions, convictions (questions D.x)",
-     "D: one row per stage, scope and counting unit", W_N (s_d)},
-    {"E_assets", "financial_flows", "assets", "E. Assets frozen, seized, confiscated (questions E.x)",
-     "E: one row per measure and asset category", W_N (s_e)},
-    {"F_methods", "financial_flows", "methods", "F. Laundering methods (questions F.x)",
-     "F: one row per method", W_N (s_f)},
-    {"G_cooperation", "financial_flows", "cooperation", "G. International cooperation (questions G.x)",
-     "G: one row per instrument, direction and counterpart", W_N (s_g)},
-    {"H_challenges", "financial_flows", NULL, "H. Challenges and assistance",
-     "H: one answer per row", W_N (s_h)},
+    {"Envelope", NULL, NULL, N_ ("A. Who reports, for which year"),
+     N_ ("who reports: country, year, focal point (section A)"), W_N (s_envelope)},
+    {"P1_seizures", "precursors", "seizures", N_ ("P1. Annual seizures of Table I/II substances, one row per substance (questions P1.x)"),
+     N_ ("P1: one row per scheduled substance seized in the year"), W_N (s_p1)},
+    {"P2_non_scheduled", "precursors", "non_scheduled", N_ ("P2. Seizures of non-scheduled substances (questions P2.x)"),
+     N_ ("P2: one row per non-scheduled substance"), W_N (s_p2)},
+    {"P3_diversion_methods", "precursors", "diversion_methods", N_ ("P3. Diversion methods observed (questions P3.x)"),
+     N_ ("P3: one row per method"), W_N (s_p3)},
+    {"P4_stopped_shipments", "precursors", "stopped_shipments", N_ ("P4. Stopped and suspended shipments (questions P4.x)"),
+     N_ ("P4: one row per shipment or event"), W_N (s_p4)},
+    {"P5_labs", "precursors", "labs", N_ ("P5. Illicit laboratories dismantled (questions P5.x)"),
+     N_ ("P5: one row per laboratory type"), W_N (s_p5)},
+    {"P6_incidents", "precursors", "incidents", N_ ("P6. Individual incidents, one row per substance of an incident (questions P6.x)"),
+     N_ ("P6: one row per substance of an incident; rows with the same incident reference are one incident"), W_N (s_p6)},
+    {"P7_licit_trade", "precursors", "licit_trade", N_ ("P7. Licit trade (voluntary; questions P7.x)"),
+     N_ ("P7: one row per flow and substance"), W_N (s_p7)},
+    {"P8_routes", "precursors", "routes", N_ ("P8. Trafficking routes (questions P8.x)"),
+     N_ ("P8: one row per substance and country"), W_N (s_p8)},
+    {"B_legal", "financial_flows", NULL, N_ ("B. Legal and institutional framework"),
+     N_ ("B: one answer per row"), W_N (s_b)},
+    {"C_str", "financial_flows", NULL, N_ ("C. Suspicious transaction reports and cash declarations"),
+     N_ ("C: one answer per row"), W_N (s_c)},
+    {"D_enforcement", "financial_flows", "enforcement", N_ ("D. Investigations, prosecutions, convictions (questions D.x)"),
+     N_ ("D: one row per stage, scope and counting unit"), W_N (s_d)},
+    {"E_assets", "financial_flows", "assets", N_ ("E. Assets frozen, seized, confiscated (questions E.x)"),
+     N_ ("E: one row per measure and asset category"), W_N (s_e)},
+    {"F_methods", "financial_flows", "methods", N_ ("F. Laundering methods (questions F.x)"),
+     N_ ("F: one row per method"), W_N (s_f)},
+    {"G_cooperation", "financial_flows", "cooperation", N_ ("G. International cooperation (questions G.x)"),
+     N_ ("G: one row per instrument, direction and counterpart"), W_N (s_g)},
+    {"H_challenges", "financial_flows", NULL, N_ ("H. Challenges and assistance"),
+     N_ ("H: one answer per row"), W_N (s_h)},
 };
 
 const wblayout_sheet_t *
@@ -334,13 +335,13 @@ wblayout_column (const wblayout_sheet_t *sheet, const char *key)
     return NULL;
 }
 
-static const char *const s_status[] = {"reported", "estimated", "provisional", "not available",
-                                       "not applicable", "confidential", "included elsewhere",
-                                       "unanswered", NULL};
-static const char *const s_no_value[] = {"not available", "not applicable", "confidential",
-                                         "included elsewhere", "unanswered", NULL};
-static const char *const s_tri[] = {"yes", "no", "unknown", NULL};
-static const char *const s_bool[] = {"yes", "no", NULL};
+static const char *const s_status[] = {N_ ("reported"), N_ ("estimated"), N_ ("provisional"), N_ ("not available"),
+                                       N_ ("not applicable"), N_ ("confidential"), N_ ("included elsewhere"),
+                                       N_ ("unanswered"), NULL};
+static const char *const s_no_value[] = {N_ ("not available"), N_ ("not applicable"), N_ ("confidential"),
+                                         N_ ("included elsewhere"), N_ ("unanswered"), NULL};
+static const char *const s_tri[] = {N_ ("yes"), N_ ("no"), N_ ("unknown"), NULL};
+static const char *const s_bool[] = {N_ ("yes"), N_ ("no"), NULL};
 static const char *const s_kinds[] = {"financial_flows", "precursors", NULL};
 
 const char *const *

@@ -22,6 +22,7 @@
 #include "dcp_codec.h"
 #include "dcp_err.h"
 #include "dcp_fs.h"
+#include "dcp_i18n.h"
 #include "field.h"
 #include "wblayout.h"
 #include "xlsxread.h"
@@ -107,7 +108,7 @@ s_report (s_reader_t *r, const char *rule, const char *sheet, int row, int col, 
     char place[512], body[2048];
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (body, sizeof body, fmt, ap);
+    vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
     int rc = dcp_findings_add (r->findings, rule, DCP_SEV_ERROR,
                                s_place (r->file, sheet, row, col, place, sizeof place), "%s", body);
@@ -158,7 +159,7 @@ s_part (s_reader_t *r, const char *name, bool *missing)
     }
     if (got < 0 || (zip_uint64_t) got != st.size) {
         s_report (r, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook could not be unpacked: %s",
-                  name, got >= 0 ? "shorter than the archive says" : why);
+                  name, got >= 0 ? _ ("shorter than the archive says") : why);
         free (data);
         return NULL;
     }
@@ -826,28 +827,35 @@ s_copy_csv_findings (s_reader_t *r, const s_sheet_t *sh, const s_csvgen_t *g,
             if (p)
                 s_place (r->file, sh->name, p->row, p->sheet_col, place, sizeof place);
         }
+        /* The CSV reader's words, in the language it wrote them in (its
+         * translations keep these fragments: collector/po). */
+        const char *column_word = _ ("column "), *on_line = _ (" on line ");
+        size_t cw = strlen (column_word), ol = strlen (on_line);
+        char row_note[64];
+        snprintf (row_note, sizeof row_note, " (%s/", _ ("row becomes "));
         const char *m = f->message;
-        if (strncmp (m, "column ", 7) == 0 && isdigit ((unsigned char) m[7])) {
-            m += 7;
+        if (strncmp (m, column_word, cw) == 0 && isdigit ((unsigned char) m[cw])) {
+            m += cw;
             while (isdigit ((unsigned char) *m))
                 m++;
             m += *m == ' ';
-            snprintf (msg, sizeof msg, "column %s", m);
+            snprintf (msg, sizeof msg, "%s%s", column_word, m);
         } else
             snprintf (msg, sizeof msg, "%s", m);
-        char *note = strstr (msg, " (row becomes /");
+        char *note = strstr (msg, row_note);
         if (note && msg[strlen (msg) - 1] == ')')
             *note = '\0';
         /* "... on line 2 for the same incident_id": the line of the CSV text
          * is a row of the sheet */
-        char *on = strstr (msg, " on line ");
-        if (on && isdigit ((unsigned char) on[9])) {
+        char *on = strstr (msg, on_line);
+        if (on && isdigit ((unsigned char) on[ol])) {
             char *end;
-            const s_pos_t *p = s_pos_find (g, (int) strtol (on + 9, &end, 10), 1);
+            const s_pos_t *p = s_pos_find (g, (int) strtol (on + ol, &end, 10), 1);
             char tail[1024];
             snprintf (tail, sizeof tail, "%s", end);
             if (p)
-                snprintf (on, sizeof msg - (size_t) (on - msg), " in row %d%s", p->row + 1, tail);
+                snprintf (on, sizeof msg - (size_t) (on - msg), _ (" in row %d%s"), p->row + 1,
+                          tail);
         }
         if (dcp_findings_add (r->findings, rule, f->severity, place, "%s", msg))
             r->error = DCP_ENOMEM;
@@ -1216,7 +1224,7 @@ xlsxread_file (const char *path, dcp_findings_t *findings, jsonread_files_t *fil
     if (!bytes) {
         dcp_findings_add (findings, "XLSX-FILE", DCP_SEV_ERROR, s_basename (path),
                           "could not read \"%s\": %s", path,
-                          errno == EFBIG ? "larger than 64 MiB" : strerror (errno));
+                          errno == EFBIG ? _ ("larger than 64 MiB") : strerror (errno));
         return NULL;
     }
     Dcp__V1__Submission *sub = xlsxread_bytes (path, bytes, len, findings, map_p);

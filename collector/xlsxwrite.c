@@ -13,6 +13,7 @@
 #include "dcp_blob.h"
 #include "dcp_csvtok.h"
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "dcp_refdata.h"
 #include "wblayout.h"
 #include "xlsxwrite.h"
@@ -92,8 +93,9 @@ s_fill_list (s_list_t *l, int year)
 {
     const char *const *words = wblayout_words (l->list);
     if (words) {
+        /* the words in the workbook's language: field.c reads them back */
         for (int rc; *words; words++)
-            if ((rc = s_push_word (l, *words, strlen (*words))))
+            if ((rc = s_push_word (l, _ (*words), strlen (_ (*words)))))
                 return rc;
         return 0;
     }
@@ -187,15 +189,61 @@ s_format_for (s_writer_t *w, const wblayout_column_t *c)
     return c->type == WBLAYOUT_TEXT ? w->text : NULL;
 }
 
+/* Parts of the labels wblayout.c builds by pasting ("Quantity seized" ": unit",
+ * "Contributing agency " "2" ": name"), translated one by one. */
+static const char *const s_label_parts[] = {
+    N_ ("unit"), N_ ("status"), N_ ("currency"), N_ ("name"), N_ ("type"), N_ ("sector"),
+    N_ ("reports"), N_ ("Contributing agency"), N_ ("C. Reports by sector, line"),
+};
+
+/* PART translated if it is one of s_label_parts, else PART. */
+static const char *
+s_label_part (const char *part)
+{
+    for (size_t i = 0; i < sizeof s_label_parts / sizeof *s_label_parts; i++)
+        if (strcmp (part, s_label_parts[i]) == 0)
+            return _ (s_label_parts[i]);
+    return _ (part);
+}
+
+/* LABEL (English, from wblayout.c) in the workbook's language, in BUF or
+ * borrowed: the whole label if the catalog has it, else "X: Y" as the
+ * translations of X and Y, and "X N" as the translation of X and N. */
+static const char *
+s_label (const char *label, char *buf, size_t size)
+{
+    const char *t = _ (label);
+    if (t != label)
+        return t;
+    const char *colon = strrchr (label, ':');
+    if (colon && colon[1] == ' ' && colon > label) {
+        char head[512], tail[512];
+        snprintf (head, sizeof head, "%.*s", (int) (colon - label), label);
+        const char *h = s_label (head, tail, sizeof tail);
+        snprintf (buf, size, "%s: %s", h, s_label_part (colon + 2));
+        return buf;
+    }
+    const char *space = strrchr (label, ' ');
+    if (space && space[1] >= '0' && space[1] <= '9') {
+        char head[512];
+        snprintf (head, sizeof head, "%.*s", (int) (space - label), label);
+        snprintf (buf, size, "%s %s", s_label_part (head), space + 1);
+        return buf;
+    }
+    return label;
+}
+
 static void
 s_write_table (s_writer_t *w, const wblayout_sheet_t *s)
 {
     lxw_worksheet *ws = workbook_add_worksheet (w->wb, s->name);
-    worksheet_write_string (ws, WBLAYOUT_TITLE_ROW, 0, s->title, w->title);
+    char label[1024];
+    worksheet_write_string (ws, WBLAYOUT_TITLE_ROW, 0, _ (s->title), w->title);
     for (size_t i = 0; i < s->n_columns; i++) {
         const wblayout_column_t *c = &s->columns[i];
         lxw_col_t col = (lxw_col_t) i;
-        worksheet_write_string (ws, WBLAYOUT_LABEL_ROW, col, c->label, w->label);
+        worksheet_write_string (ws, WBLAYOUT_LABEL_ROW, col, s_label (c->label, label, sizeof label),
+                                w->label);
         worksheet_write_string (ws, WBLAYOUT_KEY_ROW, col, c->key, w->key);
         worksheet_set_column (ws, col, col, c->width ? c->width : 18, s_format_for (w, c));
         s_validate (w, ws, c, WBLAYOUT_FIRST_ROW, WBLAYOUT_FIRST_ROW + S_DATA_ROWS - 1, (int) i);
@@ -234,18 +282,20 @@ static void
 s_write_form (s_writer_t *w, const wblayout_sheet_t *s)
 {
     lxw_worksheet *ws = workbook_add_worksheet (w->wb, s->name);
-    worksheet_write_string (ws, WBLAYOUT_TITLE_ROW, 0, s->title, w->title);
-    worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_LABEL_COL, "Question", w->label);
-    worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_VALUE_COL, "Answer", w->label);
+    char label[1024];
+    worksheet_write_string (ws, WBLAYOUT_TITLE_ROW, 0, _ (s->title), w->title);
+    worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_LABEL_COL, _ ("Question"), w->label);
+    worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_VALUE_COL, _ ("Answer"), w->label);
     worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_KEY_COL,
-                            "Field (do not change)", w->label);
+                            _ ("Field (do not change)"), w->label);
     worksheet_set_column (ws, WBLAYOUT_FORM_LABEL_COL, WBLAYOUT_FORM_LABEL_COL, 60, w->wrap);
     worksheet_set_column (ws, WBLAYOUT_FORM_VALUE_COL, WBLAYOUT_FORM_VALUE_COL, 40, NULL);
     worksheet_set_column (ws, WBLAYOUT_FORM_KEY_COL, WBLAYOUT_FORM_KEY_COL, 36, NULL);
     for (size_t i = 0; i < s->n_columns; i++) {
         const wblayout_column_t *c = &s->columns[i];
         int row = WBLAYOUT_FIRST_ROW + (int) i;
-        worksheet_write_string (ws, (lxw_row_t) row, WBLAYOUT_FORM_LABEL_COL, c->label, w->wrap);
+        worksheet_write_string (ws, (lxw_row_t) row, WBLAYOUT_FORM_LABEL_COL,
+                                s_label (c->label, label, sizeof label), w->wrap);
         worksheet_write_string (ws, (lxw_row_t) row, WBLAYOUT_FORM_KEY_COL, c->key, w->key);
         lxw_format *f = s_format_for (w, c);
         if (f)
@@ -257,33 +307,33 @@ s_write_form (s_writer_t *w, const wblayout_sheet_t *s)
 }
 
 static const char *const s_instructions[] = {
-    "How to fill in this workbook",
+    N_ ("How to fill in this workbook"),
     "",
-    "1. Fill in the sheet Envelope: your country, the reporting year, the focal point.",
-    "2. Fill in the section sheets that apply. Tables take one row per entry, from row 4 down; "
+    N_ ("1. Fill in the sheet Envelope: your country, the reporting year, the focal point."),
+    N_ ("2. Fill in the section sheets that apply. Tables take one row per entry, from row 4 down; "
     "leave rows empty where you have nothing to report. Row 3 names the field of each column: "
-    "do not change it (columns may be moved).",
-    "3. Save the file as .xlsx (Excel or LibreOffice) and check it: collector check FILE.xlsx. "
-    "Every problem is shown with its place, e.g. FILE.xlsx:P1_seizures!C5.",
-    "4. Send it: collector submit FILE.xlsx. The workbook itself is kept in the outbox.",
+    "do not change it (columns may be moved)."),
+    N_ ("3. Save the file as .xlsx (Excel or LibreOffice) and check it: collector check FILE.xlsx. "
+    "Every problem is shown with its place, e.g. FILE.xlsx:P1_seizures!C5."),
+    N_ ("4. Send it: collector submit FILE.xlsx. The workbook itself is kept in the outbox."),
     "",
-    "Numbers: write the figure (1500.25). Never write 0 for 'not known': 0 is a reported zero.",
-    "Instead of a figure, an answer may be one of these words (drop-down in the cell):",
-    "  not available - the data exists nowhere (also --, n/a, .., x, not known)",
-    "  not applicable - the question does not apply",
-    "  confidential - the figure exists but may not be given",
-    "  included elsewhere - counted in another answer",
-    "  unanswered - left blank (an empty cell means the same)",
-    "The status column of a figure says what the figure is: reported (the default), estimated, "
-    "provisional.",
-    "Units: KG, G, MG, T, L, ML, M3 - never drums or cans (give those as the number of packages).",
-    "Codes (substances, countries, currencies, lists) are offered in drop-down lists; countries "
-    "are ISO 3166-1 alpha-3 codes (AFG, IRN).",
-    "Dates: YYYY-MM-DD, or a date cell.",
-    "Lists of codes in one cell are separated by ; (IRN;AFG). A route is COUNTRY:ROLE separated "
-    "by > (TUR:ORIGIN>IRN:TRANSIT>AFG:DESTINATION).",
+    N_ ("Numbers: write the figure (1500.25). Never write 0 for 'not known': 0 is a reported zero."),
+    N_ ("Instead of a figure, an answer may be one of these words (drop-down in the cell):"),
+    N_ ("  not available - the data exists nowhere (also --, n/a, .., x, not known)"),
+    N_ ("  not applicable - the question does not apply"),
+    N_ ("  confidential - the figure exists but may not be given"),
+    N_ ("  included elsewhere - counted in another answer"),
+    N_ ("  unanswered - left blank (an empty cell means the same)"),
+    N_ ("The status column of a figure says what the figure is: reported (the default), estimated, "
+    "provisional."),
+    N_ ("Units: KG, G, MG, T, L, ML, M3 - never drums or cans (give those as the number of packages)."),
+    N_ ("Codes (substances, countries, currencies, lists) are offered in drop-down lists; countries "
+    "are ISO 3166-1 alpha-3 codes (AFG, IRN)."),
+    N_ ("Dates: YYYY-MM-DD, or a date cell."),
+    N_ ("Lists of codes in one cell are separated by ; (IRN;AFG). A route is COUNTRY:ROLE separated "
+    "by > (TUR:ORIGIN>IRN:TRANSIT>AFG:DESTINATION)."),
     "",
-    "Sheets:",
+    N_ ("Sheets:"),
     NULL,
 };
 
@@ -295,18 +345,18 @@ s_write_instructions (s_writer_t *w)
     worksheet_set_column (ws, 1, 1, 100, NULL);
     int row = 0;
     for (const char *const *line = s_instructions; *line; line++, row++)
-        worksheet_write_string (ws, (lxw_row_t) row, 0, *line, row == 0 ? w->title : NULL);
+        worksheet_write_string (ws, (lxw_row_t) row, 0, _ (*line), row == 0 ? w->title : NULL);
     size_t n;
     const wblayout_sheet_t *sheets = wblayout_sheets (&n);
     for (size_t i = 0; i < n; i++) {
         if (!wblayout_sheet_in (&sheets[i], w->kind))
             continue;
         worksheet_write_string (ws, (lxw_row_t) row, 0, sheets[i].name, w->label);
-        worksheet_write_string (ws, (lxw_row_t) row++, 1, sheets[i].help, NULL);
+        worksheet_write_string (ws, (lxw_row_t) row++, 1, _ (sheets[i].help), NULL);
     }
     worksheet_write_string (ws, (lxw_row_t) row, 0, WBLAYOUT_LISTS, w->label);
     worksheet_write_string (ws, (lxw_row_t) row, 1,
-                            "hidden: the words of the drop-down lists (Format > Sheet > Show)",
+                            _ ("hidden: the words of the drop-down lists (Format > Sheet > Show)"),
                             NULL);
 }
 

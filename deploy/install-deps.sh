@@ -10,7 +10,7 @@ packages=(
     postgresql postgresql-client
     clang libclang-rt-14-dev python3 procps util-linux
     python3-zmq python3-protobuf protobuf-compiler curl
-    libxlsxwriter-dev libzip-dev libxml2-dev libreoffice-calc-nogui
+    libxlsxwriter-dev libzip-dev libxml2-dev libreoffice-calc-nogui gettext
     chromium
 )
 

@@ -118,7 +118,7 @@ reload_validator() {
     mark=$(wc -l < "$log")
     kill -HUP "$(cat "$dir/run/validator.pid")" 2>/dev/null || return 0
     for ((i = 0; i < 200; i++)); do   # 10 s
-        log_has "$log" '(loaded|could not load) partner registry' "$mark" && return 0
+        log_has "$log" '(loaded|could not (re)?load) partner registry' "$mark" && return 0
         sleep 0.05
     done
     die "validator did not reload its partner registry (log $log)"

@@ -9,6 +9,7 @@
 
 #include "dcp_err.h"
 #include "dcp_findings.h"
+#include "dcp_i18n.h"
 
 struct dcp_findings_t {
     dcp_finding_t *items;
@@ -78,13 +79,13 @@ dcp_findings_add (dcp_findings_t *self, const char *rule, dcp_severity_t severit
         /* Keep one marker so the reader knows the list was cut; it is an
          * error so that a submission with thousands of problems is never
          * accepted because its last errors were not stored. */
-        char *m = strdup ("too many problems: only the first ones are listed; fix them and check again");
+        char *m = strdup (_("too many problems: only the first ones are listed; fix them and check again"));
         return m ? s_push (self, "TOO-MANY-PROBLEMS", DCP_SEV_ERROR, "", m) : DCP_ENOMEM;
     }
     va_list ap;
     va_start (ap, fmt);
     char *message = NULL;
-    int n = vasprintf (&message, fmt, ap);
+    int n = vasprintf (&message, dcp_i18n_text (fmt), ap);
     va_end (ap);
     if (n < 0)
         return DCP_ENOMEM;

@@ -95,6 +95,7 @@
 #include "dcp_codec.h"
 #include "dcp_decimal.h"
 #include "dcp_err.h"
+#include "dcp_i18n.h"
 #include "dcp_id.h"
 #include "dcp_kg.h"
 #include "dcp_refdata.h"
@@ -176,7 +177,7 @@ s_add (s_ctx_t *c, const char *rule, dcp_severity_t severity, const char *field,
     snprintf (path, sizeof path, "%s%s%s", c->path, field ? "/" : "", field ? field : "");
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (message, sizeof message, fmt, ap);
+    vsnprintf (message, sizeof message, dcp_i18n_text (fmt), ap);
     va_end (ap);
     int rc = dcp_findings_add (c->findings, rule, severity, path, "%s", message);
     if (rc && !c->rc)

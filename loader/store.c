@@ -114,6 +114,12 @@ store_batch_set_revision_change_pct (store_batch_t *b, int pct)
 }
 
 void
+store_batch_set_revwait (store_batch_t *b, revwait_t *waits)
+{
+    b->revwait = waits;
+}
+
+void
 store_batch_clear (store_batch_t *b)
 {
     for (size_t i = 0; i < b->n; i++)

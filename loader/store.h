@@ -27,7 +27,9 @@ typedef struct {
     size_t raw_len;
     const Dcp__V1__Submission *sub;  /* decoded raw; NULL if undecodable */
     /* out (filled by store_batch) */
-    Dcp__V1__ReceiptStatus status;   /* ACCEPTED, REJECTED or CONFLICT */
+    Dcp__V1__ReceiptStatus status;   /* ACCEPTED, REJECTED or CONFLICT; RETRY_LATER
+                                        for a revision waiting for its predecessor
+                                        (store_batch_set_revwait) */
     bool replayed;                   /* was stored before; nothing written */
     char stored_at[40];              /* RFC 3339 of the commit, UTC */
     char current_id[40];             /* submission now current for its series */
@@ -71,6 +73,14 @@ size_t store_batch_size (const store_batch_t *b);
 store_item_t *store_batch_item (store_batch_t *b, size_t i);
 int store_batch_write (PGconn *db, store_batch_t *b);
 void store_batch_clear (store_batch_t *b);
+
+/* Lets B's writes hold back a revision whose predecessor is not stored
+ * (RECEIPT_RETRY_LATER, nothing stored) for the bound of WAITS, shared by
+ * every batch of the loader (revwait.h; borrowed, must outlive B).  A batch
+ * without one, and store_batch(), decide such a revision at once (see
+ * store_txn.c, "Order of revisions"). */
+typedef struct revwait_t revwait_t;
+void store_batch_set_revwait (store_batch_t *b, revwait_t *waits);
 
 /* Number of stage faults met by writes of B since store_batch_new(): the
  * database refused what this loader writes in a way that shows our own

@@ -28,6 +28,7 @@
 #include "dcp_refdata.h"
 #include "migrate.h"
 #include "sections.h"
+#include "revwait.h"
 #include "store.h"
 
 /* ---------------------------------------------------------------------------
@@ -921,6 +922,156 @@ test_baseline_is_frozen (void **state)
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.baseline WHERE value = 19963", NULL), 1);
 }
 
+/* Stores ITEMS[0..N) as the loader's writers do, with the loader's memory
+ * of waiting revisions WAITS, and hands the outcomes back. */
+static int
+s_store_with_waits (fixture_t *f, revwait_t *waits, store_item_t *items, size_t n)
+{
+    store_batch_t *b = store_batch_new ();
+    assert_non_null (b);
+    store_batch_set_revwait (b, waits);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal (store_batch_add (b, &items[i]), 0);
+    int rc = store_batch_write (f->db, b);
+    if (rc == 0)
+        for (size_t i = 0; i < n; i++) {
+            items[i] = *store_batch_item (b, i);
+            store_batch_item (b, i)->findings = NULL;
+        }
+    store_batch_destroy (&b);
+    return rc;
+}
+
+static long
+s_stored (fixture_t *f)
+{
+    return s_count (f->db, "SELECT (SELECT count(*) FROM dcp.submission)"
+                           " + (SELECT count(*) FROM dcp.quarantine)", NULL);
+}
+
+/* Order of revisions: a revision whose predecessor is still on its way is
+ * answered RETRY_LATER and stored nowhere; once the predecessor is stored,
+ * the revision's resend goes on top of it.  Also with a revision 2 ahead of
+ * its revision 1, and a revision ahead of its predecessor in one batch. */
+static void
+test_revision_waits_for_its_predecessor (void **state)
+{
+    fixture_t *f = *state;
+    revwait_t *waits = revwait_new (60000);
+    store_item_t items[2];
+    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
+    assert_true (dcp_findings_has (items[0].findings, "V-ENV-06", "/supersedes_submission_id"));
+    assert_string_equal (items[0].stored_at, "");
+    store_item_reset (&items[0]);
+    assert_int_equal (s_stored (f), 0);
+
+    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    s_item (f, &items[1], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 2), 0);  /* the resend follows */
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_string_equal (items[1].current_id, ID2);
+    s_reset_all (items, 2);
+
+    /* Revision 2 before revision 1: it waits too, the current one stays. */
+    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
+    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "AFG", 2024, 2, ID2, "12"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 2), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
+    assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    s_reset_all (items, 2);
+    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_string_equal (items[0].current_id, ID4);
+    store_item_reset (&items[0]);
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(revision_no::text, ',' ORDER BY"
+                                          " stored_at, revision_no) FROM dcp.submission",
+                                   NULL, NULL, NULL), "0,1,2,3");
+    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
+                                          " dcp.v_submissions_first_reported", NULL, NULL, NULL), ID1);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
+    revwait_destroy (&waits);
+}
+
+/* The wait is bounded: past it the revision is taken as before (current,
+ * with a V-ENV-06 warning).  The predecessor that then arrives is not
+ * refused: it is stored as the earlier revision it is, not current, and
+ * stays "as first reported".  A predecessor that was rejected is known:
+ * nothing waits for it. */
+static void
+test_wait_is_bounded_and_late_first_is_kept (void **state)
+{
+    fixture_t *f = *state;
+    revwait_t *waits = revwait_new (200);
+    store_item_t item;
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
+    store_item_reset (&item);
+    usleep (250 * 1000);
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_true (dcp_findings_has (item.findings, "V-ENV-06", "/supersedes_submission_id"));
+    store_item_reset (&item);
+
+    s_item (f, &item, s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_string_equal (item.current_id, ID2);
+    assert_true (dcp_findings_has (item.findings, "V-ENV-06", "/revision_no"));
+    store_item_reset (&item);
+    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
+                                          " dcp.v_submissions_first_reported", NULL, NULL, NULL), ID1);
+    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
+                                          " dcp.v_submissions_current", NULL, NULL, NULL), ID2);
+
+    /* PAK: the first submission is rejected; its revision does not wait. */
+    s_item (f, &item, s_forward (f, ID3, true), s_precursors (f, ID3, "PAK", 2024, 0, NULL, "1"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED);
+    store_item_reset (&item);
+    s_item (f, &item, s_forward (f, ID4, false), s_precursors (f, ID4, "PAK", 2024, 1, ID3, "2"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    store_item_reset (&item);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 1);
+    revwait_destroy (&waits);
+}
+
+/* The fault of issue 14: a revision stored before its first submission
+ * (here without any wait, as store_batch() does) no longer makes the
+ * first submission a V-ENV-06 rejection; in one batch too. */
+static void
+test_first_after_its_revision_is_accepted (void **state)
+{
+    fixture_t *f = *state;
+    store_item_t items[2];
+    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    store_item_reset (&items[0]);
+    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    store_item_reset (&items[0]);
+    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "PAK", 2024, 1, ID3, "6"));
+    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "PAK", 2024, 0, NULL, "5"));
+    assert_int_equal (store_batch (f->db, items, 2), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    s_reset_all (items, 2);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                          " reporting_country) FROM dcp.v_submissions_first_reported",
+                                   NULL, NULL, NULL), ID1 "," ID3);
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                          " reporting_country) FROM dcp.v_submissions_current",
+                                   NULL, NULL, NULL), ID2 "," ID4);
+}
+
 static void
 test_poison_item_is_isolated (void **state)
 {
@@ -1283,6 +1434,10 @@ main (void)
         cmocka_unit_test_setup_teardown (test_revision_key_figure_threshold, setup, teardown),
         cmocka_unit_test_setup_teardown (test_baseline_is_frozen, setup, teardown),
         cmocka_unit_test_setup_teardown (test_key_figures_agree_with_the_view, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_revision_waits_for_its_predecessor, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_wait_is_bounded_and_late_first_is_kept, setup,
+                                         teardown),
+        cmocka_unit_test_setup_teardown (test_first_after_its_revision_is_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown (test_poison_item_is_isolated, setup, teardown),
         cmocka_unit_test_setup_teardown (test_derived_kg_beside_original, setup, teardown),
         cmocka_unit_test_setup_teardown (test_sql_injection_text_is_stored_verbatim, setup, teardown),

@@ -13,9 +13,11 @@
 # `tests/run.sh --soak` or `DCP_SOAK=1 ctest -L soak`) sends 20,000 through
 # the same faults.
 #
-# PostgreSQL keeps fsync on here (unlike the other end-to-end tests): what is
-# tested is that nothing acknowledged is lost when the database is killed.
+# PostgreSQL keeps fsync on here, and the test's folder stays on disk
+# (unlike the other end-to-end tests): what is tested is that nothing
+# acknowledged is lost when the database is killed.
 DCP_PG_NO_FSYNC=0
+DCP_E2E_TMP=/tmp
 # The soak test runs only when asked for (DCP_SOAK=1): a plain `ctest` in a
 # build folder skips it (exit 77) rather than spend a minute or more on it.
 if [ "${DCP_FAULT_SOAK:-0}" = 1 ] && [ "${DCP_SOAK:-0}" != 1 ]; then

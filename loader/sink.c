@@ -191,8 +191,10 @@ s_batch_new (void *arg)
         return NULL;
     b->pend = calloc (self->cfg.batch_max_items, sizeof *b->pend);
     b->store = store_batch_new ();
-    if (b->store)
+    if (b->store) {
+        store_batch_set_revision_change_pct (b->store, self->cfg.revision_change_pct);
         store_batch_set_revwait (b->store, self->revwait);
+    }
     if (!b->pend || !b->store) {
         store_batch_destroy (&b->store);
         free (b->pend);

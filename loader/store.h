@@ -94,4 +94,12 @@ void store_batch_set_revwait (store_batch_t *b, revwait_t *waits);
  * metric. */
 uint64_t store_batch_stage_faults (const store_batch_t *b);
 
+/* Rule V-X-03: a revision whose key figure (dcp.v_key_figures_by_revision,
+ * migration 0031) moves by more than PCT % of the value in the revision it
+ * replaces is stored with a warning naming the old and new value; it is
+ * never rejected.  Default STORE_REVISION_CHANGE_PCT; 0 warns at any
+ * change, a negative PCT turns the rule off. */
+#define STORE_REVISION_CHANGE_PCT 25
+void store_batch_set_revision_change_pct (store_batch_t *b, int pct);
+
 #endif

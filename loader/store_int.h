@@ -72,6 +72,7 @@ struct store_batch_t {
      * made once from the description (sections.c). */
     char *copy_sql[SECTIONS_FINDING + 1];
     uint64_t stage_faults;    /* since store_batch_new(); clear keeps it */
+    int revision_change_pct;  /* V-X-03 threshold, store_batch_set_revision_change_pct() */
     revwait_t *revwait;       /* borrowed, or NULL: no revision waits */
     /* The connection (and its server process) on which this batch's
      * statements are prepared; NULL: prepare before the next use. */
@@ -112,6 +113,7 @@ typedef enum {
     STORE_SQL_FIND_QUARANTINED_ONE,
     STORE_SQL_SECURITY_EVENT,
     STORE_SQL_CLOCK,
+    STORE_SQL_KEY_FIGURES,
     STORE_SQL_FIND_KNOWN,
     STORE_SQL_FIND_SUPERSEDED_BY,
     STORE_SQL__COUNT

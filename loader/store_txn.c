@@ -5,7 +5,7 @@
  * per-series advisory locks in sorted order (so two loaders cannot
  * deadlock), looks up which ids exist already and the current revision of
  * each series, decides per item (replay, conflict, quarantine, insert with
- * V-ENV-06), then COPYs the new submissions, their findings and the section
+ * V-ENV-06), warns on revisions that move a key figure (V-X-03), then COPYs the new submissions, their findings and the section
  * rows encoded beforehand, quarantines the rest and commits.  Statements
  * are prepared once per connection.  A data error rolls the attempt back
  * and the range is bisected until the one refused item is alone; it is
@@ -22,6 +22,7 @@
 
 #include "copy_text.h"
 #include "db.h"
+#include "dcp_decimal.h"
 #include "dcp_err.h"
 #include "dcp_id.h"
 #include "dcp_log.h"
@@ -59,6 +60,8 @@ typedef struct {
     PGresult *replay_findings;
     strmap_t sub_map, quar_map, batch_ids;
     dcp_buf_t unset_ids;        /* array literal of ids to make non-current */
+    char (*replaces)[40];       /* per item of the range: the submission a
+                                   revision replaces ("" = none), for V-X-03 */
     /* Order of revisions (s_decide_late, s_decide_wait) */
     int64_t now_ms;
     char (*sup)[40];            /* [i - lo]: supersedes_submission_id, normalised, or "" */
@@ -107,7 +110,8 @@ s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuid
         || strmap_init (&t->quar_map, 2 * n) || strmap_init (&t->batch_ids, n)
         || strmap_init (&t->item_ids, n) || strmap_init (&t->later_by, n)
         || !(t->sup = calloc (n + 1, sizeof *t->sup))
-        || !(t->series = calloc (n + 1, sizeof *t->series)))
+        || !(t->series = calloc (n + 1, sizeof *t->series))
+        || !(t->replaces = calloc (n + 1, sizeof *t->replaces)))
         return DCP_ENOMEM;
     *n_keys = *n_uuids = 0;
     for (size_t i = t->lo; i < t->hi; i++) {
@@ -447,6 +451,7 @@ s_decide_series (s_try_t *t, size_t i)
             p->reason = "revision";
             return;
         }
+        snprintf (t->replaces[i - t->lo], sizeof t->replaces[0], "%s", s->current);
         if (s->batch_item >= 0)
             b->plan[s->batch_item].is_current = false;
         else {
@@ -799,6 +804,150 @@ cleanup:
     return rc;
 }
 
+/* ---------------------------------------------------------------------------
+ * Rule V-X-03: a revision that moves a key figure by more than the
+ * configured share gets a warning naming the old and new value.  The
+ * figures of the new revision come from its message (sections_key_figures,
+ * nothing is written twice); those of the revision it replaces from the
+ * database (dcp.v_key_figures_by_revision, the definition analysts read),
+ * or from its message when it is in the same batch. */
+
+/* The path of a figure's section in the response, for the finding. */
+static const char *
+s_key_figure_path (const char *indicator)
+{
+    if (strncmp (indicator, "P1_", 3) == 0)
+        return "/precursors/seizures";
+    if (strncmp (indicator, "C_STR_RECEIVED", 14) == 0)
+        return "/financial_flows/str/received_total";
+    if (strncmp (indicator, "C_STR_DISSEMINATED", 18) == 0)
+        return "/financial_flows/str/disseminated_total";
+    if (strncmp (indicator, "D_", 2) == 0)
+        return "/financial_flows/enforcement";
+    return "/financial_flows/assets";
+}
+
+/* True when NEW differs from OLD by more than PCT % of OLD (from 0, any
+ * change counts): |new - old| x 100 > pct x |old|, exactly. */
+static bool
+s_key_figure_moved (const dcp_decimal_t *old, const dcp_decimal_t *new, int pct)
+{
+    dcp_decimal_t neg = *old, diff, hundred, share, lhs, rhs;
+    neg.negative = !neg.negative;
+    if (dcp_decimal_add (new, &neg, &diff))
+        return true;  /* too far apart to subtract */
+    diff.negative = false;
+    neg.negative = false;  /* |old| */
+    dcp_decimal_from_int (100, &hundred);
+    dcp_decimal_from_int (pct, &share);
+    if (dcp_decimal_mul (&diff, &hundred, DCP_DECIMAL_MAX_SCALE, &lhs)
+        || dcp_decimal_mul (&neg, &share, DCP_DECIMAL_MAX_SCALE, &rhs))
+        return true;
+    return dcp_decimal_cmp (&lhs, &rhs) > 0;
+}
+
+/* Adds to ITEM a warning for every figure of NEW that moved beyond PCT %
+ * from the same figure of OLD; both must be known. */
+static void
+s_key_figures_compare (store_item_t *item, const sections_key_figures_t *old,
+                       const sections_key_figures_t *new, int pct)
+{
+    for (size_t i = 0; i < new->n; i++) {
+        const sections_key_figure_t *n = &new->v[i];
+        for (size_t j = 0; n->known && j < old->n; j++) {
+            const sections_key_figure_t *o = &old->v[j];
+            if (!o->known || strcmp (o->indicator, n->indicator) != 0
+                || strcmp (o->breakdown, n->breakdown) != 0 || strcmp (o->unit, n->unit) != 0
+                || !s_key_figure_moved (&o->value, &n->value, pct))
+                continue;
+            char ot[64], nt[64], change[48] = "", message[700];
+            dcp_decimal_format (&o->value, ot, sizeof ot);
+            dcp_decimal_format (&n->value, nt, sizeof nt);
+            if (!dcp_decimal_is_zero (&o->value))
+                snprintf (change, sizeof change, " (%+.1f %%)",
+                          100.0 * (strtod (nt, NULL) - strtod (ot, NULL))
+                              / (o->value.negative ? -strtod (ot, NULL) : strtod (ot, NULL)));
+            snprintf (message, sizeof message,
+                      "this revision changes the key figure %s %s from %s%s%s to %s%s%s%s, more"
+                      " than the %d %% this loader flags: check the figure; the revision is"
+                      " stored and the first-reported value is kept (dcp.v_first_* views)",
+                      n->indicator, n->breakdown, ot, *n->unit ? " " : "", n->unit, nt,
+                      *n->unit ? " " : "", n->unit, change, pct);
+            s_add_finding (item, "V-X-03", DCP_SEV_WARNING, s_key_figure_path (n->indicator),
+                           message);
+        }
+    }
+}
+
+/* The item of the attempt with id ID that is inserted, or -1. */
+static long
+s_batch_insert (const s_try_t *t, const char *id)
+{
+    for (size_t k = t->lo; k < t->hi; k++)
+        if (t->b->plan[k].action == STORE_A_INSERT && strcmp (t->b->plan[k].id, id) == 0)
+            return (long) k;
+    return -1;
+}
+
+/* Reads the key figures of the stored revisions that revisions of the
+ * attempt replace (rows: id, indicator, breakdown, unit, value). */
+static int
+s_key_figures_read (s_try_t *t, PGresult **res)
+{
+    size_t n = t->hi - t->lo, n_ids = 0;
+    const char **ids = calloc (n + 1, sizeof *ids);
+    if (!ids)
+        return DCP_ENOMEM;
+    for (size_t i = t->lo; i < t->hi; i++)
+        if (t->b->plan[i].action == STORE_A_INSERT && t->replaces[i - t->lo][0]
+            && s_batch_insert (t, t->replaces[i - t->lo]) < 0)
+            ids[n_ids++] = t->replaces[i - t->lo];
+    int rc = 0;
+    if (n_ids) {
+        dcp_buf_t lit = {0};
+        const char *params[] = {s_literal (&lit, ids, n_ids)};
+        *res = params[0] ? store_sql_run (t->db, STORE_SQL_KEY_FIGURES, params) : NULL;
+        rc = *res ? store_sql_check (t->db, t->b, *res, PGRES_TUPLES_OK, "key figures") : DCP_ENOMEM;
+        dcp_buf_free (&lit);
+    }
+    free (ids);
+    return rc;
+}
+
+/* Compares every revision of the attempt with the revision it replaces. */
+static int
+s_try_key_figures (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    if (b->revision_change_pct < 0)
+        return 0;
+    PGresult *res = NULL;
+    int rc = s_key_figures_read (t, &res);
+    for (size_t i = t->lo; i < t->hi && rc == 0; i++) {
+        const char *replaces = t->replaces[i - t->lo];
+        if (b->plan[i].action != STORE_A_INSERT || !replaces[0])
+            continue;
+        sections_key_figures_t old = {0}, new = {0};
+        long prev = s_batch_insert (t, replaces);
+        if (prev >= 0)
+            sections_key_figures (b->items[prev].sub, &old);
+        for (int r = 0; prev < 0 && res && r < PQntuples (res); r++)
+            if (strcmp (PQgetvalue (res, r, 0), replaces) == 0)
+                sections_key_figures_put (&old, PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
+                                          PQgetvalue (res, r, 3),
+                                          PQgetisnull (res, r, 4) ? NULL : PQgetvalue (res, r, 4));
+        sections_key_figures (b->items[i].sub, &new);
+        if (old.err || new.err)
+            rc = DCP_ENOMEM;
+        else
+            s_key_figures_compare (&b->items[i], &old, &new, b->revision_change_pct);
+        sections_key_figures_free (&old);
+        sections_key_figures_free (&new);
+    }
+    PQclear (res);
+    return rc;
+}
+
 /* Reads the findings of replayed accepted submissions, to answer them as
  * the first time. */
 static int
@@ -947,7 +1096,8 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     s_reset_range (b, lo, hi);
     int rc = store_sql_prepare (db, b);
     if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = s_try_decide (&t)) == 0
-        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_insert (&t)) == 0
+        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_key_figures (&t)) == 0
+        && (rc = s_try_insert (&t)) == 0
         && (rc = s_try_replay_findings (&t)) == 0 && (rc = s_try_quarantine (&t)) == 0) {
         PGresult *res = PQexec (db, "COMMIT");
         rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "commit");
@@ -978,6 +1128,7 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     PQclear (t.superseded_by);
     free (t.sup);
     free (t.series);
+    free (t.replaces);
     dcp_buf_free (&t.unset_ids);
     return rc;
 }

@@ -67,7 +67,10 @@ WITH f AS (
     FROM dcp.ff_asset a
     GROUP BY a.submission_id, a.measure, a.asset_category, a.predicate_scope
 )
-SELECT s.submission_id, s.reporting_country, s.questionnaire, s.reporting_year, s.revision_no,
+-- f.submission_id, not s.: a filter on the id (the loader's V-X-03 lookup
+-- asks for a few ids) is then pushed into every branch of f, which groups
+-- by it, instead of aggregating every stored row first.
+SELECT f.submission_id, s.reporting_country, s.questionnaire, s.reporting_year, s.revision_no,
        s.is_current, s.geographic_coverage, f.indicator, f.breakdown, f.unit,
        CASE WHEN f.n_missing = 0 THEN f.total END AS value,
        CASE WHEN f.any_status = 'MIXED_CURRENCIES' THEN 'MIXED_CURRENCIES'

@@ -72,7 +72,31 @@ cp "$pdf" "$ART/report-2023.pdf" 2>/dev/null || true
 
 out=$(report html --year 2023 --group CENTRAL_ASIA --out "$E2E_DIR/g.html" 2>&1) && rc=0 || rc=$?
 check "an unknown country group is refused, not reported empty" \
-    bash -c "[ $rc = 1 ] && grep -q 'group' <<<\"\$1\"" _ "$out"
+    bash -c "[ $rc = 1 ] && grep -q 'is unknown' <<<\"\$1\"" _ "$out"
+check "the refusal lists the known groups" \
+    bash -c "grep -q 'PARIS_PACT' <<<\"\$1\" && grep -q 'UNODC_RP_AFG' <<<\"\$1\"" _ "$out"
+check "an unknown group wrote no page" [ ! -e "$E2E_DIR/g.html" ]
+
+# --- a country group: Afghanistan and neighbouring countries ------------------
+ghtml="$E2E_DIR/report-2023-rp-afg.html"
+out=$(report html --year 2023 --group UNODC_RP_AFG --out "$ghtml" 2>&1) && rc=0 || rc=$?
+echo "$out"
+check "report html --group UNODC_RP_AFG exits 0" [ "$rc" = 0 ]
+cp "$ghtml" "$ART/report-2023-rp-afg.html"
+gresult=$(NODE_PATH="$BUILD/report-npm/node_modules" timeout 60 \
+          node "$SRC/tests/e2e/lib/report_page.js" "$ghtml" "$ART/report-2023-rp-afg.png") && rc=0 || rc=$?
+check "the browser check of the group report ran" [ "$rc" = 0 ]
+gverdict() { python3 -c "import json,sys; r=json.load(sys.stdin); sys.exit(0 if ($1) else 1)" <<<"$gresult"; }
+check "group report: no console or page error, no request" \
+    gverdict "not r['console_errors'] and not r['page_errors'] and not r['requests']"
+check "group report: every chart and the map drew" \
+    gverdict "len(r['charts']) == 7 and all(c['drawn'] and c['canvas'] and c['colours'] > 50 for c in r['charts'])"
+check "group report: the tracking table lists Pakistan as not submitted" \
+    gverdict "any('Pakistan (PAK)' in row and 'not submitted' in row for row in r['tracking_rows'])"
+check "group report: KAZ precursors (not sent) listed as not submitted" \
+    gverdict "any('(KAZ)' in row and 'precursors' in row and 'not submitted' in row for row in r['tracking_rows'])"
+check "group report: only members of the group are tracked" \
+    gverdict "r['tracking_rows'] and all(any('(%s)' % c in row for c in ('AFG','IRN','PAK','KAZ','KGZ','TJK','TKM','UZB')) for row in r['tracking_rows'])"
 
 # --- money in US dollars ----------------------------------------------------
 asql() { "$STACK" analyst "$E2E_DIR" -qtA -c "$1"; }
@@ -104,8 +128,37 @@ asql "COPY (SELECT 'DF_FINANCIAL_FLOWS', reporting_country, indicator, measure, 
             SELECT 'DF_PRECURSORS', reporting_country, 'PC_SEIZURES', 'COUNT', physical_form,
                    substance_code, reporting_year, number_of_seizures_value,
                    number_of_seizures_status, 'SEIZURES'
-              FROM dcp.v_precursor_seizures WHERE reporting_year = 2023) TO STDOUT (FORMAT csv)" \
+              FROM dcp.v_precursor_seizures WHERE reporting_year = 2023
+            UNION ALL
+            SELECT 'DF_PRECURSORS', reporting_country, 'PC_SEIZED_KG', 'QUANTITY', NULL,
+                   substance_code, reporting_year, kg_total,
+                   CASE WHEN kg_total IS NOT NULL AND statuses::text[] <@ ARRAY['REPORTED'] THEN 'REPORTED'
+                        WHEN kg_total IS NOT NULL AND 'PROVISIONAL' = ANY (statuses::text[]) THEN 'PROVISIONAL'
+                        WHEN kg_total IS NOT NULL THEN 'ESTIMATED'
+                        WHEN cardinality(statuses) = 1 AND statuses[1]::text
+                             NOT IN ('REPORTED', 'ESTIMATED', 'PROVISIONAL') THEN statuses[1]::text
+                        ELSE 'NOT_AVAILABLE' END, 'KG'
+              FROM dcp.v_pc_seizure_kg WHERE reporting_year = 2023
+            UNION ALL
+            SELECT 'DF_PRECURSORS', reporting_country, 'PC_INCIDENTS', 'COUNT',
+                   CASE WHEN mixed_substances THEN 'MIXED_SUBSTANCES' END, substance, reporting_year,
+                   count(DISTINCT incident_id), 'REPORTED', 'INCIDENTS'
+              FROM dcp.v_incident_route_substances WHERE reporting_year = 2023
+             GROUP BY reporting_country, reporting_year, substance, mixed_substances
+            UNION ALL
+            SELECT 'DF_PRECURSORS', reporting_country, 'PC_INCIDENT_KG', 'QUANTITY',
+                   CASE WHEN mixed_substances THEN 'MIXED_SUBSTANCES' END, substance, reporting_year,
+                   CASE WHEN bool_and(quantity_kg IS NOT NULL) THEN sum(quantity_kg) END,
+                   CASE WHEN NOT bool_and(quantity_kg IS NOT NULL) THEN 'NOT_AVAILABLE'
+                        WHEN bool_or('PROVISIONAL' = ANY (statuses::text[])) THEN 'PROVISIONAL'
+                        WHEN bool_or('ESTIMATED' = ANY (statuses::text[])) THEN 'ESTIMATED'
+                        ELSE 'REPORTED' END, 'KG'
+              FROM dcp.v_incident_route_substances WHERE reporting_year = 2023
+             GROUP BY reporting_country, reporting_year, substance, mixed_substances)
+       TO STDOUT (FORMAT csv)" \
     > "$E2E_DIR/db.csv"
+check "the SDMX file has the precursor totals and incidents" \
+    bash -c "grep -q ',PC_SEIZED_KG,' '$csv' && grep -q ',PC_INCIDENTS,' '$csv' && grep -q ',PC_INCIDENT_KG,' '$csv'"
 check "every SDMX observation reads back to the database, statuses included" \
     python3 "$SRC/tests/e2e/lib/sdmx_readback.py" "$csv" "$E2E_DIR/db.csv" "$SRC/loader/report/SDMX.md"
 

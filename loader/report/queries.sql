@@ -390,7 +390,11 @@ inc AS (
            count(DISTINCT incident_ord) AS n_incidents,
            CASE WHEN count(*) FILTER (WHERE quantity_kg IS NULL) = 0 THEN sum(quantity_kg) END
                AS kg,
-           bool_and(statuses::text[] <@ ARRAY['CONFIDENTIAL']) AS all_confidential,
+           -- the one missing status every row shares, if they share one
+           CASE WHEN bool_and(cardinality(statuses) = 1)
+                 AND min(statuses[1]::text) = max(statuses[1]::text)
+                 AND min(statuses[1]::text) NOT IN ('REPORTED', 'ESTIMATED', 'PROVISIONAL')
+                THEN min(statuses[1]::text) END AS shared_missing,
            bool_or('PROVISIONAL' = ANY (statuses::text[])) AS any_provisional,
            bool_or('ESTIMATED' = ANY (statuses::text[])) AS any_estimated
     FROM dcp.v_incident_route_substances WHERE reporting_year = $1::int
@@ -404,8 +408,7 @@ pi AS (
     UNION ALL
     SELECT 'DF_PRECURSORS', reporting_country, 'PC_INCIDENT_KG', 'QUANTITY', scope, substance,
            reporting_year, kg,
-           CASE WHEN kg IS NULL AND all_confidential THEN 'CONFIDENTIAL'
-                WHEN kg IS NULL THEN 'NOT_AVAILABLE'
+           CASE WHEN kg IS NULL THEN coalesce(shared_missing, 'NOT_AVAILABLE')
                 WHEN any_provisional THEN 'PROVISIONAL'
                 WHEN any_estimated THEN 'ESTIMATED'
                 ELSE 'REPORTED' END,

@@ -8,7 +8,7 @@
 # SDMX-CSV reads back to the database's figures and statuses.
 . "$(dirname "$0")/lib/common.sh"
 
-"$STACK" up "$E2E_DIR" AFG KAZ IRN >/dev/null
+"$STACK" up "$E2E_DIR" AFG KAZ IRN PAK >/dev/null
 EX="$SRC/collector/examples"
 collector KAZ submit "$EX/financial_flows_2023_KAZ.json" >/dev/null
 # A partner's text that tries to end the page's script: it must stay text.
@@ -21,7 +21,30 @@ PY
 out=$(collector AFG submit "$E2E_DIR/afg.json" 2>&1) && rc=0 || rc=$?
 check "AFG answer with a hostile incident id accepted" [ "$rc" = 0 ]
 collector IRN submit "$EX/precursors_2023_IRN_csv.json" >/dev/null
-sql_is "three answers stored" "SELECT count(*) FROM dcp.submission" 3
+# A probe: PAK answers precursors for part of the country only (left out of
+# the cross-country totals, counted in the data notes) with an incident
+# whose acetic anhydride figure covers several substances (drawn apart).
+python3 - "$EX/precursors_2023_AFG.json" "$E2E_DIR/pak.json" <<'PY'
+import json, sys, uuid
+doc = json.load(open(sys.argv[1]))
+doc.update(submission_id=str(uuid.uuid4()), reporting_country="PAK", geographic_coverage="PARTIAL",
+           coverage_note="probe: two provinces only")
+pc = doc["precursors"]
+for k in ("non_scheduled", "diversion_methods", "stopped_shipments", "labs", "licit_trade", "routes"):
+    pc.pop(k, None)
+pc["seizures"] = [{"substance_code": "AA", "physical_form": "BULK_SOLID", "quantity": "1000 KG"}]
+pc["incidents"] = [{
+    "incident_id": "PROBE-PAK-1", "incident_type": "SEIZURE", "incident_date": "2023-06-01",
+    "location": {"admin_area": "Balochistan"},
+    "substances": [{"substance_code": "AA", "quantity": "300 KG", "mixed_substances": True},
+                   {"substance_code": "HCL", "quantity": "40 KG"}],
+    "transport_mode": "ROAD",
+    "route": [{"country": "IRN", "role": "ORIGIN"}, {"country": "PAK", "role": "TRANSIT"},
+              {"country": "AFG", "role": "DESTINATION"}]}]
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+collector PAK submit "$E2E_DIR/pak.json" >/dev/null
+sql_is "four answers stored" "SELECT count(*) FROM dcp.submission" 4
 report() { "$STACK" report "$E2E_DIR" "$@"; }
 ART="$BUILD/test-artifacts"
 mkdir -p "$ART"
@@ -38,6 +61,25 @@ check "nothing in the page points at the network" \
 check "every </script> closes one of the page's own scripts" \
     [ "$(grep -oi '<script' "$html" | wc -l)" = "$(grep -oi '</script' "$html" | wc -l)" ]
 cp "$html" "$ART/report-2023.html"
+# pagedata FILE EXPR: EXPR (Python, over D = the page's JSON) holds.
+pagedata() {
+    python3 -c "
+import json, re, sys
+t = open(sys.argv[1], encoding='utf-8').read()
+D = json.loads(re.search(r'<script type=\"application/json\" id=\"report-data\">(.*?)</script>', t, re.S).group(1))
+sys.exit(0 if ($2) else 1)" "$1"
+}
+check "the data notes name the PARTIAL response left out of the totals" \
+    pagedata "$html" "D['notes']['left_out'] == [{'questionnaire': 'precursors', 'country': 'PAK'}]"
+check "the acetic anhydride total of 2023 leaves PAK out and says so" \
+    pagedata "$html" "[(t['n_partial_left_out'], t['n_countries']) for t in D['seizures']['totals']
+                      if t['year'] == 2023 and t['substance'] == 'AA'] == [(1, 2)]"
+check "the mixed-substance figure is a line of its own on the map" \
+    pagedata "$html" "any(r['incident_id'] == 'PROBE-PAK-1' and r['substance'] == 'AA' and r['mixed']
+                          for r in D['routes']['incidents'])"
+check "a NULL total is missing with its status, never 0" \
+    pagedata "$html" "all((r['kg'] is None) == (r['total_status'] in ('INCOMPLETE', 'NOT_AVAILABLE'))
+                          for r in D['seizures']['countries'] + D['routes']['incidents'])"
 
 result=$(NODE_PATH="$BUILD/report-npm/node_modules" timeout 60 \
          node "$SRC/tests/e2e/lib/report_page.js" "$html" "$ART/report-2023.png") && rc=0 || rc=$?
@@ -149,7 +191,11 @@ asql "COPY (SELECT 'DF_FINANCIAL_FLOWS', reporting_country, indicator, measure, 
             SELECT 'DF_PRECURSORS', reporting_country, 'PC_INCIDENT_KG', 'QUANTITY',
                    CASE WHEN mixed_substances THEN 'MIXED_SUBSTANCES' END, substance, reporting_year,
                    CASE WHEN bool_and(quantity_kg IS NOT NULL) THEN sum(quantity_kg) END,
-                   CASE WHEN NOT bool_and(quantity_kg IS NOT NULL) THEN 'NOT_AVAILABLE'
+                   CASE WHEN NOT bool_and(quantity_kg IS NOT NULL)
+                         AND count(DISTINCT statuses) = 1 AND min(cardinality(statuses)) = 1
+                         AND min(statuses[1]::text) NOT IN ('REPORTED', 'ESTIMATED', 'PROVISIONAL')
+                        THEN min(statuses[1]::text)
+                        WHEN NOT bool_and(quantity_kg IS NOT NULL) THEN 'NOT_AVAILABLE'
                         WHEN bool_or('PROVISIONAL' = ANY (statuses::text[])) THEN 'PROVISIONAL'
                         WHEN bool_or('ESTIMATED' = ANY (statuses::text[])) THEN 'ESTIMATED'
                         ELSE 'REPORTED' END, 'KG'
@@ -157,8 +203,9 @@ asql "COPY (SELECT 'DF_FINANCIAL_FLOWS', reporting_country, indicator, measure, 
              GROUP BY reporting_country, reporting_year, substance, mixed_substances)
        TO STDOUT (FORMAT csv)" \
     > "$E2E_DIR/db.csv"
-check "the SDMX file has the precursor totals and incidents" \
-    bash -c "grep -q ',PC_SEIZED_KG,' '$csv' && grep -q ',PC_INCIDENTS,' '$csv' && grep -q ',PC_INCIDENT_KG,' '$csv'"
+check "the SDMX file has the precursor totals and incidents, mixed figures apart" \
+    bash -c "grep -q ',PC_SEIZED_KG,' '$csv' && grep -q ',PC_INCIDENTS,' '$csv' &&
+             grep -q ',PC_INCIDENT_KG,QUANTITY,MIXED_SUBSTANCES,AA,' '$csv'"
 check "every SDMX observation reads back to the database, statuses included" \
     python3 "$SRC/tests/e2e/lib/sdmx_readback.py" "$csv" "$E2E_DIR/db.csv" "$SRC/loader/report/SDMX.md"
 

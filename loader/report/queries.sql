@@ -16,13 +16,18 @@
 -- column order report_sdmx.h expects.
 
 -- name: group_check
--- ok: no group asked, or the group exists; known: every group, to name them
--- in the error message.
-SELECT $2::text IS NULL OR EXISTS (SELECT 1 FROM dcp.v_country_groups WHERE group_code = $2::text)
-           AS ok,
+-- ok: no group asked, or the group has member countries in the year (a
+-- group of organisations, or one before its first member, would give an
+-- empty report); known: every group, to name them in the error message;
+-- exists: the code is a group (it may still have no country that year).
+SELECT $2::text IS NULL
+           OR EXISTS (SELECT 1 FROM dcp.v_country_groups
+                       WHERE group_code = $2::text AND member_kind = 'country'
+                         AND coalesce(from_year, $1::int) <= $1::int
+                         AND coalesce(to_year, $1::int) >= $1::int) AS ok,
        (SELECT string_agg(group_code || ' (' || group_name || ')', E'\n  ' ORDER BY kind, group_code)
           FROM (SELECT DISTINCT group_code, group_name, kind FROM dcp.v_country_groups) g) AS known,
-       $1::int AS year;
+       EXISTS (SELECT 1 FROM dcp.v_country_groups WHERE group_code = $2::text) AS exists;
 
 -- name: meta
 WITH members AS (

@@ -118,6 +118,9 @@ check "an unknown country group is refused, not reported empty" \
 check "the refusal lists the known groups" \
     bash -c "grep -q 'PARIS_PACT' <<<\"\$1\" && grep -q 'UNODC_RP_AFG' <<<\"\$1\"" _ "$out"
 check "an unknown group wrote no page" [ ! -e "$E2E_DIR/g.html" ]
+out=$(report html --year 2023 --group PARIS_PACT_ORGS --out "$E2E_DIR/g.html" 2>&1) && rc=0 || rc=$?
+check "a group without member countries is refused, not reported empty" \
+    bash -c "[ $rc = 1 ] && grep -q 'has no member country' <<<\"\$1\"" _ "$out"
 
 # --- a country group: Afghanistan and neighbouring countries ------------------
 ghtml="$E2E_DIR/report-2023-rp-afg.html"

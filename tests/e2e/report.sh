@@ -212,6 +212,13 @@ check "the SDMX file has the precursor totals and incidents, mixed figures apart
 check "every SDMX observation reads back to the database, statuses included" \
     python3 "$SRC/tests/e2e/lib/sdmx_readback.py" "$csv" "$E2E_DIR/db.csv" "$SRC/loader/report/SDMX.md"
 
+out=$(report sdmx --year 2023 --group M49_143 --out "$E2E_DIR/central-asia.csv" 2>&1) && rc=0 || rc=$?
+check "report sdmx --group M49_143 (Central Asia) keeps only KAZ" python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+print('central asia:', len(rows), 'observations', sorted({r['REF_AREA'] for r in rows}))
+sys.exit(0 if rows and {r['REF_AREA'] for r in rows} == {'KAZ'} else 1)" "$E2E_DIR/central-asia.csv"
+
 # A currency with no rate: NULL with the reason, never 0 nor the original.
 sql "DELETE FROM dcp.ref_exchange_rates WHERE currency = 'KZT'" >/dev/null
 sql_is "no KZT rate: amount_usd NULL with its reason" \

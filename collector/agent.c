@@ -20,26 +20,76 @@
 #include "dcp_util.h"
 #include "intake.h"
 
-/* Takes every regular file of the inbox into the outbox, and removes it from
- * the inbox only once the outbox is synced: a crash in between leaves the
- * file in both places, and taking it again is harmless (same id). */
-static void
-s_scan_inbox (collector_t *c)
+/* A file found in the inbox. */
+typedef struct {
+    char *name;
+    long long mtime_ns;
+} s_inbox_file_t;
+
+static int
+s_inbox_file_cmp (const void *a, const void *b)
 {
-    DIR *d = opendir (c->cfg.inbox);
+    const s_inbox_file_t *x = a, *y = b;
+    if (x->mtime_ns != y->mtime_ns)
+        return x->mtime_ns < y->mtime_ns ? -1 : 1;
+    return strcmp (x->name, y->name);
+}
+
+/* The regular, not hidden files of the inbox in the order they are taken:
+ * oldest modification time first, then by name (byte order).  readdir()
+ * order would let a correction dropped together with the response it
+ * corrects go out first.  Sets *N; NULL if there are none or on failure. */
+static s_inbox_file_t *
+s_inbox_list (const char *inbox, size_t *n)
+{
+    DIR *d = opendir (inbox);
+    s_inbox_file_t *list = NULL;
+    size_t cap = 0;
     struct dirent *e;
-    char **taken = NULL;
-    size_t n_taken = 0, cap = 0;
+    *n = 0;
     if (!d)
-        return;
-    while ((e = readdir (d)) && n_taken < 10000) {
-        char path[4096], id[40] = "";
+        return NULL;
+    while ((e = readdir (d))) {
+        char path[4096];
         struct stat st;
         if (e->d_name[0] == '.')
             continue;  /* hidden, partial or set-aside files */
-        snprintf (path, sizeof path, "%s/%s", c->cfg.inbox, e->d_name);
+        snprintf (path, sizeof path, "%s/%s", inbox, e->d_name);
         if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
             continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            s_inbox_file_t *t = realloc (list, cap * sizeof *t);
+            if (!t)
+                break;
+            list = t;
+        }
+        if (!(list[*n].name = strdup (e->d_name)))
+            break;
+        list[*n].mtime_ns = (long long) st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        (*n)++;
+    }
+    closedir (d);
+    if (*n > 1)
+        qsort (list, *n, sizeof *list, s_inbox_file_cmp);
+    return list;
+}
+
+/* Takes the files of the inbox into the outbox, in the order of
+ * s_inbox_list(), at most 10,000 a scan, and removes each from the inbox
+ * only once the outbox is synced: a crash in between leaves the file in
+ * both places, and taking it again is harmless (same id). */
+static void
+s_scan_inbox (collector_t *c)
+{
+    size_t n_files = 0;
+    s_inbox_file_t *files = s_inbox_list (c->cfg.inbox, &n_files);
+    char **taken = NULL;
+    size_t n_taken = 0, cap = 0;
+    for (size_t f = 0; f < n_files && n_taken < 10000; f++) {
+        const char *name = files[f].name;
+        char path[4096], id[40] = "";
+        snprintf (path, sizeof path, "%s/%s", c->cfg.inbox, name);
         outbox_state_t state;
         char *report = NULL;
         size_t report_len = 0;
@@ -59,29 +109,31 @@ s_scan_inbox (collector_t *c)
             taken[n_taken] = strdup (path);
             if (taken[n_taken])
                 n_taken++;
-            dcp_info ("took file into outbox", "file=%s submission=%s", e->d_name, id);
+            dcp_info ("took file into outbox", "file=%s submission=%s", name, id);
         }
         else {
             /* Failed the offline check: set aside so it is not taken again
              * at every scan, with every problem written beside it. */
             char bad[4200], why[4300];
-            snprintf (bad, sizeof bad, "%s/.invalid-%s", c->cfg.inbox, e->d_name);
+            snprintf (bad, sizeof bad, "%s/.invalid-%s", c->cfg.inbox, name);
             snprintf (why, sizeof why, "%s.problems.txt", bad);
             rename (path, bad);
             dcp_fs_write_atomic (why, report ? report : "", report ? report_len : 0);
             dcp_warn ("file failed the offline check; set aside with its problems",
-                      "file=%s problems_file=%s", e->d_name,
+                      "file=%s problems_file=%s", name,
                       dcp_log_quote ((char[600]) {0}, 600, why));
         }
         free (report);
     }
-    closedir (d);
     if (n_taken && outbox_sync (c->outbox) == 0)
         for (size_t i = 0; i < n_taken; i++)
             unlink (taken[i]);
     for (size_t i = 0; i < n_taken; i++)
         free (taken[i]);
     free (taken);
+    for (size_t f = 0; f < n_files; f++)
+        free (files[f].name);
+    free (files);
 }
 
 static void

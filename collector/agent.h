@@ -2,7 +2,9 @@
  *
  * Watches the inbox folder: every file dropped there is checked and taken
  * into the outbox (a file failing the check is set aside as .invalid-NAME
- * with its problems beside it), then sent, retried until a final receipt
+ * with its problems beside it), oldest modification time first, then by
+ * name, so a response and its correction dropped together go out in that
+ * order; then sent (a series in take order, sender.h), retried until a final receipt
  * arrives, for as long as the agent runs.  Optionally answers /metrics,
  * /healthz and /readyz over HTTP.  SIGTERM or SIGINT stops it; the outbox
  * keeps whatever has no receipt yet. */

@@ -21,6 +21,7 @@ struct outbox_t {
     /* Folders whose entries changed since the last outbox_sync(). */
     bool dirty_pending, dirty_accepted, dirty_rejected;
     int log_fd;           /* receipts.log, opened on the first receipt */
+    long long last_take_ns; /* take time given last: each take gets a later one */
 };
 
 /* receipts.log: every final receipt, appended before its entry moves, so a
@@ -94,9 +95,11 @@ outbox_state (outbox_t *self, const char *id)
 }
 
 /* Writes DIR/NAME and fsyncs the file; the caller fsyncs DIR once for all
- * the files it wrote there (one folder sync per entry, not per file). */
+ * the files it wrote there (one folder sync per entry, not per file).
+ * STAMP_NS > 0: the file's modification time is set to it first. */
 static int
-s_write (const char *dir, const char *name, const void *data, size_t len)
+s_write_stamped (const char *dir, const char *name, const void *data, size_t len,
+                 long long stamp_ns)
 {
     char path[4096];
     snprintf (path, sizeof path, "%s/%s", dir, name);
@@ -107,10 +110,38 @@ s_write (const char *dir, const char *name, const void *data, size_t len)
         close (fd);
         return DCP_EIO;
     }
+    struct timespec ts[2] = {{stamp_ns / 1000000000LL, stamp_ns % 1000000000LL},
+                             {stamp_ns / 1000000000LL, stamp_ns % 1000000000LL}};
+    if (stamp_ns > 0 && futimens (fd, ts) != 0) {
+        close (fd);
+        return DCP_EIO;
+    }
     int rc = fsync (fd) == 0 ? 0 : DCP_EIO;
     if (close (fd) != 0)
         rc = DCP_EIO;
     return rc;
+}
+
+static int
+s_write (const char *dir, const char *name, const void *data, size_t len)
+{
+    return s_write_stamped (dir, name, data, len, 0);
+}
+
+/* The take time of a new entry, in nanoseconds: the clock, but always
+ * later than the take before in this process, so that entries taken
+ * within one tick of the file system's own clock (a few milliseconds)
+ * still list in the order they were taken. */
+static long long
+s_take_stamp (outbox_t *self)
+{
+    struct timespec now;
+    clock_gettime (CLOCK_REALTIME, &now);
+    long long ns = (long long) now.tv_sec * 1000000000LL + now.tv_nsec;
+    if (ns <= self->last_take_ns)
+        ns = self->last_take_ns + 1;
+    self->last_take_ns = ns;
+    return ns;
 }
 
 /* Writes the files a response was read from into entry folder DIR: the
@@ -186,7 +217,7 @@ outbox_take (outbox_t *self, const char *id, const uint8_t *payload, size_t payl
      * only fills it: making a file is the dearest step of a receipt (ext4
      * searches its inode tables), and receipts come while the pipeline is
      * under load, takes whenever a file arrives. */
-    if (s_write (tmp, "submission.pb", payload, payload_len)
+    if (s_write_stamped (tmp, "submission.pb", payload, payload_len, s_take_stamp (self))
         || s_write (tmp, "source", source, strlen (source)))
         return DCP_EIO;
     rc = s_write_originals (tmp, files, n_files);
@@ -488,7 +519,9 @@ outbox_each (outbox_t *self, outbox_state_t state, int (*fn) (const char *id, vo
             continue;
         char p[4096];
         struct stat st;
-        snprintf (p, sizeof p, "%s/%s", path, e->d_name);
+        /* The take time (outbox_taken_at); an entry without its
+         * submission.pb is no entry. */
+        snprintf (p, sizeof p, "%s/%s/submission.pb", path, e->d_name);
         if (stat (p, &st) != 0)
             continue;
         if (n == cap) {

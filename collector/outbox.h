@@ -4,7 +4,9 @@
  * there until a final receipt (accepted, rejected, conflict) arrives, across
  * any number of retries and restarts.  Layout under the outbox folder:
  *
- *   pending/<id>/submission.pb   the exact bytes sent on every attempt
+ *   pending/<id>/submission.pb   the exact bytes sent on every attempt; its
+ *                                modification time is the take time
+ *                                (outbox_each lists in take order by it)
  *   pending/<id>/source          the file name it came from
  *   pending/<id>/original        the response file, the bytes that were checked
  *   pending/<id>/original.N      CSV files it names, listed in originals
@@ -118,8 +120,13 @@ typedef struct {
  * moves are durable after outbox_sync(). */
 int outbox_finish_many (outbox_t *self, outbox_receipt_t *r, size_t n);
 
-/* Calls FN for each entry in STATE, oldest first, with its id; stops early
- * if FN returns non-zero.  Returns 0 or DCP_EIO. */
+/* Calls FN for each entry in STATE in the order they were taken, with its
+ * id; stops early if FN returns non-zero.  Returns 0 or DCP_EIO.  The take
+ * order is kept on disk as the modification time of submission.pb, set at
+ * take time with nanoseconds and always later than the take before it in
+ * the same process (entries of one moment, ties, list by id): so a
+ * restarted collector sends what waits in the order it was taken, and a
+ * correction never before the response it corrects. */
 int outbox_each (outbox_t *self, outbox_state_t state,
                  int (*fn) (const char *id, void *arg), void *arg);
 

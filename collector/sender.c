@@ -1,4 +1,5 @@
 /* sender.c: windowed, retrying sender (see sender.h). */
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +14,33 @@
 
 #define FINALS_MAX 256  /* final receipts recorded per round at most */
 
-typedef struct {
+typedef struct s_series_t s_series_t;
+
+typedef struct s_entry_t {
     char id[72];
-    uint64_t seq;        /* order of sender_add(), to break ties in the heap */
+    uint64_t seq;        /* order of sender_add(): the order entries were taken */
     int attempts;
     int64_t due_ms;      /* when waiting: earliest next send */
     int64_t sent_ms;     /* when in flight */
     bool in_flight;
     uint8_t *payload;    /* bytes for the first attempt, or NULL: read the outbox */
     size_t payload_len;
+    s_series_t *series;
+    struct s_entry_t *next;  /* the next entry of the same series */
 } s_entry_t;
+
+/* The entries of one series (country, questionnaire, year) not finished
+ * yet, in the order they were added.  Only the head is ever sent: in the
+ * heap while it waits, in the window while in flight, in self->finals
+ * while its receipt is recorded.  The next one waits until the head has
+ * its final receipt, so nothing of a series overtakes an entry sent before
+ * it, whatever happens to that entry (timeouts, reconnects, RETRY_LATER,
+ * several validators: a revision leaves only once the loader has answered
+ * for what it supersedes). */
+struct s_series_t {
+    char key[96];        /* "AFG/2/2024" (questionnaire as its number) */
+    s_entry_t *head, *tail;
+};
 
 /* A final receipt received, not recorded in the outbox yet. */
 typedef struct {
@@ -42,8 +60,12 @@ struct sender_t {
     bool pong;           /* the answer to sender_ping() arrived */
     outbox_t *outbox;
     sender_opts_t opts;
-    s_entry_t **heap;    /* waiting entries, min-heap on (due_ms, seq) */
+    s_entry_t **heap;    /* heads of series waiting, min-heap on (due_ms, seq) */
     size_t heap_n, heap_cap;
+    s_series_t **series; /* open addressing on the key; a series stays once seen */
+    size_t series_n, series_cap;
+    size_t entries_n;    /* entries not finished: queued, in flight or recording */
+    int failed_rounds;   /* timeouts since the last final receipt */
     uint64_t next_seq;
     int64_t blocked_until_ms; /* send queue was full: try again then */
     s_entry_t **flight; /* in flight, at most opts.window */
@@ -61,9 +83,9 @@ s_entry_free (s_entry_t *e)
     free (e);
 }
 
-/* Entries due at the same millisecond leave in the order they were added:
- * a response and its revision, given in that order, reach the loader in
- * that order (it takes a revision only on top of the one it supersedes). */
+/* Heads due at the same millisecond (a round put back after a timeout)
+ * leave in the order they were added.  Order within a series does not rest
+ * on this but on the series queue (s_series_t). */
 static bool
 s_before (const s_entry_t *a, const s_entry_t *b)
 {
@@ -106,6 +128,132 @@ s_heap_pop (sender_t *self)
         i = m;
     }
     return top;
+}
+
+/* Reads a protobuf varint at *P (before END); false if cut short. */
+static bool
+s_varint (const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+        uint8_t b = *(*p)++;
+        *v |= (uint64_t) (b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return true;
+    }
+    return false;
+}
+
+/* The series of a packed Submission into KEY: reporting_country (field 5),
+ * questionnaire (3) and reporting_year (6), read from the top-level fields
+ * without unpacking the payload (which may hold a million rows).  Bytes
+ * that do not scan give a key of their own (ID): nothing waits for them. */
+static void
+s_series_key (const uint8_t *bytes, size_t len, const char *id, char *key, size_t size)
+{
+    const uint8_t *p = bytes, *end = bytes + len;
+    uint64_t kind = 0, year = 0, tag, v;
+    const uint8_t *country = NULL;
+    size_t country_len = 0;
+    while (p < end) {
+        if (!s_varint (&p, end, &tag))
+            goto opaque;
+        switch (tag & 7) {
+        case 0:
+            if (!s_varint (&p, end, &v))
+                goto opaque;
+            if (tag >> 3 == 3)
+                kind = v;
+            else if (tag >> 3 == 6)
+                year = v;
+            break;
+        case 1: if (end - p < 8) goto opaque; p += 8; break;
+        case 5: if (end - p < 4) goto opaque; p += 4; break;
+        case 2:
+            if (!s_varint (&p, end, &v) || v > (uint64_t) (end - p))
+                goto opaque;
+            if (tag >> 3 == 5) {
+                country = p;
+                country_len = (size_t) v;
+            }
+            p += v;
+            break;
+        default: goto opaque;
+        }
+    }
+    snprintf (key, size, "%.*s/%llu/%lld", (int) (country_len > 16 ? 16 : country_len),
+              country ? (const char *) country : "", (unsigned long long) kind,
+              (long long) (int32_t) year);
+    return;
+opaque:
+    snprintf (key, size, "id:%s", id);
+}
+
+static size_t
+s_key_hash (const char *key)
+{
+    size_t h = 2166136261u;
+    for (; *key; key++)
+        h = (h ^ (unsigned char) *key) * 16777619u;
+    return h;
+}
+
+/* The series KEY, made if new (the heap grows with it: it holds at most
+ * one entry per series).  NULL if out of memory. */
+static s_series_t *
+s_series_get (sender_t *self, const char *key)
+{
+    if (2 * (self->series_n + 1) > self->series_cap) {
+        size_t cap = self->series_cap ? self->series_cap * 2 : 64;
+        s_series_t **t = calloc (cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < self->series_cap; i++)
+            if (self->series[i]) {
+                size_t j = s_key_hash (self->series[i]->key) & (cap - 1);
+                while (t[j])
+                    j = (j + 1) & (cap - 1);
+                t[j] = self->series[i];
+            }
+        free (self->series);
+        self->series = t;
+        self->series_cap = cap;
+    }
+    size_t j = s_key_hash (key) & (self->series_cap - 1);
+    for (; self->series[j]; j = (j + 1) & (self->series_cap - 1))
+        if (strcmp (self->series[j]->key, key) == 0)
+            return self->series[j];
+    if (self->series_n + 1 > self->heap_cap) {
+        size_t cap = self->heap_cap ? self->heap_cap * 2 : 64;
+        s_entry_t **h = realloc (self->heap, cap * sizeof *h);
+        if (!h)
+            return NULL;
+        self->heap = h;
+        self->heap_cap = cap;
+    }
+    s_series_t *s = calloc (1, sizeof *s);
+    if (!s)
+        return NULL;
+    snprintf (s->key, sizeof s->key, "%s", key);
+    self->series[j] = s;
+    self->series_n++;
+    return s;
+}
+
+/* Entry E, the head of its series, is finished (final receipt recorded,
+ * or nothing left to send): the next entry of the series may go. */
+static void
+s_entry_done (sender_t *self, s_entry_t *e)
+{
+    s_series_t *s = e->series;
+    assert (s->head == e && !e->in_flight);
+    s->head = e->next;
+    if (!s->head)
+        s->tail = NULL;
+    else
+        s_heap_push (self, s->head);
+    self->entries_n--;
+    s_entry_free (e);
 }
 
 /* The events that explain a silence (see sender_link_next). */
@@ -329,26 +477,22 @@ sender_destroy (sender_t **self_p)
         return;
     sender_t *self = *self_p;
     s_close (self);
-    for (size_t i = 0; i < self->heap_n; i++)
-        s_entry_free (self->heap[i]);
-    for (size_t i = 0; i < self->flight_n; i++)
-        s_entry_free (self->flight[i]);
+    /* Every entry is in its series' queue, wherever else it is. */
+    for (size_t i = 0; i < self->series_cap; i++) {
+        s_series_t *ser = self->series[i];
+        if (!ser)
+            continue;
+        for (s_entry_t *e = ser->head, *next; e; e = next) {
+            next = e->next;
+            s_entry_free (e);
+        }
+        free (ser);
+    }
+    free (self->series);
     free (self->heap);
     free (self->flight);
     free (self);
     *self_p = NULL;
-}
-
-static bool
-s_known (const sender_t *self, const char *id)
-{
-    for (size_t i = 0; i < self->flight_n; i++)
-        if (strcmp (self->flight[i]->id, id) == 0)
-            return true;
-    for (size_t i = 0; i < self->heap_n; i++)
-        if (strcmp (self->heap[i]->id, id) == 0)
-            return true;
-    return false;
 }
 
 int
@@ -360,17 +504,26 @@ sender_add (sender_t *self, const char *id)
 int
 sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_t len)
 {
-    if (strlen (id) >= sizeof ((s_entry_t *) 0)->id || s_known (self, id))
+    char key[96];
+    uint8_t *read = NULL;
+    const uint8_t *bytes = payload_p ? *payload_p : NULL;
+    if (strlen (id) >= sizeof ((s_entry_t *) 0)->id)
         return 0;
-    /* Entries in flight come back to the heap, so it must hold them all. */
-    if (self->heap_n + self->flight_n >= self->heap_cap) {
-        size_t cap = self->heap_cap ? self->heap_cap * 2 : 64;
-        s_entry_t **h = realloc (self->heap, cap * sizeof *h);
-        if (!h)
-            return DCP_ENOMEM;
-        self->heap = h;
-        self->heap_cap = cap;
+    if (!bytes) {
+        /* Only to learn the series: later attempts read the outbox again,
+         * so memory does not grow with the backlog. */
+        if (!self->outbox || !(read = outbox_payload (self->outbox, id, &len)))
+            return 0;  /* finished meanwhile: nothing to send */
+        bytes = read;
     }
+    s_series_key (bytes, len, id, key, sizeof key);
+    free (read);
+    s_series_t *ser = s_series_get (self, key);
+    if (!ser)
+        return DCP_ENOMEM;
+    for (s_entry_t *q = ser->head; q; q = q->next)
+        if (strcmp (q->id, id) == 0)
+            return 0;  /* queued already */
     s_entry_t *e = calloc (1, sizeof *e);
     if (!e)
         return DCP_ENOMEM;
@@ -382,7 +535,15 @@ sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_t le
     }
     e->seq = self->next_seq++;
     e->due_ms = dcp_now_ms ();
-    s_heap_push (self, e);
+    e->series = ser;
+    if (ser->tail)
+        ser->tail->next = e;
+    else {
+        ser->head = e;
+        s_heap_push (self, e);  /* room: heap_cap >= series_n */
+    }
+    ser->tail = e;
+    self->entries_n++;
     return 0;
 }
 
@@ -400,12 +561,22 @@ s_backoff (const sender_t *self, int attempts)
     return d / 2 + (int64_t) randombytes_uniform ((uint32_t) (d / 2));
 }
 
+/* Puts E (the head of its series, out of the window) back to wait until
+ * DUE_MS.  It keeps its place in its series: nothing behind it leaves
+ * first. */
 static void
-s_requeue (sender_t *self, s_entry_t *e)
+s_requeue (sender_t *self, s_entry_t *e, int64_t due_ms)
 {
     e->in_flight = false;
-    e->due_ms = dcp_now_ms () + s_backoff (self, e->attempts);
-    s_heap_push (self, e);  /* room: heap_cap >= every entry ever added */
+    e->due_ms = due_ms;
+    s_heap_push (self, e);  /* room: heap_cap >= series_n */
+}
+
+/* E's own backoff, after an answer about E alone (RETRY_LATER). */
+static void
+s_requeue_backoff (sender_t *self, s_entry_t *e)
+{
+    s_requeue (self, e, dcp_now_ms () + s_backoff (self, e->attempts));
 }
 
 static void
@@ -431,7 +602,7 @@ s_send_due (sender_t *self)
         if (!payload) {
             /* Finished meanwhile (another collector process, or a receipt
              * that arrived late): nothing left to send. */
-            s_entry_free (e);
+            s_entry_done (self, e);
             continue;
         }
         dcp_part_t parts[3] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
@@ -495,12 +666,15 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     bool final = r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED
                  || r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED
                  || r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT;
+    if (e)
+        e->in_flight = false;
     if (!final) {
         self->stats.retry_later++;
         if (e)
-            s_requeue (self, e);  /* back in the heap: must not be freed */
+            s_requeue_backoff (self, e);  /* back in the heap: must not be freed */
         goto drop_kept;
     }
+    self->failed_rounds = 0;  /* the path works again */
     /* A second receipt for the same id in one round (a resend's): the
      * first one answers for both. */
     for (size_t i = 0; i < self->finals_n; i++)
@@ -519,7 +693,7 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     f->bytes = malloc (zmq_msg_size (&in->part[2]) + 1);
     if (!f->bytes) {
         if (e)
-            s_requeue (self, e);  /* the resend will get the same receipt */
+            s_requeue_backoff (self, e);  /* the resend will get the same receipt */
         goto drop_kept;
     }
     memcpy (f->bytes, zmq_msg_data (&in->part[2]), zmq_msg_size (&in->part[2]));
@@ -529,7 +703,8 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     self->finals_n++;
     return;
 drop:
-    s_entry_free (e);
+    if (e)
+        s_entry_done (self, e);
 drop_kept:
     dcp__v1__receipt__free_unpacked (r, NULL);
 }
@@ -564,7 +739,7 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
             dcp_error ("could not record receipt in outbox", "submission=%.64s",
                        f->r->submission_id);
             if (f->e)
-                s_requeue (self, f->e);
+                s_requeue_backoff (self, f->e);
             f->e = NULL;
         }
         else {
@@ -581,7 +756,8 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
             else
                 self->stats.rejected++;
         }
-        s_entry_free (f->e);
+        if (f->e)
+            s_entry_done (self, f->e);
         free (f->bytes);
         dcp__v1__receipt__free_unpacked (f->r, NULL);
         memset (f, 0, sizeof *f);
@@ -632,12 +808,16 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
             expired = true;
     if (expired) {
         dcp_warn ("no receipt in time, reconnecting", "endpoint=%s in_flight=%zu waiting=%zu",
-                  self->opts.endpoint, self->flight_n, self->heap_n);
+                  self->opts.endpoint, self->flight_n, self->entries_n - self->flight_n);
         s_read_monitor (self);  /* the old socket's last words */
         s_close (self);
         self->stats.reconnects++;
+        /* One backoff for the whole round, not one per entry: the round
+         * goes out again together, in the order it was added (s_before),
+         * ahead of nothing of its own series (s_series_t). */
+        int64_t due = now + s_backoff (self, ++self->failed_rounds);
         while (self->flight_n > 0)
-            s_requeue (self, self->flight[--self->flight_n]);
+            s_requeue (self, self->flight[--self->flight_n], due);
         if (s_connect (self))
             return DCP_EINVAL;
     }
@@ -653,7 +833,7 @@ sender_socket (const sender_t *self)
 size_t
 sender_outstanding (const sender_t *self)
 {
-    return self->heap_n + self->flight_n;
+    return self->entries_n;
 }
 
 const sender_stats_t *

@@ -3,9 +3,19 @@
  * Several submissions travel at once (a window of unacknowledged ones, so
  * throughput does not hang on round-trip time).  Every wait has a timeout;
  * after one, the socket is closed and a fresh one opened (the ZeroMQ
- * guide's "Lazy Pirate"), and what was in flight is sent again after an
- * exponential backoff with jitter.  There is no limit on how long an entry
- * may wait: it leaves the outbox only with a final receipt. */
+ * guide's "Lazy Pirate"), and what was in flight is sent again, together,
+ * after one exponential backoff with jitter for the round.  There is no
+ * limit on how long an entry may wait: it leaves the outbox only with a
+ * final receipt.
+ *
+ * Order: the submissions of one series (country, questionnaire, year) go
+ * out in the order they were added, one at a time: the next is sent only
+ * once the one before has its final receipt.  So a revision never reaches
+ * a validator before the loader has answered for what it supersedes,
+ * whatever the faults (timeouts, reconnects, RETRY_LATER, several
+ * validators behind `endpoint`), and across restarts too, as the outbox
+ * lists what waits in take order (outbox_each).  Different series travel
+ * side by side in the window. */
 #ifndef SENDER_H
 #define SENDER_H
 
@@ -39,9 +49,10 @@ typedef void (sender_receipt_fn) (const char *id, const Dcp__V1__Receipt *receip
 sender_t *sender_new (void *ctx, outbox_t *outbox, const sender_opts_t *opts);
 void sender_destroy (sender_t **self_p);
 
-/* Queues pending entry ID for sending (no-op if already queued); every
- * attempt reads the bytes to send from the outbox.  Returns 0 or
- * DCP_ENOMEM. */
+/* Queues pending entry ID for sending behind what was added before (no-op
+ * if already queued, or if the outbox has no pending ID); every attempt
+ * reads the bytes to send from the outbox, and so does this call, once, for
+ * the entry's series.  Returns 0 or DCP_ENOMEM. */
 int sender_add (sender_t *self, const char *id);
 
 /* As sender_add(), with the bytes for the first attempt: *PAYLOAD_P (LEN

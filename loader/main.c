@@ -56,6 +56,7 @@ typedef struct {
     long reconnect_max_ms;
     long reconnect_refused_max_ms;
     long db_ping_ms;
+    long revision_change_pct;
     char log_level[16];
     char metrics[64];
 } loader_cfg_t;
@@ -99,6 +100,8 @@ static const dcp_cfg_option_t s_options[] = {
          "database, pg_hba.conf)"),
     OPT ("db_ping_ms", DCP_CFG_INT, "5000", db_ping_ms,
          "check an idle database connection this often, so /readyz tells the truth (0 = never)"),
+    OPT ("revision_change_pct", DCP_CFG_INT, "25", revision_change_pct,
+         "rule V-X-03: warn when a revision moves a key figure by more than this % (never rejects)"),
     OPT ("log_level", DCP_CFG_STR, "info", log_level, "debug, info, warn or error"),
     OPT ("metrics", DCP_CFG_STR, "127.0.0.1:9102", metrics,
          "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
@@ -234,7 +237,7 @@ s_setup (loader_t *l)
     if (!l->sock)
         return DCP_ECONFIG;
     sink_cfg_t sc = {c->database, c->migrate, (size_t) c->batch_max_items,
-                     (size_t) c->max_message, l->sock};
+                     (size_t) c->max_message, l->sock, (int) c->revision_change_pct};
     writers_cfg_t wc = {(int) c->writers, (size_t) c->batch_max_items,
                         (size_t) c->batch_max_bytes, c->flush_ms, c->reconnect_max_ms,
                         c->db_ping_ms, c->reconnect_refused_max_ms};

@@ -16,6 +16,7 @@
 #include "catalog.h"
 #include "migrate.h"
 #include "pgconn.h"
+#include "revwait.h"
 #include "store.h"
 
 /* A message from a validator and what was decoded from it. */
@@ -42,6 +43,7 @@ struct sink_t {
     unsigned long failures;       /* failed attempts since the last success */
     sink_counts_t counts;
     dcp_histogram_t *commit_seconds, *batch_items, *delay_seconds;
+    revwait_t *revwait;           /* revisions waiting for their predecessor, all batches */
 };
 
 static void
@@ -189,6 +191,10 @@ s_batch_new (void *arg)
         return NULL;
     b->pend = calloc (self->cfg.batch_max_items, sizeof *b->pend);
     b->store = store_batch_new ();
+    if (b->store) {
+        store_batch_set_revision_change_pct (b->store, self->cfg.revision_change_pct);
+        store_batch_set_revwait (b->store, self->revwait);
+    }
     if (!b->pend || !b->store) {
         store_batch_destroy (&b->store);
         free (b->pend);
@@ -292,6 +298,7 @@ s_batch_committed (void *arg, void *batch, const writers_commit_t *info)
         switch (item->status) {
         case DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED: self->counts.accepted++; break;
         case DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT: self->counts.conflicts++; break;
+        case DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER: break;  /* not answered for good */
         default: self->counts.rejected++; break;
         }
         self->counts.replayed += item->replayed;
@@ -337,6 +344,10 @@ sink_new (const sink_cfg_t *cfg, dcp_metrics_t *metrics)
         return NULL;
     self->cfg = *cfg;
     snprintf (self->status, sizeof self->status, "database: connecting");
+    if (!(self->revwait = revwait_new (REVWAIT_DEFAULT_MS))) {
+        free (self);
+        return NULL;
+    }
     self->commit_seconds = dcp_metrics_histogram (metrics, "dcp_loader_batch_seconds",
                                                   "time to store and commit one batch",
                                                   dcp_metrics_latency_bounds,
@@ -355,6 +366,8 @@ sink_new (const sink_cfg_t *cfg, dcp_metrics_t *metrics)
 void
 sink_destroy (sink_t **self_p)
 {
+    if (*self_p)
+        revwait_destroy (&(*self_p)->revwait);
     free (*self_p);
     *self_p = NULL;
 }

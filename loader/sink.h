@@ -28,6 +28,7 @@ typedef struct {
     size_t batch_max_items;       /* as given to the writers */
     size_t max_message;           /* largest submission decoded, bytes */
     void *sock;                   /* ROUTER the receipts go out on (borrowed) */
+    int revision_change_pct;      /* V-X-03 threshold (store.h) */
 } sink_cfg_t;
 
 typedef struct {

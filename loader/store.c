@@ -103,7 +103,20 @@ store_batch_new (void)
         }
         b->copy_sql[t] = sql.data;
     }
+    b->revision_change_pct = STORE_REVISION_CHANGE_PCT;
     return b;
+}
+
+void
+store_batch_set_revision_change_pct (store_batch_t *b, int pct)
+{
+    b->revision_change_pct = pct;
+}
+
+void
+store_batch_set_revwait (store_batch_t *b, revwait_t *waits)
+{
+    b->revwait = waits;
 }
 
 void

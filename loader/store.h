@@ -27,7 +27,9 @@ typedef struct {
     size_t raw_len;
     const Dcp__V1__Submission *sub;  /* decoded raw; NULL if undecodable */
     /* out (filled by store_batch) */
-    Dcp__V1__ReceiptStatus status;   /* ACCEPTED, REJECTED or CONFLICT */
+    Dcp__V1__ReceiptStatus status;   /* ACCEPTED, REJECTED or CONFLICT; RETRY_LATER
+                                        for a revision waiting for its predecessor
+                                        (store_batch_set_revwait) */
     bool replayed;                   /* was stored before; nothing written */
     char stored_at[40];              /* RFC 3339 of the commit, UTC */
     char current_id[40];             /* submission now current for its series */
@@ -72,6 +74,14 @@ store_item_t *store_batch_item (store_batch_t *b, size_t i);
 int store_batch_write (PGconn *db, store_batch_t *b);
 void store_batch_clear (store_batch_t *b);
 
+/* Lets B's writes hold back a revision whose predecessor is not stored
+ * (RECEIPT_RETRY_LATER, nothing stored) for the bound of WAITS, shared by
+ * every batch of the loader (revwait.h; borrowed, must outlive B).  A batch
+ * without one, and store_batch(), decide such a revision at once (see
+ * store_txn.c, "Order of revisions"). */
+typedef struct revwait_t revwait_t;
+void store_batch_set_revwait (store_batch_t *b, revwait_t *waits);
+
 /* Number of stage faults met by writes of B since store_batch_new(): the
  * database refused what this loader writes in a way that shows our own
  * encoder, schema or deployment at fault (SQLSTATE 22P04 bad COPY format,
@@ -83,5 +93,13 @@ void store_batch_clear (store_batch_t *b);
  * a caller may as well count the DCP_ESTAGE returns and export that as a
  * metric. */
 uint64_t store_batch_stage_faults (const store_batch_t *b);
+
+/* Rule V-X-03: a revision whose key figure (dcp.v_key_figures_by_revision,
+ * migration 0031) moves by more than PCT % of the value in the revision it
+ * replaces is stored with a warning naming the old and new value; it is
+ * never rejected.  Default STORE_REVISION_CHANGE_PCT; 0 warns at any
+ * change, a negative PCT turns the rule off. */
+#define STORE_REVISION_CHANGE_PCT 25
+void store_batch_set_revision_change_pct (store_batch_t *b, int pct);
 
 #endif

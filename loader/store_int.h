@@ -33,6 +33,7 @@ typedef enum {
     STORE_A_REPLAY_SUB,    /* stored before as accepted */
     STORE_A_REPLAY_QUAR,   /* stored before in quarantine */
     STORE_A_DUP,           /* same bytes as an earlier item of this batch */
+    STORE_A_WAIT,          /* a revision before its predecessor: RETRY_LATER */
 } store_action_t;
 
 typedef struct {
@@ -71,6 +72,8 @@ struct store_batch_t {
      * made once from the description (sections.c). */
     char *copy_sql[SECTIONS_FINDING + 1];
     uint64_t stage_faults;    /* since store_batch_new(); clear keeps it */
+    int revision_change_pct;  /* V-X-03 threshold, store_batch_set_revision_change_pct() */
+    revwait_t *revwait;       /* borrowed, or NULL: no revision waits */
     /* The connection (and its server process) on which this batch's
      * statements are prepared; NULL: prepare before the next use. */
     PGconn *prepared_db;
@@ -110,6 +113,9 @@ typedef enum {
     STORE_SQL_FIND_QUARANTINED_ONE,
     STORE_SQL_SECURITY_EVENT,
     STORE_SQL_CLOCK,
+    STORE_SQL_KEY_FIGURES,
+    STORE_SQL_FIND_KNOWN,
+    STORE_SQL_FIND_SUPERSEDED_BY,
     STORE_SQL__COUNT
 } store_sql_t;
 

@@ -124,6 +124,23 @@ static const struct {
                           " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''),"
                           " NULLIF($3, ''), $4, $5)"},
     [STORE_SQL_CLOCK] = {"dcp_store_clock", 0, "SELECT " STORE_SQL_UTC_TEXT ("now()")},
+    /* V-X-03: the key figures of the stored revisions that new ones replace. */
+    [STORE_SQL_KEY_FIGURES] = {"dcp_store_key_figures", 1,
+                       "SELECT submission_id::text, indicator, breakdown, coalesce(unit, ''),"
+                       " trim_scale(value)::text"
+                       " FROM dcp.v_key_figures_by_revision"
+                       " WHERE submission_id = ANY ($1::uuid[])"},
+    /* Which of the ids (predecessors named by revisions) were ever stored,
+     * accepted or in quarantine. */
+    [STORE_SQL_FIND_KNOWN] = {"dcp_store_find_known", 1,
+                      "SELECT submission_id::text FROM dcp.submission"
+                      " WHERE submission_id = ANY ($1::uuid[])"
+                      " UNION SELECT submission_id FROM dcp.quarantine"
+                      " WHERE submission_id = ANY ($1::text[])"},
+    /* The stored revisions that supersede one of the ids. */
+    [STORE_SQL_FIND_SUPERSEDED_BY] = {"dcp_store_find_superseded_by", 1,
+                              "SELECT supersedes::text, submission_id::text, revision_no"
+                              " FROM dcp.submission WHERE supersedes = ANY ($1::uuid[])"},
 };
 
 /* True if RES (one column of names) holds NAME. */

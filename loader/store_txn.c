@@ -5,7 +5,7 @@
  * per-series advisory locks in sorted order (so two loaders cannot
  * deadlock), looks up which ids exist already and the current revision of
  * each series, decides per item (replay, conflict, quarantine, insert with
- * V-ENV-06), then COPYs the new submissions, their findings and the section
+ * V-ENV-06), warns on revisions that move a key figure (V-X-03), then COPYs the new submissions, their findings and the section
  * rows encoded beforehand, quarantines the rest and commits.  Statements
  * are prepared once per connection.  A data error rolls the attempt back
  * and the range is bisected until the one refused item is alone; it is
@@ -22,8 +22,12 @@
 
 #include "copy_text.h"
 #include "db.h"
+#include "dcp_decimal.h"
 #include "dcp_err.h"
+#include "dcp_id.h"
 #include "dcp_log.h"
+#include "dcp_util.h"
+#include "revwait.h"
 #include "sections.h"
 #include "store.h"
 #include "store_int.h"
@@ -56,6 +60,17 @@ typedef struct {
     PGresult *replay_findings;
     strmap_t sub_map, quar_map, batch_ids;
     dcp_buf_t unset_ids;        /* array literal of ids to make non-current */
+    char (*replaces)[40];       /* per item of the range: the submission a
+                                   revision replaces ("" = none), for V-X-03 */
+    /* Order of revisions (s_decide_late, s_decide_wait) */
+    int64_t now_ms;
+    char (*sup)[40];            /* [i - lo]: supersedes_submission_id, normalised, or "" */
+    strmap_t item_ids;          /* id -> first item of the attempt with it */
+    strmap_t later_by;          /* id -> item inserted in this attempt that supersedes it */
+    PGresult *known;            /* predecessors named that were ever stored */
+    strmap_t known_map;
+    PGresult *superseded_by;    /* (supersedes, id, revision_no) of stored revisions */
+    strmap_t superseded_map;
 } s_try_t;
 
 static int
@@ -93,12 +108,20 @@ s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuid
     size_t n = t->hi - t->lo;
     if (strmap_init (&t->series_map, n) || strmap_init (&t->sub_map, n)
         || strmap_init (&t->quar_map, 2 * n) || strmap_init (&t->batch_ids, n)
-        || !(t->series = calloc (n + 1, sizeof *t->series)))
+        || strmap_init (&t->item_ids, n) || strmap_init (&t->later_by, n)
+        || !(t->sup = calloc (n + 1, sizeof *t->sup))
+        || !(t->series = calloc (n + 1, sizeof *t->series))
+        || !(t->replaces = calloc (n + 1, sizeof *t->replaces)))
         return DCP_ENOMEM;
     *n_keys = *n_uuids = 0;
     for (size_t i = t->lo; i < t->hi; i++) {
         store_plan_t *p = &b->plan[i];
+        const Dcp__V1__Submission *sub = b->items[i].sub;
         ids[i - t->lo] = p->id;
+        strmap_put (&t->item_ids, p->id, NULL, i);
+        if (sub && sub->supersedes_submission_id
+            && dcp_id_uuid_normalise (sub->supersedes_submission_id, t->sup[i - t->lo]) != 0)
+            t->sup[i - t->lo][0] = '\0';
         if (p->id_is_uuid)
             uuids[(*n_uuids)++] = p->id;
         p->series_slot = -1;
@@ -220,6 +243,64 @@ cleanup:
     return rc;
 }
 
+/* Runs Q with the array literal of IDS[0..N) into *RES and maps column 0
+ * of each row to the row in MAP (keys borrowed from *RES). */
+static int
+s_lookup_ids (s_try_t *t, store_sql_t q, const char **ids, size_t n, PGresult **res,
+              strmap_t *map, const char *step)
+{
+    dcp_buf_t lit = {0};
+    const char *params[] = {s_literal (&lit, ids, n)};
+    int rc = DCP_ENOMEM;
+    if (params[0] && (*res = store_sql_run (t->db, q, params))
+        && (rc = store_sql_check (t->db, t->b, *res, PGRES_TUPLES_OK, step)) == 0
+        && (rc = strmap_init (map, (size_t) PQntuples (*res) + 1)) == 0)
+        for (int r = 0; r < PQntuples (*res); r++)
+            strmap_put (map, PQgetvalue (*res, r, 0), NULL, (size_t) r);
+    dcp_buf_free (&lit);
+    return rc;
+}
+
+/* What the order of revisions needs (s_decide_late, s_decide_wait), asked
+ * only about items that do not fit on top of their series as stored, so a
+ * revision that follows the current one costs nothing: whether the
+ * predecessors named were ever stored, and which stored revisions
+ * supersede an item that arrives late. */
+static int
+s_lookup_order (s_try_t *t)
+{
+    size_t n = t->hi - t->lo, n_pred = 0, n_late = 0;
+    const char **pred = calloc (n + 1, sizeof *pred), **late = calloc (n + 1, sizeof *late);
+    int rc = DCP_ENOMEM;
+    if (!pred || !late)
+        goto cleanup;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        const store_plan_t *p = &t->b->plan[i];
+        const Dcp__V1__Submission *sub = t->b->items[i].sub;
+        if (!p->candidate || p->series_slot < 0)
+            continue;
+        const s_series_t *s = &t->series[p->series_slot];
+        const char *sup = t->sup[i - t->lo];
+        if (sub->revision_no > 0 && sup[0] && !(s->has && strcasecmp (sup, s->current) == 0)
+            && strmap_get (&t->item_ids, sup, NULL) < 0)
+            pred[n_pred++] = sup;
+        if (p->id_is_uuid && s->has && strcasecmp (p->id, s->current) != 0
+            && sub->revision_no <= s->revision_no)
+            late[n_late++] = p->id;
+    }
+    rc = 0;
+    if (n_pred)
+        rc = s_lookup_ids (t, STORE_SQL_FIND_KNOWN, pred, n_pred, &t->known, &t->known_map,
+                           "find predecessors");
+    if (rc == 0 && n_late)
+        rc = s_lookup_ids (t, STORE_SQL_FIND_SUPERSEDED_BY, late, n_late, &t->superseded_by,
+                           &t->superseded_map, "find later revisions");
+cleanup:
+    free (pred);
+    free (late);
+    return rc;
+}
+
 /* Starts the transaction, takes the series locks in sorted order and reads
  * what the database already knows about the items. */
 static int
@@ -232,17 +313,115 @@ s_try_lookup (s_try_t *t)
     int rc = DCP_ENOMEM;
     if (keys && uuids && ids && (rc = s_lookup_index (t, keys, &n_keys, uuids, &n_uuids, ids)) == 0
         && (rc = s_lookup_begin (t, keys, n_keys)) == 0
-        && (rc = s_lookup_existing (t, uuids, n_uuids, ids)) == 0)
-        rc = s_lookup_current (t);
+        && (rc = s_lookup_existing (t, uuids, n_uuids, ids)) == 0
+        && (rc = s_lookup_current (t)) == 0)
+        rc = s_lookup_order (t);
     free (keys);
     free (uuids);
     free (ids);
     return rc;
 }
 
+/* ---------------------------------------------------------------------------
+ * Order of revisions (issue 14).  A revision is taken on top of the
+ * current submission of its series, pointing at it (V-ENV-06).  Faults can
+ * make the two arrive the other way round, so:
+ *
+ *   - a revision whose predecessor was never stored here (neither accepted
+ *     nor in quarantine, nor earlier in this batch) is answered RETRY_LATER,
+ *     nothing stored, while revwait.h allows (the bound counts from the
+ *     first time this loader asked); its collector sends it again, and
+ *     the predecessor, most likely on its way, is stored meanwhile.  Past
+ *     the bound, or in a batch without a revwait_t, it is decided as it was
+ *     before this rule: a series without a current submission takes it as
+ *     current with a V-ENV-06 warning; a series with one refuses it
+ *     (V-ENV-06 error, quarantined);
+ *   - a submission that arrives after the revision that supersedes it was
+ *     stored (the revision waited its bound out, or came through another
+ *     path) is accepted as what it is: an earlier revision, stored not
+ *     current, with a V-ENV-06 info.  "As first reported" is the lowest
+ *     revision (dcp.v_submissions_first_reported), so a first submission
+ *     stored this way is still the first reported one.  A valid first
+ *     submission is therefore never refused for arriving after its
+ *     revision. */
+
+static long
+s_map_get (const strmap_t *m, const char *key)
+{
+    return m->slots ? strmap_get (m, key, NULL) : -1;
+}
+
+/* Item I arrived after the revision that supersedes it was stored (or
+ * inserted earlier in this batch)?  Then it is stored, not current, and
+ * true is returned. */
+static bool
+s_decide_late (s_try_t *t, size_t i)
+{
+    store_batch_t *b = t->b;
+    store_plan_t *p = &b->plan[i];
+    const Dcp__V1__Submission *sub = b->items[i].sub;
+    const s_series_t *s = &t->series[p->series_slot];
+    const char *later_id;
+    unsigned later_rev;
+    long j = s_map_get (&t->later_by, p->id), r;
+    if (j >= 0) {
+        later_id = b->plan[j].id;
+        later_rev = b->items[j].sub->revision_no;
+    }
+    else if ((r = s_map_get (&t->superseded_map, p->id)) >= 0) {
+        later_id = PQgetvalue (t->superseded_by, (int) r, 1);
+        later_rev = (unsigned) strtoul (PQgetvalue (t->superseded_by, (int) r, 2), NULL, 10);
+    }
+    else
+        return false;
+    if (later_rev != sub->revision_no + 1)
+        return false;
+    char message[600];
+    snprintf (message, sizeof message,
+              "arrived after revision %u (%s), which supersedes it: stored as revision %u,"
+              " not current; the current submission for %s %s %d is %s",
+              later_rev, later_id, sub->revision_no, sub->reporting_country,
+              dcp_codec_kind_name (sub->questionnaire), (int) sub->reporting_year, s->current);
+    s_add_finding (&b->items[i], "V-ENV-06", DCP_SEV_INFO, "/revision_no", message);
+    p->action = STORE_A_INSERT;
+    p->is_current = false;
+    return true;
+}
+
+/* Item I, a revision, names a predecessor never stored here: answer
+ * RETRY_LATER (and return true) while its wait lasts. */
+static bool
+s_decide_wait (s_try_t *t, size_t i)
+{
+    store_batch_t *b = t->b;
+    store_plan_t *p = &b->plan[i];
+    const Dcp__V1__Submission *sub = b->items[i].sub;
+    const s_series_t *s = &t->series[p->series_slot];
+    const char *sup = t->sup[i - t->lo];
+    if (!b->revwait || sub->revision_no == 0 || !sup[0]
+        || (s->has && strcasecmp (sup, s->current) == 0) || s_map_get (&t->known_map, sup) >= 0)
+        return false;
+    long j = s_map_get (&t->item_ids, sup);
+    if (j >= 0 && (size_t) j < i && b->plan[j].action != STORE_A_NONE
+        && b->plan[j].action != STORE_A_WAIT)
+        return false;  /* decided earlier in this batch */
+    if (!revwait_should_wait (b->revwait, p->id, t->now_ms))
+        return false;  /* waited long enough */
+    char message[600];
+    snprintf (message, sizeof message,
+              "revision %u supersedes %s, which is not stored yet (it is probably still on its"
+              " way): not stored now, send it again later; after %ld s of this the revision is"
+              " taken without it",
+              sub->revision_no, sup, revwait_bound_ms (b->revwait) / 1000);
+    s_add_finding (&b->items[i], "V-ENV-06", DCP_SEV_INFO, "/supersedes_submission_id", message);
+    p->action = STORE_A_WAIT;
+    return true;
+}
+
 /* V-ENV-06 for the candidate item I: a series with a current submission
  * only takes its next revision, pointing at it.  Decides insert (the item
- * becomes current, its predecessor steps down) or quarantine. */
+ * becomes current, its predecessor steps down), insert not current (it
+ * arrived late), wait, or quarantine. */
 static void
 s_decide_series (s_try_t *t, size_t i)
 {
@@ -256,6 +435,8 @@ s_decide_series (s_try_t *t, size_t i)
     if (s->has) {
         bool points = strcasecmp (supersedes, s->current) == 0;
         if (!points || sub->revision_no != s->revision_no + 1) {
+            if (s_decide_late (t, i) || s_decide_wait (t, i))
+                goto decided;
             snprintf (message, sizeof message,
                       "%s %s %d already has submission %s (revision %u) as current; to"
                       " replace it send a revision with revision_no %u and"
@@ -270,6 +451,7 @@ s_decide_series (s_try_t *t, size_t i)
             p->reason = "revision";
             return;
         }
+        snprintf (t->replaces[i - t->lo], sizeof t->replaces[0], "%s", s->current);
         if (s->batch_item >= 0)
             b->plan[s->batch_item].is_current = false;
         else {
@@ -279,6 +461,8 @@ s_decide_series (s_try_t *t, size_t i)
         }
     }
     else if (sub->revision_no > 0) {
+        if (s_decide_wait (t, i))
+            return;
         snprintf (message, sizeof message,
                   "revision %u supersedes %s, which is not stored here; stored as the"
                   " current submission for %s %s %d",
@@ -293,6 +477,9 @@ s_decide_series (s_try_t *t, size_t i)
     s->batch_item = (long) i;
     p->action = STORE_A_INSERT;
     p->is_current = true;
+decided:
+    if (p->action == STORE_A_INSERT && t->sup[i - t->lo][0])
+        strmap_put (&t->later_by, t->sup[i - t->lo], NULL, i);
 }
 
 /* Replay of an earlier outcome (stored accepted, stored in quarantine for
@@ -551,7 +738,9 @@ s_log_outcome (const store_item_t *item, const store_plan_t *p)
     const char *c = item->sub && item->sub->reporting_country ? item->sub->reporting_country
                                                               : item->fwd->sender_country;
     dcp_log (item->replayed ? DCP_LOG_DEBUG : DCP_LOG_INFO,
-             item->replayed ? "replayed submission" : "quarantined submission",
+             item->replayed ? "replayed submission"
+             : p->action == STORE_A_WAIT ? "revision waits for its predecessor"
+                                         : "quarantined submission",
              "submission=%s country=%s status=%s reason=%s",
              dcp_log_quote (id, sizeof id, p->id),
              dcp_log_quote (country, sizeof country, c ? c : ""),
@@ -612,6 +801,150 @@ s_try_insert (s_try_t *t)
 cleanup:
     dcp_buf_free (&subs);
     dcp_buf_free (&findings);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Rule V-X-03: a revision that moves a key figure by more than the
+ * configured share gets a warning naming the old and new value.  The
+ * figures of the new revision come from its message (sections_key_figures,
+ * nothing is written twice); those of the revision it replaces from the
+ * database (dcp.v_key_figures_by_revision, the definition analysts read),
+ * or from its message when it is in the same batch. */
+
+/* The path of a figure's section in the response, for the finding. */
+static const char *
+s_key_figure_path (const char *indicator)
+{
+    if (strncmp (indicator, "P1_", 3) == 0)
+        return "/precursors/seizures";
+    if (strncmp (indicator, "C_STR_RECEIVED", 14) == 0)
+        return "/financial_flows/str/received_total";
+    if (strncmp (indicator, "C_STR_DISSEMINATED", 18) == 0)
+        return "/financial_flows/str/disseminated_total";
+    if (strncmp (indicator, "D_", 2) == 0)
+        return "/financial_flows/enforcement";
+    return "/financial_flows/assets";
+}
+
+/* True when NEW differs from OLD by more than PCT % of OLD (from 0, any
+ * change counts): |new - old| x 100 > pct x |old|, exactly. */
+static bool
+s_key_figure_moved (const dcp_decimal_t *old, const dcp_decimal_t *new, int pct)
+{
+    dcp_decimal_t neg = *old, diff, hundred, share, lhs, rhs;
+    neg.negative = !neg.negative;
+    if (dcp_decimal_add (new, &neg, &diff))
+        return true;  /* too far apart to subtract */
+    diff.negative = false;
+    neg.negative = false;  /* |old| */
+    dcp_decimal_from_int (100, &hundred);
+    dcp_decimal_from_int (pct, &share);
+    if (dcp_decimal_mul (&diff, &hundred, DCP_DECIMAL_MAX_SCALE, &lhs)
+        || dcp_decimal_mul (&neg, &share, DCP_DECIMAL_MAX_SCALE, &rhs))
+        return true;
+    return dcp_decimal_cmp (&lhs, &rhs) > 0;
+}
+
+/* Adds to ITEM a warning for every figure of NEW that moved beyond PCT %
+ * from the same figure of OLD; both must be known. */
+static void
+s_key_figures_compare (store_item_t *item, const sections_key_figures_t *old,
+                       const sections_key_figures_t *new, int pct)
+{
+    for (size_t i = 0; i < new->n; i++) {
+        const sections_key_figure_t *n = &new->v[i];
+        for (size_t j = 0; n->known && j < old->n; j++) {
+            const sections_key_figure_t *o = &old->v[j];
+            if (!o->known || strcmp (o->indicator, n->indicator) != 0
+                || strcmp (o->breakdown, n->breakdown) != 0 || strcmp (o->unit, n->unit) != 0
+                || !s_key_figure_moved (&o->value, &n->value, pct))
+                continue;
+            char ot[64], nt[64], change[48] = "", message[700];
+            dcp_decimal_format (&o->value, ot, sizeof ot);
+            dcp_decimal_format (&n->value, nt, sizeof nt);
+            if (!dcp_decimal_is_zero (&o->value))
+                snprintf (change, sizeof change, " (%+.1f %%)",
+                          100.0 * (strtod (nt, NULL) - strtod (ot, NULL))
+                              / (o->value.negative ? -strtod (ot, NULL) : strtod (ot, NULL)));
+            snprintf (message, sizeof message,
+                      "this revision changes the key figure %s %s from %s%s%s to %s%s%s%s, more"
+                      " than the %d %% this loader flags: check the figure; the revision is"
+                      " stored and the first-reported value is kept (dcp.v_first_* views)",
+                      n->indicator, n->breakdown, ot, *n->unit ? " " : "", n->unit, nt,
+                      *n->unit ? " " : "", n->unit, change, pct);
+            s_add_finding (item, "V-X-03", DCP_SEV_WARNING, s_key_figure_path (n->indicator),
+                           message);
+        }
+    }
+}
+
+/* The item of the attempt with id ID that is inserted, or -1. */
+static long
+s_batch_insert (const s_try_t *t, const char *id)
+{
+    for (size_t k = t->lo; k < t->hi; k++)
+        if (t->b->plan[k].action == STORE_A_INSERT && strcmp (t->b->plan[k].id, id) == 0)
+            return (long) k;
+    return -1;
+}
+
+/* Reads the key figures of the stored revisions that revisions of the
+ * attempt replace (rows: id, indicator, breakdown, unit, value). */
+static int
+s_key_figures_read (s_try_t *t, PGresult **res)
+{
+    size_t n = t->hi - t->lo, n_ids = 0;
+    const char **ids = calloc (n + 1, sizeof *ids);
+    if (!ids)
+        return DCP_ENOMEM;
+    for (size_t i = t->lo; i < t->hi; i++)
+        if (t->b->plan[i].action == STORE_A_INSERT && t->replaces[i - t->lo][0]
+            && s_batch_insert (t, t->replaces[i - t->lo]) < 0)
+            ids[n_ids++] = t->replaces[i - t->lo];
+    int rc = 0;
+    if (n_ids) {
+        dcp_buf_t lit = {0};
+        const char *params[] = {s_literal (&lit, ids, n_ids)};
+        *res = params[0] ? store_sql_run (t->db, STORE_SQL_KEY_FIGURES, params) : NULL;
+        rc = *res ? store_sql_check (t->db, t->b, *res, PGRES_TUPLES_OK, "key figures") : DCP_ENOMEM;
+        dcp_buf_free (&lit);
+    }
+    free (ids);
+    return rc;
+}
+
+/* Compares every revision of the attempt with the revision it replaces. */
+static int
+s_try_key_figures (s_try_t *t)
+{
+    store_batch_t *b = t->b;
+    if (b->revision_change_pct < 0)
+        return 0;
+    PGresult *res = NULL;
+    int rc = s_key_figures_read (t, &res);
+    for (size_t i = t->lo; i < t->hi && rc == 0; i++) {
+        const char *replaces = t->replaces[i - t->lo];
+        if (b->plan[i].action != STORE_A_INSERT || !replaces[0])
+            continue;
+        sections_key_figures_t old = {0}, new = {0};
+        long prev = s_batch_insert (t, replaces);
+        if (prev >= 0)
+            sections_key_figures (b->items[prev].sub, &old);
+        for (int r = 0; prev < 0 && res && r < PQntuples (res); r++)
+            if (strcmp (PQgetvalue (res, r, 0), replaces) == 0)
+                sections_key_figures_put (&old, PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
+                                          PQgetvalue (res, r, 3),
+                                          PQgetisnull (res, r, 4) ? NULL : PQgetvalue (res, r, 4));
+        sections_key_figures (b->items[i].sub, &new);
+        if (old.err || new.err)
+            rc = DCP_ENOMEM;
+        else
+            s_key_figures_compare (&b->items[i], &old, &new, b->revision_change_pct);
+        sections_key_figures_free (&old);
+        sections_key_figures_free (&new);
+    }
+    PQclear (res);
     return rc;
 }
 
@@ -716,8 +1049,15 @@ s_try_outcomes (const s_try_t *t)
             if (p->existing_row >= 0)
                 s_replay_quarantine (item, t->existing_quar, (int) p->existing_row);
             break;
+        case STORE_A_WAIT:
+            item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER;
+            item->stored_at[0] = '\0';
+            break;
         default: break;
         }
+        /* An answer for good ends a wait (a rare one: look only then). */
+        if (b->revwait && p->action != STORE_A_WAIT && item->sub && item->sub->revision_no > 0)
+            revwait_forget (b->revwait, p->id);
         s_log_outcome (item, p);
     }
 }
@@ -752,11 +1092,12 @@ s_try_duplicates (const s_try_t *t)
 static int
 s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
 {
-    s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi};
+    s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi, .now_ms = dcp_now_ms ()};
     s_reset_range (b, lo, hi);
     int rc = store_sql_prepare (db, b);
     if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = s_try_decide (&t)) == 0
-        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_insert (&t)) == 0
+        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_key_figures (&t)) == 0
+        && (rc = s_try_insert (&t)) == 0
         && (rc = s_try_replay_findings (&t)) == 0 && (rc = s_try_quarantine (&t)) == 0) {
         PGresult *res = PQexec (db, "COMMIT");
         rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "commit");
@@ -779,7 +1120,15 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     strmap_free (&t.sub_map);
     strmap_free (&t.quar_map);
     strmap_free (&t.batch_ids);
+    strmap_free (&t.item_ids);
+    strmap_free (&t.later_by);
+    strmap_free (&t.known_map);
+    strmap_free (&t.superseded_map);
+    PQclear (t.known);
+    PQclear (t.superseded_by);
+    free (t.sup);
     free (t.series);
+    free (t.replaces);
     dcp_buf_free (&t.unset_ids);
     return rc;
 }

@@ -302,6 +302,46 @@ test_each_lists_oldest_first (void **state)
     outbox_destroy (&ob);
 }
 
+/* Entries taken within one tick of the file system's clock (a few
+ * milliseconds: many takes a millisecond are normal) still list in the
+ * order they were taken, also after the outbox is opened again (a
+ * restarted collector), even when their ids sort the other way.  (The
+ * outbox used to list by the folder's time, ties by id: a correction could
+ * be sent before the response it corrects.) */
+static void
+test_each_lists_in_take_order_within_a_tick (void **state)
+{
+    (void) state;
+    enum { N = 40 };
+    char ids[N][40];
+    /* In memory if possible: takes without a disk flush are many per tick. */
+    char dir[300];
+    snprintf (dir, sizeof dir, "/dev/shm/dcp-test-outbox.XXXXXX");
+    if (!mkdtemp (dir))
+        snprintf (dir, sizeof dir, "%s/fast", s_dir);
+    outbox_t *ob = outbox_new (dir);
+    assert_non_null (ob);
+    Dcp__V1__Submission sub;
+    outbox_state_t st;
+    char want[N * 40 + 1] = "";
+    for (int k = 0; k < N; k++) {
+        snprintf (ids[k], sizeof ids[k], "bbbbbbbb-0000-4000-8000-%012d", N - k);
+        s_make (&sub, ids[k]);
+        assert_int_equal (s_take (ob, &sub, "x", "x", 1, &st), 0);
+        strcat (want, ids[k]);
+        strcat (want, ";");
+    }
+    outbox_destroy (&ob);
+    ob = outbox_new (dir);
+    char seen[N * 40 + 1] = "";
+    assert_int_equal (outbox_each (ob, OUTBOX_PENDING, s_collect, seen), 0);
+    outbox_destroy (&ob);
+    char cmd[400];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal (system (cmd), 0);
+    assert_string_equal (seen, want);
+}
+
 int
 main (void)
 {
@@ -313,6 +353,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_same_id_with_other_content_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown (test_hostile_id_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown (test_each_lists_oldest_first, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_each_lists_in_take_order_within_a_tick, setup,
+                                         teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

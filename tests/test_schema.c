@@ -300,7 +300,8 @@ test_every_answer_reaches_an_analyst_view (void **state)
                   " to dcp_analyst):%s", missing);
     /* The check sees a view taken away from the analyst. */
     s_exec (f->db, "BEGIN");
-    s_exec (f->db, "REVOKE SELECT ON dcp.v_pc_routes FROM dcp_analyst");
+    /* (the first-reported twin of migration 0030 shows it too) */
+    s_exec (f->db, "REVOKE SELECT ON dcp.v_pc_routes, dcp.v_first_pc_route FROM dcp_analyst");
     s_rows (f->db,
             "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
             "   AND c.relname = 'pc_route' AND NOT" S_SHOWN_BY_ANALYST_VIEW " ORDER BY 1",

@@ -159,15 +159,16 @@ s_on_final (const char *id, const Dcp__V1__Receipt *r, const char *text, void *a
     snprintf (fx->last_final, sizeof fx->last_final, "%s", id);
 }
 
-/* Takes a small submission with id ID into the outbox and queues it. */
+/* Takes a small submission with id ID for year YEAR (its series: AFG,
+ * YEAR) into the outbox and queues it. */
 static void
-s_take (s_fixture_t *fx, const char *id)
+s_take_year (s_fixture_t *fx, const char *id, int year)
 {
     Dcp__V1__Submission sub;
     dcp__v1__submission__init (&sub);
     sub.submission_id = (char *) id;
     sub.reporting_country = "AFG";
-    sub.reporting_year = 2024;
+    sub.reporting_year = year;
     size_t len = 0;
     uint8_t *payload = dcp_codec_pack (&sub, &len);
     outbox_file_t file = {"a.json", "{}", 2};
@@ -176,6 +177,18 @@ s_take (s_fixture_t *fx, const char *id)
     assert_int_equal (outbox_sync (fx->outbox), 0);
     assert_int_equal (sender_add_bytes (fx->sender, id, &payload, len), 0);
     assert_null (payload);  /* taken over for the first attempt */
+}
+
+static int
+s_queue_pending (const char *id, void *arg)
+{
+    return sender_add (arg, id) != 0;
+}
+
+static void
+s_take (s_fixture_t *fx, const char *id)
+{
+    s_take_year (fx, id, 2024);
 }
 
 static int
@@ -308,7 +321,7 @@ test_final_receipt_moves_entry_and_stores_receipt (void **state)
     s_fixture_t *fx = *state;
     const char other[] = "5f0c7a52-8d5e-4a8e-9c1b-0d7a3e2f1b6d";
     s_take (fx, s_id);
-    s_take (fx, other);
+    s_take_year (fx, other, 2023);  /* another series: both travel at once */
     s_poll_for (fx, 10);
     assert_int_equal (s_sent_n, 2);
     s_answer (s_id, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
@@ -401,6 +414,120 @@ test_garbled_receipt_is_dropped (void **state)
     assert_int_equal (fx->finals, 1);
 }
 
+/* Ids of the test entries: S_ORDER_ID(k). */
+static void
+s_order_id (char *buf, size_t size, int k)
+{
+    snprintf (buf, size, "00000000-0000-4000-8000-%012d", k);
+}
+
+/* The window (4) is full of first submissions of four series, and the
+ * revisions of two of them wait behind.  No receipt comes: after the
+ * timeout the four go out again, in the order they were taken, and the
+ * revisions only after the ones they follow were answered.  (The sender
+ * used to give each entry of the round its own backoff, so the waiting
+ * revisions left first, and the loader stored them before their
+ * predecessors: issue 14.) */
+static void
+test_timeout_keeps_series_order (void **state)
+{
+    s_fixture_t *fx = *state;
+    char ids[6][64];
+    for (int k = 0; k < 6; k++)
+        s_order_id (ids[k], sizeof ids[k], k);
+    for (int k = 0; k < 4; k++)
+        s_take_year (fx, ids[k], 2001 + k);  /* four series */
+    s_take_year (fx, ids[4], 2001);          /* behind ids[0] */
+    s_take_year (fx, ids[5], 2002);          /* behind ids[1] */
+    s_poll_for (fx, 20);
+    assert_int_equal (s_sent_n, 4);
+    for (int k = 0; k < 4; k++)
+        assert_string_equal (s_sent_ids[k], ids[k]);
+    /* timeout 60 ms, one backoff of 10-20 ms for the round */
+    int64_t until = dcp_now_ms () + 2000;
+    while (s_sent_n < 8 && dcp_now_ms () < until)
+        assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
+    assert_true (sender_stats (fx->sender)->reconnects >= 1);
+    assert_true (s_sent_n >= 8);
+    for (int k = 0; k < 4; k++)
+        assert_string_equal (s_sent_ids[4 + k], ids[k]);
+    for (size_t k = 0; k < s_sent_n; k++) {
+        assert_string_not_equal (s_sent_ids[k], ids[4]);
+        assert_string_not_equal (s_sent_ids[k], ids[5]);
+    }
+    /* The answers come: now, and only now, the revisions go. */
+    size_t before = s_sent_n;
+    for (int k = 0; k < 4; k++)
+        s_answer (ids[k], DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
+    assert_int_equal (fx->finals, 4);
+    s_poll_for (fx, 10);
+    assert_int_equal (s_sent_n, before + 2);
+    assert_string_equal (s_sent_ids[before], ids[4]);
+    assert_string_equal (s_sent_ids[before + 1], ids[5]);
+    assert_int_equal (sender_outstanding (fx->sender), 2);
+}
+
+/* Within a series one entry travels at a time, also when it is answered
+ * RETRY_LATER; other series are not held up. */
+static void
+test_series_waits_for_final_receipt (void **state)
+{
+    s_fixture_t *fx = *state;
+    char first[64], revision[64], other[64];
+    s_order_id (first, sizeof first, 1);
+    s_order_id (revision, sizeof revision, 2);
+    s_order_id (other, sizeof other, 3);
+    s_take_year (fx, first, 2010);
+    s_take_year (fx, revision, 2010);
+    s_take_year (fx, other, 2011);
+    s_poll_for (fx, 10);
+    assert_int_equal (s_sent_n, 2);
+    assert_string_equal (s_sent_ids[0], first);
+    assert_string_equal (s_sent_ids[1], other);
+    s_answer (first, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
+    s_answer (other, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
+    s_poll_for (fx, 50);  /* the RETRY_LATER backoff (10-20 ms) passes */
+    assert_int_equal (s_sent_n, 3);
+    assert_string_equal (s_sent_ids[2], first);  /* again, and still alone */
+    s_answer (first, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
+    s_poll_for (fx, 10);
+    assert_int_equal (s_sent_n, 4);
+    assert_string_equal (s_sent_ids[3], revision);
+}
+
+/* A restarted collector queues the outbox's pending entries in take order
+ * (outbox_each) with sender_add(): the series order holds across the
+ * restart, whatever the ids. */
+static void
+test_pending_entries_keep_take_order (void **state)
+{
+    s_fixture_t *fx = *state;
+    char ids[3][64];
+    for (int k = 0; k < 3; k++)
+        s_order_id (ids[k], sizeof ids[k], 9 - k);  /* ids sort against take order */
+    for (int k = 0; k < 3; k++)
+        s_take_year (fx, ids[k], 2020);
+    sender_destroy (&fx->sender);  /* the collector stops before sending */
+    sender_opts_t opts = {.endpoint = "tcp://127.0.0.1:9", .window = 4, .timeout_ms = 60,
+                          .backoff_min_ms = 20, .backoff_max_ms = 40, .wire = {1000, 1 << 20, 0}};
+    fx->sender = sender_new (fx->ctx, fx->outbox, &opts);
+    assert_non_null (fx->sender);
+    s_sent_n = 0;
+    assert_int_equal (outbox_each (fx->outbox, OUTBOX_PENDING, s_queue_pending, fx->sender), 0);
+    assert_int_equal (sender_outstanding (fx->sender), 3);
+    for (int k = 0; k < 3; k++) {
+        s_poll_for (fx, 10);
+        assert_int_equal (s_sent_n, (size_t) k + 1);
+        assert_string_equal (s_sent_ids[k], ids[k]);
+        s_answer (ids[k], DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+        assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
+    }
+    assert_int_equal (fx->finals, 3);
+}
+
 /* The reasons a person reads when nothing comes back, from the monitor
  * events libzmq 4.3 delivers in each case (sender.h). */
 static void
@@ -472,6 +599,9 @@ main (void)
                                          teardown),
         cmocka_unit_test_setup_teardown (test_receipt_for_unknown_id_is_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown (test_garbled_receipt_is_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_timeout_keeps_series_order, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_series_waits_for_final_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_pending_entries_keep_take_order, setup, teardown),
         cmocka_unit_test (test_link_events_give_plain_reasons),
         cmocka_unit_test_setup_teardown (test_monitor_sees_refused_connection, setup, teardown),
     };

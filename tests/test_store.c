@@ -27,6 +27,8 @@
 #include "dcp_log.h"
 #include "dcp_refdata.h"
 #include "migrate.h"
+#include "sections.h"
+#include "revwait.h"
 #include "store.h"
 
 /* ---------------------------------------------------------------------------
@@ -695,6 +697,381 @@ test_revision_rule_v_env_06 (void **state)
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.v_submissions_current", NULL), 1);
 }
 
+/* A precursor response whose acetic anhydride totals KG kilograms: the
+ * litres row of s_precursors() becomes KG - 500 kg, beside its 500 kg. */
+static Dcp__V1__Submission *
+s_precursors_kg (fixture_t *f, const char *id, const char *country, unsigned revision,
+                 const char *supersedes, long kg)
+{
+    char value[32];
+    snprintf (value, sizeof value, "%ld", kg - 500);
+    Dcp__V1__Submission *sub = s_precursors (f, id, country, 2024, revision, supersedes, "1");
+    sub->precursors->seizures[0]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED,
+                                                         value, "KG");
+    if (revision)
+        sub->revision_reason = s_str (f, "CORRECTION");
+    return sub;
+}
+
+/* The V-X-03 finding of ITEM, or NULL. */
+static const dcp_finding_t *
+s_vx03 (const store_item_t *item)
+{
+    for (size_t k = 0; item->findings && k < dcp_findings_count (item->findings); k++)
+        if (strcmp (dcp_findings_get (item->findings, k)->rule, "V-X-03") == 0)
+            return dcp_findings_get (item->findings, k);
+    return NULL;
+}
+
+static void
+test_revision_key_figure_change_warns (void **state)
+{
+    fixture_t *f = *state;
+    store_item_t items[3];
+    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_null (s_vx03 (&items[0]));
+    store_item_reset (&items[0]);
+
+    /* 19,963 -> 29,214 kg (+46 %): accepted, with a warning naming both. */
+    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    const dcp_finding_t *w = s_vx03 (&items[0]);
+    assert_non_null (w);
+    assert_int_equal (w->severity, DCP_SEV_WARNING);
+    assert_string_equal (w->path, "/precursors/seizures");
+    assert_non_null (strstr (w->message, "P1_SEIZED_KG AA from 19963 kg to 29214 kg (+46.3 %)"));
+    store_item_reset (&items[0]);
+    /* Stored with the submission's findings, counted, and replayed as sent. */
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'"
+                                      " AND severity = 'warning' AND submission_id = $1", ID2), 1);
+    assert_int_equal (s_count (f->db, "SELECT n_warnings FROM dcp.submission WHERE submission_id = $1",
+                               ID2), 1);
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_true (items[0].replayed);
+    assert_non_null (s_vx03 (&items[0]));
+    store_item_reset (&items[0]);
+    /* The first-reported figure stays readable, and a baseline frozen from it. */
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text FROM"
+                                          " dcp.v_key_figures_first_reported WHERE indicator ="
+                                          " 'P1_SEIZED_KG' AND breakdown = 'AA'", NULL, NULL, NULL),
+                         "19963");
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text FROM"
+                                          " dcp.v_key_figures WHERE indicator = 'P1_SEIZED_KG'"
+                                          " AND breakdown = 'AA'", NULL, NULL, NULL), "29214");
+
+    /* A small change (+1 %) says nothing; nor does a figure that stays. */
+    s_item (f, &items[0], s_forward (f, ID3, false), s_precursors_kg (f, ID3, "AFG", 2, ID2, 29500));
+    /* A whole chain in one batch is compared too: 1,000 -> 2,000 kg. */
+    s_item (f, &items[1], s_forward (f, ID4, false), s_precursors_kg (f, ID4, "PAK", 0, NULL, 1000));
+    s_item (f, &items[2], s_forward (f, ID5, false), s_precursors_kg (f, ID5, "PAK", 1, ID4, 2000));
+    assert_int_equal (store_batch (f->db, items, 3), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal (items[i].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_null (s_vx03 (&items[0]));
+    assert_null (s_vx03 (&items[1]));
+    assert_non_null (s_vx03 (&items[2]));
+    assert_non_null (strstr (s_vx03 (&items[2])->message, "from 1000 kg to 2000 kg (+100.0 %)"));
+    s_reset_all (items, 3);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'", NULL), 2);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 5);
+}
+
+static void
+test_revision_key_figure_threshold (void **state)
+{
+    fixture_t *f = *state;
+    store_batch_t *b = store_batch_new ();
+    assert_non_null (b);
+    store_item_t item;
+    s_item (f, &item, s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    assert_int_equal (store_batch_add (b, &item), 0);
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    store_batch_clear (b);
+    /* At 50 % the same +46 % revision passes without a word. */
+    store_batch_set_revision_change_pct (b, 50);
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    assert_int_equal (store_batch_add (b, &item), 0);
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    assert_int_equal (store_batch_item (b, 0)->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_null (s_vx03 (store_batch_item (b, 0)));
+    store_batch_destroy (&b);
+}
+
+static Dcp__V1__AssetRow *
+s_asset (fixture_t *f, const char *measure, const char *category, const char *amount,
+         const char *currency)
+{
+    Dcp__V1__AssetRow *a = s_alloc (f, sizeof *a);
+    dcp__v1__asset_row__init (a);
+    a->measure = s_str (f, measure);
+    a->asset_category = s_str (f, category);
+    a->predicate_scope = s_str (f, "ML_ALL");
+    Dcp__V1__Money *m = s_alloc (f, sizeof *m);
+    dcp__v1__money__init (m);
+    m->status = *amount ? DCP__V1__OBS_STATUS__OBS_REPORTED : DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE;
+    m->amount = s_str (f, amount);
+    m->currency = s_str (f, currency);
+    a->amount = m;
+    a->cases = s_count_msg (f, DCP__V1__OBS_STATUS__OBS_REPORTED, 1);
+    return a;
+}
+
+/* The key figures the loader computes from a message for V-X-03
+ * (sections_key_figures) are exactly those analysts read in
+ * dcp.v_key_figures_by_revision once it is stored: same figures, units and
+ * values, unknown where the view has NULL. */
+static void
+test_key_figures_agree_with_the_view (void **state)
+{
+    fixture_t *f = *state;
+    Dcp__V1__Submission *ff = s_finflow (f, ID1, "KAZ", 2024);
+    Dcp__V1__FinancialFlows *flows = ff->financial_flows;
+    flows->n_assets = 5;
+    flows->assets = s_alloc (f, 5 * sizeof *flows->assets);
+    flows->assets[0] = s_asset (f, "SEIZED", "CASH", "1000.50", "USD");
+    flows->assets[1] = s_asset (f, "SEIZED", "CASH", "250", "USD");
+    flows->assets[2] = s_asset (f, "SEIZED", "VEHICLE", "10", "USD");
+    flows->assets[3] = s_asset (f, "SEIZED", "VEHICLE", "20", "EUR");   /* two currencies */
+    flows->assets[4] = s_asset (f, "FROZEN", "BANK_ACCOUNT", "", "");   /* not available */
+    Dcp__V1__Submission *pc = s_precursors_kg (f, ID2, "AFG", 0, NULL, 19963);
+    pc->precursors->seizures[0]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED,
+                                                        "1000", "L");  /* by density */
+    const Dcp__V1__Submission *subs[] = {ff, pc};
+    const char *ids[] = {ID1, ID2};
+    store_item_t items[2];
+    for (int i = 0; i < 2; i++)
+        s_item (f, &items[i], s_forward (f, ids[i], false), subs[i]);
+    assert_int_equal (store_batch (f->db, items, 2), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal (items[i].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+        sections_key_figures_t k = {0};
+        sections_key_figures (subs[i], &k);
+        assert_false (k.err);
+        assert_true (k.n >= 2);
+        char n_text[16];
+        snprintf (n_text, sizeof n_text, "%zu", k.n);
+        assert_string_equal (s_scalar (f->db, "SELECT count(*) = $2::int FROM"
+                                              " dcp.v_key_figures_by_revision WHERE submission_id = $1",
+                                       ids[i], n_text, NULL), "t");
+        for (size_t j = 0; j < k.n; j++) {
+            char key[256], value[64];
+            snprintf (key, sizeof key, "%s|%s|%s", k.v[j].indicator, k.v[j].breakdown, k.v[j].unit);
+            if (k.v[j].known)
+                dcp_decimal_format (&k.v[j].value, value, sizeof value);
+            else
+                snprintf (value, sizeof value, "NULL");
+            const char *got = s_scalar (f->db, "SELECT coalesce(trim_scale(value)::text, 'NULL')"
+                                               " FROM dcp.v_key_figures_by_revision"
+                                               " WHERE submission_id = $1 AND indicator || '|' ||"
+                                               " breakdown || '|' || coalesce(unit, '') = $2",
+                                        ids[i], key, NULL);
+            if (!got || strcmp (got, value) != 0)
+                fail_msg ("key figure %s: %s in the loader, %s in the view", key, value,
+                          got && *got ? got : "(no row)");
+        }
+        sections_key_figures_free (&k);
+    }
+    s_reset_all (items, 2);
+    /* The cases of the check: a sum of two rows, two currencies, a missing amount. */
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(indicator || ' ' || breakdown || ' '"
+                                          " || coalesce(unit, '-') || ' ' || coalesce(trim_scale(value)::text,"
+                                          " 'NULL') || ' ' || status, ', ' ORDER BY indicator, breakdown)"
+                                          " FROM dcp.v_key_figures_by_revision WHERE submission_id = $1"
+                                          " AND indicator LIKE 'E%'", ID1, NULL, NULL),
+                         "E_ASSET_FROZEN BANK_ACCOUNT/ML_ALL - NULL NOT_AVAILABLE,"
+                         " E_ASSET_SEIZED CASH/ML_ALL USD 1250.5 REPORTED,"
+                         " E_ASSET_SEIZED VEHICLE/ML_ALL - NULL MIXED_CURRENCIES");
+}
+
+/* A baseline is frozen once, from the first-reported figure, and never
+ * moves: not by a revision, not by a second freeze, not by an UPDATE. */
+static void
+test_baseline_is_frozen (void **state)
+{
+    fixture_t *f = *state;
+    store_item_t item;
+    s_item (f, &item, s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    assert_int_equal (store_batch (f->db, &item, 1), 0);
+    store_item_reset (&item);
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    assert_int_equal (store_batch (f->db, &item, 1), 0);
+    store_item_reset (&item);
+    PQclear (PQexec (f->db, "SET ROLE dcp_analyst"));
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text || ' ' || status || ' '"
+                                          " || vintage || ' ' || (source_submissions[1] = $1)"
+                                          " FROM dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG',"
+                                          " 2024, 'pillar I baseline')", ID1, NULL, NULL),
+                         "19963 REPORTED first_reported true");
+    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(baseline_value) || ' '"
+                                          " || trim_scale(current_value) || ' ' || change_pct"
+                                          " FROM dcp.v_baseline_change", NULL, NULL, NULL),
+                         "19963 29214 46.3");
+    PGresult *res = PQexec (f->db, "SELECT dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG', 2024,"
+                                   " 'again', 'current')");
+    assert_int_not_equal (PQresultStatus (res), PGRES_TUPLES_OK);
+    PQclear (res);
+    res = PQexec (f->db, "UPDATE dcp.baseline SET value = 1");
+    assert_int_not_equal (PQresultStatus (res), PGRES_COMMAND_OK);
+    PQclear (res);
+    PQclear (PQexec (f->db, "RESET ROLE"));
+    res = PQexec (f->db, "DELETE FROM dcp.baseline");
+    assert_int_not_equal (PQresultStatus (res), PGRES_COMMAND_OK);
+    PQclear (res);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.baseline WHERE value = 19963", NULL), 1);
+}
+
+/* Stores ITEMS[0..N) as the loader's writers do, with the loader's memory
+ * of waiting revisions WAITS, and hands the outcomes back. */
+static int
+s_store_with_waits (fixture_t *f, revwait_t *waits, store_item_t *items, size_t n)
+{
+    store_batch_t *b = store_batch_new ();
+    assert_non_null (b);
+    store_batch_set_revwait (b, waits);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal (store_batch_add (b, &items[i]), 0);
+    int rc = store_batch_write (f->db, b);
+    if (rc == 0)
+        for (size_t i = 0; i < n; i++) {
+            items[i] = *store_batch_item (b, i);
+            store_batch_item (b, i)->findings = NULL;
+        }
+    store_batch_destroy (&b);
+    return rc;
+}
+
+static long
+s_stored (fixture_t *f)
+{
+    return s_count (f->db, "SELECT (SELECT count(*) FROM dcp.submission)"
+                           " + (SELECT count(*) FROM dcp.quarantine)", NULL);
+}
+
+/* Order of revisions: a revision whose predecessor is still on its way is
+ * answered RETRY_LATER and stored nowhere; once the predecessor is stored,
+ * the revision's resend goes on top of it.  Also with a revision 2 ahead of
+ * its revision 1, and a revision ahead of its predecessor in one batch. */
+static void
+test_revision_waits_for_its_predecessor (void **state)
+{
+    fixture_t *f = *state;
+    revwait_t *waits = revwait_new (60000);
+    store_item_t items[2];
+    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
+    assert_true (dcp_findings_has (items[0].findings, "V-ENV-06", "/supersedes_submission_id"));
+    assert_string_equal (items[0].stored_at, "");
+    store_item_reset (&items[0]);
+    assert_int_equal (s_stored (f), 0);
+
+    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    s_item (f, &items[1], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 2), 0);  /* the resend follows */
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_string_equal (items[1].current_id, ID2);
+    s_reset_all (items, 2);
+
+    /* Revision 2 before revision 1: it waits too, the current one stays. */
+    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
+    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "AFG", 2024, 2, ID2, "12"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 2), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
+    assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    s_reset_all (items, 2);
+    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_string_equal (items[0].current_id, ID4);
+    store_item_reset (&items[0]);
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(revision_no::text, ',' ORDER BY"
+                                          " stored_at, revision_no) FROM dcp.submission",
+                                   NULL, NULL, NULL), "0,1,2,3");
+    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
+                                          " dcp.v_submissions_first_reported", NULL, NULL, NULL), ID1);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
+    revwait_destroy (&waits);
+}
+
+/* The wait is bounded: past it the revision is taken as before (current,
+ * with a V-ENV-06 warning).  The predecessor that then arrives is not
+ * refused: it is stored as the earlier revision it is, not current, and
+ * stays "as first reported".  A predecessor that was rejected is known:
+ * nothing waits for it. */
+static void
+test_wait_is_bounded_and_late_first_is_kept (void **state)
+{
+    fixture_t *f = *state;
+    revwait_t *waits = revwait_new (200);
+    store_item_t item;
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
+    store_item_reset (&item);
+    usleep (250 * 1000);
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_true (dcp_findings_has (item.findings, "V-ENV-06", "/supersedes_submission_id"));
+    store_item_reset (&item);
+
+    s_item (f, &item, s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_string_equal (item.current_id, ID2);
+    assert_true (dcp_findings_has (item.findings, "V-ENV-06", "/revision_no"));
+    store_item_reset (&item);
+    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
+                                          " dcp.v_submissions_first_reported", NULL, NULL, NULL), ID1);
+    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
+                                          " dcp.v_submissions_current", NULL, NULL, NULL), ID2);
+
+    /* PAK: the first submission is rejected; its revision does not wait. */
+    s_item (f, &item, s_forward (f, ID3, true), s_precursors (f, ID3, "PAK", 2024, 0, NULL, "1"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED);
+    store_item_reset (&item);
+    s_item (f, &item, s_forward (f, ID4, false), s_precursors (f, ID4, "PAK", 2024, 1, ID3, "2"));
+    assert_int_equal (s_store_with_waits (f, waits, &item, 1), 0);
+    assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    store_item_reset (&item);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 1);
+    revwait_destroy (&waits);
+}
+
+/* The fault of issue 14: a revision stored before its first submission
+ * (here without any wait, as store_batch() does) no longer makes the
+ * first submission a V-ENV-06 rejection; in one batch too. */
+static void
+test_first_after_its_revision_is_accepted (void **state)
+{
+    fixture_t *f = *state;
+    store_item_t items[2];
+    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    store_item_reset (&items[0]);
+    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    assert_int_equal (store_batch (f->db, items, 1), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    store_item_reset (&items[0]);
+    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "PAK", 2024, 1, ID3, "6"));
+    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "PAK", 2024, 0, NULL, "5"));
+    assert_int_equal (store_batch (f->db, items, 2), 0);
+    assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    s_reset_all (items, 2);
+    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                          " reporting_country) FROM dcp.v_submissions_first_reported",
+                                   NULL, NULL, NULL), ID1 "," ID3);
+    assert_string_equal (s_scalar (f->db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                          " reporting_country) FROM dcp.v_submissions_current",
+                                   NULL, NULL, NULL), ID2 "," ID4);
+}
+
 static void
 test_poison_item_is_isolated (void **state)
 {
@@ -1053,6 +1430,14 @@ main (void)
         cmocka_unit_test_setup_teardown (test_rejected_goes_to_quarantine_once, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_chain, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_rule_v_env_06, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_revision_key_figure_change_warns, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_revision_key_figure_threshold, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_baseline_is_frozen, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_key_figures_agree_with_the_view, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_revision_waits_for_its_predecessor, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_wait_is_bounded_and_late_first_is_kept, setup,
+                                         teardown),
+        cmocka_unit_test_setup_teardown (test_first_after_its_revision_is_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown (test_poison_item_is_isolated, setup, teardown),
         cmocka_unit_test_setup_teardown (test_derived_kg_beside_original, setup, teardown),
         cmocka_unit_test_setup_teardown (test_sql_injection_text_is_stored_verbatim, setup, teardown),

@@ -101,10 +101,11 @@ check "a stored submission cannot be deleted" \
 check "the current flag can still move (as revisions do)" \
     "$STACK" psql "$E2E_DIR" -qtA -c "BEGIN; UPDATE dcp.submission SET is_current = is_current; ROLLBACK"
 # A burst of revisions: 300 files for 34 series of one country, each the
-# next revision of its series, sent with a window of 64, so a series has
-# several revisions in flight at once.  The loader's writers each own a
-# share of the series; every revision must still find its predecessor
-# committed (no V-ENV-06), and the last one of each series be current.
+# next revision of its series, sent with a window of 64 (the collector
+# sends a series one at a time, so 34 travel at once).  The loader's writers
+# each own a share of the series; every revision must still find its
+# predecessor committed (no V-ENV-06), and the last one of each series be
+# current.
 "$STACK" register "$E2E_DIR" TJK >/dev/null
 python3 "$SRC/tests/tools/gen_submissions.py" "$E2E_DIR/burst" 300 --collectors 1 --rows 3 \
     --countries TJK --revisions --kind precursors >/dev/null

@@ -6,9 +6,10 @@
 -- (text, NULL for all countries; ref_groups.group_code, e.g. PARIS_PACT,
 -- M49_143, UNODC_RP_AFG).  Every statement takes both.  The report runs as
 -- a member of dcp_analyst, so it reads views and ref_* tables only, and
--- takes every total from the views of issue 12 (migrations 0010-0023):
+-- takes every total from the views of issue 12 (migrations 0010-0032):
 -- section views, honest totals (NULL with a status, never 0; PARTIAL
--- coverage left out with a count), country groups and response tracking.
+-- coverage left out with a count), country groups, response tracking, key
+-- figures as first reported and frozen baselines.
 -- With a group, every section keeps the countries that are members of the
 -- group in the report year (v_country_groups, from_year/to_year); the trend
 -- over earlier years uses the same members.
@@ -90,53 +91,61 @@ SELECT json_build_object(
                   WHERE group_code = coalesce($2::text, 'PARIS_PACT') AND reporting_year = $1::int));
 
 -- name: baseline
--- Baseline = the earliest year with a current answer, against the report
--- year (the frozen baselines of issue 12 item 5 are not in main yet;
--- README.md says so).  Precursors from the honest totals of v_pc_seizure_kg
--- (kg NULL unless every row has kg).  Change only between two numbers in
--- the same unit.
+-- Per pillar, each key figure of the report year (dcp.v_key_figures:
+-- P1 kg per substance, STRs, convictions, assets; NULL with its status
+-- when a contributing figure is missing) against its baseline: the frozen
+-- baseline of dcp.baseline (earliest frozen year up to the report year)
+-- when one was frozen, else the figure as first reported in the earliest
+-- year with an answer (dcp.v_key_figures_first_reported), said in
+-- baseline_kind.  Change only between two numbers in the same unit.
 WITH members AS (
     SELECT DISTINCT member AS iso3 FROM dcp.v_country_groups
      WHERE group_code = $2::text AND member_kind = 'country'
        AND coalesce(from_year, $1::int) <= $1::int AND coalesce(to_year, $1::int) >= $1::int
 ),
-obs AS (
-    SELECT 'Financial flows' AS pillar, reporting_country AS country, reporting_year AS year,
-           indicator, scope, coalesce(currency, count_unit) AS unit, value, status::text AS status
-    FROM dcp.v_ff_indicators
-    WHERE breakdown IS NULL AND section IN ('C', 'D', 'E') AND reporting_year <= $1::int
-    UNION ALL
-    SELECT 'Precursors', reporting_country, reporting_year, 'SEIZED_KG', substance_code, 'KG',
-           kg_total,
-           CASE WHEN kg_total IS NULL THEN total_status
-                WHEN 'PROVISIONAL' = ANY (statuses::text[]) THEN 'PROVISIONAL'
-                WHEN 'ESTIMATED' = ANY (statuses::text[]) THEN 'ESTIMATED'
-                ELSE 'REPORTED' END
-    FROM dcp.v_pc_seizure_kg
-    WHERE reporting_year <= $1::int
+cur AS (
+    SELECT * FROM dcp.v_key_figures
+     WHERE reporting_year = $1::int
+       AND ($2::text IS NULL OR reporting_country IN (SELECT iso3 FROM members))
 ),
-keyed AS (
-    SELECT o.*, min(year) OVER w AS base_year
-    FROM obs o
-    WHERE $2::text IS NULL OR o.country IN (SELECT iso3 FROM members)
-    WINDOW w AS (PARTITION BY pillar, country, indicator, scope, unit)
+frozen AS (
+    SELECT DISTINCT ON (area, indicator, breakdown, unit) *
+      FROM dcp.baseline WHERE year <= $1::int
+     ORDER BY area, indicator, breakdown, unit, year
+),
+first AS (
+    SELECT DISTINCT ON (reporting_country, indicator, breakdown, unit) *
+      FROM dcp.v_key_figures_first_reported WHERE reporting_year <= $1::int
+     ORDER BY reporting_country, indicator, breakdown, unit, reporting_year
+),
+b AS (
+    SELECT c.*, z.area IS NOT NULL AS is_frozen,
+           CASE WHEN z.area IS NOT NULL THEN z.year ELSE f.reporting_year END AS b_year,
+           CASE WHEN z.area IS NOT NULL THEN z.value ELSE f.value END AS b_value,
+           CASE WHEN z.area IS NOT NULL THEN z.status ELSE f.status END AS b_status,
+           z.frozen_at, z.vintage
+    FROM cur c
+    LEFT JOIN frozen z ON z.area = c.reporting_country AND z.indicator = c.indicator
+                      AND z.breakdown = c.breakdown AND z.unit IS NOT DISTINCT FROM c.unit
+    LEFT JOIN first f ON f.reporting_country = c.reporting_country AND f.indicator = c.indicator
+                     AND f.breakdown = c.breakdown AND f.unit IS NOT DISTINCT FROM c.unit
 )
 SELECT coalesce(json_agg(json_build_object(
-           'pillar', c.pillar, 'country', c.country, 'indicator', c.indicator,
-           'scope', c.scope, 'unit', c.unit,
-           'baseline_year', b.year, 'baseline_value', b.value, 'baseline_status', b.status,
-           'current_value', c.value, 'current_status', c.status,
-           'change', CASE WHEN b.value IS NOT NULL AND c.value IS NOT NULL AND b.year < c.year
-                          THEN c.value - b.value END,
-           'change_pct', CASE WHEN b.value IS NOT NULL AND c.value IS NOT NULL AND b.year < c.year
-                               AND b.value <> 0
-                              THEN round(100 * (c.value - b.value) / b.value, 1) END)
-         ORDER BY c.pillar, c.country, c.indicator, c.scope), '[]')
-FROM keyed c
-JOIN keyed b ON b.pillar = c.pillar AND b.country = c.country AND b.indicator = c.indicator
-            AND b.scope IS NOT DISTINCT FROM c.scope AND b.unit IS NOT DISTINCT FROM c.unit
-            AND b.year = c.base_year
-WHERE c.year = $1::int;
+           'pillar', CASE WHEN indicator LIKE 'P%' THEN 'Precursors' ELSE 'Financial flows' END,
+           'country', reporting_country, 'indicator', indicator, 'scope', breakdown, 'unit', unit,
+           'baseline_kind', CASE WHEN is_frozen THEN 'frozen (' || vintage || ', '
+                                     || to_char(frozen_at, 'YYYY-MM-DD') || ')'
+                                 ELSE 'as first reported, not frozen' END,
+           'baseline_year', b_year, 'baseline_value', b_value, 'baseline_status', b_status,
+           'current_value', value, 'current_status', status,
+           'change', CASE WHEN b_value IS NOT NULL AND value IS NOT NULL AND b_year < reporting_year
+                          THEN value - b_value END,
+           'change_pct', CASE WHEN b_value IS NOT NULL AND value IS NOT NULL
+                               AND b_year < reporting_year AND b_value <> 0
+                              THEN round(100 * (value - b_value) / abs(b_value), 1) END)
+         ORDER BY CASE WHEN indicator LIKE 'P%' THEN 2 ELSE 1 END, reporting_country, indicator,
+                  breakdown), '[]')
+FROM b;
 
 -- name: seizures
 -- countries: v_pc_seizure_kg per country, substance and year (kg_total NULL

@@ -46,6 +46,12 @@ PY
 collector PAK submit "$E2E_DIR/pak.json" >/dev/null
 sql_is "four answers stored" "SELECT count(*) FROM dcp.submission" 4
 report() { "$STACK" report "$E2E_DIR" "$@"; }
+asql() { "$STACK" analyst "$E2E_DIR" -qtA -c "$1"; }
+# A frozen baseline (as an analyst may freeze one): the report shows it as
+# the baseline of AFG's acetic anhydride; other figures fall back to the
+# figure as first reported.
+check "an analyst freezes AFG's acetic anhydride of 2023 as a baseline" \
+    asql "SELECT dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG', 2023, 'e2e report')"
 ART="$BUILD/test-artifacts"
 mkdir -p "$ART"
 
@@ -77,6 +83,10 @@ check "the acetic anhydride total of 2023 leaves PAK out and says so" \
 check "the mixed-substance figure is a line of its own on the map" \
     pagedata "$html" "any(r['incident_id'] == 'PROBE-PAK-1' and r['substance'] == 'AA' and r['mixed']
                           for r in D['routes']['incidents'])"
+check "the baseline section shows the frozen baseline and first-reported figures" \
+    pagedata "$html" "any(r['country'] == 'AFG' and r['indicator'] == 'P1_SEIZED_KG' and r['scope'] == 'AA'
+                          and r['baseline_kind'].startswith('frozen') for r in D['baseline'])
+                      and any(r['baseline_kind'].startswith('as first reported') for r in D['baseline'])"
 check "a NULL total is missing with its status, never 0" \
     pagedata "$html" "all((r['kg'] is None) == (r['total_status'] in ('INCOMPLETE', 'NOT_AVAILABLE'))
                           for r in D['seizures']['countries'] + D['routes']['incidents'])"
@@ -144,7 +154,6 @@ check "group report: only members of the group are tracked" \
     gverdict "r['tracking_rows'] and all(any('(%s)' % c in row for c in ('AFG','IRN','PAK','KAZ','KGZ','TJK','TKM','UZB')) for row in r['tracking_rows'])"
 
 # --- money in US dollars ----------------------------------------------------
-asql() { "$STACK" analyst "$E2E_DIR" -qtA -c "$1"; }
 check "the analyst reads the USD view" [ "$(asql "SELECT count(*) FROM dcp.v_ff_assets_usd")" -gt 0 ]
 sql_is "KZT frozen at the 2023 rate, original kept" \
     "SELECT amount || ' ' || currency || ' = ' || amount_usd || ' USD at ' || rate_units_per_usd || ' ' || rate_basis

@@ -108,6 +108,8 @@ test_statements_by_name (void **state)
         char *sql = report_sql_get (names[i]);
         assert_non_null (sql);
         assert_non_null (strstr (sql, "$1"));
+        /* --group filters every section: each statement takes the group */
+        assert_non_null (strstr (sql, "$2::text"));
         free (sql);
     }
 }

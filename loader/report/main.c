@@ -257,9 +257,13 @@ main (int argc, char **argv)
     if (!db)
         goto cleanup;
     PGresult *res = s_run (db, &cfg, "group_check");
+    /* An unknown group is refused with the list of known ones, never
+     * reported as an empty page. */
     if (res && strcmp (PQgetvalue (res, 0, 0), "t") != 0)
-        fprintf (stderr, "report: country group \"%s\" is unknown: the database has no country "
-                         "groups yet\n", cfg.group);
+        fprintf (stderr, "report: country group \"%s\" %s; known groups:\n  %s\n", cfg.group,
+                 strcmp (PQgetvalue (res, 0, 2), "t") == 0 ? "has no member country in that year"
+                                                          : "is unknown",
+                 PQgetisnull (res, 0, 1) ? "(none)" : PQgetvalue (res, 0, 1));
     else if (res)
         rc = (strcmp (command, "html") == 0 ? s_html (db, &cfg) : s_sdmx (db, &cfg)) ? 1 : 0;
     PQclear (res);

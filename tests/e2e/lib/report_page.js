@@ -41,6 +41,11 @@ const path = require("path");
     result.pwned = await page.evaluate(() => window.__pwned === 1);
     result.hostile_text_shown = await page.evaluate(() =>
       document.body.textContent.includes("X</script><script>window.__pwned=1</script>"));
+    // The response-tracking table, one text per row (the group test looks
+    // for a member listed as not submitted).
+    result.tracking_rows = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("#table-tracking tbody tr")).map(tr =>
+        Array.from(tr.children).map(td => td.textContent).join(" | ")));
     result.charts = await page.evaluate(() => Array.from(document.querySelectorAll(".chart")).map(c => {
       const canvas = c.querySelector("canvas");
       let colours = 0;

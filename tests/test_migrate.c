@@ -20,6 +20,7 @@
 #include "dcp_err.h"
 #include "dcp_log.h"
 #include "migrate.h"
+#include "pgtest.h"
 
 typedef struct {
     char dbname[64];
@@ -27,41 +28,17 @@ typedef struct {
     PGconn *db;
 } fixture_t;
 
-static PGconn *
-s_connect (const char *conninfo, const char *dbname)
-{
-    char info[1200];
-    snprintf (info, sizeof info, "%s dbname=%s", conninfo, dbname);
-    PGconn *db = PQconnectdb (info);
-    if (PQstatus (db) != CONNECTION_OK)
-        fail_msg ("could not connect to database \"%s\": %s", dbname, PQerrorMessage (db));
-    return db;
-}
-
 static int
 setup (void **state)
 {
     fixture_t *f = calloc (1, sizeof *f);
     assert_non_null (f);
-    const char *path = getenv ("DCP_TEST_PG");
-    if (!path)
-        fail_msg ("DCP_TEST_PG is not set (run through ctest, fixture pg)");
-    char conninfo[1024] = "";
-    FILE *fp = fopen (path, "r");
-    if (!fp)
-        fail_msg ("could not open conninfo file \"%s\"", path);
-    if (!fgets (conninfo, sizeof conninfo, fp))
-        conninfo[0] = '\0';
-    fclose (fp);
-    conninfo[strcspn (conninfo, "\n")] = '\0';
+    char conninfo[1024];
+    pgtest_conninfo (conninfo, sizeof conninfo);
     snprintf (f->dbname, sizeof f->dbname, "dcp_migrate_%d", (int) getpid ());
-    f->admin = s_connect (conninfo, "postgres");
-    char sql[200];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
-    PGresult *res = PQexec (f->admin, sql);
-    assert_int_equal (PQresultStatus (res), PGRES_COMMAND_OK);
-    PQclear (res);
-    f->db = s_connect (conninfo, f->dbname);
+    f->admin = pgtest_connect (conninfo, "postgres");
+    pgtest_create_db (f->admin, f->dbname, NULL);
+    f->db = pgtest_connect (conninfo, f->dbname);
     dcp_log_init ("test", DCP_LOG_WARN);
     assert_int_equal (migrate_run (f->db), 0);
     *state = f;
@@ -73,32 +50,10 @@ teardown (void **state)
 {
     fixture_t *f = *state;
     PQfinish (f->db);
-    char sql[200];
-    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
-    PQclear (PQexec (f->admin, sql));
+    pgtest_drop_db (f->admin, f->dbname);
     PQfinish (f->admin);
     free (f);
     return 0;
-}
-
-static char *
-s_value (PGconn *db, const char *sql)
-{
-    PGresult *res = PQexec (db, sql);
-    if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
-        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
-    char *v = strdup (PQgetvalue (res, 0, 0));
-    PQclear (res);
-    return v;
-}
-
-static void
-s_exec (PGconn *db, const char *sql)
-{
-    PGresult *res = PQexec (db, sql);
-    if (PQresultStatus (res) != PGRES_COMMAND_OK)
-        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
-    PQclear (res);
 }
 
 /* Running again over an up-to-date database changes nothing. */
@@ -106,10 +61,10 @@ static void
 test_migrate_again_is_a_no_op (void **state)
 {
     fixture_t *f = *state;
-    char *before = s_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
+    char *before = pgtest_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
                                    " FROM dcp.schema_migrations");
     assert_int_equal (migrate_run (f->db), 0);
-    char *after = s_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
+    char *after = pgtest_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
                                   " FROM dcp.schema_migrations");
     assert_string_equal (before, after);
     free (before);
@@ -123,12 +78,12 @@ static void
 test_mended_comments_are_accepted (void **state)
 {
     fixture_t *f = *state;
-    char *now = s_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
-    s_exec (f->db, "UPDATE dcp.schema_migrations SET checksum ="
+    char *now = pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
+    pgtest_exec (f->db, "UPDATE dcp.schema_migrations SET checksum ="
                    " '329a2a75c925bd1b745d9132060376262bdaf1d042d4ae6b8f6379b49b2a3d80'"
                    " WHERE version = 1");
     assert_int_equal (migrate_run (f->db), 0);
-    char *again = s_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
+    char *again = pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
     assert_string_equal (now, again);
     free (now);
     free (again);
@@ -139,14 +94,14 @@ static void
 test_changed_migration_is_refused (void **state)
 {
     fixture_t *f = *state;
-    char *now = s_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 4");
-    s_exec (f->db, "UPDATE dcp.schema_migrations SET checksum = repeat('0', 64)"
+    char *now = pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 4");
+    pgtest_exec (f->db, "UPDATE dcp.schema_migrations SET checksum = repeat('0', 64)"
                    " WHERE version = 4");
     assert_int_not_equal (migrate_run (f->db), 0);
     char sql[200];
     snprintf (sql, sizeof sql,
               "UPDATE dcp.schema_migrations SET checksum = '%s' WHERE version = 4", now);
-    s_exec (f->db, sql);
+    pgtest_exec (f->db, sql);
     assert_int_equal (migrate_run (f->db), 0);
     free (now);
 }

@@ -25,6 +25,7 @@
 
 #include "dcp_err.h"
 #include "migrate.h"
+#include "pgtest.h"
 #include "catalog.h"
 #include "copy_text.h"
 #include "sections.h"
@@ -35,17 +36,6 @@ typedef struct {
     PGconn *db;
 } fixture_t;
 
-static PGconn *
-s_connect (const char *conninfo, const char *dbname)
-{
-    char info[1200];
-    snprintf (info, sizeof info, "%s dbname=%s", conninfo, dbname);
-    PGconn *db = PQconnectdb (info);
-    if (PQstatus (db) != CONNECTION_OK)
-        fail_msg ("could not connect to database \"%s\": %s", dbname, PQerrorMessage (db));
-    return db;
-}
-
 /* One migrated database for the whole file: the tests only read it, or
  * change it inside a transaction they roll back. */
 static int
@@ -53,25 +43,12 @@ setup (void **state)
 {
     fixture_t *f = calloc (1, sizeof *f);
     assert_non_null (f);
-    const char *path = getenv ("DCP_TEST_PG");
-    if (!path)
-        fail_msg ("DCP_TEST_PG is not set (run through ctest, fixture pg)");
-    char conninfo[1024] = "";
-    FILE *fp = fopen (path, "r");
-    if (!fp)
-        fail_msg ("could not open conninfo file \"%s\"", path);
-    if (!fgets (conninfo, sizeof conninfo, fp))
-        conninfo[0] = '\0';
-    fclose (fp);
-    conninfo[strcspn (conninfo, "\n")] = '\0';
+    char conninfo[1024];
+    pgtest_conninfo (conninfo, sizeof conninfo);
     snprintf (f->dbname, sizeof f->dbname, "dcp_schema_%d", (int) getpid ());
-    f->admin = s_connect (conninfo, "postgres");
-    char sql[200];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
-    PGresult *res = PQexec (f->admin, sql);
-    assert_int_equal (PQresultStatus (res), PGRES_COMMAND_OK);
-    PQclear (res);
-    f->db = s_connect (conninfo, f->dbname);
+    f->admin = pgtest_connect (conninfo, "postgres");
+    pgtest_create_db (f->admin, f->dbname, NULL);
+    f->db = pgtest_connect (conninfo, f->dbname);
     assert_int_equal (migrate_run (f->db), 0);
     *state = f;
     return 0;
@@ -82,21 +59,10 @@ teardown (void **state)
 {
     fixture_t *f = *state;
     PQfinish (f->db);
-    char sql[200];
-    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
-    PQclear (PQexec (f->admin, sql));
+    pgtest_drop_db (f->admin, f->dbname);
     PQfinish (f->admin);
     free (f);
     return 0;
-}
-
-static void
-s_exec (PGconn *db, const char *sql)
-{
-    PGresult *res = PQexec (db, sql);
-    if (PQresultStatus (res) != PGRES_COMMAND_OK)
-        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
-    PQclear (res);
 }
 
 /* The catalog after all migrations is exactly what the encoder writes. */
@@ -119,12 +85,12 @@ test_catalog_check_catches_mismatch (void **state)
 {
     fixture_t *f = *state;
     char why[8192];
-    s_exec (f->db, "BEGIN");
-    s_exec (f->db, "ALTER TABLE dcp.ff_str ADD COLUMN forgotten_value numeric");
-    s_exec (f->db, "ALTER TABLE dcp.pc_lab DROP COLUMN admin_area CASCADE");
-    s_exec (f->db, "ALTER TABLE dcp.ff_str_sector DROP CONSTRAINT ff_str_sector_check");
+    pgtest_exec (f->db, "BEGIN");
+    pgtest_exec (f->db, "ALTER TABLE dcp.ff_str ADD COLUMN forgotten_value numeric");
+    pgtest_exec (f->db, "ALTER TABLE dcp.pc_lab DROP COLUMN admin_area CASCADE");
+    pgtest_exec (f->db, "ALTER TABLE dcp.ff_str_sector DROP CONSTRAINT ff_str_sector_check");
     assert_int_equal (catalog_check (f->db, why, sizeof why), DCP_ECONFIG);
-    s_exec (f->db, "ROLLBACK");
+    pgtest_exec (f->db, "ROLLBACK");
     assert_non_null (strstr (why, "dcp.ff_str.forgotten_value: only in the database\n"));
     assert_non_null (strstr (why, "dcp.pc_lab.admin_area: only in the loader's description\n"));
     assert_non_null (strstr (why, "dcp.ff_str_sector.reports_status: no CHECK"));
@@ -299,14 +265,14 @@ test_every_answer_reaches_an_analyst_view (void **state)
         fail_msg ("stored answers no analyst view shows (add them to a view and GRANT SELECT"
                   " to dcp_analyst):%s", missing);
     /* The check sees a view taken away from the analyst. */
-    s_exec (f->db, "BEGIN");
+    pgtest_exec (f->db, "BEGIN");
     /* (the first-reported twin of migration 0030 shows it too) */
-    s_exec (f->db, "REVOKE SELECT ON dcp.v_pc_routes, dcp.v_first_pc_route FROM dcp_analyst");
+    pgtest_exec (f->db, "REVOKE SELECT ON dcp.v_pc_routes, dcp.v_first_pc_route FROM dcp_analyst");
     s_rows (f->db,
             "SELECT c.relname || '.' || a.attname" S_TABLE_COLUMNS
             "   AND c.relname = 'pc_route' AND NOT" S_SHOWN_BY_ANALYST_VIEW " ORDER BY 1",
             missing, sizeof missing);
-    s_exec (f->db, "ROLLBACK");
+    pgtest_exec (f->db, "ROLLBACK");
     assert_non_null (strstr (missing, "\n  pc_route.route_code"));
     char exposed[4096];
     s_rows (f->db,
@@ -367,9 +333,9 @@ test_comments_follow_the_description (void **state)
 {
     fixture_t *f = *state;
     assert_int_equal (catalog_comment (f->db), 0);
-    s_exec (f->db, "BEGIN");
-    s_exec (f->db, "COMMENT ON COLUMN dcp.pc_route.route_code IS 'stale'");
-    s_exec (f->db, "COMMENT ON COLUMN dcp.v_pc_routes.route_code IS 'stale'");
+    pgtest_exec (f->db, "BEGIN");
+    pgtest_exec (f->db, "COMMENT ON COLUMN dcp.pc_route.route_code IS 'stale'");
+    pgtest_exec (f->db, "COMMENT ON COLUMN dcp.v_pc_routes.route_code IS 'stale'");
     assert_int_equal (catalog_comment (f->db), 2);
     char *table = s_value (f->db, "SELECT col_description('dcp.pc_route'::regclass, attnum)"
                                   " FROM pg_attribute WHERE attrelid = 'dcp.pc_route'::regclass"
@@ -377,7 +343,7 @@ test_comments_follow_the_description (void **state)
     char *view = s_value (f->db, "SELECT col_description('dcp.v_pc_routes'::regclass, attnum)"
                                  " FROM pg_attribute WHERE attrelid = 'dcp.v_pc_routes'::regclass"
                                  " AND attname = 'route_code'");
-    s_exec (f->db, "ROLLBACK");
+    pgtest_exec (f->db, "ROLLBACK");
     assert_string_equal (table, "NORTHERN, BALKAN, SOUTHERN, OTHER");
     assert_string_equal (view, table);
     free (table);

@@ -27,6 +27,7 @@
 #include "dcp_log.h"
 #include "dcp_refdata.h"
 #include "migrate.h"
+#include "pgtest.h"
 #include "sections.h"
 #include "revwait.h"
 #include "store.h"
@@ -60,56 +61,20 @@ s_alloc (fixture_t *f, size_t size)
     return p;
 }
 
-static PGconn *
-s_connect (const char *conninfo, const char *dbname)
-{
-    char info[1200];
-    snprintf (info, sizeof info, "%s dbname=%s", conninfo, dbname);
-    PGconn *db = PQconnectdb (info);
-    if (PQstatus (db) != CONNECTION_OK)
-        fail_msg ("could not connect to database \"%s\": %s", dbname, PQerrorMessage (db));
-    return db;
-}
-
 /* The migrated template every test's database is copied from. */
 static char s_template[64];
-
-static void
-s_read_conninfo (char *conninfo, size_t size)
-{
-    const char *path = getenv ("DCP_TEST_PG");
-    if (!path)
-        fail_msg ("DCP_TEST_PG is not set (run through ctest, fixture pg)");
-    FILE *fp = fopen (path, "r");
-    if (!fp)
-        fail_msg ("could not open conninfo file \"%s\"", path);
-    if (!fgets (conninfo, (int) size, fp))
-        conninfo[0] = '\0';
-    fclose (fp);
-    conninfo[strcspn (conninfo, "\n")] = '\0';
-}
-
-static void
-s_admin_exec (PGconn *admin, const char *sql)
-{
-    PGresult *res = PQexec (admin, sql);
-    if (PQresultStatus (res) != PGRES_COMMAND_OK)
-        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
-    PQclear (res);
-}
 
 /* Creates and migrates the template (no connection may stay open on it). */
 static int
 group_setup (void **state)
 {
     (void) state;
-    char conninfo[1024], sql[200];
-    s_read_conninfo (conninfo, sizeof conninfo);
+    char conninfo[1024];
+    pgtest_conninfo (conninfo, sizeof conninfo);
     snprintf (s_template, sizeof s_template, "dcp_template_%d", (int) getpid ());
-    PGconn *admin = s_connect (conninfo, "postgres");
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s", s_template);
-    s_admin_exec (admin, sql);
-    PGconn *db = s_connect (conninfo, s_template);
+    PGconn *admin = pgtest_connect (conninfo, "postgres");
+    pgtest_create_db (admin, s_template, NULL);
+    PGconn *db = pgtest_connect (conninfo, s_template);
     assert_int_equal (migrate_run (db), 0);
     PQfinish (db);
     PQfinish (admin);
@@ -120,11 +85,10 @@ static int
 group_teardown (void **state)
 {
     (void) state;
-    char conninfo[1024], sql[200];
-    s_read_conninfo (conninfo, sizeof conninfo);
-    PGconn *admin = s_connect (conninfo, "postgres");
-    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s_template);
-    PQclear (PQexec (admin, sql));
+    char conninfo[1024];
+    pgtest_conninfo (conninfo, sizeof conninfo);
+    PGconn *admin = pgtest_connect (conninfo, "postgres");
+    pgtest_drop_db (admin, s_template);
     PQfinish (admin);
     return 0;
 }
@@ -135,13 +99,11 @@ setup (void **state)
     static int counter;
     fixture_t *f = calloc (1, sizeof *f);
     assert_non_null (f);
-    s_read_conninfo (f->conninfo, sizeof f->conninfo);
+    pgtest_conninfo (f->conninfo, sizeof f->conninfo);
     snprintf (f->dbname, sizeof f->dbname, "dcp_test_%d_%d", (int) getpid (), ++counter);
-    f->admin = s_connect (f->conninfo, "postgres");
-    char sql[200];
-    snprintf (sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", f->dbname, s_template);
-    s_admin_exec (f->admin, sql);
-    f->db = s_connect (f->conninfo, f->dbname);
+    f->admin = pgtest_connect (f->conninfo, "postgres");
+    pgtest_create_db (f->admin, f->dbname, s_template);
+    f->db = pgtest_connect (f->conninfo, f->dbname);
     *state = f;
     return 0;
 }
@@ -151,9 +113,7 @@ teardown (void **state)
 {
     fixture_t *f = *state;
     PQfinish (f->db);
-    char sql[200];
-    snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
-    PQclear (PQexec (f->admin, sql));
+    pgtest_drop_db (f->admin, f->dbname);
     PQfinish (f->admin);
     for (size_t i = 0; i < f->n_allocs; i++)
         free (f->allocs[i]);
@@ -1221,15 +1181,6 @@ test_lost_connection_is_retryable (void **state)
     store_item_reset (&item);
 }
 
-static void
-s_exec_ok (PGconn *db, const char *sql)
-{
-    PGresult *res = PQexec (db, sql);
-    if (PQresultStatus (res) != PGRES_COMMAND_OK)
-        fail_msg ("%s: %s", sql, PQresultErrorMessage (res));
-    PQclear (res);
-}
-
 /* When the database refuses what the encoder writes (a COPY row of the
  * wrong shape, a column the table lacks), the fault is the loader's, not
  * the partners': the batch is kept for a retry, nothing is quarantined or
@@ -1249,17 +1200,17 @@ test_stage_fault_keeps_batch (void **state)
 
     /* The server says the COPY data has the wrong shape (SQLSTATE 22P04,
      * class 22 like a partner's bad number). */
-    s_exec_ok (f->db, "CREATE FUNCTION dcp.bad_copy () RETURNS trigger LANGUAGE plpgsql AS $$"
+    pgtest_exec (f->db, "CREATE FUNCTION dcp.bad_copy () RETURNS trigger LANGUAGE plpgsql AS $$"
                       " BEGIN RAISE EXCEPTION 'extra data after last expected column'"
                       " USING ERRCODE = 'bad_copy_file_format'; END $$;"
                       "CREATE TRIGGER bad_copy BEFORE INSERT ON dcp.pc_incident_route"
                       " FOR EACH ROW EXECUTE FUNCTION dcp.bad_copy ()");
     assert_int_equal (store_batch_write (f->db, b), DCP_ESTAGE);
     assert_int_equal (store_batch_stage_faults (b), 1);
-    s_exec_ok (f->db, "DROP TRIGGER bad_copy ON dcp.pc_incident_route");
+    pgtest_exec (f->db, "DROP TRIGGER bad_copy ON dcp.pc_incident_route");
 
     /* A column the encoder writes is missing (42703). */
-    s_exec_ok (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role TO role_renamed");
+    pgtest_exec (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role TO role_renamed");
     assert_int_equal (store_batch_write (f->db, b), DCP_ESTAGE);
     assert_int_equal (store_batch_stage_faults (b), 2);
     for (size_t i = 0; i < 2; i++) {
@@ -1270,7 +1221,7 @@ test_stage_fault_keeps_batch (void **state)
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 0);
 
-    s_exec_ok (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role_renamed TO role");
+    pgtest_exec (f->db, "ALTER TABLE dcp.pc_incident_route RENAME COLUMN role_renamed TO role");
     assert_int_equal (store_batch_write (f->db, b), 0);
     assert_int_equal (store_batch_stage_faults (b), 2);
     assert_int_equal (store_batch_item (b, 0)->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
@@ -1363,7 +1314,7 @@ test_two_loaders_at_once (void **state)
     if (child == 0) {
         /* Same items in reverse order: the locks must still be taken in
          * one order. */
-        PGconn *db = s_connect (f->conninfo, f->dbname);
+        PGconn *db = pgtest_connect (f->conninfo, f->dbname);
         store_item_t reversed[N];
         for (int i = 0; i < N; i++)
             reversed[i] = items[N - 1 - i];
@@ -1393,7 +1344,7 @@ test_two_loaders_at_once (void **state)
     child = fork ();
     assert_true (child >= 0);
     if (child == 0) {
-        PGconn *db = s_connect (f->conninfo, f->dbname);
+        PGconn *db = pgtest_connect (f->conninfo, f->dbname);
         store_item_t other = rev;
         Dcp__V1__Submission *sub = s_precursors (f, ID2, "AXA", 2025, 1, ids[0], "12");
         s_item (f, &other, s_forward (f, ID2, false), sub);

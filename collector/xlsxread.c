@@ -24,6 +24,7 @@
 #include "dcp_fs.h"
 #include "dcp_i18n.h"
 #include "field.h"
+#include "fieldword.h"
 #include "wblayout.h"
 #include "xlsxread.h"
 
@@ -666,7 +667,7 @@ s_element_used (const s_sheet_t *sh, const char *key)
             continue;
         const s_cell_t *v = s_cell_at (sh, kc->row, WBLAYOUT_FORM_VALUE_COL);
         char t[8];
-        if (v && (!field_trim (v->text, t, sizeof t) || t[0]))
+        if (v && (!fieldword_trim (v->text, t, sizeof t) || t[0]))
             return true;
     }
     return false;
@@ -684,7 +685,7 @@ s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh,
         if (kc->col != WBLAYOUT_FORM_KEY_COL || kc->row < WBLAYOUT_FIRST_ROW)
             continue;
         char key[128];
-        if (!field_trim (kc->text, key, sizeof key) || !key[0])
+        if (!fieldword_trim (kc->text, key, sizeof key) || !key[0])
             continue;
         const wblayout_column_t *c = wblayout_column (ls, key);
         if (!c) {
@@ -872,7 +873,7 @@ s_key_row (const wblayout_sheet_t *ls, const s_sheet_t *sh)
         const s_cell_t *c = &sh->cells[i];
         char key[128];
         if (c->row < S_KEY_ROWS && (best < 0 || c->row < best)
-            && field_trim (c->text, key, sizeof key) && wblayout_column (ls, key))
+            && fieldword_trim (c->text, key, sizeof key) && wblayout_column (ls, key))
             best = c->row;
     }
     return best;
@@ -947,7 +948,7 @@ s_remember_columns (s_reader_t *r, const s_sheet_t *sh, const s_cell_t *const *h
     }
     for (size_t k = 0; k < n; k++) {
         char key[128];
-        field_trim (heads[k]->text, key, sizeof key);
+        fieldword_trim (heads[k]->text, key, sizeof key);
         sc->keys[k] = strdup (key);
         sc->cols[k] = heads[k]->col;
         sc->n++;
@@ -995,13 +996,13 @@ s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh, size
         char *texts[t->n + 1];
         bool blank = true;
         for (size_t k = 0; k < t->n; k++) {
-            field_trim (t->heads[k]->text, key, sizeof key);
+            fieldword_trim (t->heads[k]->text, key, sizeof key);
             const wblayout_column_t *c = wblayout_column (ls, key);
             texts[k] = s_answer (r, t->cells[k], c ? c->type : WBLAYOUT_TEXT);
             char trimmed[8];
             if (!texts[k])
                 r->error = DCP_ENOMEM;
-            else if (!field_trim (texts[k], trimmed, sizeof trimmed) || trimmed[0])
+            else if (!fieldword_trim (texts[k], trimmed, sizeof trimmed) || trimmed[0])
                 blank = false;
         }
         if (!blank && !r->error) {
@@ -1009,7 +1010,7 @@ s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh, size
                 s_gen_cell (&t->g, texts[k], k == 0, row, t->heads[k]->col);
             s_gen_end (&t->g);
             key[0] = '\0';
-            if (t->key_col >= 0 && !field_trim (texts[t->key_col], key, sizeof key))
+            if (t->key_col >= 0 && !fieldword_trim (texts[t->key_col], key, sizeof key))
                 snprintf (key, sizeof key, "%s", texts[t->key_col]);
             t->rows[t->n_rows] = row;
             if (!(t->keys[t->n_rows++] = strdup (key)))
@@ -1053,7 +1054,7 @@ s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, s_sheet_t *sh,
         i++;
     for (; i < sh->n && sh->cells[i].row == key_row; i++) {
         char key[128];
-        if (field_trim (sh->cells[i].text, key, sizeof key) && strcmp (key, "incident_id") == 0)
+        if (fieldword_trim (sh->cells[i].text, key, sizeof key) && strcmp (key, "incident_id") == 0)
             t.key_col = (int) t.n;
         s_gen_cell (&t.g, sh->cells[i].text, t.n == 0, key_row, sh->cells[i].col);
         t.heads[t.n++] = &sh->cells[i];

@@ -349,14 +349,14 @@ s_read_sheet (xlsxcells_book_t *book, xlsxcells_sheet_t *sh)
         if (!s_is (rw, "row"))
             continue;
         /* a row or cell without its reference follows the one before */
-        char *rref = s_attr (rw, "book");
+        char *rref = s_attr (rw, "r");
         row = rref && atoi (rref) > 0 ? atoi (rref) - 1 : row + 1;
         xmlFree (rref);
         int col = -1;
         for (xmlNodePtr c = rw->children; c && !book->error; c = c->next) {
             if (!s_is (c, "c"))
                 continue;
-            char *ref = s_attr (c, "book");
+            char *ref = s_attr (c, "r");
             int crow = row, ccol = col + 1;
             if (ref && !s_parse_ref (ref, &crow, &ccol))
                 crow = row, ccol = col + 1;

@@ -6,7 +6,8 @@
  * walking the descriptors (s_bind), and each row is built with
  * field_set_cell(), which gives cells exactly the meaning a JSON string
  * has.  Nothing here knows the questionnaire's fields except the grouping
- * of incident rows by incident_id. */
+ * of incident rows by incident_id.  Numbers of files written with a
+ * decimal comma (';' or tab separated) are made plain by csvnum.h first. */
 #include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>

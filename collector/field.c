@@ -1,7 +1,9 @@
 /* field.c: answer text into protobuf fields (see field.h).
  *
  * Split out of the former libdcp/dcp_json.c so that the JSON reader and the
- * CSV reader both sit on top of it instead of calling each other. */
+ * CSV reader both sit on top of it instead of calling each other.  The
+ * words an answer may be written in (enum names, not-available tokens,
+ * their Russian forms) are looked up in fieldword.h. */
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>

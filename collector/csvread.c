@@ -1,12 +1,13 @@
 /* csvread.c: CSV tables into Submission rows (see csvread.h).
  *
- * Two steps: s_parse() splits the text into records and cells with the
- * shared tokenizer (dcp_csvtok.h), remembering where each cell starts (for
- * "file:line:column" findings), and checks quoting and UTF-8; then the header names are bound to protobuf fields by
- * walking the descriptors (s_bind), and each row is built with
- * field_set_cell(), which gives cells exactly the meaning a JSON string
- * has.  Nothing here knows the questionnaire's fields except the grouping
- * of incident rows by incident_id. */
+ * Two steps: csvrecords_parse() (csvrecords.h) splits the text into
+ * records of cleaned cells, each with its "file:line:column" place, and
+ * reports quoting and UTF-8 problems; then the header names are bound to
+ * protobuf fields by walking the descriptors (s_bind), and each row is
+ * built with field_set_cell(), which gives cells exactly the meaning a JSON
+ * string has.  Nothing here knows the questionnaire's fields except the
+ * grouping of incident rows by incident_id.  Numbers of files written with
+ * a decimal comma (';' or tab separated) are made plain by csvnum.h first. */
 #include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -15,29 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvnum.h"
 #include "csvread.h"
-#include "dcp_csvtok.h"
+#include "csvrecords.h"
 #include "dcp_err.h"
 #include "dcp_hash.h"
 #include "dcp_i18n.h"
-#include "dcp_utf8.h"
 #include "field.h"
-
-typedef struct {
-    char *text;
-    int line, col;  /* where the cell starts, 1-based */
-} s_cell_t;
-
-typedef struct {
-    s_cell_t *cells;
-    size_t n, cap;
-    int line;
-} s_record_t;
-
-typedef struct {
-    s_record_t *items;
-    size_t n, cap;
-} s_records_t;
 
 /* A table with rows grouped by a key: each row is an element of NESTED
  * inside the group's message.  Incidents have one row per substance. */
@@ -67,7 +52,7 @@ typedef struct {
     dcp_findings_t *findings;
     int error;
     srcmap_t *map;  /* where each answer came from, or NULL */
-    char sep;            /* the cell separator found (dcp_csvtok_sniff) */
+    char sep;            /* the cell separator found (csvrecords_t) */
     bool decimal_comma;  /* ';' or tab: numbers are written "15520,5" */
 } s_csv_t;
 
@@ -101,139 +86,6 @@ s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
     int rc = dcp_findings_add (c->findings, rule, DCP_SEV_ERROR, path, "%s", body);
     if (rc && !c->error)
         c->error = rc;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Records and cells. */
-
-static int
-s_push_cell (s_record_t *rec, char *text, int line, int col)
-{
-    if (rec->n == rec->cap) {
-        size_t cap = rec->cap ? rec->cap * 2 : 16;
-        s_cell_t *p = realloc (rec->cells, cap * sizeof *p);
-        if (!p)
-            return DCP_ENOMEM;
-        rec->cells = p;
-        rec->cap = cap;
-    }
-    rec->cells[rec->n++] = (s_cell_t){text, line, col};
-    return 0;
-}
-
-static void
-s_record_free (s_record_t *rec)
-{
-    for (size_t i = 0; i < rec->n; i++)
-        free (rec->cells[i].text);
-    free (rec->cells);
-}
-
-static void
-s_records_free (s_records_t *recs)
-{
-    for (size_t i = 0; i < recs->n; i++)
-        s_record_free (&recs->items[i]);
-    free (recs->items);
-}
-
-/* Copies token cell TC into a new string (*TEXT_P): reports quoting and
- * encoding problems; a cell with bad UTF-8 is read as blank; surrounding
- * spaces are dropped. */
-static int
-s_take_cell (s_csv_t *c, const dcp_csvtok_cell_t *tc, char **text_p)
-{
-    if (tc->problem == DCP_CSVTOK_UNCLOSED)
-        s_report (c, "CSV-SYNTAX", tc->problem_line, tc->problem_col, "quoted cell is not closed: a "
-                  "'\"' is missing before the end of the file");
-    else if (tc->problem == DCP_CSVTOK_AFTER_QUOTE)
-        s_report (c, "CSV-SYNTAX", tc->problem_line, tc->problem_col,
-                  "text after the closing quote of a cell; put the whole cell in quotes "
-                  "and double any quote inside it (\"\")");
-    char *text = malloc (tc->len + 1);
-    if (!text)
-        return DCP_ENOMEM;
-    memcpy (text, tc->text, tc->len + 1);
-    size_t len = tc->len;
-    size_t bad = dcp_utf8_check (text, len, DCP_UTF8_NO_NUL);
-    if (bad < len) {
-        int bad_col = tc->col + (tc->quoted ? 1 : 0);
-        for (size_t k = 0; k < bad; k++)
-            bad_col += ((unsigned char) text[k] & 0xC0) != 0x80;
-        s_report (c, "CSV-UTF8", tc->line, bad_col, "%s (byte 0x%02X); save the file as UTF-8",
-                  text[bad] ? _ ("text is not valid UTF-8") : _ ("text contains a NUL byte"),
-                  (unsigned char) text[bad]);
-        len = 0;
-        text[0] = '\0';
-    }
-    /* Surrounding spaces are not part of an answer (exports pad cells);
-     * trimming here makes " A-1" and "A-1" the same incident. */
-    size_t start = strspn (text, " \t"), end = len;
-    while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t'))
-        end--;
-    memmove (text, text + start, end - start);
-    text[end - start] = '\0';
-    *text_p = text;
-    return 0;
-}
-
-static int
-s_push_record (s_records_t *recs, s_record_t *rec)
-{
-    if (recs->n == recs->cap) {
-        size_t cap = recs->cap ? recs->cap * 2 : 64;
-        s_record_t *p = realloc (recs->items, cap * sizeof *p);
-        if (!p)
-            return DCP_ENOMEM;
-        recs->items = p;
-        recs->cap = cap;
-    }
-    recs->items[recs->n++] = *rec;
-    return 0;
-}
-
-/* Splits TEXT into records of cleaned cells (dcp_csvtok.h does the
- * splitting); empty lines are skipped. */
-static int
-s_parse (s_csv_t *c, const char *text, size_t len, s_records_t *recs)
-{
-    int rc = 0;
-    dcp_csvtok_t tok;
-    dcp_csvtok_cell_t tc;
-    s_record_t rec = {0};
-    bool only_blank = true, sep_line = false;
-    dcp_csvtok_init (&tok, text, len);
-    c->sep = dcp_csvtok_sniff (text, len, &sep_line);
-    /* Spreadsheets that separate cells with ';' or a tab are those of
-     * locales that write decimals with a comma. */
-    c->decimal_comma = c->sep != ',';
-    dcp_csvtok_set_separator (&tok, c->sep);
-    while ((rc = dcp_csvtok_next (&tok, &tc)) == 1) {
-        char *cell = NULL;
-        if (rec.n == 0) {
-            rec.line = tc.line;
-            only_blank = true;
-        }
-        if (s_take_cell (c, &tc, &cell) || s_push_cell (&rec, cell, tc.line, tc.col)) {
-            free (cell);
-            rc = DCP_ENOMEM;
-            break;
-        }
-        only_blank = only_blank && !tc.quoted && !cell[0];
-        if (tc.end == DCP_CSVTOK_COMMA)
-            continue;
-        if ((only_blank && rec.n == 1) || sep_line)  /* an empty line, or "sep=;" */
-            s_record_free (&rec);
-        else if (s_push_record (recs, &rec)) {
-            rc = DCP_ENOMEM;
-            break;
-        }
-        rec = (s_record_t){0};
-        sep_line = false;
-    }
-    s_record_free (&rec);
-    dcp_csvtok_fini (&tok);
-    return rc < 0 ? rc : c->error;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -453,118 +305,14 @@ s_numeric (const s_binding_t *b)
     }
 }
 
-/* Length of a digit-group separator at P: a space, a no-break space
- * (U+00A0) or a narrow no-break space (U+202F, French); 0 if none. */
-static size_t
-s_group_space (const char *p)
-{
-    if (*p == ' ')
-        return 1;
-    if ((unsigned char) p[0] == 0xC2 && (unsigned char) p[1] == 0xA0)
-        return 2;
-    if ((unsigned char) p[0] == 0xE2 && (unsigned char) p[1] == 0x80 && (unsigned char) p[2] == 0xAF)
-        return 3;
-    return 0;
-}
-
-/* Reads the integer part at *P_P written with thousands separators SEP
- * ('.' or a space kind, see s_group_space; 0 = whichever comes first) in
- * groups of three, appending the digits to OUT.  False if the grouping is
- * not that (then nothing is taken as grouped). */
-static bool
-s_grouped_digits (const char **p_p, char *out, size_t *n, size_t size, bool dots,
-                  size_t *groups_p)
-{
-    const char *p = *p_p;
-    size_t group = 0, groups = 0;
-    for (;;) {
-        if (*p >= '0' && *p <= '9') {
-            if (*n + 1 >= size)
-                return false;
-            out[(*n)++] = *p++;
-            group++;
-            continue;
-        }
-        size_t skip = dots ? (*p == '.') : s_group_space (p);
-        if (!skip || !(p[skip] >= '0' && p[skip] <= '9'))
-            break;
-        if (group == 0 || (groups == 0 ? group > 3 : group != 3))
-            return false;
-        groups++;
-        group = 0;
-        p += skip;
-    }
-    if (groups && group != 3)
-        return false;
-    *p_p = p;
-    *groups_p = groups;
-    return true;
-}
-
-/* A number as a ';'-separated spreadsheet writes it, as the readers want
- * it: "15520,5" -> "15520.5"; thousands grouped by spaces ("15 520,5",
- * also no-break spaces) or, before a decimal comma, by dots ("15.520,5").
- * "1.500" alone is ambiguous (1500 or 1.5?) and refused: returns false
- * with OUT unchanged.  Text that is no number is copied as it is (the
- * readers say what is wrong with it); so is whatever follows the number
- * ("15,5 KG" -> "15.5 KG"). */
-static bool
-s_decimal_comma (const char *text, char *out, size_t size)
-{
-    const char *p = text;
-    char digits[128];
-    size_t n = 0, groups = 0;
-    snprintf (out, size, "%s", text);
-    while (*p == '\t' || s_group_space (p))
-        p += *p == '\t' ? 1 : s_group_space (p);
-    if (*p == '-')
-        digits[n++] = *p++;
-    if (!(*p >= '0' && *p <= '9'))
-        return true;
-    const char *start = p;
-    size_t sign = n;
-    bool dots = false;
-    bool spaced = s_grouped_digits (&p, digits, &n, sizeof digits, false, &groups);
-    if (!spaced || (groups == 0 && *p == '.')) {
-        /* grouped by dots?  "15.520,5", or the ambiguous "1.500" */
-        const char *q = start;
-        size_t m = sign, dot_groups = 0;
-        if (s_grouped_digits (&q, digits, &m, sizeof digits, true, &dot_groups) && dot_groups) {
-            p = q;
-            n = m;
-            dots = true;
-        } else if (!spaced)
-            return true;  /* not a number we can read: the readers say so */
-        else
-            n = sign + (size_t) (p - start);  /* "15.52": digits as read first */
-    }
-    if (*p == ',' && p[1] >= '0' && p[1] <= '9') {
-        digits[n++] = '.';
-        for (p++; *p >= '0' && *p <= '9' && n + 1 < sizeof digits; p++)
-            digits[n++] = *p;
-    } else if (*p == '.') {
-        if (dots)
-            return false;  /* "1.500": thousands or decimals? */
-        /* "15.5": a decimal point typed by hand, unambiguous */
-        digits[n++] = *p++;
-        for (; *p >= '0' && *p <= '9' && n + 1 < sizeof digits; p++)
-            digits[n++] = *p;
-    } else if (dots) {
-        return false;  /* "1.500" */
-    }
-    digits[n] = '\0';
-    snprintf (out, size, "%s%s", digits, p);
-    return true;
-}
-
-static int s_apply_cell (s_csv_t *c, const s_binding_t *b, const s_cell_t *cell,
+static int s_apply_cell (s_csv_t *c, const s_binding_t *b, const csvrecords_cell_t *cell,
                          const char *text, ProtobufCMessage *msg, const char *note,
                          const char *context, const char *path);
 
 /* Applies cell TEXT to binding B of MSG.  NOTE is the pointer the row
  * becomes.  Returns 0, DCP_EINVAL (reported) or DCP_ENOMEM. */
 static int
-s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, const char *text,
+s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const csvrecords_cell_t *cell, const char *text,
          ProtobufCMessage *msg, const char *note)
 {
     char context[256], path[512];
@@ -591,12 +339,12 @@ s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const s_cell_t *cell, 
 
 /* s_apply's work: the cell's text into the field. */
 static int
-s_apply_cell (s_csv_t *c, const s_binding_t *b, const s_cell_t *cell, const char *text,
+s_apply_cell (s_csv_t *c, const s_binding_t *b, const csvrecords_cell_t *cell, const char *text,
               ProtobufCMessage *msg, const char *note, const char *context, const char *path)
 {
     char number[256];
     if (c->decimal_comma && s_numeric (b) && strlen (text) < sizeof number) {
-        if (!s_decimal_comma (text, number, sizeof number)) {
+        if (!csvnum_decimal_comma (text, number, sizeof number)) {
             s_report (c, "CSV-NUMBER", cell->line, cell->col,
                       "%s: \"%s\" could be read two ways: this file separates cells with "
                       "%s, so a ',' marks decimals and a '.' groups thousands only before a "
@@ -713,7 +461,7 @@ s_binding_rank (const s_binding_t *b)
 typedef struct {
     s_csv_t c;
     s_table_t t;
-    s_records_t recs;
+    csvrecords_t recs;
     s_binding_t *bind;
     size_t n_cols;
     size_t *order;  /* columns to apply, group (level 1) columns last */
@@ -745,12 +493,12 @@ s_build_free (s_build_t *b)
     free (b->map.index);
     free (b->bind);
     free (b->order);
-    s_records_free (&b->recs);
+    csvrecords_free (&b->recs);
 }
 
 /* The header cell CELL's name as a column name: lower case, no spaces. */
 static void
-s_column_name (const s_cell_t *cell, char *name, size_t size)
+s_column_name (const csvrecords_cell_t *cell, char *name, size_t size)
 {
     size_t n = 0;
     for (const char *p = cell->text; *p && n + 1 < size; p++)
@@ -764,7 +512,7 @@ s_column_name (const s_cell_t *cell, char *name, size_t size)
 static void
 s_bind_column (s_build_t *b, size_t k)
 {
-    const s_cell_t *cell = &b->recs.items[0].cells[k];
+    const csvrecords_cell_t *cell = &b->recs.items[0].cells[k];
     s_binding_t *bind = b->bind;
     char name[128];
     const char *why = NULL;
@@ -803,7 +551,7 @@ s_bind_column (s_build_t *b, size_t k)
 static bool
 s_header_readable (s_build_t *b, const char *table)
 {
-    const s_record_t *head = &b->recs.items[0];
+    const csvrecords_record_t *head = &b->recs.items[0];
     for (size_t k = 0; k < head->n; k++) {
         char name[128];
         const char *why;
@@ -839,7 +587,7 @@ s_header_readable (s_build_t *b, const char *table)
 static int
 s_bind_header (s_build_t *b, const char *table)
 {
-    const s_record_t *head = &b->recs.items[0];
+    const csvrecords_record_t *head = &b->recs.items[0];
     if (!s_header_readable (b, table))
         return DCP_EINVAL;
     b->n_cols = head->n;
@@ -891,7 +639,7 @@ s_alloc_rows (s_build_t *b)
  * it: *ROW_P, in group *GI_P, with NOTE saying where the row goes.  Returns
  * 0, 1 if the record has no key (reported; skip it), DCP_ENOMEM. */
 static int
-s_group_row (s_build_t *b, const s_record_t *rec, ProtobufCMessage **row_p, size_t *gi_p,
+s_group_row (s_build_t *b, const csvrecords_record_t *rec, ProtobufCMessage **row_p, size_t *gi_p,
              char *note, size_t note_size)
 {
     size_t k = b->key_col, gi;
@@ -933,7 +681,7 @@ s_group_row (s_build_t *b, const s_record_t *rec, ProtobufCMessage **row_p, size
  * columns repeat on each of its rows; the first non-blank value counts, a
  * different one is a mistake.  Returns 0 or DCP_ENOMEM. */
 static int
-s_apply_group_cell (s_build_t *b, size_t k, const s_cell_t *cell, size_t gi)
+s_apply_group_cell (s_build_t *b, size_t k, const csvrecords_cell_t *cell, size_t gi)
 {
     const s_binding_t *bind = &b->bind[k];
     s_group_t *g = &b->groups[gi];
@@ -962,7 +710,7 @@ s_apply_group_cell (s_build_t *b, size_t k, const s_cell_t *cell, size_t gi)
 /* Reads record REC into a new row (of its group, if grouped).  Returns 0 or
  * DCP_ENOMEM. */
 static int
-s_read_row (s_build_t *b, const s_record_t *rec)
+s_read_row (s_build_t *b, const csvrecords_record_t *rec)
 {
     bool all_blank = true;
     for (size_t k = 0; k < rec->n; k++)
@@ -992,8 +740,8 @@ s_read_row (s_build_t *b, const s_record_t *rec)
     }
     for (size_t o = 0; o < b->n_order; o++) {
         size_t k = b->order[o];
-        s_cell_t blank_cell = {.text = (char *) "", .line = rec->line, .col = 1};
-        const s_cell_t *cell = k < rec->n ? &rec->cells[k] : &blank_cell;
+        csvrecords_cell_t blank_cell = {.text = (char *) "", .line = rec->line, .col = 1};
+        const csvrecords_cell_t *cell = k < rec->n ? &rec->cells[k] : &blank_cell;
         int rc = b->bind[k].level == 1
                      ? s_apply_group_cell (b, k, cell, gi)
                      : s_apply (&b->c, &b->bind[k], k, cell, cell->text, row, note);
@@ -1015,7 +763,7 @@ s_blank_group_answers (s_build_t *b)
             if (bind->level != 1 || b->groups[gi].seen[k] || bind->sub
                 || bind->field->type != PROTOBUF_C_TYPE_MESSAGE)
                 continue;
-            s_cell_t cell = {.text = (char *) "", .line = 1, .col = bind->col};
+            csvrecords_cell_t cell = {.text = (char *) "", .line = 1, .col = bind->col};
             char group_note[256];
             snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu",
                       b->t.payload->name, b->t.list->name, b->base + gi);
@@ -1050,10 +798,14 @@ csvread_table_mapped (const char *text, size_t len, const char *filename, const 
                   "is another questionnaire", table, b.t.payload->name);
         return DCP_EINVAL;
     }
-    rc = s_parse (&b.c, text ? text : "", len, &b.recs);
+    rc = csvrecords_parse (&b.recs, text ? text : "", len, filename, findings);
     if (rc == DCP_ENOMEM)
         goto cleanup;
     rc = 0;
+    /* Spreadsheets that separate cells with ';' or a tab are those of
+     * locales that write decimals with a comma. */
+    b.c.sep = b.recs.sep;
+    b.c.decimal_comma = b.c.sep != ',';
     if (b.recs.n == 0) {
         s_report (&b.c, "CSV-SYNTAX", 1, 1, "file is empty: a header row naming the columns is "
                   "required");

@@ -1,7 +1,9 @@
 /* field.c: answer text into protobuf fields (see field.h).
  *
  * Split out of the former libdcp/dcp_json.c so that the JSON reader and the
- * CSV reader both sit on top of it instead of calling each other. */
+ * CSV reader both sit on top of it instead of calling each other.  The
+ * words an answer may be written in (enum names, not-available tokens,
+ * their Russian forms) are looked up in fieldword.h. */
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include "dcp_err.h"
 #include "dcp_i18n.h"
 #include "field.h"
+#include "fieldword.h"
 
 void
 field_report (field_report_t *r, const char *id, const char *fmt, ...)
@@ -40,217 +43,6 @@ field_report (field_report_t *r, const char *id, const char *fmt, ...)
                                note ? note : "", note ? ")" : "");
     if (rc && !r->error)
         r->error = rc;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Text helpers. */
-
-/* Copies TEXT without leading and trailing ASCII white space into BUF.
- * Returns false if it did not fit (BUF then holds a cut copy, which callers
- * must not interpret: "000...0001" cut short would read as 0). */
-bool
-field_trim (const char *text, char *buf, size_t size)
-{
-    while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
-        text++;
-    size_t n = strlen (text);
-    while (n && strchr (" \t\r\n", text[n - 1]))
-        n--;
-    bool fits = n < size;
-    if (!fits)
-        n = size - 1;
-    memcpy (buf, text, n);
-    buf[n] = '\0';
-    return fits;
-}
-
-/* True if TEXT is a plain decimal: optional '-', digits, optionally '.' and
- * digits.  No '+', exponent, spaces or thousands separators: these are the
- * forms PostgreSQL numeric and dcp_decimal agree on. */
-static bool
-s_is_decimal (const char *text)
-{
-    const char *p = text;
-    if (*p == '-')
-        p++;
-    if (!isdigit ((unsigned char) *p))
-        return false;
-    while (isdigit ((unsigned char) *p))
-        p++;
-    if (*p == '.') {
-        p++;
-        if (!isdigit ((unsigned char) *p))
-            return false;
-        while (isdigit ((unsigned char) *p))
-            p++;
-    }
-    return *p == '\0';
-}
-
-/* Words that mean "not available" on the forms (DOMAIN.md V-GEN-03). */
-static const char *const s_na_tokens[] = {
-    "--", "\xe2\x80\x93", "\xe2\x80\x94", "-", "n/a", "na", "..", "x", "not known",
-    "unknown", "not available", "notavailable", NULL,
-};
-
-bool
-field_is_na_token (const char *text)
-{
-    for (int i = 0; s_na_tokens[i]; i++)
-        if (strcasecmp (text, s_na_tokens[i]) == 0)
-            return true;
-    return false;
-}
-
-/* Upper-cases TEXT into BUF, turning spaces and '-' into '_'. */
-static void
-s_normalise_word (const char *text, char *buf, size_t size)
-{
-    size_t i = 0;
-    for (; text[i] && i + 1 < size; i++) {
-        unsigned char c = (unsigned char) text[i];
-        buf[i] = c == ' ' || c == '-' ? '_' : (char) toupper (c);
-    }
-    buf[i] = '\0';
-}
-
-/* Length of the prefix shared by every name of enum DESC, cut after an
- * underscore ("OBS_" for ObsStatus, "TRI_" for Tri). */
-static size_t
-s_enum_prefix_len (const ProtobufCEnumDescriptor *desc)
-{
-    if (desc->n_values < 2)
-        return 0;
-    size_t n = strlen (desc->values[0].name);
-    for (unsigned i = 1; i < desc->n_values; i++) {
-        size_t k = 0;
-        while (k < n && desc->values[i].name[k] == desc->values[0].name[k])
-            k++;
-        n = k;
-    }
-    while (n > 0 && desc->values[0].name[n - 1] != '_')
-        n--;
-    return n;
-}
-
-/* The same words in Russian, as focal points type them and as a Russian
- * workbook offers them in its drop-down lists (the msgstr of the English
- * words in collector/po/ru.po, and the usual abbreviations): enum short
- * name ("Bool" for a true/false field), word in lower case, the English
- * name it stands for.  A table here rather than a reference file: the
- * reference files of libdcp/refdata are also tables of the database. */
-static const struct {
-    const char *type, *word, *name;
-} s_word_aliases[] = {
-    {"ObsStatus", "представлено", "REPORTED"},
-    {"ObsStatus", "сообщено", "REPORTED"},
-    {"ObsStatus", "оценка", "ESTIMATED"},
-    {"ObsStatus", "оценочно", "ESTIMATED"},
-    {"ObsStatus", "предварительно", "PROVISIONAL"},
-    {"ObsStatus", "нет данных", "NOT_AVAILABLE"},
-    {"ObsStatus", "н/д", "NOT_AVAILABLE"},
-    {"ObsStatus", "нд", "NOT_AVAILABLE"},
-    {"ObsStatus", "неизвестно", "NOT_AVAILABLE"},
-    {"ObsStatus", "данные отсутствуют", "NOT_AVAILABLE"},
-    {"ObsStatus", "не применимо", "NOT_APPLICABLE"},
-    {"ObsStatus", "неприменимо", "NOT_APPLICABLE"},
-    {"ObsStatus", "н/п", "NOT_APPLICABLE"},
-    {"ObsStatus", "конфиденциально", "CONFIDENTIAL"},
-    {"ObsStatus", "учтено в другом месте", "INCLUDED_ELSEWHERE"},
-    {"ObsStatus", "без ответа", "UNANSWERED"},
-    {"ObsStatus", "нет ответа", "UNANSWERED"},
-    {"Tri", "да", "YES"},
-    {"Tri", "нет", "NO"},
-    {"Tri", "неизвестно", "UNKNOWN"},
-    {"Bool", "да", "true"},
-    {"Bool", "нет", "false"},
-};
-
-/* TEXT in lower case into BUF, Cyrillic included (strcasecmp folds ASCII
- * only): А-Я and Ё to а-я and ё, bytes of other letters as they are. */
-static void
-s_fold (const char *text, char *buf, size_t size)
-{
-    size_t n = 0;
-    const unsigned char *p = (const unsigned char *) text;
-    while (*p && n + 2 < size) {
-        unsigned char c = p[0], d = p[1];
-        if (c == 0xD0 && d >= 0x90 && d <= 0x9F) {         /* А-П */
-            buf[n++] = (char) 0xD0, buf[n++] = (char) (d + 0x20), p += 2;
-        } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) {  /* Р-Я */
-            buf[n++] = (char) 0xD1, buf[n++] = (char) (d - 0x20), p += 2;
-        } else if (c == 0xD0 && d == 0x81) {               /* Ё */
-            buf[n++] = (char) 0xD1, buf[n++] = (char) 0x91, p += 2;
-        } else
-            buf[n++] = (char) tolower (*p++);
-    }
-    buf[n] = '\0';
-}
-
-/* The English name TYPE's word TEXT stands for (s_word_aliases), or NULL. */
-static const char *
-s_word_alias (const char *type, const char *text)
-{
-    char word[128];
-    s_fold (text, word, sizeof word);
-    for (size_t i = 0; i < sizeof s_word_aliases / sizeof *s_word_aliases; i++)
-        if (strcmp (s_word_aliases[i].type, type) == 0 && strcmp (s_word_aliases[i].word, word) == 0)
-            return s_word_aliases[i].name;
-    return NULL;
-}
-
-/* Finds enum DESC's value named TEXT (case-insensitive, with or without
- * the prefix, spaces for underscores, or a word of s_word_aliases).
- * Returns false if none. */
-static bool
-s_enum_lookup (const ProtobufCEnumDescriptor *desc, const char *text, int *value)
-{
-    const char *alias = s_word_alias (desc->short_name, text);
-    if (alias)
-        text = alias;
-    char word[128];
-    s_normalise_word (text, word, sizeof word);
-    size_t plen = s_enum_prefix_len (desc);
-    for (unsigned i = 0; i < desc->n_values; i++) {
-        const char *name = desc->values[i].name;
-        if (strcmp (word, name) == 0 || strcmp (word, name + plen) == 0) {
-            *value = desc->values[i].value;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Short lowercase name of VALUE in DESC ("reported"), into BUF; NULL if the
- * value has no name. */
-const char *
-field_enum_short_name (const ProtobufCEnumDescriptor *desc, int value, char *buf, size_t size)
-{
-    size_t plen = s_enum_prefix_len (desc);
-    for (unsigned i = 0; i < desc->n_values; i++)
-        if (desc->values[i].value == value) {
-            size_t k = 0;
-            for (const char *p = desc->values[i].name + plen; *p && k + 1 < size; p++)
-                buf[k++] = (char) tolower ((unsigned char) *p);
-            buf[k] = '\0';
-            return buf;
-        }
-    return NULL;
-}
-
-/* "a, b, c" of the short names of DESC, skipping value 0 (unspecified). */
-static void
-s_enum_list (const ProtobufCEnumDescriptor *desc, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    char name[128];
-    for (unsigned i = 0; i < desc->n_values; i++) {
-        if (desc->values[i].value == 0)
-            continue;
-        field_enum_short_name (desc, desc->values[i].value, name, sizeof name);
-        size_t used = strlen (buf);
-        snprintf (buf + used, size - used, "%s%s", used ? ", " : "", name);
-    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -545,12 +337,12 @@ s_set_enum_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slo
     const ProtobufCEnumDescriptor *ed = f->descriptor;
     int value;
     char trimmed[256];
-    if (field_trim (text, trimmed, sizeof trimmed) && s_enum_lookup (ed, trimmed, &value)) {
+    if (fieldword_trim (text, trimmed, sizeof trimmed) && fieldword_enum_lookup (ed, trimmed, &value)) {
         *(int32_t *) slot = value;
         return true;
     }
     char list[1024];
-    s_enum_list (ed, list, sizeof list);
+    fieldword_enum_list (ed, list, sizeof list);
     field_report (r, "ENUM", "unknown value \"%s\" for \"%s\"; allowed: %s", text, f->name, list);
     return false;
 }
@@ -561,9 +353,9 @@ s_set_bool_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slo
     static const char *const yes[] = {"true", "yes", "y", "1", NULL};
     static const char *const no[] = {"false", "no", "n", "0", NULL};
     char t[32];
-    if (!field_trim (text, t, sizeof t))
+    if (!fieldword_trim (text, t, sizeof t))
         t[0] = '\0';  /* too long to be a yes or no */
-    const char *alias = s_word_alias ("Bool", t);
+    const char *alias = fieldword_alias ("Bool", t);
     if (alias)
         snprintf (t, sizeof t, "%s", alias);
     for (int i = 0; yes[i]; i++)
@@ -589,7 +381,7 @@ field_set_scalar_text (field_report_t *r, const ProtobufCFieldDescriptor *f, voi
     char t[128];
     if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_BYTES
         && f->type != PROTOBUF_C_TYPE_ENUM && f->type != PROTOBUF_C_TYPE_BOOL
-        && !field_trim (text, t, sizeof t)) {
+        && !fieldword_trim (text, t, sizeof t)) {
         field_report (r, "NUMBER", "number text is too long (%zu characters)", strlen (text));
         return false;
     }
@@ -646,7 +438,7 @@ static bool
 s_status_needs_value (const ProtobufCEnumDescriptor *ed, int value)
 {
     char name[64];
-    if (!field_enum_short_name (ed, value, name, sizeof name))
+    if (!fieldword_enum_short_name (ed, value, name, sizeof name))
         return false;
     return strcmp (name, "reported") == 0 || strcmp (name, "estimated") == 0
            || strcmp (name, "provisional") == 0;
@@ -656,12 +448,12 @@ void
 field_set_status_named (ProtobufCMessage *msg, const field_status_t *sf, const char *name)
 {
     int value = 0;
-    if (s_enum_lookup (sf->status->descriptor, name, &value))
+    if (fieldword_enum_lookup (sf->status->descriptor, name, &value))
         FIELD_MEMBER (int32_t, msg, sf->status->offset) = value;
 }
 
 /* Stores the number TEXT as the value of status message MSG; decimals must
- * be plain (s_is_decimal), counts whole. */
+ * be plain (fieldword_is_decimal), counts whole. */
 bool
 field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_status_t *sf,
                     const char *text)
@@ -673,7 +465,7 @@ field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_st
     }
     void *slot = (char *) msg + f->offset;
     if (f->type == PROTOBUF_C_TYPE_STRING) {
-        if (!s_is_decimal (text)) {
+        if (!fieldword_is_decimal (text)) {
             field_report (r, "NUMBER",
                       "\"%s\" is not a plain decimal number: write digits with an optional "
                       "'-' and '.', without exponent, '+', spaces or thousands separators",
@@ -703,7 +495,7 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
     field_status_fields (msg->descriptor, &sf);
     const ProtobufCEnumDescriptor *ed = sf.status->descriptor;
     char t[256];
-    if (!field_trim (text, t, sizeof t)) {
+    if (!fieldword_trim (text, t, sizeof t)) {
         field_report (r, "STATUS-TOKEN", "answer text is too long to be a number or status word");
         return false;
     }
@@ -711,12 +503,12 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
         field_set_status_named (msg, &sf, "UNANSWERED");
         return true;
     }
-    if (field_is_na_token (t)) {
+    if (fieldword_is_na_token (t)) {
         field_set_status_named (msg, &sf, "NOT_AVAILABLE");
         return true;
     }
     int value;
-    if (s_enum_lookup (ed, t, &value)) {
+    if (fieldword_enum_lookup (ed, t, &value)) {
         if (s_status_needs_value (ed, value)) {
             field_report (r, "STATUS-TOKEN", "status \"%s\" needs a value: write {\"value\": ..., "
                       "\"status\": \"%s\"}", t, t);
@@ -734,7 +526,7 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
         while (*unit == ' ' || *unit == '\t')
             unit++;
     }
-    bool numeric = s_is_decimal (t) || (t[0] && strspn (t, "-0123456789.eE+") == strlen (t)
+    bool numeric = fieldword_is_decimal (t) || (t[0] && strspn (t, "-0123456789.eE+") == strlen (t)
                                         && isdigit ((unsigned char) t[strlen (t) - 1]));
     if (!numeric) {
         if (space)
@@ -763,7 +555,7 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
     field_set_status_named (msg, &sf, "REPORTED");
     if (unit) {
         char code[64];
-        s_normalise_word (unit, code, sizeof code);
+        fieldword_normalise (unit, code, sizeof code);
         return field_set_string (r, sf.unit, (char *) msg + sf.unit->offset, code, strlen (code));
     }
     return true;
@@ -790,7 +582,7 @@ s_each_item (const char *text, const char *seps, bool (*fn) (void *, const char 
         size_t k = i - start < sizeof raw - 1 ? i - start : sizeof raw - 1;
         memcpy (raw, text + start, k);
         raw[k] = '\0';
-        field_trim (raw, item, sizeof item);
+        fieldword_trim (raw, item, sizeof item);
         start = i + 1;
         if (item[0] && !fn (arg, item, n++))
             return false;
@@ -837,7 +629,7 @@ s_add_item (void *arg, const char *item, size_t i)
         char word[512];
         /* codes in lists are upper case: "irn" is IRN */
         if (f->type == PROTOBUF_C_TYPE_STRING)
-            s_normalise_word (item, word, sizeof word);
+            fieldword_normalise (item, word, sizeof word);
         else
             snprintf (word, sizeof word, "%s", item);
         if (!field_set_scalar_text (r, f, slot, word))
@@ -866,13 +658,13 @@ s_add_item (void *arg, const char *item, size_t i)
         return false;
     }
     char word[512], first[512], second[512] = "";
-    s_normalise_word (item, word, sizeof word);
+    fieldword_normalise (item, word, sizeof word);
     char *colon = strchr (word, ':');
     if (colon) {
         *colon = '\0';
-        field_trim (colon + 1, second, sizeof second);
+        fieldword_trim (colon + 1, second, sizeof second);
     }
-    field_trim (word, first, sizeof first);
+    fieldword_trim (word, first, sizeof first);
     if (!second[0] && strcmp (f->name, "route") == 0)
         snprintf (second, sizeof second, "%s",
                   i == 0 ? "ORIGIN" : i + 1 == l->total ? "DESTINATION" : "TRANSIT");
@@ -931,7 +723,7 @@ s_status_field_special (field_report_t *r, ProtobufCMessage *msg, const Protobuf
     field_status_t sf;
     field_status_fields (msg->descriptor, &sf);
     char t[256];
-    if ((f == sf.value || f == sf.status) && !field_trim (text, t, sizeof t)) {
+    if ((f == sf.value || f == sf.status) && !fieldword_trim (text, t, sizeof t)) {
         field_report (r, "NUMBER", "answer text is too long (%zu characters)", strlen (text));
         *ok = false;
         return true;
@@ -943,7 +735,7 @@ s_status_field_special (field_report_t *r, ProtobufCMessage *msg, const Protobuf
         return true;
     }
     if (f == sf.status) {
-        if (field_is_na_token (t)) {
+        if (fieldword_is_na_token (t)) {
             field_set_status_named (msg, &sf, "NOT_AVAILABLE");
             *ok = true;
         } else
@@ -967,7 +759,7 @@ field_set_cell (ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, const 
     };
     bool ok = true;
     char trimmed[64];
-    field_trim (text, trimmed, sizeof trimmed);
+    fieldword_trim (text, trimmed, sizeof trimmed);
     bool blank = trimmed[0] == '\0';
     if (f->label == PROTOBUF_C_LABEL_REPEATED)
         ok = s_list_from_text (&r, msg, f, text);

@@ -41,21 +41,6 @@ typedef struct {
 void field_report (field_report_t *r, const char *id, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
-/* --- text helpers ---------------------------------------------------------- */
-
-/* Copies TEXT without leading and trailing ASCII white space into BUF.
- * Returns false if it did not fit (BUF then holds a cut copy, which callers
- * must not interpret: "000...0001" cut short would read as 0). */
-bool field_trim (const char *text, char *buf, size_t size);
-
-/* True if TEXT is one of the words for "not available" ("--", "n/a", ...). */
-bool field_is_na_token (const char *text);
-
-/* Short lowercase name of VALUE in DESC ("reported"), into BUF; NULL if the
- * value has no name. */
-const char *field_enum_short_name (const ProtobufCEnumDescriptor *desc, int value, char *buf,
-                                   size_t size);
-
 /* --- storage of values in a message ---------------------------------------- */
 
 /* A new message of type DESC, initialised, from calloc; NULL if out of

@@ -40,6 +40,7 @@
 #include "dcp_err.h"
 #include "dcp_i18n.h"
 #include "field.h"
+#include "fieldword.h"
 #include "jsonread.h"
 
 /* ------------------------------------------------------------------------ */
@@ -567,7 +568,7 @@ s_read_object (s_reader_t *r, ProtobufCMessage *msg, const json_t *obj)
                     if (s_json_number_text (r, v, text, sizeof text))
                         field_set_status_value (&r->rep, msg, &sf, text);
                 } else if (json_is_string (v)) {
-                    if (field_trim (json_string_value (v), text, sizeof text))
+                    if (fieldword_trim (json_string_value (v), text, sizeof text))
                         field_set_status_value (&r->rep, msg, &sf, text);
                     else
                         field_report (&r->rep, "NUMBER", "number text is too long (%zu characters)",
@@ -578,7 +579,7 @@ s_read_object (s_reader_t *r, ProtobufCMessage *msg, const json_t *obj)
                 continue;
             }
             if (f && f == sf.status && json_is_string (v)
-                && field_is_na_token (json_string_value (v))) {
+                && fieldword_is_na_token (json_string_value (v))) {
                 field_set_status_named (msg, &sf, "NOT_AVAILABLE");
                 s_path_pop (r, mark);
                 continue;

@@ -11,6 +11,7 @@
 
 #include "dcp_utf8.h"
 #include "field.h"
+#include "fieldword.h"
 #include "jsonwrite.h"
 
 /* A JSON string of TEXT; bytes that are not UTF-8 (possible only in data
@@ -65,7 +66,7 @@ s_write_slot (const ProtobufCFieldDescriptor *f, const void *slot)
         return json_boolean (*(const protobuf_c_boolean *) slot);
     case PROTOBUF_C_TYPE_ENUM: {
         int32_t v = *(const int32_t *) slot;
-        const char *name = field_enum_short_name (f->descriptor, v, buf, sizeof buf);
+        const char *name = fieldword_enum_short_name (f->descriptor, v, buf, sizeof buf);
         return name ? json_string (name) : json_integer (v);
     }
     case PROTOBUF_C_TYPE_STRING: {

@@ -1,21 +1,20 @@
 /* xlsxread.c: workbooks into Submissions (see xlsxread.h).
  *
- * Three layers: the archive and its XML parts (libzip, libxml2) into sheets
- * of cells as text; the sheets into answers (forms through field_set_cell,
- * tables through csvread_table on CSV text made from the cells, so that a
- * table sheet means exactly what the same CSV file means); and the map from
- * JSON pointers and CSV positions back to cells. */
+ * Three layers: the archive and its XML parts into sheets of cells as text
+ * (xlsxcells.c, which knows nothing of the questionnaire); the sheets into
+ * answers (forms through field_set_cell, tables through csvread_table on
+ * CSV text made from the cells, so that a table sheet means exactly what
+ * the same CSV file means); and the map from JSON pointers and CSV
+ * positions back to cells (xlsxread_locate), here because only the reader
+ * knows which answer came from which cell. */
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zip.h>
 
 #include "csvread.h"
 #include "dcp_buf.h"
@@ -24,26 +23,12 @@
 #include "dcp_fs.h"
 #include "dcp_i18n.h"
 #include "field.h"
+#include "fieldword.h"
 #include "wblayout.h"
+#include "xlsxcells.h"
 #include "xlsxread.h"
 
-#define S_MAX_PART (256u << 20)  /* largest XML part unpacked: a zip bomb stops here */
 #define S_KEY_ROWS 20            /* a table's column names are looked for this far down */
-
-/* --- cells and sheets ------------------------------------------------------ */
-
-typedef struct {
-    int row, col;  /* 0-based */
-    char *text;
-    bool number;   /* a numeric cell (t="n" or none): its text is the number */
-} s_cell_t;
-
-typedef struct {
-    char *name;
-    char *part;    /* "xl/worksheets/sheet1.xml" */
-    s_cell_t *cells;
-    size_t n, cap;
-} s_sheet_t;
 
 /* Where an answer came from: a JSON pointer prefix and a cell; COL < 0
  * means "find the column from the rest of the pointer". */
@@ -72,34 +57,13 @@ struct xlsxread_map_t {
 typedef struct {
     const char *file;  /* for findings */
     dcp_findings_t *findings;
-    zip_t *zip;
-    char **shared;     /* shared strings */
-    size_t n_shared;
-    bool shared_broken;  /* xl/sharedStrings.xml is there but unreadable (reported) */
-    bool date1904;
-    s_sheet_t *sheets;
-    size_t n_sheets;
+    xlsxcells_book_t book;  /* the cells */
     xlsxread_map_t *map;
     int error;         /* DCP_ENOMEM once memory ran out */
 } s_reader_t;
 
 static void s_report (s_reader_t *r, const char *rule, const char *sheet, int row, int col,
                       const char *fmt, ...) __attribute__ ((format (printf, 6, 7)));
-
-/* "form.xlsx:Sheet!C12" (or "form.xlsx:Sheet", "form.xlsx") into BUF. */
-static const char *
-s_place (const char *file, const char *sheet, int row, int col, char *buf, size_t size)
-{
-    char letters[8];
-    if (!sheet)
-        snprintf (buf, size, "%s", file);
-    else if (row < 0)
-        snprintf (buf, size, "%s:%s", file, sheet);
-    else
-        snprintf (buf, size, "%s:%s!%s%d", file, sheet, wblayout_column_name (col, letters),
-                  row + 1);
-    return buf;
-}
 
 static void
 s_report (s_reader_t *r, const char *rule, const char *sheet, int row, int col, const char *fmt,
@@ -111,7 +75,8 @@ s_report (s_reader_t *r, const char *rule, const char *sheet, int row, int col, 
     vsnprintf (body, sizeof body, dcp_i18n_text (fmt), ap);
     va_end (ap);
     int rc = dcp_findings_add (r->findings, rule, DCP_SEV_ERROR,
-                               s_place (r->file, sheet, row, col, place, sizeof place), "%s", body);
+                               xlsxcells_place (r->file, sheet, row, col, place, sizeof place),
+                               "%s", body);
     if (rc && !r->error)
         r->error = rc;
 }
@@ -127,422 +92,13 @@ s_memrchr (const char *p, char c, size_t len)
     return NULL;
 }
 
-/* --- the archive and its XML ---------------------------------------------- */
-
-/* The part NAME of the archive as a parsed document; NULL if it is missing
- * (*MISSING set) or broken (reported). */
-static xmlDocPtr
-s_part (s_reader_t *r, const char *name, bool *missing)
-{
-    *missing = false;
-    zip_stat_t st;
-    zip_int64_t index = zip_name_locate (r->zip, name, ZIP_FL_NOCASE);
-    if (index < 0 || zip_stat_index (r->zip, (zip_uint64_t) index, 0, &st) != 0) {
-        *missing = true;
-        return NULL;
-    }
-    if (!(st.valid & ZIP_STAT_SIZE) || st.size > S_MAX_PART) {
-        s_report (r, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook is larger than %u MiB",
-                  name, S_MAX_PART >> 20);
-        return NULL;
-    }
-    char *data = malloc (st.size + 1);
-    zip_file_t *zf = data ? zip_fopen_index (r->zip, (zip_uint64_t) index, 0) : NULL;
-    zip_int64_t got = zf ? zip_fread (zf, data, st.size) : -1;
-    char why[256];
-    snprintf (why, sizeof why, "%s", zf ? zip_file_strerror (zf) : zip_strerror (r->zip));
-    if (zf)
-        zip_fclose (zf);
-    if (!data) {
-        r->error = DCP_ENOMEM;
-        return NULL;
-    }
-    if (got < 0 || (zip_uint64_t) got != st.size) {
-        s_report (r, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook could not be unpacked: %s",
-                  name, got >= 0 ? _ ("shorter than the archive says") : why);
-        free (data);
-        return NULL;
-    }
-    /* No network, no external entities (libxml2 does not load them unless
-     * asked), no error output on stderr: problems become findings. */
-    xmlDocPtr doc = xmlReadMemory (data, (int) st.size, name, NULL,
-                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    free (data);
-    if (!doc) {
-        const xmlError *e = xmlGetLastError ();
-        char detail[256] = "";
-        if (e && e->message)
-            snprintf (detail, sizeof detail, ": %.*s", (int) strcspn (e->message, "\n"),
-                      e->message);
-        s_report (r, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook is not valid XML%s", name,
-                  detail);
-    }
-    return doc;
-}
-
-static bool
-s_is (const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && strcmp ((const char *) n->name, name) == 0;
-}
-
-static xmlNodePtr
-s_child (const xmlNode *n, const char *name)
-{
-    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
-        if (s_is (c, name))
-            return c;
-    return NULL;
-}
-
-/* Attribute NAME of N, any namespace (caller frees with xmlFree). */
-static char *
-s_attr (const xmlNode *n, const char *name)
-{
-    for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (strcmp ((const char *) a->name, name) == 0)
-            return (char *) xmlNodeGetContent ((const xmlNode *) a);
-    return NULL;
-}
-
-/* Appends the text of every <t> under N, except phonetic runs (<rPh>). */
-static void
-s_text_runs (const xmlNode *n, dcp_buf_t *out, int *error)
-{
-    for (xmlNodePtr c = n->children; c; c = c->next) {
-        if (s_is (c, "rPh"))
-            continue;
-        if (s_is (c, "t")) {
-            xmlChar *t = xmlNodeGetContent (c);
-            if (t && dcp_buf_append (out, (const char *) t, strlen ((const char *) t)))
-                *error = DCP_ENOMEM;
-            xmlFree (t);
-        } else if (c->type == XML_ELEMENT_NODE)
-            s_text_runs (c, out, error);
-    }
-}
-
-static char *
-s_rich_text (s_reader_t *r, const xmlNode *n)
-{
-    dcp_buf_t b;
-    dcp_buf_init (&b);
-    s_text_runs (n, &b, &r->error);
-    char *text = dcp_buf_take (&b, NULL);
-    if (!text)
-        r->error = DCP_ENOMEM;
-    return text;
-}
-
-static void
-s_read_shared (s_reader_t *r)
-{
-    bool missing;
-    xmlDocPtr doc = s_part (r, "xl/sharedStrings.xml", &missing);
-    if (!doc) {
-        /* a workbook with only numbers and inline strings has none; a
-         * broken one was reported, and its cells need not be, one by one */
-        r->shared_broken = !missing;
-        return;
-    }
-    xmlNodePtr root = xmlDocGetRootElement (doc);
-    size_t n = 0;
-    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next)
-        n += s_is (c, "si");
-    r->shared = calloc (n + 1, sizeof *r->shared);
-    if (!r->shared)
-        r->error = DCP_ENOMEM;
-    for (xmlNodePtr c = root ? root->children : NULL; c && r->shared; c = c->next)
-        if (s_is (c, "si"))
-            r->shared[r->n_shared++] = s_rich_text (r, c);
-    xmlFreeDoc (doc);
-}
-
-/* The sheets of xl/workbook.xml with their parts (through the workbook's
- * relationships), and the date system. */
-static int
-s_read_workbook (s_reader_t *r)
-{
-    bool missing;
-    xmlDocPtr wb = s_part (r, "xl/workbook.xml", &missing);
-    xmlDocPtr rels = wb ? s_part (r, "xl/_rels/workbook.xml.rels", &missing) : NULL;
-    if (!wb || !rels) {
-        if (missing)
-            s_report (r, "XLSX-FILE", NULL, -1, 0, "not a workbook: the archive has no %s",
-                      wb ? "xl/_rels/workbook.xml.rels" : "xl/workbook.xml");
-        xmlFreeDoc (wb);
-        xmlFreeDoc (rels);
-        return DCP_EINVAL;
-    }
-    xmlNodePtr root = xmlDocGetRootElement (wb);
-    xmlNodePtr pr = s_child (root, "workbookPr");
-    char *d1904 = pr ? s_attr (pr, "date1904") : NULL;
-    r->date1904 = d1904 && (strcmp (d1904, "1") == 0 || strcasecmp (d1904, "true") == 0);
-    xmlFree (d1904);
-    xmlNodePtr sheets = s_child (root, "sheets");
-    size_t n = 0;
-    for (xmlNodePtr s = sheets ? sheets->children : NULL; s; s = s->next)
-        n += s_is (s, "sheet");
-    r->sheets = calloc (n + 1, sizeof *r->sheets);
-    if (!r->sheets) {
-        r->error = DCP_ENOMEM;
-        n = 0;
-    }
-    xmlNodePtr rroot = xmlDocGetRootElement (rels);
-    for (xmlNodePtr s = sheets ? sheets->children : NULL; s && r->sheets; s = s->next) {
-        if (!s_is (s, "sheet"))
-            continue;
-        char *name = s_attr (s, "name"), *id = s_attr (s, "id");
-        char *target = NULL;
-        for (xmlNodePtr rel = rroot ? rroot->children : NULL; rel && id && !target; rel = rel->next) {
-            char *rid = s_is (rel, "Relationship") ? s_attr (rel, "Id") : NULL;
-            if (rid && strcmp (rid, id) == 0)
-                target = s_attr (rel, "Target");
-            xmlFree (rid);
-        }
-        if (name && target) {
-            s_sheet_t *sh = &r->sheets[r->n_sheets++];
-            sh->name = strdup (name);
-            /* "worksheets/sheet1.xml" is relative to xl/; "/xl/..." is absolute */
-            size_t len = strlen (target) + 8;
-            sh->part = malloc (len);
-            if (sh->part)
-                snprintf (sh->part, len, "%s%s", target[0] == '/' ? "" : "xl/",
-                          target[0] == '/' ? target + 1 : target);
-            if (!sh->name || !sh->part)
-                r->error = DCP_ENOMEM;
-        }
-        xmlFree (name);
-        xmlFree (id);
-        xmlFree (target);
-    }
-    xmlFreeDoc (wb);
-    xmlFreeDoc (rels);
-    return r->error;
-}
-
-/* "C12" into 0-based ROW and COL; false if it is not a cell reference. */
-static bool
-s_parse_ref (const char *ref, int *row, int *col)
-{
-    int c = 0, rw = 0;
-    const char *p = ref;
-    for (; isupper ((unsigned char) *p) && c < 100000; p++)
-        c = c * 26 + (*p - 'A' + 1);
-    if (p == ref || !isdigit ((unsigned char) *p))
-        return false;
-    for (; isdigit ((unsigned char) *p) && rw < 10000000; p++)
-        rw = rw * 10 + (*p - '0');
-    if (*p || rw == 0)
-        return false;
-    *row = rw - 1;
-    *col = c - 1;
-    return true;
-}
-
-static int
-s_push_cell (s_sheet_t *sh, int row, int col, char *text, bool number)
-{
-    if (sh->n == sh->cap) {
-        size_t cap = sh->cap ? sh->cap * 2 : 64;
-        s_cell_t *grown = realloc (sh->cells, cap * sizeof *grown);
-        if (!grown) {
-            free (text);
-            return DCP_ENOMEM;
-        }
-        sh->cells = grown;
-        sh->cap = cap;
-    }
-    sh->cells[sh->n++] = (s_cell_t) {row, col, text, number};
-    return 0;
-}
-
-/* The text of cell C: what a person sees, before any meaning is given. */
-static char *
-s_cell_text (s_reader_t *r, const s_sheet_t *sh, const xmlNode *c, int row, int col, bool *number)
-{
-    char *type = s_attr (c, "t");
-    xmlNodePtr v = s_child (c, "v");
-    xmlChar *vt = v ? xmlNodeGetContent (v) : NULL;
-    char *text = NULL;
-    *number = false;
-    if (type && strcmp (type, "s") == 0) {
-        char *end;
-        long i = vt ? strtol ((const char *) vt, &end, 10) : -1;
-        if (i >= 0 && (size_t) i < r->n_shared && r->shared[i])
-            text = strdup (r->shared[i]);
-        else {
-            if (!r->shared_broken)
-                s_report (r, "XLSX-FILE", sh->name, row, col, "cell refers to shared string %s, "
-                          "which the workbook does not have", vt ? (const char *) vt : "(none)");
-            text = strdup ("");
-        }
-    } else if (type && strcmp (type, "inlineStr") == 0) {
-        xmlNodePtr is = s_child (c, "is");
-        text = is ? s_rich_text (r, is) : strdup ("");
-    } else if (type && strcmp (type, "b") == 0)
-        text = strdup (vt && strcmp ((const char *) vt, "1") == 0 ? "yes" : "no");
-    else {
-        /* "n" (or none): a number; "str": a formula's text; "e": an error
-         * such as #N/A; "d": an ISO date.  All are taken as written. */
-        *number = !type || strcmp (type, "n") == 0;
-        text = strdup (vt ? (const char *) vt : "");
-    }
-    xmlFree (vt);
-    xmlFree (type);
-    if (!text)
-        r->error = DCP_ENOMEM;
-    return text;
-}
-
-/* Reads the cells of SH; false if its part is missing or broken
- * (reported). */
-static bool
-s_read_sheet (s_reader_t *r, s_sheet_t *sh)
-{
-    bool missing;
-    xmlDocPtr doc = s_part (r, sh->part, &missing);
-    if (!doc) {
-        if (missing)
-            s_report (r, "XLSX-FILE", sh->name, -1, 0, "the sheet's part %s is missing from the "
-                      "archive", sh->part);
-        return false;
-    }
-    xmlNodePtr data = s_child (xmlDocGetRootElement (doc), "sheetData");
-    int row = -1;
-    for (xmlNodePtr rw = data ? data->children : NULL; rw && !r->error; rw = rw->next) {
-        if (!s_is (rw, "row"))
-            continue;
-        /* a row or cell without its reference follows the one before */
-        char *rref = s_attr (rw, "r");
-        row = rref && atoi (rref) > 0 ? atoi (rref) - 1 : row + 1;
-        xmlFree (rref);
-        int col = -1;
-        for (xmlNodePtr c = rw->children; c && !r->error; c = c->next) {
-            if (!s_is (c, "c"))
-                continue;
-            char *ref = s_attr (c, "r");
-            int crow = row, ccol = col + 1;
-            if (ref && !s_parse_ref (ref, &crow, &ccol))
-                crow = row, ccol = col + 1;
-            xmlFree (ref);
-            col = ccol;
-            bool number;
-            char *text = s_cell_text (r, sh, c, crow, ccol, &number);
-            if (text && !text[0]) {
-                free (text);  /* styled but empty */
-                continue;
-            }
-            if (text && s_push_cell (sh, crow, ccol, text, number))
-                r->error = DCP_ENOMEM;
-        }
-    }
-    xmlFreeDoc (doc);
-    return true;
-}
-
-static const s_sheet_t *
-s_find_sheet (const s_reader_t *r, const char *name)
-{
-    for (size_t i = 0; i < r->n_sheets; i++)
-        if (strcmp (r->sheets[i].name, name) == 0)
-            return &r->sheets[i];
-    return NULL;
-}
-
 /* --- cell text into answer text ------------------------------------------- */
-
-/* "1.5E+3" into "1500", exactly (spreadsheets write large and small numbers
- * so; the readers take plain decimals only).  Other text is copied. */
-static char *
-s_plain_number (const char *text)
-{
-    const char *e = strpbrk (text, "eE");
-    if (!e)
-        return strdup (text);
-    char digits[64];
-    size_t nd = 0;
-    int point = -1;
-    const char *p = text;
-    bool neg = *p == '-';
-    p += neg || *p == '+';
-    for (; p < e && nd < sizeof digits - 1; p++) {
-        if (*p == '.')
-            point = (int) nd;
-        else if (isdigit ((unsigned char) *p))
-            digits[nd++] = *p;
-        else
-            return strdup (text);
-    }
-    char *end;
-    long exp = strtol (e + 1, &end, 10);
-    if (*end || nd == 0 || exp > 400 || exp < -400)
-        return strdup (text);
-    long pos = (point < 0 ? (long) nd : point) + exp;  /* digits before the point */
-    dcp_buf_t b;
-    dcp_buf_init (&b);
-    if (neg)
-        dcp_buf_append (&b, "-", 1);
-    if (pos <= 0) {
-        dcp_buf_append (&b, "0.", 2);
-        for (long i = 0; i < -pos; i++)
-            dcp_buf_append (&b, "0", 1);
-        dcp_buf_append (&b, digits, nd);
-    } else {
-        for (long i = 0; i < pos; i++)
-            dcp_buf_append (&b, i < (long) nd ? &digits[i] : "0", 1);
-        if (pos < (long) nd) {
-            dcp_buf_append (&b, ".", 1);
-            dcp_buf_append (&b, digits + pos, nd - (size_t) pos);
-        }
-    }
-    return dcp_buf_take (&b, NULL);
-}
-
-/* A date serial (days; a fraction is the time of day) into "YYYY-MM-DD".
- * 1900 system: 1 is 1900-01-01 and 60 the 29 February 1900 that Lotus
- * 1-2-3 invented and Excel kept, so from 61 on the days count from
- * 1899-12-30.  1904 system: 0 is 1904-01-01. */
-static bool
-s_serial_date (const char *text, bool date1904, char *buf, size_t size)
-{
-    char *end;
-    double v = strtod (text, &end);
-    if (*end || v < 1 || v > 2958465)  /* 9999-12-31 */
-        return false;
-    long serial = (long) v, days;  /* days since 1970-01-01 */
-    if (date1904)
-        days = serial - 24107;
-    else if (serial == 60)
-        return snprintf (buf, size, "1900-02-29") > 0;
-    else
-        days = serial - (serial < 60 ? 25568 : 25569);
-    /* civil from days (H. Hinnant's algorithm) */
-    days += 719468;
-    long era = days / 146097, doe = days - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp + (mp < 10 ? 3 : -9);
-    snprintf (buf, size, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
-    return true;
-}
 
 /* The answer text of CELL in a column of TYPE (NULL cell: ""). */
 static char *
-s_answer (const s_reader_t *r, const s_cell_t *cell, wblayout_type_t type)
+s_answer (const s_reader_t *r, const xlsxcells_cell_t *cell, wblayout_type_t type)
 {
-    if (!cell)
-        return strdup ("");
-    char date[16];
-    if (cell->number && type == WBLAYOUT_DATE && s_serial_date (cell->text, r->date1904, date,
-                                                                sizeof date))
-        return strdup (date);
-    if (cell->number)
-        return s_plain_number (cell->text);
-    if (type == WBLAYOUT_DATE && strlen (cell->text) > 10 && cell->text[10] == 'T')
-        return strndup (cell->text, 10);  /* t="d": "2023-02-11T00:00:00" */
-    return strdup (cell->text);
+    return xlsxcells_text (&r->book, cell, type == WBLAYOUT_DATE);
 }
 
 /* --- the map ------------------------------------------------------------------ */
@@ -631,26 +187,15 @@ s_set_path (s_reader_t *r, Dcp__V1__Submission *sub, const char *path, const cha
     return field_set_cell (msg, f, text, where);
 }
 
-static const s_cell_t *
-s_cell_at (const s_sheet_t *sh, int row, int col)
-{
-    for (size_t i = 0; i < sh->n; i++)
-        if (sh->cells[i].row == row && sh->cells[i].col == col)
-            return &sh->cells[i];
-    return NULL;
-}
-
 /* A form: every row whose field column names a field of the layout. */
-static int s_remember_columns (s_reader_t *r, const s_sheet_t *sh, const s_cell_t *const *heads,
+static int s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh, const xlsxcells_cell_t *const *heads,
                                size_t n);
 
 /* For a form row of a list element ("contributing_agencies.1.name"): true
  * if some row of the same element has an answer, so that a blank row does
  * not make an element on its own.  True for a row of no list. */
-static const s_cell_t *s_cell_at (const s_sheet_t *sh, int row, int col);
-
 static bool
-s_element_used (const s_sheet_t *sh, const char *key)
+s_element_used (const xlsxcells_sheet_t *sh, const char *key)
 {
     size_t prefix = 0;  /* the key up to its last list index and the dot after it: "a.1." */
     for (const char *dot = strchr (key, '.'); dot; dot = strchr (dot + 1, '.')) {
@@ -661,30 +206,30 @@ s_element_used (const s_sheet_t *sh, const char *key)
     if (prefix == 0)
         return true;
     for (size_t i = 0; i < sh->n; i++) {
-        const s_cell_t *kc = &sh->cells[i];
+        const xlsxcells_cell_t *kc = &sh->cells[i];
         if (kc->col != WBLAYOUT_FORM_KEY_COL || strncmp (kc->text, key, prefix) != 0)
             continue;
-        const s_cell_t *v = s_cell_at (sh, kc->row, WBLAYOUT_FORM_VALUE_COL);
+        const xlsxcells_cell_t *v = xlsxcells_at (sh, kc->row, WBLAYOUT_FORM_VALUE_COL);
         char t[8];
-        if (v && (!field_trim (v->text, t, sizeof t) || t[0]))
+        if (v && (!fieldword_trim (v->text, t, sizeof t) || t[0]))
             return true;
     }
     return false;
 }
 
 static void
-s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh,
+s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const xlsxcells_sheet_t *sh,
              Dcp__V1__Submission *sub)
 {
     int sheet_index = s_remember_columns (r, sh, NULL, 0);
     if (sheet_index < 0)
         return;
     for (size_t i = 0; i < sh->n && !r->error; i++) {
-        const s_cell_t *kc = &sh->cells[i];
+        const xlsxcells_cell_t *kc = &sh->cells[i];
         if (kc->col != WBLAYOUT_FORM_KEY_COL || kc->row < WBLAYOUT_FIRST_ROW)
             continue;
         char key[128];
-        if (!field_trim (kc->text, key, sizeof key) || !key[0])
+        if (!fieldword_trim (kc->text, key, sizeof key) || !key[0])
             continue;
         const wblayout_column_t *c = wblayout_column (ls, key);
         if (!c) {
@@ -707,7 +252,7 @@ s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh,
             if (!known)
                 s_anchor (r, pointer, sheet_index, kc->row, WBLAYOUT_FORM_VALUE_COL);
         }
-        char *text = s_answer (r, s_cell_at (sh, kc->row, WBLAYOUT_FORM_VALUE_COL), c->type);
+        char *text = s_answer (r, xlsxcells_at (sh, kc->row, WBLAYOUT_FORM_VALUE_COL), c->type);
         if (!text) {
             r->error = DCP_ENOMEM;
             return;
@@ -721,7 +266,7 @@ s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh,
         if (*t || (c->list == WBLAYOUT_LIST_NO_VALUE && s_element_used (sh, key))) {
             field_cell_t where = {
                 .findings = r->findings, .rule_prefix = "XLSX",
-                .path = s_place (r->file, sh->name, kc->row, WBLAYOUT_FORM_VALUE_COL, place,
+                .path = xlsxcells_place (r->file, sh->name, kc->row, WBLAYOUT_FORM_VALUE_COL, place,
                                  sizeof place),
                 .context = key,
             };
@@ -811,7 +356,7 @@ s_pos_find (const s_csvgen_t *g, int line, int col)
  * what only a CSV file needs said is left out (the CSV column number and
  * the row's pointer: the cell says both). */
 static void
-s_copy_csv_findings (s_reader_t *r, const s_sheet_t *sh, const s_csvgen_t *g,
+s_copy_csv_findings (s_reader_t *r, const xlsxcells_sheet_t *sh, const s_csvgen_t *g,
                      const dcp_findings_t *from)
 {
     for (size_t i = 0; i < dcp_findings_count (from) && !r->error; i++) {
@@ -825,7 +370,7 @@ s_copy_csv_findings (s_reader_t *r, const s_sheet_t *sh, const s_csvgen_t *g,
         if (c1) {
             const s_pos_t *p = s_pos_find (g, atoi (c1 + 1), atoi (c2 + 1));
             if (p)
-                s_place (r->file, sh->name, p->row, p->sheet_col, place, sizeof place);
+                xlsxcells_place (r->file, sh->name, p->row, p->sheet_col, place, sizeof place);
         }
         /* The CSV reader's words, in the language it wrote them in (its
          * translations keep these fragments: collector/po). */
@@ -865,24 +410,17 @@ s_copy_csv_findings (s_reader_t *r, const s_sheet_t *sh, const s_csvgen_t *g,
 /* The row of SH holding the column names: the first of the top rows in
  * which some cell is a column of LS.  -1 if none. */
 static int
-s_key_row (const wblayout_sheet_t *ls, const s_sheet_t *sh)
+s_key_row (const wblayout_sheet_t *ls, const xlsxcells_sheet_t *sh)
 {
     int best = -1;
     for (size_t i = 0; i < sh->n; i++) {
-        const s_cell_t *c = &sh->cells[i];
+        const xlsxcells_cell_t *c = &sh->cells[i];
         char key[128];
         if (c->row < S_KEY_ROWS && (best < 0 || c->row < best)
-            && field_trim (c->text, key, sizeof key) && wblayout_column (ls, key))
+            && fieldword_trim (c->text, key, sizeof key) && wblayout_column (ls, key))
             best = c->row;
     }
     return best;
-}
-
-static int
-s_cell_cmp (const void *a, const void *b)
-{
-    const s_cell_t *x = a, *y = b;
-    return x->row != y->row ? (x->row < y->row ? -1 : 1) : (x->col > y->col) - (x->col < y->col);
 }
 
 /* Records where the rows of table sheet LS landed in the payload: element
@@ -929,7 +467,7 @@ s_anchor_rows (s_reader_t *r, const wblayout_sheet_t *ls, int sheet_index, const
 /* Remembers sheet SH (and the column names of a table) for
  * xlsxread_locate(); returns its index in the map, -1 if out of memory. */
 static int
-s_remember_columns (s_reader_t *r, const s_sheet_t *sh, const s_cell_t *const *heads, size_t n)
+s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh, const xlsxcells_cell_t *const *heads, size_t n)
 {
     xlsxread_map_t *m = r->map;
     s_sheetcols_t *grown = realloc (m->sheets, (m->n_sheets + 1) * sizeof *grown);
@@ -947,7 +485,7 @@ s_remember_columns (s_reader_t *r, const s_sheet_t *sh, const s_cell_t *const *h
     }
     for (size_t k = 0; k < n; k++) {
         char key[128];
-        field_trim (heads[k]->text, key, sizeof key);
+        fieldword_trim (heads[k]->text, key, sizeof key);
         sc->keys[k] = strdup (key);
         sc->cols[k] = heads[k]->col;
         sc->n++;
@@ -959,8 +497,8 @@ s_remember_columns (s_reader_t *r, const s_sheet_t *sh, const s_cell_t *const *h
 
 /* The cells of one sheet row, by position among the header columns. */
 static void
-s_row_cells (const s_sheet_t *sh, size_t *i, int row, const s_cell_t *const *heads, size_t n,
-             const s_cell_t **out)
+s_row_cells (const xlsxcells_sheet_t *sh, size_t *i, int row, const xlsxcells_cell_t *const *heads, size_t n,
+             const xlsxcells_cell_t **out)
 {
     for (size_t k = 0; k < n; k++)
         out[k] = NULL;
@@ -972,9 +510,9 @@ s_row_cells (const s_sheet_t *sh, size_t *i, int row, const s_cell_t *const *hea
 
 /* One table sheet being turned into CSV text. */
 typedef struct {
-    const s_cell_t **heads;  /* the cells of the column names, left to right */
+    const xlsxcells_cell_t **heads;  /* the cells of the column names, left to right */
     size_t n;
-    const s_cell_t **cells;  /* the current row's cells under the heads */
+    const xlsxcells_cell_t **cells;  /* the current row's cells under the heads */
     int *rows;               /* per answer row: its sheet row */
     char **keys;             /* per answer row: its grouping key (incident_id), trimmed */
     size_t n_rows;
@@ -985,7 +523,7 @@ typedef struct {
 /* Appends the answer rows from cell I of SH on to T's CSV text; rows left
  * empty (or only styled) are not answers. */
 static void
-s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh, size_t i,
+s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const xlsxcells_sheet_t *sh, size_t i,
             s_table_t *t)
 {
     char key[128];
@@ -995,13 +533,13 @@ s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh, size
         char *texts[t->n + 1];
         bool blank = true;
         for (size_t k = 0; k < t->n; k++) {
-            field_trim (t->heads[k]->text, key, sizeof key);
+            fieldword_trim (t->heads[k]->text, key, sizeof key);
             const wblayout_column_t *c = wblayout_column (ls, key);
             texts[k] = s_answer (r, t->cells[k], c ? c->type : WBLAYOUT_TEXT);
             char trimmed[8];
             if (!texts[k])
                 r->error = DCP_ENOMEM;
-            else if (!field_trim (texts[k], trimmed, sizeof trimmed) || trimmed[0])
+            else if (!fieldword_trim (texts[k], trimmed, sizeof trimmed) || trimmed[0])
                 blank = false;
         }
         if (!blank && !r->error) {
@@ -1009,7 +547,7 @@ s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh, size
                 s_gen_cell (&t->g, texts[k], k == 0, row, t->heads[k]->col);
             s_gen_end (&t->g);
             key[0] = '\0';
-            if (t->key_col >= 0 && !field_trim (texts[t->key_col], key, sizeof key))
+            if (t->key_col >= 0 && !fieldword_trim (texts[t->key_col], key, sizeof key))
                 snprintf (key, sizeof key, "%s", texts[t->key_col]);
             t->rows[t->n_rows] = row;
             if (!(t->keys[t->n_rows++] = strdup (key)))
@@ -1023,13 +561,12 @@ s_gen_rows (s_reader_t *r, const wblayout_sheet_t *ls, const s_sheet_t *sh, size
 /* A table sheet: its rows become CSV text for csvread_table(), and the
  * CSV reader's findings come back with the cells' places. */
 static void
-s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, s_sheet_t *sh,
+s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, xlsxcells_sheet_t *sh,
               Dcp__V1__Submission *sub)
 {
-    if (sh->n)
-        qsort (sh->cells, sh->n, sizeof *sh->cells, s_cell_cmp);
+    xlsxcells_sort (sh);
     int key_row = s_key_row (ls, sh);
-    if (key_row < 0 && r->shared_broken)
+    if (key_row < 0 && r->book.shared_broken)
         return;  /* the column names are shared strings, which were reported */
     if (key_row < 0) {
         s_report (r, "XLSX-MISSING-COLUMN", sh->name, WBLAYOUT_KEY_ROW, 0, "no row names the "
@@ -1053,7 +590,7 @@ s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, s_sheet_t *sh,
         i++;
     for (; i < sh->n && sh->cells[i].row == key_row; i++) {
         char key[128];
-        if (field_trim (sh->cells[i].text, key, sizeof key) && strcmp (key, "incident_id") == 0)
+        if (fieldword_trim (sh->cells[i].text, key, sizeof key) && strcmp (key, "incident_id") == 0)
             t.key_col = (int) t.n;
         s_gen_cell (&t.g, sh->cells[i].text, t.n == 0, key_row, sh->cells[i].col);
         t.heads[t.n++] = &sh->cells[i];
@@ -1090,24 +627,6 @@ cleanup:
 
 /* --- the whole workbook ---------------------------------------------------- */
 
-static void
-s_reader_free (s_reader_t *r)
-{
-    for (size_t i = 0; i < r->n_shared; i++)
-        free (r->shared[i]);
-    free (r->shared);
-    for (size_t i = 0; i < r->n_sheets; i++) {
-        for (size_t k = 0; k < r->sheets[i].n; k++)
-            free (r->sheets[i].cells[k].text);
-        free (r->sheets[i].cells);
-        free (r->sheets[i].name);
-        free (r->sheets[i].part);
-    }
-    free (r->sheets);
-    if (r->zip)
-        zip_discard (r->zip);
-}
-
 /* Reads the sheets the layout names, forms first (the envelope says which
  * questionnaire it is), in layout order. */
 static void
@@ -1115,7 +634,7 @@ s_read_sheets (s_reader_t *r, Dcp__V1__Submission *sub)
 {
     size_t n;
     const wblayout_sheet_t *layout = wblayout_sheets (&n);
-    if (!s_find_sheet (r, layout[0].name))
+    if (!xlsxcells_sheet (&r->book, layout[0].name))
         s_report (r, "XLSX-MISSING-SHEET", NULL, -1, 0, "the workbook has no sheet \"%s\": it "
                   "says who reports for which year; start from `collector template KIND "
                   "FILE.xlsx`", layout[0].name);
@@ -1124,18 +643,21 @@ s_read_sheets (s_reader_t *r, Dcp__V1__Submission *sub)
             const wblayout_sheet_t *ls = &layout[i];
             if ((ls->table != NULL) != (pass == 1))
                 continue;
-            s_sheet_t *sh = (s_sheet_t *) s_find_sheet (r, ls->name);
+            xlsxcells_sheet_t *sh = xlsxcells_sheet (&r->book, ls->name);
             if (!sh)
                 continue;
-            if (!s_read_sheet (r, sh))
-                continue;
+            int rc = xlsxcells_read_sheet (&r->book, sh);
+            if (rc == DCP_ENOMEM)
+                r->error = rc;
+            if (rc)
+                continue;  /* a missing or broken part was reported */
             if (ls->table)
                 s_read_table (r, ls, sh, sub);
             else
                 s_read_form (r, ls, sh, sub);
         }
-    for (size_t i = 0; i < r->n_sheets; i++) {
-        const char *name = r->sheets[i].name;
+    for (size_t i = 0; i < r->book.n_sheets; i++) {
+        const char *name = r->book.sheets[i].name;
         if (!wblayout_sheet (name) && strcmp (name, WBLAYOUT_INSTRUCTIONS) != 0
             && strcmp (name, WBLAYOUT_LISTS) != 0
             && dcp_findings_add (r->findings, "XLSX-UNKNOWN-SHEET", DCP_SEV_WARNING, name,
@@ -1170,30 +692,15 @@ xlsxread_bytes (const char *name, const char *bytes, size_t len, dcp_findings_t 
     r.map = calloc (1, sizeof *r.map);
     if (!r.map || !(r.map->file = strdup (r.file)))
         goto fail;
-    zip_error_t zerr;
-    zip_error_init (&zerr);
-    zip_source_t *src = zip_source_buffer_create (bytes, len, 0, &zerr);
-    r.zip = src ? zip_open_from_source (src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr) : NULL;
-    if (!r.zip) {
-        s_report (&r, "XLSX-FILE", NULL, -1, 0, "not a workbook: an .xlsx file is a zip archive, "
-                  "and this one cannot be opened (%s); save it again as .xlsx",
-                  zip_error_strerror (&zerr));
-        if (src)
-            zip_source_free (src);
-        zip_error_fini (&zerr);
-        goto fail;
-    }
-    zip_error_fini (&zerr);
-    if (s_read_workbook (&r))
-        goto fail;
-    s_read_shared (&r);
+    if (xlsxcells_open (&r.book, r.file, bytes, len, findings))
+        goto fail;  /* not a workbook (reported), or out of memory */
     sub = (Dcp__V1__Submission *) field_new_message (&dcp__v1__submission__descriptor);
-    if (!sub || r.error)
+    if (!sub)
         goto fail;
     s_read_sheets (&r, sub);
     if (r.error)
         goto fail;
-    s_reader_free (&r);
+    xlsxcells_close (&r.book);
     if (map_p)
         *map_p = r.map;
     else
@@ -1201,7 +708,7 @@ xlsxread_bytes (const char *name, const char *bytes, size_t len, dcp_findings_t 
     return sub;
 fail:
     dcp_codec_free (&sub);
-    s_reader_free (&r);
+    xlsxcells_close (&r.book);
     xlsxread_map_destroy (&r.map);
     return NULL;
 }
@@ -1282,7 +789,7 @@ s_locate_one (const xlsxread_map_t *m, const char *path, char *buf, size_t size)
         if (col < 0)
             col = sc->n ? sc->cols[0] : 0;
     }
-    s_place (m->file, sc->name, best->row, col, buf, size);
+    xlsxcells_place (m->file, sc->name, best->row, col, buf, size);
     return true;
 }
 

@@ -2,17 +2,17 @@
  *
  * The workbook `collector template KIND FILE.xlsx` writes (xlsxwrite.h)
  * comes back filled in Excel or LibreOffice.  An .xlsx file is a zip archive
- * of XML parts; this module opens the archive with libzip and parses the
- * parts with libxml2 (never by hand), reads the sheets the layout table
- * names (wblayout.h) and gives every answer the meaning the same text has in
- * a CSV cell: a table sheet is turned into the rows of a CSV table and read
- * by csvread_table(), a form row is read by field_set_cell().
+ * of XML parts; xlsxcells.h opens the archive and gives its sheets as cells,
+ * and this module reads the sheets the layout table names (wblayout.h) and
+ * gives every answer the meaning the same text has in a CSV cell: a table
+ * sheet is turned into the rows of a CSV table and read by csvread_table(),
+ * a form row is read by field_set_cell().
  *
- * What spreadsheets do to cells is undone here: shared and inline strings,
- * numbers typed as text, numbers in exponent form (1.5E+3), dates stored as
- * serial numbers (1900 and 1904 date systems), booleans, formula results
- * (t="str"), empty rows, cells without a reference, styles dropped or
- * renumbered by LibreOffice (styles are never needed).
+ * What spreadsheets do to cells is undone (by xlsxcells.h): shared and
+ * inline strings, numbers typed as text, numbers in exponent form (1.5E+3),
+ * dates stored as serial numbers (1900 and 1904 date systems), booleans,
+ * formula results (t="str"), empty rows, cells without a reference, styles
+ * dropped or renumbered by LibreOffice (styles are never needed).
  *
  * Every finding is located as "FILE.xlsx:Sheet!C12": reading findings
  * directly, and the validation rules' findings (JSON pointers) through the

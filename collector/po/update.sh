@@ -8,10 +8,12 @@
 #
 # What is extracted: _() / N_() / dcp_i18n_ntext() everywhere in collector/
 # and libdcp/, the message formats of the helpers that translate their
-# format before formatting (dcp_rules.c s_add, the readers' s_report and
-# field_report, dcp_findings_add), the workbook labels of wblayout.c (its
-# W_* column macros), and the comment texts ("_key": "...") of the
-# templates in collector/templates/*.json.  Needs gettext and python3.
+# format before formatting (dcp_rules.c s_add, the readers' s_report --
+# csvread.c with csvrecords.c, and xlsxread.c with xlsxcells.c, whose
+# s_report take the format at the same place -- field_report,
+# dcp_findings_add), the workbook labels of wblayout.c (its W_* column
+# macros), and the comment texts ("_key": "...") of the templates in
+# collector/templates/*.json.  Needs gettext and python3.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -32,10 +34,11 @@ common=(--from-code=UTF-8 --language=C --no-wrap --add-location=file --package-n
 xgettext "${common[@]}" --keyword=s_add:5 --flag=s_add:5:c-format \
     -o "$work/rules.pot" libdcp/dcp_rules.c
 xgettext "${common[@]}" --keyword=s_report:5 --flag=s_report:5:c-format \
-    -o "$work/csv.pot" collector/csvread.c
+    -o "$work/csv.pot" collector/csvread.c collector/csvrecords.c
 xgettext "${common[@]}" --keyword=s_report:6 --flag=s_report:6:c-format \
-    -o "$work/xlsx.pot" collector/xlsxread.c
-others=$(ls collector/*.c libdcp/*.c | grep -v -e dcp_rules.c -e csvread.c -e xlsxread.c)
+    -o "$work/xlsx.pot" collector/xlsxread.c collector/xlsxcells.c
+others=$(ls collector/*.c libdcp/*.c | grep -v -e dcp_rules.c -e csvread.c -e csvrecords.c \
+         -e xlsxread.c -e xlsxcells.c)
 wb=()
 for m in W_TEXT W_WIDE W_LIST W_CODE W_NUM W_DATE W_QUANTITY W_COUNT W_MONEY W_FORM W_FF \
          W_FF_COUNT; do

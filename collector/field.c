@@ -433,7 +433,7 @@ field_status_fields (const ProtobufCMessageDescriptor *desc, field_status_t *sf)
 }
 
 /* True if status VALUE (of enum ED) carries a number: REPORTED, ESTIMATED,
- * PROVISIONAL (DOMAIN.md V-GEN-02). */
+ * PROVISIONAL (proto/QUESTIONNAIRE.md V-GEN-02). */
 static bool
 s_status_needs_value (const ProtobufCEnumDescriptor *ed, int value)
 {

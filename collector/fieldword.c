@@ -55,7 +55,7 @@ fieldword_is_decimal (const char *text)
     return *p == '\0';
 }
 
-/* Words that mean "not available" on the forms (DOMAIN.md V-GEN-03). */
+/* Words that mean "not available" on the forms (proto/QUESTIONNAIRE.md V-GEN-03). */
 static const char *const s_na_tokens[] = {
     "--", "\xe2\x80\x93", "\xe2\x80\x94", "-", "n/a", "na", "..", "x", "not known",
     "unknown", "not available", "notavailable", NULL,

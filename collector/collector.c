@@ -15,8 +15,7 @@
 #include "dcp_util.h"
 #include "report.h"
 
-#define OPT(name, type, def, field, help) \
-    {name, type, def, offsetof (collector_cfg_t, field), sizeof (((collector_cfg_t *) 0)->field), help}
+#define OPT(...) DCP_CFG_OPT (collector_cfg_t, __VA_ARGS__)
 const dcp_cfg_option_t collector_options[] = {
     OPT ("endpoint", DCP_CFG_STR, "tcp://127.0.0.1:7601", endpoint, "validator endpoint(s), comma-separated; submissions are spread over them"),
     OPT ("key_file", DCP_CFG_STR, "/etc/dcp/collector.key", key_file,

@@ -11,6 +11,8 @@
 #include "wblayout.h"
 
 /* A text column, a column with a list, a code list, a number, a date. */
+/* The layout is a table, one column a line: kept as written, not reformatted. */
+/* clang-format off */
 #define W_TEXT(k, l) {k, l, WBLAYOUT_LIST_NONE, NULL, WBLAYOUT_TEXT, NULL, 0}
 #define W_WIDE(k, l) {k, l, WBLAYOUT_LIST_NONE, NULL, WBLAYOUT_TEXT, NULL, 40}
 #define W_LIST(k, l, list) {k, l, list, NULL, WBLAYOUT_TEXT, NULL, 0}
@@ -303,6 +305,7 @@ static const wblayout_sheet_t s_sheets[] = {
     {"H_challenges", "financial_flows", NULL, N_ ("H. Challenges and assistance"),
      N_ ("H: one answer per row"), W_N (s_h)},
 };
+/* clang-format on */
 
 const wblayout_sheet_t *
 wblayout_sheets (size_t *n)

@@ -26,7 +26,10 @@ typedef struct {
     int err;     /* 0, or the first failure (sticky until reset) */
 } dcp_buf_t;
 
+/* An initialiser: kept as written, not reformatted. */
+/* clang-format off */
 #define DCP_BUF_INIT {NULL, 0, 0, 0}
+/* clang-format on */
 
 /* Makes B empty without memory. */
 void dcp_buf_init (dcp_buf_t *b);

@@ -34,6 +34,14 @@ typedef struct {
     const char *help;      /* may name its own default: "(default host:pid)" */
 } dcp_cfg_option_t;
 
+/* One row of an option table for the configuration struct T: the option
+ * NAME of TYPE with default DEF (text) is stored in T's member FIELD.
+ * Each program writes  #define OPT(...) DCP_CFG_OPT (my_cfg_t, __VA_ARGS__). */
+/* clang-format off */
+#define DCP_CFG_OPT(T, name, type, def, field, help) \
+    {name, type, def, offsetof (T, field), sizeof (((T *) 0)->field), help}
+/* clang-format on */
+
 /* Applies every default to TARGET.  Returns 0 or DCP_ECONFIG (a default that
  * does not parse: a programming error, reported in ERR). */
 int dcp_config_defaults (const dcp_cfg_option_t *opts, void *target, char *err, size_t errlen);

@@ -61,8 +61,7 @@ typedef struct {
     char metrics[64];
 } loader_cfg_t;
 
-#define OPT(name, type, def, field, help) \
-    {name, type, def, offsetof (loader_cfg_t, field), sizeof (((loader_cfg_t *) 0)->field), help}
+#define OPT(...) DCP_CFG_OPT (loader_cfg_t, __VA_ARGS__)
 static const dcp_cfg_option_t s_options[] = {
     OPT ("bind", DCP_CFG_STR, "tcp://127.0.0.1:7602", bind, "endpoint validators connect to"),
     OPT ("database", DCP_CFG_STR, "dbname=dcp", database,

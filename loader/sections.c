@@ -22,6 +22,8 @@
 /* ---------------------------------------------------------------------------
  * The description.  One line per column (or group of columns). */
 
+/* The description is a table, one column a line: kept as written, not reformatted. */
+/* clang-format off */
 #define ID(doc) {"submission_id", SECTIONS_ID, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc, 0}
 #define ORD(doc) {"ord", SECTIONS_ORD, SECTIONS_BASE_ROW, 0, 0, 0, 0, doc, 0}
 #define PARENT_ORD(name, doc) {name, SECTIONS_ORD, SECTIONS_BASE_ROW, 0, 1, 0, 0, doc, 0}
@@ -412,6 +414,7 @@ static const sections_column_t s_security_event[] = {
     PARAM ("detail", "the validator's error message"),
     DB ("at", "time stored"),
 };
+/* clang-format on */
 
 static const sections_table_t s_tables[SECTIONS_N_TABLES] = {
     [SECTIONS_SUBMISSION_AGENCY] = {"submission_agency", "Contributing agencies listed in the envelope.", s_submission_agency, sizeof s_submission_agency / sizeof s_submission_agency[0]},

@@ -44,8 +44,7 @@ typedef struct {
     char metrics[64];
 } validator_cfg_t;
 
-#define OPT(name, type, def, field, help) \
-    {name, type, def, offsetof (validator_cfg_t, field), sizeof (((validator_cfg_t *) 0)->field), help}
+#define OPT(...) DCP_CFG_OPT (validator_cfg_t, __VA_ARGS__)
 static const dcp_cfg_option_t s_options[] = {
     OPT ("bind", DCP_CFG_STR, "tcp://127.0.0.1:7601", bind, "endpoint collectors connect to"),
     OPT ("loaders", DCP_CFG_STR, "tcp://127.0.0.1:7602", loaders,

@@ -42,8 +42,7 @@ typedef struct {
     char log_level[16];
 } report_cfg_t;
 
-#define OPT(name, type, def, field, help) \
-    {name, type, def, offsetof (report_cfg_t, field), sizeof (((report_cfg_t *) 0)->field), help}
+#define OPT(...) DCP_CFG_OPT (report_cfg_t, __VA_ARGS__)
 static const dcp_cfg_option_t s_options[] = {
     OPT ("database", DCP_CFG_STR, "dbname=dcp", database,
          "libpq connection string of a dcp_analyst member; passwords in a passfile, never here"),

@@ -9,7 +9,10 @@
 #define S_VERSION "1.0"
 
 static const report_sdmx_status_t s_statuses[] = {
+/* An initialiser of the status table: kept as written, not reformatted. */
+/* clang-format off */
 #define S_XX(dcp, obs, conf, meaning) {dcp, obs, conf, meaning},
+/* clang-format on */
     REPORT_SDMX_STATUS_MAP (S_XX)
 #undef S_XX
 };

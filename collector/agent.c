@@ -53,7 +53,7 @@ s_inbox_list (const char *inbox, size_t *n)
         char path[4096];
         struct stat st;
         if (e->d_name[0] == '.')
-            continue;  /* hidden, partial or set-aside files */
+            continue; /* hidden, partial or set-aside files */
         snprintf (path, sizeof path, "%s/%s", inbox, e->d_name);
         if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
             continue;
@@ -110,8 +110,7 @@ s_scan_inbox (collector_t *c)
             if (taken[n_taken])
                 n_taken++;
             dcp_info ("took file into outbox", "file=%s submission=%s", name, id);
-        }
-        else {
+        } else {
             /* Failed the offline check: set aside so it is not taken again
              * at every scan, with every problem written beside it. */
             char bad[4200], why[4300];
@@ -120,8 +119,7 @@ s_scan_inbox (collector_t *c)
             rename (path, bad);
             dcp_fs_write_atomic (why, report ? report : "", report ? report_len : 0);
             dcp_warn ("file failed the offline check; set aside with its problems",
-                      "file=%s problems_file=%s", name,
-                      dcp_log_quote ((char[600]) {0}, 600, why));
+                      "file=%s problems_file=%s", name, dcp_log_quote ((char[600]){0}, 600, why));
         }
         free (report);
     }
@@ -139,8 +137,8 @@ s_scan_inbox (collector_t *c)
 static void
 s_set (dcp_metrics_t *m, const char *name, const char *help, double value, bool gauge)
 {
-    double *cell = gauge ? dcp_metrics_gauge (m, name, help, NULL)
-                         : dcp_metrics_counter (m, name, help, NULL);
+    double *cell =
+        gauge ? dcp_metrics_gauge (m, name, help, NULL) : dcp_metrics_counter (m, name, help, NULL);
     if (cell)
         *cell = value;
 }
@@ -150,7 +148,7 @@ typedef struct {
     collector_t *c;
     dcp_metrics_t *metrics;
     dcp_http_t *http;
-    void *sender_sock;  /* the sender's socket the loop watches now */
+    void *sender_sock; /* the sender's socket the loop watches now */
 } s_agent_t;
 
 static int
@@ -159,7 +157,8 @@ s_agent_http (const char *path, char **body, size_t *len, const char **type, voi
     s_agent_t *h = arg;
     const sender_stats_t *st = sender_stats (h->c->sender);
     if (strcmp (path, "/metrics") == 0) {
-        s_set (h->metrics, "dcp_collector_outstanding", "submissions in the outbox without a final receipt",
+        s_set (h->metrics, "dcp_collector_outstanding",
+               "submissions in the outbox without a final receipt",
                (double) sender_outstanding (h->c->sender), true);
         s_set (h->metrics, "dcp_collector_sent_total", "sends, first attempts and resends",
                (double) st->sent, false);
@@ -274,7 +273,7 @@ agent_run (collector_t *c, int argc, char **argv)
     dcp_info ("collector agent ready", "inbox=%s outbox=%s pending=%zu", c->cfg.inbox,
               c->cfg.outbox, sender_outstanding (c->sender));
     dcp_sd_notify ("READY=1");
-    s_scan_inbox (c);  /* what waited while the agent was down, at once */
+    s_scan_inbox (c); /* what waited while the agent was down, at once */
     int loop_rc = dcp_loop_run (loop);
     if (loop_rc < 0)
         dcp_error ("collector agent loop failed", "error=%s", dcp_strerror (loop_rc));

@@ -61,9 +61,9 @@ cmd_submit (collector_t *c, int argc, char **argv)
             continue;
         }
         if (st == OUTBOX_PENDING)
-            waiting++;  /* intake_take queued it */
+            waiting++; /* intake_take queued it */
         else if (show_receipt_again (c, argv[i], ids[i], stdout) == OUTBOX_REJECTED)
-            failed++;  /* answered earlier: its receipt, labelled with the file sent then */
+            failed++; /* answered earlier: its receipt, labelled with the file sent then */
     }
     if (outbox_sync (c->outbox)) {
         fprintf (stderr, _ ("collector: could not sync the outbox %s: %s\n"), c->cfg.outbox,
@@ -76,9 +76,10 @@ cmd_submit (collector_t *c, int argc, char **argv)
     for (int i = 0; i < argc; i++)
         if (ids[i][0] && outbox_state (c->outbox, ids[i]) == OUTBOX_PENDING) {
             still++;
-            printf (_ ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
-                    "`collector submit` or `collector run`\n"),
-                    argv[i], c->cfg.outbox);
+            printf (
+                _ ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
+                   "`collector submit` or `collector run`\n"),
+                argv[i], c->cfg.outbox);
         }
     collector_close (c);
     free (ids);
@@ -143,7 +144,7 @@ cmd_send (collector_t *c, int argc, char **argv)
     size_t still = sender_outstanding (c->sender);
     if (still)
         printf (_ ("%zu submission(s) without a receipt yet; they are safe in the outbox (%s) and "
-                "will be sent by the next `collector send`, `submit` or `run`\n"),
+                   "will be sent by the next `collector send`, `submit` or `run`\n"),
                 still, c->cfg.outbox);
     int rc = (c->rejected || still) ? 1 : 0;
     collector_close (c);
@@ -174,8 +175,7 @@ cmd_keygen (collector_t *c, int argc, char **argv)
 static int
 s_template_workbook (collector_t *c, const char *kind, const char *path)
 {
-    int rc = xlsxwrite_template (path, kind, c->cfg.country,
-                                 template_reporting_year (time (NULL)));
+    int rc = xlsxwrite_template (path, kind, c->cfg.country, template_reporting_year (time (NULL)));
     if (rc == DCP_EINVAL) {
         fprintf (stderr, _ ("collector template: KIND is financial_flows or precursors\n"));
         return 2;

@@ -17,7 +17,8 @@
 
 #define OPT(...) DCP_CFG_OPT (collector_cfg_t, __VA_ARGS__)
 const dcp_cfg_option_t collector_options[] = {
-    OPT ("endpoint", DCP_CFG_STR, "tcp://127.0.0.1:7601", endpoint, "validator endpoint(s), comma-separated; submissions are spread over them"),
+    OPT ("endpoint", DCP_CFG_STR, "tcp://127.0.0.1:7601", endpoint,
+         "validator endpoint(s), comma-separated; submissions are spread over them"),
     OPT ("key_file", DCP_CFG_STR, "/etc/dcp/collector.key", key_file,
          "this focal point's CURVE key pair (collector keygen)"),
     OPT ("validator_public_key", DCP_CFG_STR, "/etc/dcp/validator.key.pub", validator_public_key,
@@ -33,7 +34,8 @@ const dcp_cfg_option_t collector_options[] = {
     OPT ("backoff_min_ms", DCP_CFG_INT, "500", backoff_min_ms, "first retry delay"),
     OPT ("backoff_max_ms", DCP_CFG_INT, "60000", backoff_max_ms, "longest retry delay"),
     OPT ("wait_s", DCP_CFG_INT, "120", wait_s,
-         "submit: give up waiting after this many seconds (0 = forever; a key the validator refuses ends the wait after 5 s); the outbox keeps the rest"),
+         "submit: give up waiting after this many seconds (0 = forever; a key the validator "
+         "refuses ends the wait after 5 s); the outbox keeps the rest"),
     OPT ("max_file", DCP_CFG_INT, "67108864", max_file, "largest response file, bytes"),
     OPT ("hwm", DCP_CFG_INT, "1000", hwm, "socket queue bound, messages"),
     OPT ("scan_ms", DCP_CFG_INT, "1000", scan_ms, "run: how often to look into the inbox"),
@@ -210,7 +212,8 @@ collector_wait_receipts (collector_t *c)
         printf (_ ("no receipt: %s\n"), why[0] ? why : _ ("no answer from the validator yet"));
     }
     const sender_stats_t *st = sender_stats (c->sender);
-    dcp_info ("sending done", "submissions=%zu accepted=%zu rejected=%zu pending=%zu resent=%lu "
+    dcp_info ("sending done",
+              "submissions=%zu accepted=%zu rejected=%zu pending=%zu resent=%lu "
               "ms=%lld",
               queued, c->accepted, c->rejected, sender_outstanding (c->sender), st->resent,
               (long long) (dcp_now_ms () - start));

@@ -19,7 +19,8 @@ s_group_space (const char *p)
         return 1;
     if ((unsigned char) p[0] == 0xC2 && (unsigned char) p[1] == 0xA0)
         return 2;
-    if ((unsigned char) p[0] == 0xE2 && (unsigned char) p[1] == 0x80 && (unsigned char) p[2] == 0xAF)
+    if ((unsigned char) p[0] == 0xE2 && (unsigned char) p[1] == 0x80
+        && (unsigned char) p[2] == 0xAF)
         return 3;
     return 0;
 }
@@ -29,8 +30,7 @@ s_group_space (const char *p)
  * groups of three, appending the digits to OUT.  False if the grouping is
  * not that (then nothing is taken as grouped). */
 static bool
-s_grouped_digits (const char **p_p, char *out, size_t *n, size_t size, bool dots,
-                  size_t *groups_p)
+s_grouped_digits (const char **p_p, char *out, size_t *n, size_t size, bool dots, size_t *groups_p)
 {
     const char *p = *p_p;
     size_t group = 0, groups = 0;
@@ -91,9 +91,9 @@ csvnum_decimal_comma (const char *text, char *out, size_t size)
             n = m;
             dots = true;
         } else if (!spaced)
-            return true;  /* not a number we can read: the readers say so */
+            return true; /* not a number we can read: the readers say so */
         else
-            n = sign + (size_t) (p - start);  /* "15.52": digits as read first */
+            n = sign + (size_t) (p - start); /* "15.52": digits as read first */
     }
     if (*p == ',' && p[1] >= '0' && p[1] <= '9') {
         digits[n++] = '.';
@@ -101,13 +101,13 @@ csvnum_decimal_comma (const char *text, char *out, size_t size)
             digits[n++] = *p;
     } else if (*p == '.') {
         if (dots)
-            return false;  /* "1.500": thousands or decimals? */
+            return false; /* "1.500": thousands or decimals? */
         /* "15.5": a decimal point typed by hand, unambiguous */
         digits[n++] = *p++;
         for (; *p >= '0' && *p <= '9' && n + 1 < sizeof digits; p++)
             digits[n++] = *p;
     } else if (dots) {
-        return false;  /* "1.500" */
+        return false; /* "1.500" */
     }
     digits[n] = '\0';
     snprintf (out, size, "%s%s", digits, p);

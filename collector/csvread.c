@@ -28,8 +28,8 @@
  * inside the group's message.  Incidents have one row per substance. */
 typedef struct {
     const char *table;
-    const char *key;     /* field of the group message */
-    const char *nested;  /* repeated field of the group message, one per row */
+    const char *key;    /* field of the group message */
+    const char *nested; /* repeated field of the group message, one per row */
 } s_grouping_t;
 
 static const s_grouping_t s_groupings[] = {
@@ -44,16 +44,16 @@ typedef struct {
     int level;
     const ProtobufCFieldDescriptor *field;
     const ProtobufCFieldDescriptor *sub;
-    int col;  /* of the header cell */
+    int col; /* of the header cell */
 } s_binding_t;
 
 typedef struct {
     const char *filename;
     dcp_findings_t *findings;
     int error;
-    srcmap_t *map;  /* where each answer came from, or NULL */
-    char sep;            /* the cell separator found (csvrecords_t) */
-    bool decimal_comma;  /* ';' or tab: numbers are written "15520,5" */
+    srcmap_t *map;      /* where each answer came from, or NULL */
+    char sep;           /* the cell separator found (csvrecords_t) */
+    bool decimal_comma; /* ';' or tab: numbers are written "15520,5" */
 } s_csv_t;
 
 #define S_NOTE_PREFIX "row becomes "
@@ -66,8 +66,8 @@ s_map (s_csv_t *c, const char *note, const char *part, const char *sub, int line
     char pointer[512];
     if (!c->map || strncmp (note, S_NOTE_PREFIX, strlen (S_NOTE_PREFIX)) != 0)
         return 0;
-    snprintf (pointer, sizeof pointer, "%s%s%s%s%s", note + strlen (S_NOTE_PREFIX),
-              part ? "/" : "", part ? part : "", sub ? "/" : "", sub ? sub : "");
+    snprintf (pointer, sizeof pointer, "%s%s%s%s%s", note + strlen (S_NOTE_PREFIX), part ? "/" : "",
+              part ? part : "", sub ? "/" : "", sub ? sub : "");
     return srcmap_add (c->map, pointer, c->filename, line, col);
 }
 
@@ -92,12 +92,12 @@ s_report (s_csv_t *c, const char *rule, int line, int col, const char *fmt, ...)
 /* Tables and columns. */
 
 typedef struct {
-    const ProtobufCFieldDescriptor *payload;  /* oneof member of Submission */
-    const ProtobufCFieldDescriptor *list;     /* repeated field of the payload */
-    const ProtobufCMessageDescriptor *group;  /* grouped: the element type; else NULL */
-    const ProtobufCFieldDescriptor *key;      /* grouped: key field of GROUP */
-    const ProtobufCFieldDescriptor *nested;   /* grouped: repeated field of GROUP */
-    const ProtobufCMessageDescriptor *row;    /* what one CSV row becomes */
+    const ProtobufCFieldDescriptor *payload; /* oneof member of Submission */
+    const ProtobufCFieldDescriptor *list;    /* repeated field of the payload */
+    const ProtobufCMessageDescriptor *group; /* grouped: the element type; else NULL */
+    const ProtobufCFieldDescriptor *key;     /* grouped: key field of GROUP */
+    const ProtobufCFieldDescriptor *nested;  /* grouped: repeated field of GROUP */
+    const ProtobufCMessageDescriptor *row;   /* what one CSV row becomes */
 } s_table_t;
 
 static bool
@@ -109,8 +109,8 @@ s_find_table (const char *name, s_table_t *t)
         const ProtobufCFieldDescriptor *pf = &sd->fields[i];
         if (pf->type != PROTOBUF_C_TYPE_MESSAGE || !(pf->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
             continue;
-        const ProtobufCFieldDescriptor *lf
-            = protobuf_c_message_descriptor_get_field_by_name (pf->descriptor, name);
+        const ProtobufCFieldDescriptor *lf =
+            protobuf_c_message_descriptor_get_field_by_name (pf->descriptor, name);
         if (!lf || lf->label != PROTOBUF_C_LABEL_REPEATED || lf->type != PROTOBUF_C_TYPE_MESSAGE)
             continue;
         t->payload = pf;
@@ -143,7 +143,8 @@ s_column_field (const ProtobufCMessageDescriptor *desc, const s_table_t *t, cons
 {
     if (!desc)
         return NULL;
-    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name (desc, name);
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name (desc, name);
     if (f && t->nested && f == t->nested)
         return NULL;
     return f;
@@ -169,8 +170,8 @@ s_bind (const s_table_t *t, const char *name, s_binding_t *b, const char **why)
             snprintf (head, sizeof head, "%.*s", (int) (dot - name), name);
             const ProtobufCFieldDescriptor *f = s_column_field (desc, t, head);
             if (f && f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED) {
-                const ProtobufCFieldDescriptor *sub
-                    = protobuf_c_message_descriptor_get_field_by_name (f->descriptor, dot + 1);
+                const ProtobufCFieldDescriptor *sub =
+                    protobuf_c_message_descriptor_get_field_by_name (f->descriptor, dot + 1);
                 if (sub && sub->type != PROTOBUF_C_TYPE_MESSAGE) {
                     *b = (s_binding_t){.level = level, .field = f, .sub = sub};
                     return 0;
@@ -195,8 +196,8 @@ s_bind (const s_table_t *t, const char *name, s_binding_t *b, const char **why)
             if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED
                 || strncmp (name, f->name, n) != 0 || name[n] != '_')
                 continue;
-            const ProtobufCFieldDescriptor *sub
-                = protobuf_c_message_descriptor_get_field_by_name (f->descriptor, name + n + 1);
+            const ProtobufCFieldDescriptor *sub =
+                protobuf_c_message_descriptor_get_field_by_name (f->descriptor, name + n + 1);
             if (sub && sub->type != PROTOBUF_C_TYPE_MESSAGE) {
                 *b = (s_binding_t){.level = level, .field = f, .sub = sub};
                 return 0;
@@ -211,8 +212,8 @@ s_bind (const s_table_t *t, const char *name, s_binding_t *b, const char **why)
             const ProtobufCFieldDescriptor *f = &desc->fields[i];
             if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED)
                 continue;
-            const ProtobufCFieldDescriptor *sub
-                = protobuf_c_message_descriptor_get_field_by_name (f->descriptor, name);
+            const ProtobufCFieldDescriptor *sub =
+                protobuf_c_message_descriptor_get_field_by_name (f->descriptor, name);
             if (sub && sub->type != PROTOBUF_C_TYPE_MESSAGE) {
                 if (found++ == 0)
                     *b = (s_binding_t){.level = level, .field = f, .sub = sub};
@@ -278,7 +279,7 @@ s_keymap_slot (const s_keymap_t *m, const char *key)
 /* One group (incident) being built. */
 typedef struct {
     ProtobufCMessage *msg;
-    char **seen;   /* per column: first non-blank text of a group column */
+    char **seen; /* per column: first non-blank text of a group column */
     int *seen_line;
 } s_group_t;
 
@@ -290,18 +291,15 @@ s_numeric (const s_binding_t *b)
     const ProtobufCFieldDescriptor *f = b->sub ? b->sub : b->field;
     size_t n = strlen (f->name);
     switch (f->type) {
-    case PROTOBUF_C_TYPE_MESSAGE:
-        return field_is_status_message (f->descriptor);
+    case PROTOBUF_C_TYPE_MESSAGE: return field_is_status_message (f->descriptor);
     case PROTOBUF_C_TYPE_STRING:
         return (b->sub && (strcmp (f->name, "value") == 0 || strcmp (f->name, "amount") == 0))
                || (n > 4 && strcmp (f->name + n - 4, "_pct") == 0)
                || strcmp (f->name, "latitude") == 0 || strcmp (f->name, "longitude") == 0;
     case PROTOBUF_C_TYPE_BOOL:
     case PROTOBUF_C_TYPE_ENUM:
-    case PROTOBUF_C_TYPE_BYTES:
-        return false;
-    default:
-        return true;
+    case PROTOBUF_C_TYPE_BYTES: return false;
+    default: return true;
     }
 }
 
@@ -312,8 +310,8 @@ static int s_apply_cell (s_csv_t *c, const s_binding_t *b, const csvrecords_cell
 /* Applies cell TEXT to binding B of MSG.  NOTE is the pointer the row
  * becomes.  Returns 0, DCP_EINVAL (reported) or DCP_ENOMEM. */
 static int
-s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const csvrecords_cell_t *cell, const char *text,
-         ProtobufCMessage *msg, const char *note)
+s_apply (s_csv_t *c, const s_binding_t *b, size_t column, const csvrecords_cell_t *cell,
+         const char *text, ProtobufCMessage *msg, const char *note)
 {
     char context[256], path[512];
     /* "column " alone is a msgid: xlsxread.c finds it again in messages */
@@ -349,14 +347,18 @@ s_apply_cell (s_csv_t *c, const s_binding_t *b, const csvrecords_cell_t *cell, c
                       "%s: \"%s\" could be read two ways: this file separates cells with "
                       "%s, so a ',' marks decimals and a '.' groups thousands only before a "
                       "decimal comma; write it without dots (1500) or with a decimal comma "
-                      "(1,5) (%s)", context, text, c->sep == '\t' ? _ ("tabs") : "';'", note);
+                      "(1,5) (%s)",
+                      context, text, c->sep == '\t' ? _ ("tabs") : "';'", note);
             return DCP_EINVAL;
         }
         text = number;
     }
     field_cell_t where = {
-        .findings = c->findings, .rule_prefix = "CSV", .path = path,
-        .context = context, .note = note,
+        .findings = c->findings,
+        .rule_prefix = "CSV",
+        .path = path,
+        .context = context,
+        .note = note,
     };
     if (!b->sub)
         return field_set_cell (msg, b->field, text, &where);
@@ -371,7 +373,7 @@ s_apply_cell (s_csv_t *c, const s_binding_t *b, const csvrecords_cell_t *cell, c
             return 0;
         if ((b->field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
             && *(uint32_t *) ((char *) msg + b->field->quantifier_offset) != 0)
-            return 0;  /* another oneof member is set; not in our tables */
+            return 0; /* another oneof member is set; not in our tables */
         *slot = field_new_message (b->field->descriptor);
         if (!*slot)
             return DCP_ENOMEM;
@@ -413,8 +415,8 @@ s_append (Dcp__V1__Submission *sub, const s_table_t *t, ProtobufCMessage **items
 static size_t
 s_existing (const Dcp__V1__Submission *sub, const s_table_t *t)
 {
-    const ProtobufCMessage *payload
-        = *(ProtobufCMessage *const *) ((const char *) sub + t->payload->offset);
+    const ProtobufCMessage *payload =
+        *(ProtobufCMessage *const *) ((const char *) sub + t->payload->offset);
     uint32_t which = *(const uint32_t *) ((const char *) sub + t->payload->quantifier_offset);
     if (which != t->payload->id || !payload)
         return 0;
@@ -464,14 +466,14 @@ typedef struct {
     csvrecords_t recs;
     s_binding_t *bind;
     size_t n_cols;
-    size_t *order;  /* columns to apply, group (level 1) columns last */
+    size_t *order; /* columns to apply, group (level 1) columns last */
     size_t n_order;
-    ProtobufCMessage **items;  /* new elements of the list, owned until appended */
+    ProtobufCMessage **items; /* new elements of the list, owned until appended */
     size_t n_items;
-    size_t base;               /* elements the list had before */
-    s_group_t *groups;         /* grouped tables: per element */
-    s_keymap_t map;            /* grouped tables: key -> element */
-    size_t key_col;            /* grouped tables: the key column */
+    size_t base;       /* elements the list had before */
+    s_group_t *groups; /* grouped tables: per element */
+    s_keymap_t map;    /* grouped tables: key -> element */
+    size_t key_col;    /* grouped tables: the key column */
 } s_build_t;
 
 static void
@@ -528,8 +530,8 @@ s_bind_column (s_build_t *b, size_t k)
         s_column_list (&b->t, list, sizeof list);
         s_report (&b->c, "CSV-UNKNOWN-COLUMN", cell->line, cell->col,
                   "%s \"%s\" (column %zu); valid columns: %s (an answer's parts may also "
-                  "be columns: quantity.unit or unit, quantity_status)", why, cell->text,
-                  k + 1, list);
+                  "be columns: quantity.unit or unit, quantity_status)",
+                  why, cell->text, k + 1, list);
         memset (&bind[k], 0, sizeof bind[k]);
         return;
     }
@@ -567,8 +569,8 @@ s_header_readable (s_build_t *b, const char *table)
     if (other)
         s_report (&b->c, "CSV-HEADER", head->line, 1,
                   "this file separates its cells with '%c', which is not read: save it as CSV "
-                  "with ',', ';' or tab between cells (the header reads \"%.80s\")", *other,
-                  first);
+                  "with ',', ';' or tab between cells (the header reads \"%.80s\")",
+                  *other, first);
     else
         s_report (&b->c, "CSV-HEADER", head->line, 1,
                   dcp_i18n_ntext ("none of the %zu header cell (separated by %s) is a column of "
@@ -605,9 +607,10 @@ s_bind_header (s_build_t *b, const char *table)
         }
     }
     if (b->t.key && !have_key) {
-        s_report (&b->c, "CSV-MISSING-COLUMN", head->line, 1, "table \"%s\" needs a column "
-                  "\"%s\": rows with the same %s form one entry", table, b->t.key->name,
-                  b->t.key->name);
+        s_report (&b->c, "CSV-MISSING-COLUMN", head->line, 1,
+                  "table \"%s\" needs a column "
+                  "\"%s\": rows with the same %s form one entry",
+                  table, b->t.key->name, b->t.key->name);
         return DCP_EINVAL;
     }
     for (int rank = 0; rank < 2; rank++)
@@ -670,10 +673,10 @@ s_group_row (s_build_t *b, const csvrecords_record_t *rec, ProtobufCMessage **ro
     *gi_p = gi;
     snprintf (note, note_size, "row becomes /%s/%s/%zu", b->t.payload->name, b->t.list->name,
               b->base + gi);
-    if (s_map (&b->c, note, NULL, NULL, rec->line, 0))  /* the entry: its first row */
+    if (s_map (&b->c, note, NULL, NULL, rec->line, 0)) /* the entry: its first row */
         return DCP_ENOMEM;
-    snprintf (note, note_size, "row becomes /%s/%s/%zu/%s/%zu", b->t.payload->name,
-              b->t.list->name, b->base + gi, b->t.nested->name, ri);
+    snprintf (note, note_size, "row becomes /%s/%s/%zu/%s/%zu", b->t.payload->name, b->t.list->name,
+              b->base + gi, b->t.nested->name, ri);
     return s_map (&b->c, note, NULL, NULL, rec->line, 0);
 }
 
@@ -692,8 +695,7 @@ s_apply_group_cell (s_build_t *b, size_t k, const csvrecords_cell_t *cell, size_
             s_report (&b->c, "CSV-INCONSISTENT", cell->line, cell->col,
                       "column %zu \"%s\" is \"%s\" here but \"%s\" on line %d for "
                       "the same %s; an entry's own columns must agree on all its rows",
-                      k + 1, bind->name, cell->text, g->seen[k], g->seen_line[k],
-                      b->t.key->name);
+                      k + 1, bind->name, cell->text, g->seen[k], g->seen_line[k], b->t.key->name);
         return 0;
     }
     g->seen[k] = strdup (cell->text);
@@ -716,9 +718,10 @@ s_read_row (s_build_t *b, const csvrecords_record_t *rec)
     for (size_t k = 0; k < rec->n; k++)
         all_blank = all_blank && s_blank (rec->cells[k].text);
     if (all_blank)
-        return 0;  /* ",,,," rows that spreadsheets leave behind */
+        return 0; /* ",,,," rows that spreadsheets leave behind */
     if (rec->n != b->n_cols)
-        s_report (&b->c, "CSV-SYNTAX", rec->line, 1, "row has %zu cells but the header has %zu "
+        s_report (&b->c, "CSV-SYNTAX", rec->line, 1,
+                  "row has %zu cells but the header has %zu "
                   "columns; missing cells are read as blank, extra cells are ignored",
                   rec->n, b->n_cols);
     char note[256];
@@ -732,8 +735,8 @@ s_read_row (s_build_t *b, const csvrecords_record_t *rec)
         row = b->items[b->n_items] = field_new_message (b->t.row);
         if (!row)
             return DCP_ENOMEM;
-        snprintf (note, sizeof note, "row becomes /%s/%s/%zu", b->t.payload->name,
-                  b->t.list->name, b->base + b->n_items);
+        snprintf (note, sizeof note, "row becomes /%s/%s/%zu", b->t.payload->name, b->t.list->name,
+                  b->base + b->n_items);
         b->n_items++;
         if (s_map (&b->c, note, NULL, NULL, rec->line, 0))
             return DCP_ENOMEM;
@@ -765,8 +768,8 @@ s_blank_group_answers (s_build_t *b)
                 continue;
             csvrecords_cell_t cell = {.text = (char *) "", .line = 1, .col = bind->col};
             char group_note[256];
-            snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu",
-                      b->t.payload->name, b->t.list->name, b->base + gi);
+            snprintf (group_note, sizeof group_note, "row becomes /%s/%s/%zu", b->t.payload->name,
+                      b->t.list->name, b->base + gi);
             if (s_apply (&b->c, bind, k, &cell, "", b->items[gi], group_note) == DCP_ENOMEM)
                 return DCP_ENOMEM;
         }
@@ -794,8 +797,10 @@ csvread_table_mapped (const char *text, size_t len, const char *filename, const 
     }
     uint32_t which = *(const uint32_t *) ((const char *) sub + b.t.payload->quantifier_offset);
     if (which != 0 && which != b.t.payload->id) {
-        s_report (&b.c, "CSV-TABLE", 1, 1, "table \"%s\" belongs to \"%s\", but this response "
-                  "is another questionnaire", table, b.t.payload->name);
+        s_report (&b.c, "CSV-TABLE", 1, 1,
+                  "table \"%s\" belongs to \"%s\", but this response "
+                  "is another questionnaire",
+                  table, b.t.payload->name);
         return DCP_EINVAL;
     }
     rc = csvrecords_parse (&b.recs, text ? text : "", len, filename, findings);
@@ -807,7 +812,8 @@ csvread_table_mapped (const char *text, size_t len, const char *filename, const 
     b.c.sep = b.recs.sep;
     b.c.decimal_comma = b.c.sep != ',';
     if (b.recs.n == 0) {
-        s_report (&b.c, "CSV-SYNTAX", 1, 1, "file is empty: a header row naming the columns is "
+        s_report (&b.c, "CSV-SYNTAX", 1, 1,
+                  "file is empty: a header row naming the columns is "
                   "required");
         rc = DCP_EINVAL;
         goto cleanup;
@@ -825,7 +831,7 @@ csvread_table_mapped (const char *text, size_t len, const char *filename, const 
         rc = DCP_ENOMEM;
     if (rc)
         goto cleanup;
-    b.n_items = 0;  /* now owned by SUB */
+    b.n_items = 0; /* now owned by SUB */
     rc = b.c.error;
 cleanup:
     s_build_free (&b);

@@ -36,7 +36,7 @@
  * (unknown table, table of the other questionnaire, no header row, missing
  * key column; a finding says which); DCP_ENOMEM (SUB is then unchanged). */
 int csvread_table (const char *text, size_t len, const char *filename, const char *table,
-                  Dcp__V1__Submission *sub, dcp_findings_t *findings);
+                   Dcp__V1__Submission *sub, dcp_findings_t *findings);
 
 /* As csvread_table(), also recording in MAP (NULL: not) where each answer
  * and each row came from, by JSON pointer (srcmap.h): a cell at its line

@@ -20,7 +20,7 @@
 typedef struct {
     const char *filename;
     dcp_findings_t *findings;
-    int error;  /* DCP_ENOMEM once a finding could not be recorded */
+    int error; /* DCP_ENOMEM once a finding could not be recorded */
 } s_parser_t;
 
 static void s_report (s_parser_t *c, const char *rule, int line, int col, const char *fmt, ...)
@@ -71,7 +71,7 @@ csvrecords_free (csvrecords_t *recs)
     for (size_t i = 0; i < recs->n; i++)
         s_record_free (&recs->items[i]);
     free (recs->items);
-    *recs = (csvrecords_t) {0};
+    *recs = (csvrecords_t){0};
 }
 
 /* Copies token cell TC into a new string (*TEXT_P): reports quoting and
@@ -81,7 +81,8 @@ static int
 s_take_cell (s_parser_t *c, const dcp_csvtok_cell_t *tc, char **text_p)
 {
     if (tc->problem == DCP_CSVTOK_UNCLOSED)
-        s_report (c, "CSV-SYNTAX", tc->problem_line, tc->problem_col, "quoted cell is not closed: a "
+        s_report (c, "CSV-SYNTAX", tc->problem_line, tc->problem_col,
+                  "quoted cell is not closed: a "
                   "'\"' is missing before the end of the file");
     else if (tc->problem == DCP_CSVTOK_AFTER_QUOTE)
         s_report (c, "CSV-SYNTAX", tc->problem_line, tc->problem_col,
@@ -156,7 +157,7 @@ s_split (s_parser_t *c, const char *text, size_t len, csvrecords_t *recs)
         only_blank = only_blank && !tc.quoted && !cell[0];
         if (tc.end == DCP_CSVTOK_COMMA)
             continue;
-        if ((only_blank && rec.n == 1) || sep_line)  /* an empty line, or "sep=;" */
+        if ((only_blank && rec.n == 1) || sep_line) /* an empty line, or "sep=;" */
             s_record_free (&rec);
         else if (s_push_record (recs, &rec)) {
             rc = DCP_ENOMEM;
@@ -175,6 +176,6 @@ csvrecords_parse (csvrecords_t *recs, const char *text, size_t len, const char *
                   dcp_findings_t *findings)
 {
     s_parser_t c = {.filename = filename, .findings = findings};
-    *recs = (csvrecords_t) {0};
+    *recs = (csvrecords_t){0};
     return s_split (&c, text, len, recs);
 }

@@ -26,7 +26,7 @@ typedef struct {
 typedef struct {
     csvrecords_cell_t *cells;
     size_t n, cap;
-    int line;  /* of its first cell */
+    int line; /* of its first cell */
 } csvrecords_record_t;
 
 /* The records of a text, the header row first; everything here belongs to
@@ -34,7 +34,7 @@ typedef struct {
 typedef struct {
     csvrecords_record_t *items;
     size_t n, cap;
-    char sep;  /* the cell separator found: ',', ';' or '\t' */
+    char sep; /* the cell separator found: ',', ';' or '\t' */
 } csvrecords_t;
 
 /* Reads TEXT (LEN bytes, borrowed) into RECS (overwritten).  FILENAME

@@ -9,8 +9,8 @@
 #include "dcp_util.h"
 #include "doctor.h"
 
-#define S_HANDSHAKE_WAIT_MS 5000  /* for the TCP connection and the handshake */
-#define S_ANSWER_WAIT_MS 5000     /* for the answer to the probe */
+#define S_HANDSHAKE_WAIT_MS 5000 /* for the TCP connection and the handshake */
+#define S_ANSWER_WAIT_MS 5000    /* for the answer to the probe */
 
 /* Prints one outcome line and returns STATUS; STEP is English (N_) and
  * translated here, TEXT is already in the user's language. */
@@ -34,16 +34,18 @@ s_check_keys (collector_t *c)
         return s_outcome (DOCTOR_CONFIG, N_ ("configuration"), text);
     }
     if (st.st_mode & 077) {
-        snprintf (text, sizeof text, _ ("key file \"%s\" can be read by others (mode %04o): "
-                  "chmod 600 \"%s\""), c->cfg.key_file, (unsigned) (st.st_mode & 07777),
-                  c->cfg.key_file);
+        snprintf (text, sizeof text,
+                  _ ("key file \"%s\" can be read by others (mode %04o): "
+                     "chmod 600 \"%s\""),
+                  c->cfg.key_file, (unsigned) (st.st_mode & 07777), c->cfg.key_file);
         return s_outcome (DOCTOR_KEY_MODE, N_ ("key file"), text);
     }
     if (dcp_keys_load (c->cfg.key_file, &c->keys, err, sizeof err)
         || dcp_keys_load (c->cfg.validator_public_key, &c->validator, err, sizeof err))
         return s_outcome (DOCTOR_CONFIG, N_ ("configuration"), err);
     if (!c->keys.secret_key[0]) {
-        snprintf (text, sizeof text, _ ("key_file \"%s\" holds no secret key (is it the .pub file?)"),
+        snprintf (text, sizeof text,
+                  _ ("key_file \"%s\" holds no secret key (is it the .pub file?)"),
                   c->cfg.key_file);
         return s_outcome (DOCTOR_CONFIG, N_ ("configuration"), text);
     }
@@ -97,8 +99,10 @@ s_check_link (collector_t *c)
     sender_link_reason (l, c->cfg.endpoint, why, sizeof why);
     if (l == SENDER_LINK_REFUSED || l == SENDER_LINK_UNKNOWN || l == SENDER_LINK_LOST) {
         if (l != SENDER_LINK_REFUSED)
-            snprintf (why, sizeof why, _ ("no connection to %s within %d s (unreachable? is "
-                      "endpoint right?)"), c->cfg.endpoint, S_HANDSHAKE_WAIT_MS / 1000);
+            snprintf (why, sizeof why,
+                      _ ("no connection to %s within %d s (unreachable? is "
+                         "endpoint right?)"),
+                      c->cfg.endpoint, S_HANDSHAKE_WAIT_MS / 1000);
         return s_outcome (DOCTOR_UNREACHABLE, N_ ("endpoint"), why);
     }
     snprintf (text, sizeof text, _ ("%s answers"), c->cfg.endpoint);
@@ -107,8 +111,9 @@ s_check_link (collector_t *c)
         return s_outcome (DOCTOR_KEY_REFUSED, N_ ("handshake"), why);
     if (l == SENDER_LINK_SERVER_KEY)
         return s_outcome (DOCTOR_SERVER_KEY, N_ ("handshake"), why);
-    s_outcome (DOCTOR_OK, N_ ("handshake"), c->cfg.insecure ? _ ("plain TCP (insecure = true)")
-                                                       : _ ("CURVE, the validator accepted this key"));
+    s_outcome (DOCTOR_OK, N_ ("handshake"),
+               c->cfg.insecure ? _ ("plain TCP (insecure = true)")
+                               : _ ("CURVE, the validator accepted this key"));
     int64_t start = dcp_now_ms (), until = start + S_ANSWER_WAIT_MS;
     bool sent = false;
     while (!sender_pong (c->sender) && dcp_now_ms () < until) {
@@ -118,9 +123,11 @@ s_check_link (collector_t *c)
             break;
     }
     if (!sender_pong (c->sender)) {
-        snprintf (text, sizeof text, _ ("connected to %s but the probe got no answer in %d s (the "
-                  "pipeline behind the validator may be down; responses wait safely in the "
-                  "outbox)"), c->cfg.endpoint, S_ANSWER_WAIT_MS / 1000);
+        snprintf (text, sizeof text,
+                  _ ("connected to %s but the probe got no answer in %d s (the "
+                     "pipeline behind the validator may be down; responses wait safely in the "
+                     "outbox)"),
+                  c->cfg.endpoint, S_ANSWER_WAIT_MS / 1000);
         return s_outcome (DOCTOR_NO_ANSWER, N_ ("round trip"), text);
     }
     snprintf (text, sizeof text, _ ("the validator answered in %lld ms; a loader is connected"),
@@ -142,7 +149,8 @@ doctor_run (collector_t *c, int argc, char **argv)
     else if (!c->cfg.insecure)
         rc = s_check_keys (c);
     else
-        s_outcome (DOCTOR_OK, N_ ("configuration"), _ ("insecure = true: plain TCP, no keys checked"));
+        s_outcome (DOCTOR_OK, N_ ("configuration"),
+                   _ ("insecure = true: plain TCP, no keys checked"));
     if (rc == DOCTOR_OK)
         rc = s_check_link (c);
     sender_destroy (&c->sender);

@@ -37,10 +37,10 @@ field_report (field_report_t *r, const char *id, const char *fmt, ...)
         note_words = _ (row_becomes);
         note += sizeof row_becomes - 1;
     }
-    int rc = dcp_findings_add (r->findings, rule, DCP_SEV_ERROR, r->path ? r->path : "",
-                               "%s%s%s%s%s%s%s", r->context ? r->context : "",
-                               r->context ? ": " : "", body, note ? " (" : "", note_words,
-                               note ? note : "", note ? ")" : "");
+    int rc =
+        dcp_findings_add (r->findings, rule, DCP_SEV_ERROR, r->path ? r->path : "",
+                          "%s%s%s%s%s%s%s", r->context ? r->context : "", r->context ? ": " : "",
+                          body, note ? " (" : "", note_words, note ? note : "", note ? ")" : "");
     if (rc && !r->error)
         r->error = rc;
 }
@@ -60,8 +60,8 @@ field_new_message (const ProtobufCMessageDescriptor *desc)
 bool
 field_is_status_message (const ProtobufCMessageDescriptor *desc)
 {
-    const ProtobufCFieldDescriptor *f
-        = protobuf_c_message_descriptor_get_field_by_name (desc, "status");
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name (desc, "status");
     return f && f->type == PROTOBUF_C_TYPE_ENUM && f->label != PROTOBUF_C_LABEL_REPEATED;
 }
 
@@ -74,26 +74,18 @@ field_type_size (ProtobufCType type)
     case PROTOBUF_C_TYPE_SFIXED32:
     case PROTOBUF_C_TYPE_UINT32:
     case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_ENUM:
-        return 4;
+    case PROTOBUF_C_TYPE_ENUM: return 4;
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
     case PROTOBUF_C_TYPE_SFIXED64:
     case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-        return 8;
-    case PROTOBUF_C_TYPE_FLOAT:
-        return sizeof (float);
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return sizeof (double);
-    case PROTOBUF_C_TYPE_BOOL:
-        return sizeof (protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_STRING:
-        return sizeof (char *);
-    case PROTOBUF_C_TYPE_BYTES:
-        return sizeof (ProtobufCBinaryData);
-    case PROTOBUF_C_TYPE_MESSAGE:
-        return sizeof (ProtobufCMessage *);
+    case PROTOBUF_C_TYPE_FIXED64: return 8;
+    case PROTOBUF_C_TYPE_FLOAT: return sizeof (float);
+    case PROTOBUF_C_TYPE_DOUBLE: return sizeof (double);
+    case PROTOBUF_C_TYPE_BOOL: return sizeof (protobuf_c_boolean);
+    case PROTOBUF_C_TYPE_STRING: return sizeof (char *);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof (ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_MESSAGE: return sizeof (ProtobufCMessage *);
     }
     return 0;
 }
@@ -132,16 +124,11 @@ field_is_present (const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f
         const char *s = *(char *const *) p;
         return s && s[0];
     }
-    case PROTOBUF_C_TYPE_BYTES:
-        return ((const ProtobufCBinaryData *) p)->len > 0;
-    case PROTOBUF_C_TYPE_MESSAGE:
-        return *(ProtobufCMessage *const *) p != NULL;
-    case PROTOBUF_C_TYPE_BOOL:
-        return *(const protobuf_c_boolean *) p != 0;
-    case PROTOBUF_C_TYPE_FLOAT:
-        return *(const float *) p != 0;
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return *(const double *) p != 0;
+    case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *) p)->len > 0;
+    case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *) p != NULL;
+    case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *) p != 0;
+    case PROTOBUF_C_TYPE_FLOAT: return *(const float *) p != 0;
+    case PROTOBUF_C_TYPE_DOUBLE: return *(const double *) p != 0;
     default: {
         size_t size = field_type_size (f->type);
         static const char zeros[8];
@@ -177,7 +164,7 @@ field_clear_slot (const ProtobufCFieldDescriptor *f, void *slot)
  * of F's oneof is already set. */
 bool
 field_oneof_free (field_report_t *r, const ProtobufCMessageDescriptor *desc, ProtobufCMessage *msg,
-              const ProtobufCFieldDescriptor *f)
+                  const ProtobufCFieldDescriptor *f)
 {
     if (!field_is_oneof (f))
         return true;
@@ -188,8 +175,9 @@ field_oneof_free (field_report_t *r, const ProtobufCMessageDescriptor *desc, Pro
     for (unsigned i = 0; i < desc->n_fields; i++)
         if (desc->fields[i].id == set)
             other = desc->fields[i].name;
-    field_report (r, "ONEOF", "\"%s\" cannot be given together with \"%s\": only one of them is allowed",
-              f->name, other);
+    field_report (r, "ONEOF",
+                  "\"%s\" cannot be given together with \"%s\": only one of them is allowed",
+                  f->name, other);
     return false;
 }
 
@@ -201,7 +189,7 @@ field_oneof_free (field_report_t *r, const ProtobufCMessageDescriptor *desc, Pro
  * on failure. */
 bool
 field_integer_from_text (field_report_t *r, const char *text, ProtobufCType type, int64_t *out_s,
-                     uint64_t *out_u)
+                         uint64_t *out_u)
 {
     const char *p = text;
     bool negative = false;
@@ -225,13 +213,14 @@ field_integer_from_text (field_report_t *r, const char *text, ProtobufCType type
         while (*p == '0')
             p++;
         if (isdigit ((unsigned char) *p) || p == frac) {
-            field_report (r, "NUMBER", "%s is not a whole number: this answer is counted in whole units",
-                      text);
+            field_report (r, "NUMBER",
+                          "%s is not a whole number: this answer is counted in whole units", text);
             return false;
         }
     }
     if (*p == 'e' || *p == 'E') {
-        field_report (r, "NUMBER", "%s: write the number in plain digits, without an exponent", text);
+        field_report (r, "NUMBER", "%s: write the number in plain digits, without an exponent",
+                      text);
         return false;
     }
     if (*p) {
@@ -262,8 +251,7 @@ field_integer_from_text (field_report_t *r, const char *text, ProtobufCType type
         break;
     }
     if (range) {
-        field_report (r, "NUMBER", "%s is out of range: this field holds %s", text,
-                      _ (range));
+        field_report (r, "NUMBER", "%s is out of range: this field holds %s", text, _ (range));
         return false;
     }
     *out_u = (uint64_t) mag;
@@ -282,27 +270,19 @@ s_set_integer (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slot,
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-        *(int32_t *) slot = (int32_t) s;
-        break;
+    case PROTOBUF_C_TYPE_SFIXED32: *(int32_t *) slot = (int32_t) s; break;
     case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        *(uint32_t *) slot = (uint32_t) u;
-        break;
+    case PROTOBUF_C_TYPE_FIXED32: *(uint32_t *) slot = (uint32_t) u; break;
     case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-        *(uint64_t *) slot = u;
-        break;
-    default:
-        *(int64_t *) slot = s;
-        break;
+    case PROTOBUF_C_TYPE_FIXED64: *(uint64_t *) slot = u; break;
+    default: *(int64_t *) slot = s; break;
     }
     return true;
 }
 
 bool
-field_set_string (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slot, const char *text,
-              size_t len)
+field_set_string (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slot,
+                  const char *text, size_t len)
 {
     if (memchr (text, '\0', len)) {
         field_report (r, "STRING", "text contains a NUL character");
@@ -337,7 +317,8 @@ s_set_enum_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slo
     const ProtobufCEnumDescriptor *ed = f->descriptor;
     int value;
     char trimmed[256];
-    if (fieldword_trim (text, trimmed, sizeof trimmed) && fieldword_enum_lookup (ed, trimmed, &value)) {
+    if (fieldword_trim (text, trimmed, sizeof trimmed)
+        && fieldword_enum_lookup (ed, trimmed, &value)) {
         *(int32_t *) slot = value;
         return true;
     }
@@ -354,7 +335,7 @@ s_set_bool_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slo
     static const char *const no[] = {"false", "no", "n", "0", NULL};
     char t[32];
     if (!fieldword_trim (text, t, sizeof t))
-        t[0] = '\0';  /* too long to be a yes or no */
+        t[0] = '\0'; /* too long to be a yes or no */
     const char *alias = fieldword_alias ("Bool", t);
     if (alias)
         snprintf (t, sizeof t, "%s", alias);
@@ -376,7 +357,7 @@ s_set_bool_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slo
  * string would give it. */
 bool
 field_set_scalar_text (field_report_t *r, const ProtobufCFieldDescriptor *f, void *slot,
-                   const char *text)
+                       const char *text)
 {
     char t[128];
     if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_BYTES
@@ -387,12 +368,9 @@ field_set_scalar_text (field_report_t *r, const ProtobufCFieldDescriptor *f, voi
     }
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_BYTES:
-        return field_set_string (r, f, slot, text, strlen (text));
-    case PROTOBUF_C_TYPE_ENUM:
-        return s_set_enum_text (r, f, slot, text);
-    case PROTOBUF_C_TYPE_BOOL:
-        return s_set_bool_text (r, f, slot, text);
+    case PROTOBUF_C_TYPE_BYTES: return field_set_string (r, f, slot, text, strlen (text));
+    case PROTOBUF_C_TYPE_ENUM: return s_set_enum_text (r, f, slot, text);
+    case PROTOBUF_C_TYPE_BOOL: return s_set_bool_text (r, f, slot, text);
     case PROTOBUF_C_TYPE_FLOAT:
     case PROTOBUF_C_TYPE_DOUBLE: {
         char *end;
@@ -408,11 +386,8 @@ field_set_scalar_text (field_report_t *r, const ProtobufCFieldDescriptor *f, voi
             *(double *) slot = d;
         return true;
     }
-    case PROTOBUF_C_TYPE_MESSAGE:
-        assert (!"messages are not scalars");
-        return false;
-    default:
-        return s_set_integer (r, f, slot, t);
+    case PROTOBUF_C_TYPE_MESSAGE: assert (!"messages are not scalars"); return false;
+    default: return s_set_integer (r, f, slot, t);
     }
 }
 
@@ -456,7 +431,7 @@ field_set_status_named (ProtobufCMessage *msg, const field_status_t *sf, const c
  * be plain (fieldword_is_decimal), counts whole. */
 bool
 field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_status_t *sf,
-                    const char *text)
+                        const char *text)
 {
     const ProtobufCFieldDescriptor *f = sf->value;
     if (!f) {
@@ -467,9 +442,9 @@ field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_st
     if (f->type == PROTOBUF_C_TYPE_STRING) {
         if (!fieldword_is_decimal (text)) {
             field_report (r, "NUMBER",
-                      "\"%s\" is not a plain decimal number: write digits with an optional "
-                      "'-' and '.', without exponent, '+', spaces or thousands separators",
-                      text);
+                          "\"%s\" is not a plain decimal number: write digits with an optional "
+                          "'-' and '.', without exponent, '+', spaces or thousands separators",
+                          text);
             return false;
         }
         if (!field_set_string (r, f, slot, text, strlen (text)))
@@ -480,10 +455,10 @@ field_set_status_value (field_report_t *r, ProtobufCMessage *msg, const field_st
     return true;
 }
 
-static const char s_status_words[]
-    = N_ ("a number, or one of: not available (also --, –, n/a, .., x, not known), "
-      "not applicable, confidential, included elsewhere, unanswered (or blank); "
-      "estimated and provisional need a value: {\"value\": ..., \"status\": \"estimated\"}");
+static const char s_status_words[] =
+    N_ ("a number, or one of: not available (also --, –, n/a, .., x, not known), "
+        "not applicable, confidential, included elsewhere, unanswered (or blank); "
+        "estimated and provisional need a value: {\"value\": ..., \"status\": \"estimated\"}");
 
 /* Sets status message MSG from a shortcut TEXT: a decimal (optionally
  * followed by a unit or currency code, "21700 KG"), a status word or a
@@ -510,8 +485,10 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
     int value;
     if (fieldword_enum_lookup (ed, t, &value)) {
         if (s_status_needs_value (ed, value)) {
-            field_report (r, "STATUS-TOKEN", "status \"%s\" needs a value: write {\"value\": ..., "
-                      "\"status\": \"%s\"}", t, t);
+            field_report (r, "STATUS-TOKEN",
+                          "status \"%s\" needs a value: write {\"value\": ..., "
+                          "\"status\": \"%s\"}",
+                          t, t);
             return false;
         }
         FIELD_MEMBER (int32_t, msg, sf.status->offset) = value;
@@ -526,18 +503,20 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
         while (*unit == ' ' || *unit == '\t')
             unit++;
     }
-    bool numeric = fieldword_is_decimal (t) || (t[0] && strspn (t, "-0123456789.eE+") == strlen (t)
-                                        && isdigit ((unsigned char) t[strlen (t) - 1]));
+    bool numeric = fieldword_is_decimal (t)
+                   || (t[0] && strspn (t, "-0123456789.eE+") == strlen (t)
+                       && isdigit ((unsigned char) t[strlen (t) - 1]));
     if (!numeric) {
         if (space)
             *space = ' ';
         if (strpbrk (t, "0123456789") && strspn (t, "0123456789.,-' ") == strlen (t)) {
-            field_report (r, "NUMBER", "\"%s\" is not a plain decimal number: write it without "
-                      "thousands separators and with '.' as the decimal point, e.g. 1200.5", t);
+            field_report (r, "NUMBER",
+                          "\"%s\" is not a plain decimal number: write it without "
+                          "thousands separators and with '.' as the decimal point, e.g. 1200.5",
+                          t);
             return false;
         }
-        field_report (r, "STATUS-TOKEN", "\"%s\" is not an answer: use %s", t,
-                      _ (s_status_words));
+        field_report (r, "STATUS-TOKEN", "\"%s\" is not an answer: use %s", t, _ (s_status_words));
         return false;
     }
     if (unit) {
@@ -546,7 +525,8 @@ field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const char *te
             word = word && isalnum ((unsigned char) *p);
         if (!word || !sf.unit) {
             field_report (r, "STATUS-TOKEN", "\"%s %s\" is not an answer: use a number%s", t, unit,
-                      sf.unit ? " followed by one unit or currency code, e.g. \"1500 KG\"" : "");
+                          sf.unit ? " followed by one unit or currency code, e.g. \"1500 KG\""
+                                  : "");
             return false;
         }
     }
@@ -594,7 +574,7 @@ typedef struct {
     field_report_t *r;
     ProtobufCMessage *msg;
     const ProtobufCFieldDescriptor *f;
-    size_t count;  /* items seen so far (first pass) */
+    size_t count; /* items seen so far (first pass) */
     size_t total;
     bool ok;
 } s_list_t;
@@ -667,14 +647,17 @@ s_add_item (void *arg, const char *item, size_t i)
     fieldword_trim (word, first, sizeof first);
     if (!second[0] && strcmp (f->name, "route") == 0)
         snprintf (second, sizeof second, "%s",
-                  i == 0 ? "ORIGIN" : i + 1 == l->total ? "DESTINATION" : "TRANSIT");
+                  i == 0              ? "ORIGIN"
+                  : i + 1 == l->total ? "DESTINATION"
+                                      : "TRANSIT");
     if (!first[0] || !second[0] || strchr (second, ':')) {
         field_report (r, "LIST", "\"%s\" is not of the form CODE:%s", item, parts[1]->name);
         l->ok = false;
         return true;
     }
     if (!field_set_string (r, parts[0], (char *) sub + parts[0]->offset, first, strlen (first))
-        || !field_set_string (r, parts[1], (char *) sub + parts[1]->offset, second, strlen (second)))
+        || !field_set_string (r, parts[1], (char *) sub + parts[1]->offset, second,
+                              strlen (second)))
         return false;
     return true;
 }
@@ -747,7 +730,7 @@ s_status_field_special (field_report_t *r, ProtobufCMessage *msg, const Protobuf
 
 int
 field_set_cell (ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, const char *text,
-                   const field_cell_t *cell)
+                const field_cell_t *cell)
 {
     assert (msg && f && text && cell && cell->findings);
     field_report_t r = {
@@ -767,8 +750,10 @@ field_set_cell (ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, const 
         const ProtobufCMessageDescriptor *md = f->descriptor;
         if (!field_is_status_message (md)) {
             if (!blank) {
-                field_report (&r, "TYPE", "\"%s\" has parts: give them in their own columns, "
-                          "e.g. \"%s.%s\"", f->name, f->name, md->fields[0].name);
+                field_report (&r, "TYPE",
+                              "\"%s\" has parts: give them in their own columns, "
+                              "e.g. \"%s.%s\"",
+                              f->name, f->name, md->fields[0].name);
                 ok = false;
             }
         } else if (field_oneof_free (&r, msg->descriptor, msg, f)) {

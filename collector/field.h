@@ -29,11 +29,11 @@
  * borrowed and may change between calls (the JSON reader's pointer). */
 typedef struct {
     dcp_findings_t *findings;
-    const char *prefix;   /* rule ids become PREFIX "-" ID: "JSON-ENUM", "CSV-NUMBER" */
-    const char *context;  /* put before the message, e.g. "column 5 \"unit\""; may be NULL */
-    const char *note;     /* put after it in parentheses; may be NULL */
-    const char *path;     /* the finding's path; NULL means "" */
-    int error;            /* first failure to record a finding (DCP_ENOMEM) */
+    const char *prefix;  /* rule ids become PREFIX "-" ID: "JSON-ENUM", "CSV-NUMBER" */
+    const char *context; /* put before the message, e.g. "column 5 \"unit\""; may be NULL */
+    const char *note;    /* put after it in parentheses; may be NULL */
+    const char *path;    /* the finding's path; NULL means "" */
+    int error;           /* first failure to record a finding (DCP_ENOMEM) */
 } field_report_t;
 
 /* Adds an error finding at R's path with rule id PREFIX-ID.  Messages
@@ -93,9 +93,9 @@ bool field_set_scalar_text (field_report_t *r, const ProtobufCFieldDescriptor *f
 
 /* The parts of a status message (Count, Quantity, Money). */
 typedef struct {
-    const ProtobufCFieldDescriptor *status;  /* enum */
-    const ProtobufCFieldDescriptor *value;   /* "value" or "amount" */
-    const ProtobufCFieldDescriptor *unit;    /* "unit" or "currency", may be NULL */
+    const ProtobufCFieldDescriptor *status; /* enum */
+    const ProtobufCFieldDescriptor *value;  /* "value" or "amount" */
+    const ProtobufCFieldDescriptor *unit;   /* "unit" or "currency", may be NULL */
 } field_status_t;
 
 /* Finds the parts of status message type DESC. */
@@ -119,10 +119,10 @@ bool field_status_from_text (field_report_t *r, ProtobufCMessage *msg, const cha
 /* Where a cell came from, for the findings it may cause. */
 typedef struct {
     dcp_findings_t *findings;
-    const char *rule_prefix;  /* rule ids become PREFIX "-ENUM", "-NUMBER", ... */
-    const char *path;         /* the finding's path, e.g. "incidents.csv:4:17" */
-    const char *context;      /* put before the message, e.g. "column 5 \"unit\"" */
-    const char *note;         /* put after it in parentheses; may be NULL */
+    const char *rule_prefix; /* rule ids become PREFIX "-ENUM", "-NUMBER", ... */
+    const char *path;        /* the finding's path, e.g. "incidents.csv:4:17" */
+    const char *context;     /* put before the message, e.g. "column 5 \"unit\"" */
+    const char *note;        /* put after it in parentheses; may be NULL */
 } field_cell_t;
 
 /* Sets FIELD of MSG from the text of one cell, with the same words and

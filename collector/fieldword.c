@@ -57,7 +57,7 @@ fieldword_is_decimal (const char *text)
 
 /* Words that mean "not available" on the forms (proto/QUESTIONNAIRE.md V-GEN-03). */
 static const char *const s_na_tokens[] = {
-    "--", "\xe2\x80\x93", "\xe2\x80\x94", "-", "n/a", "na", "..", "x", "not known",
+    "--",      "\xe2\x80\x93",  "\xe2\x80\x94", "-",  "n/a", "na", "..", "x", "not known",
     "unknown", "not available", "notavailable", NULL,
 };
 
@@ -143,11 +143,11 @@ s_fold (const char *text, char *buf, size_t size)
     const unsigned char *p = (const unsigned char *) text;
     while (*p && n + 2 < size) {
         unsigned char c = p[0], d = p[1];
-        if (c == 0xD0 && d >= 0x90 && d <= 0x9F) {         /* А-П */
+        if (c == 0xD0 && d >= 0x90 && d <= 0x9F) { /* А-П */
             buf[n++] = (char) 0xD0, buf[n++] = (char) (d + 0x20), p += 2;
-        } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) {  /* Р-Я */
+        } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) { /* Р-Я */
             buf[n++] = (char) 0xD1, buf[n++] = (char) (d - 0x20), p += 2;
-        } else if (c == 0xD0 && d == 0x81) {               /* Ё */
+        } else if (c == 0xD0 && d == 0x81) { /* Ё */
             buf[n++] = (char) 0xD1, buf[n++] = (char) 0x91, p += 2;
         } else
             buf[n++] = (char) tolower (*p++);
@@ -162,7 +162,8 @@ fieldword_alias (const char *type, const char *text)
     char word[128];
     s_fold (text, word, sizeof word);
     for (size_t i = 0; i < sizeof s_word_aliases / sizeof *s_word_aliases; i++)
-        if (strcmp (s_word_aliases[i].type, type) == 0 && strcmp (s_word_aliases[i].word, word) == 0)
+        if (strcmp (s_word_aliases[i].type, type) == 0
+            && strcmp (s_word_aliases[i].word, word) == 0)
             return s_word_aliases[i].name;
     return NULL;
 }

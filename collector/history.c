@@ -147,8 +147,7 @@ s_same_series (const history_entry_t *a, const history_entry_t *b)
 bool
 history_in_series (const history_entry_t *e, const Dcp__V1__Submission *sub)
 {
-    return e->known && e->questionnaire == sub->questionnaire
-           && e->year == sub->reporting_year
+    return e->known && e->questionnaire == sub->questionnaire && e->year == sub->reporting_year
            && strcmp (e->country, sub->reporting_country ? sub->reporting_country : "") == 0;
 }
 

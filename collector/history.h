@@ -31,7 +31,7 @@ typedef struct {
     char country[8];                          /* reporting country */
     int year;                                 /* and reporting year */
     unsigned revision_no;
-    char supersedes[72];                      /* "" for a first submission */
+    char supersedes[72]; /* "" for a first submission */
 } history_entry_t;
 
 typedef struct history_t history_t;
@@ -59,8 +59,7 @@ bool history_in_series (const history_entry_t *e, const Dcp__V1__Submission *sub
 const history_entry_t *history_current (const history_t *self, const history_entry_t *e);
 
 /* A pending entry of E's series other than E itself, or NULL. */
-const history_entry_t *history_pending_in_series (const history_t *self,
-                                                  const history_entry_t *e);
+const history_entry_t *history_pending_in_series (const history_t *self, const history_entry_t *e);
 
 /* True if E was rejected and an entry of its series taken later was
  * accepted (a fixed resend or a later revision replaced it): `collector
@@ -71,8 +70,7 @@ bool history_replaced (const history_t *self, const history_entry_t *e);
  * envelope's submission id and revision fields aside (revision_no,
  * supersedes_submission_id, revision_reason): the file was sent before, if
  * perhaps under another id as a revision.  NULL if none. */
-const history_entry_t *history_same_answers (const history_t *self,
-                                             const Dcp__V1__Submission *sub);
+const history_entry_t *history_same_answers (const history_t *self, const Dcp__V1__Submission *sub);
 
 /* The submission of entry ID as stored (caller frees with
  * dcp_codec_free()); NULL if missing or undecodable. */

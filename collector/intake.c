@@ -33,12 +33,12 @@ intake_pack_with_id (const uint8_t *packed, size_t len, const char *id, uint32_t
     if (!out)
         return NULL;
     size_t n = 0;
-    out[n++] = (1 << 3) | 2;  /* field 1, submission_id: length-delimited */
+    out[n++] = (1 << 3) | 2; /* field 1, submission_id: length-delimited */
     n += s_varint (out + n, id_len);
     memcpy (out + n, id, id_len);
     n += id_len;
     if (schema_version) {
-        out[n++] = (2 << 3) | 0;  /* field 2, schema_version: varint */
+        out[n++] = (2 << 3) | 0; /* field 2, schema_version: varint */
         n += s_varint (out + n, schema_version);
     }
     memcpy (out + n, packed, len);
@@ -88,8 +88,7 @@ s_pack (intake_t *in)
 static int
 s_revise (Dcp__V1__Submission *sub, const intake_revision_t *rev)
 {
-    char *id = strdup (""), *supersedes = strdup (rev->supersedes),
-         *reason = strdup (rev->reason);
+    char *id = strdup (""), *supersedes = strdup (rev->supersedes), *reason = strdup (rev->reason);
     if (!id || !supersedes || !reason) {
         free (id);
         free (supersedes);
@@ -187,10 +186,10 @@ intake_store (collector_t *c, const char *path, intake_t *in, char *id, outbox_s
     if (!files)
         return 1;
     for (size_t i = 0; i < in->files.n; i++)
-        files[i] = (outbox_file_t) {in->files.parts[i].name, in->files.parts[i].bytes,
-                                    in->files.parts[i].len};
-    int take_rc = outbox_take (c->outbox, in->sub->submission_id, in->packed, in->packed_len,
-                               path, files, in->files.n, state);
+        files[i] = (outbox_file_t){in->files.parts[i].name, in->files.parts[i].bytes,
+                                   in->files.parts[i].len};
+    int take_rc = outbox_take (c->outbox, in->sub->submission_id, in->packed, in->packed_len, path,
+                               files, in->files.n, state);
     if (take_rc == DCP_ECONFLICT) {
         /* An edited file that kept its id: never answered with the old
          * receipt (revise.h says what happens instead). */

@@ -18,11 +18,12 @@
 
 /* A response read and checked. */
 typedef struct {
-    Dcp__V1__Submission *sub;  /* with its submission_id and schema_version set */
-    uint8_t *packed;           /* SUB packed: the bytes to store and send */
+    Dcp__V1__Submission *sub; /* with its submission_id and schema_version set */
+    uint8_t *packed;          /* SUB packed: the bytes to store and send */
     size_t packed_len;
-    jsonread_files_t files;    /* the bytes read: the JSON file, then its CSV files (or the workbook) */
-    xlsxread_map_t *where;     /* a workbook: which cell each answer came from; else NULL */
+    jsonread_files_t
+        files;             /* the bytes read: the JSON file, then its CSV files (or the workbook) */
+    xlsxread_map_t *where; /* a workbook: which cell each answer came from; else NULL */
 } intake_t;
 
 /* Reads the response at PATH (JSON, or a workbook if it ends in .xlsx:
@@ -39,8 +40,8 @@ int intake_read (collector_t *c, const char *path, dcp_findings_t *findings, int
  * submission_id cleared, so that the id is derived from the content. */
 typedef struct {
     unsigned revision_no;
-    const char *supersedes;  /* "" for a first submission */
-    const char *reason;      /* a revision_reason code, or "" */
+    const char *supersedes; /* "" for a first submission */
+    const char *reason;     /* a revision_reason code, or "" */
 } intake_revision_t;
 
 /* As intake_read(), with the file made revision REV (if not NULL) before

@@ -48,26 +48,26 @@
 
 typedef struct {
     const json_t *node;
-    const char *text;  /* points into the input */
+    const char *text; /* points into the input */
     size_t len;
 } s_number_t;
 
 typedef struct {
-    char *table;     /* field name of the repeated table, e.g. "incidents" */
-    char *file;      /* as written in the JSON file */
-    char *pointer;   /* JSON pointer of the key, for findings */
+    char *table;   /* field name of the repeated table, e.g. "incidents" */
+    char *file;    /* as written in the JSON file */
+    char *pointer; /* JSON pointer of the key, for findings */
 } s_deferred_csv_t;
 
 typedef struct {
-    field_report_t rep;        /* findings; rep.path is PATH */
-    dcp_buf_t path;            /* current JSON pointer */
-    s_number_t *numbers;       /* sorted by node, see s_collect_numbers */
+    field_report_t rep;  /* findings; rep.path is PATH */
+    dcp_buf_t path;      /* current JSON pointer */
+    s_number_t *numbers; /* sorted by node, see s_collect_numbers */
     size_t n_numbers;
-    bool numbers_ok;           /* false: token/node pairing failed */
-    bool allow_csv;            /* read_file: tables may name a CSV file */
+    bool numbers_ok; /* false: token/node pairing failed */
+    bool allow_csv;  /* read_file: tables may name a CSV file */
     s_deferred_csv_t *csv;
     size_t n_csv;
-    srcmap_t *map;             /* read_file: where each answer is, or NULL */
+    srcmap_t *map; /* read_file: where each answer is, or NULL */
 } s_reader_t;
 
 /* Records that the answer at the current pointer is read now (document
@@ -114,7 +114,7 @@ s_path_pop (s_reader_t *r, size_t len)
 {
     if (!r->path.data || r->path.err)
         return;
-    r->path.len = len;  /* cut back to a length it had: always within the buffer */
+    r->path.len = len; /* cut back to a length it had: always within the buffer */
     r->path.data[len] = '\0';
 }
 
@@ -145,15 +145,13 @@ s_walk_numbers (const json_t *v, const json_t ***nodes, size_t *n, size_t *cap)
     } else if (json_is_object (v)) {
         const char *key;
         json_t *child;
-        json_object_foreach ((json_t *) v, key, child)
-            if (s_walk_numbers (child, nodes, n, cap))
-                return DCP_ENOMEM;
+        json_object_foreach ((json_t *) v, key,
+                             child) if (s_walk_numbers (child, nodes, n, cap)) return DCP_ENOMEM;
     } else if (json_is_array (v)) {
         size_t i;
         json_t *child;
-        json_array_foreach (v, i, child)
-            if (s_walk_numbers (child, nodes, n, cap))
-                return DCP_ENOMEM;
+        json_array_foreach (v, i,
+                            child) if (s_walk_numbers (child, nodes, n, cap)) return DCP_ENOMEM;
     }
     return 0;
 }
@@ -209,9 +207,8 @@ static bool
 s_number_text (s_reader_t *r, const json_t *v, char *buf, size_t size)
 {
     s_number_t key = {.node = v};
-    const s_number_t *hit = r->numbers_ok ? bsearch (&key, r->numbers, r->n_numbers,
-                                                     sizeof key, s_number_cmp)
-                                          : NULL;
+    const s_number_t *hit =
+        r->numbers_ok ? bsearch (&key, r->numbers, r->n_numbers, sizeof key, s_number_cmp) : NULL;
     if (hit) {
         if (hit->len >= size)
             return false;
@@ -234,14 +231,14 @@ static const char *
 s_json_type_name (const json_t *v)
 {
     switch (json_typeof (v)) {
-    case JSON_OBJECT:  return _ ("an object");
-    case JSON_ARRAY:   return _ ("a list");
-    case JSON_STRING:  return _ ("a string");
+    case JSON_OBJECT: return _ ("an object");
+    case JSON_ARRAY: return _ ("a list");
+    case JSON_STRING: return _ ("a string");
     case JSON_INTEGER:
-    case JSON_REAL:    return _ ("a number");
+    case JSON_REAL: return _ ("a number");
     case JSON_TRUE:
-    case JSON_FALSE:   return _ ("true/false");
-    case JSON_NULL:    return "null";
+    case JSON_FALSE: return _ ("true/false");
+    case JSON_NULL: return "null";
     }
     return _ ("a value");
 }
@@ -251,14 +248,13 @@ s_field_type_name (const ProtobufCFieldDescriptor *f)
 {
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_BYTES:  return _ ("a string");
-    case PROTOBUF_C_TYPE_BOOL:   return _ ("true or false");
-    case PROTOBUF_C_TYPE_ENUM:   return _ ("a word from the list");
+    case PROTOBUF_C_TYPE_BYTES: return _ ("a string");
+    case PROTOBUF_C_TYPE_BOOL: return _ ("true or false");
+    case PROTOBUF_C_TYPE_ENUM: return _ ("a word from the list");
     case PROTOBUF_C_TYPE_MESSAGE:
-        return field_is_status_message (f->descriptor)
-                   ? _ ("a number, a status word or an object")
-                   : _ ("an object");
-    default:                     return _ ("a number");
+        return field_is_status_message (f->descriptor) ? _ ("a number, a status word or an object")
+                                                       : _ ("an object");
+    default: return _ ("a number");
     }
 }
 
@@ -270,8 +266,9 @@ s_json_number_text (s_reader_t *r, const json_t *v, char *buf, size_t size)
 {
     if (s_number_text (r, v, buf, size))
         return true;
-    field_report (&r->rep, "NUMBER", "number too long or not exactly representable; write it as a "
-              "string of plain digits, e.g. \"1234.56\"");
+    field_report (&r->rep, "NUMBER",
+                  "number too long or not exactly representable; write it as a "
+                  "string of plain digits, e.g. \"1234.56\"");
     return false;
 }
 
@@ -283,7 +280,8 @@ s_read_status_message (s_reader_t *r, ProtobufCMessage *msg, const json_t *v)
     field_status_fields (msg->descriptor, &sf);
     char text[256];
     if (json_is_number (v)) {
-        if (s_json_number_text (r, v, text, sizeof text) && field_set_status_value (&r->rep, msg, &sf, text))
+        if (s_json_number_text (r, v, text, sizeof text)
+            && field_set_status_value (&r->rep, msg, &sf, text))
             field_set_status_named (msg, &sf, "REPORTED");
     } else if (json_is_string (v)) {
         field_status_from_text (&r->rep, msg, json_string_value (v));
@@ -300,7 +298,7 @@ s_read_status_message (s_reader_t *r, ProtobufCMessage *msg, const json_t *v)
             field_set_status_named (msg, &sf, "REPORTED");
     } else {
         field_report (&r->rep, "TYPE", "expected a number, a status word or an object, found %s",
-                  s_json_type_name (v));
+                      s_json_type_name (v));
     }
 }
 
@@ -330,7 +328,8 @@ s_read_slot (s_reader_t *r, const ProtobufCFieldDescriptor *f, void *slot, const
     switch (json_typeof (v)) {
     case JSON_STRING:
         if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_BYTES)
-            return field_set_string (&r->rep, f, slot, json_string_value (v), json_string_length (v));
+            return field_set_string (&r->rep, f, slot, json_string_value (v),
+                                     json_string_length (v));
         if (f->type == PROTOBUF_C_TYPE_BOOL)
             break;
         return field_set_scalar_text (&r->rep, f, slot, json_string_value (v));
@@ -357,10 +356,10 @@ s_read_slot (s_reader_t *r, const ProtobufCFieldDescriptor *f, void *slot, const
             break;
         *(protobuf_c_boolean *) slot = json_is_true (v);
         return true;
-    default:
-        break;
+    default: break;
     }
-    field_report (&r->rep, "TYPE", "expected %s, found %s", s_field_type_name (f), s_json_type_name (v));
+    field_report (&r->rep, "TYPE", "expected %s, found %s", s_field_type_name (f),
+                  s_json_type_name (v));
     return false;
 }
 
@@ -384,10 +383,11 @@ static bool
 s_defer_csv (s_reader_t *r, const ProtobufCFieldDescriptor *f, const json_t *v)
 {
     if (!r->allow_csv || !s_is_payload_table (f)) {
-        field_report (&r->rep, "TYPE", "expected a list, found a string%s",
-                  s_is_payload_table (f)
-                      ? " (a CSV file name is allowed here only when the collector reads a file)"
-                      : "");
+        field_report (
+            &r->rep, "TYPE", "expected a list, found a string%s",
+            s_is_payload_table (f)
+                ? " (a CSV file name is allowed here only when the collector reads a file)"
+                : "");
         return false;
     }
     s_deferred_csv_t *list = realloc (r->csv, (r->n_csv + 1) * sizeof *list);
@@ -462,7 +462,7 @@ s_read_repeated (s_reader_t *r, ProtobufCMessage *msg, const ProtobufCFieldDescr
                 r->rep.error = DCP_ENOMEM;
         }
         if (f->type == PROTOBUF_C_TYPE_MESSAGE && !*(ProtobufCMessage **) slot) {
-            FIELD_MEMBER (size_t, msg, f->quantifier_offset) = i;  /* out of memory */
+            FIELD_MEMBER (size_t, msg, f->quantifier_offset) = i; /* out of memory */
             s_path_pop (r, mark);
             return;
         }
@@ -517,11 +517,14 @@ s_unknown_key (s_reader_t *r, const ProtobufCMessageDescriptor *desc, const char
         }
     }
     if (closest)
-        field_report (&r->rep, "UNKNOWN-KEY", "unknown key \"%s\" (did you mean \"%s\"?); valid keys here: %s",
-                  key, closest, list);
+        field_report (&r->rep, "UNKNOWN-KEY",
+                      "unknown key \"%s\" (did you mean \"%s\"?); valid keys here: %s", key,
+                      closest, list);
     else
-        field_report (&r->rep, "UNKNOWN-KEY", "unknown key \"%s\"; valid keys here: %s (keys starting "
-                  "with \"_\" are comments)", key, list);
+        field_report (&r->rep, "UNKNOWN-KEY",
+                      "unknown key \"%s\"; valid keys here: %s (keys starting "
+                      "with \"_\" are comments)",
+                      key, list);
 }
 
 static void
@@ -534,7 +537,7 @@ s_read_field (s_reader_t *r, ProtobufCMessage *msg, const ProtobufCFieldDescript
         return;
     }
     if (json_is_null (v))
-        return;  /* null means "not given", like leaving the key out */
+        return; /* null means "not given", like leaving the key out */
     if (!field_oneof_free (&r->rep, msg->descriptor, msg, f))
         return;
     if (s_read_slot (r, f, (char *) msg + f->offset, v))
@@ -548,20 +551,21 @@ s_read_object (s_reader_t *r, ProtobufCMessage *msg, const json_t *obj)
     bool status_msg = field_is_status_message (desc);
     const char *key;
     json_t *v;
-    json_object_foreach ((json_t *) obj, key, v) {
+    json_object_foreach ((json_t *) obj, key, v)
+    {
         if (r->rep.error)
             return;
         if (key[0] == '_')
             continue;
         size_t mark = s_path_push (r, key);
         s_mark (r);
-        const ProtobufCFieldDescriptor *f
-            = protobuf_c_message_descriptor_get_field_by_name (desc, key);
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name (desc, key);
         if (status_msg) {
             field_status_t sf;
             field_status_fields (desc, &sf);
             if (!f && strcmp (key, "value") == 0)
-                f = sf.value;  /* Money: "value" is accepted for "amount" */
+                f = sf.value; /* Money: "value" is accepted for "amount" */
             if (f && f == sf.value && !json_is_null (v)) {
                 char text[256];
                 if (json_is_number (v)) {
@@ -572,9 +576,10 @@ s_read_object (s_reader_t *r, ProtobufCMessage *msg, const json_t *obj)
                         field_set_status_value (&r->rep, msg, &sf, text);
                     else
                         field_report (&r->rep, "NUMBER", "number text is too long (%zu characters)",
-                                  strlen (json_string_value (v)));
+                                      strlen (json_string_value (v)));
                 } else
-                    field_report (&r->rep, "TYPE", "expected a number, found %s", s_json_type_name (v));
+                    field_report (&r->rep, "TYPE", "expected a number, found %s",
+                                  s_json_type_name (v));
                 s_path_pop (r, mark);
                 continue;
             }
@@ -637,15 +642,15 @@ s_read (s_reader_t *r, const char *text, size_t len)
         len -= 3;
     }
     json_error_t err;
-    root = json_loadb (text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY
-                       | JSON_DECODE_INT_AS_REAL, &err);
+    root = json_loadb (text, len,
+                       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &err);
     if (!root) {
         field_report (&r->rep, "SYNTAX", "line %d, column %d: %s", err.line, err.column, err.text);
         goto cleanup;
     }
     if (!json_is_object (root)) {
         field_report (&r->rep, "TYPE", "the file must hold one JSON object {...}, found %s",
-                  s_json_type_name (root));
+                      s_json_type_name (root));
         goto cleanup;
     }
     if (s_collect_numbers (r, text, len, root)) {
@@ -657,7 +662,7 @@ s_read (s_reader_t *r, const char *text, size_t len)
         r->rep.error = DCP_ENOMEM;
         goto cleanup;
     }
-    s_mark (r);  /* the document: findings on missing envelope answers come first */
+    s_mark (r); /* the document: findings on missing envelope answers come first */
     s_read_object (r, &sub->base, root);
     s_infer_questionnaire (sub);
 cleanup:

@@ -21,12 +21,12 @@
 #include "dcp_submission.pb-c.h"
 #include "srcmap.h"
 
-#define JSONREAD_MAX_FILE (64u << 20)  /* largest file jsonread_file reads */
+#define JSONREAD_MAX_FILE (64u << 20) /* largest file jsonread_file reads */
 
 /* One file read for a response, kept exactly as it was parsed. */
 typedef struct {
-    char *name;   /* the JSON file: its path as given; a CSV file: as the JSON names it */
-    char *bytes;  /* the file's bytes, NUL-terminated */
+    char *name;  /* the JSON file: its path as given; a CSV file: as the JSON names it */
+    char *bytes; /* the file's bytes, NUL-terminated */
     size_t len;
 } jsonread_part_t;
 
@@ -35,7 +35,7 @@ typedef struct {
 typedef struct {
     jsonread_part_t *parts;
     size_t n;
-    srcmap_t *map;  /* where each answer was read (srcmap.h), or NULL */
+    srcmap_t *map; /* where each answer was read (srcmap.h), or NULL */
 } jsonread_files_t;
 
 /* Frees what FILES holds and empties it; safe on an empty one. */

@@ -41,29 +41,23 @@ s_write_slot (const ProtobufCFieldDescriptor *f, const void *slot)
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-        return json_integer (*(const int32_t *) slot);
+    case PROTOBUF_C_TYPE_SFIXED32: return json_integer (*(const int32_t *) slot);
     case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        return json_integer (*(const uint32_t *) slot);
+    case PROTOBUF_C_TYPE_FIXED32: return json_integer (*(const uint32_t *) slot);
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-        return json_integer (*(const int64_t *) slot);
+    case PROTOBUF_C_TYPE_SFIXED64: return json_integer (*(const int64_t *) slot);
     case PROTOBUF_C_TYPE_UINT64:
     case PROTOBUF_C_TYPE_FIXED64: {
         uint64_t u = *(const uint64_t *) slot;
         if (u <= INT64_MAX)
             return json_integer ((json_int_t) u);
-        snprintf (buf, sizeof buf, "%" PRIu64, u);  /* read back from the string */
+        snprintf (buf, sizeof buf, "%" PRIu64, u); /* read back from the string */
         return json_string (buf);
     }
-    case PROTOBUF_C_TYPE_FLOAT:
-        return json_real (*(const float *) slot);
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return json_real (*(const double *) slot);
-    case PROTOBUF_C_TYPE_BOOL:
-        return json_boolean (*(const protobuf_c_boolean *) slot);
+    case PROTOBUF_C_TYPE_FLOAT: return json_real (*(const float *) slot);
+    case PROTOBUF_C_TYPE_DOUBLE: return json_real (*(const double *) slot);
+    case PROTOBUF_C_TYPE_BOOL: return json_boolean (*(const protobuf_c_boolean *) slot);
     case PROTOBUF_C_TYPE_ENUM: {
         int32_t v = *(const int32_t *) slot;
         const char *name = fieldword_enum_short_name (f->descriptor, v, buf, sizeof buf);
@@ -102,14 +96,15 @@ s_write_message (const ProtobufCMessage *msg)
             size_t n = FIELD_MEMBER (size_t, msg, f->quantifier_offset);
             const char *array = FIELD_MEMBER (const char *, msg, f->offset);
             for (size_t k = 0; v && k < n; k++)
-                if (json_array_append_new (v, s_write_slot (f, array + k * field_type_size (f->type))))
+                if (json_array_append_new (v,
+                                           s_write_slot (f, array + k * field_type_size (f->type))))
                     goto fail_value;
         } else
             v = s_write_slot (f, (const char *) msg + f->offset);
         if (json_object_set_new (obj, f->name, v))
             goto fail;
         continue;
-fail_value:
+    fail_value:
         json_decref (v);
         goto fail;
     }
@@ -140,4 +135,3 @@ jsonwrite_submission (const Dcp__V1__Submission *sub)
     out[len + 1] = '\0';
     return out;
 }
-

@@ -33,32 +33,33 @@
 static void
 s_usage (void)
 {
-    printf (_ ("usage: collector [--config FILE] [--NAME=VALUE ...] COMMAND [ARGS]\n\n"
-            "commands:\n"
-            "  check FILE...      check response files offline; nothing is sent\n"
-            "  submit FILE...     check, keep in the outbox, send, and show the receipts;\n"
-            "                     exits 0 only when every file was accepted\n"
-            "  take FILE...       check and keep in the outbox without sending\n"
-            "  send               send what is pending in the outbox and show the receipts;\n"
-            "                     exits 0 only when every one was accepted\n"
-            "  run                agent: take files dropped into the inbox and send them,\n"
-            "                     retrying until each has a receipt (SIGTERM stops it)\n"
-            "  status [--all]     list pending, accepted and rejected submissions (--all: also\n"
-            "                     rejections that a later accepted one replaced)\n"
-            "  show ID [--json]   one submission: its receipt and what was stored\n"
-            "  revise ID FILE [--reason CODE]\n"
-            "                     send FILE as the next revision of submission ID (a\n"
-            "                     correction; CODE: CORRECTION (default), LATE_DATA,\n"
-            "                     DEFINITION_CHANGE, OTHER)\n"
-            "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
-            "  template KIND [FILE.xlsx]  print an empty response file (financial_flows,\n"
-            "                     precursors), or write it as a workbook to FILE.xlsx\n"
-            "  doctor             check configuration, key file, endpoint, handshake and a round\n"
-            "                     trip; one line per step, exit status 0 when all work (3 config,\n"
-            "                     4 key file mode, 5 unreachable, 6 key not registered, 7 wrong\n"
-            "                     validator key, 8 no answer)\n\n"
-            "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
-            "may be CSV.\n\n"));
+    printf (
+        _ ("usage: collector [--config FILE] [--NAME=VALUE ...] COMMAND [ARGS]\n\n"
+           "commands:\n"
+           "  check FILE...      check response files offline; nothing is sent\n"
+           "  submit FILE...     check, keep in the outbox, send, and show the receipts;\n"
+           "                     exits 0 only when every file was accepted\n"
+           "  take FILE...       check and keep in the outbox without sending\n"
+           "  send               send what is pending in the outbox and show the receipts;\n"
+           "                     exits 0 only when every one was accepted\n"
+           "  run                agent: take files dropped into the inbox and send them,\n"
+           "                     retrying until each has a receipt (SIGTERM stops it)\n"
+           "  status [--all]     list pending, accepted and rejected submissions (--all: also\n"
+           "                     rejections that a later accepted one replaced)\n"
+           "  show ID [--json]   one submission: its receipt and what was stored\n"
+           "  revise ID FILE [--reason CODE]\n"
+           "                     send FILE as the next revision of submission ID (a\n"
+           "                     correction; CODE: CORRECTION (default), LATE_DATA,\n"
+           "                     DEFINITION_CHANGE, OTHER)\n"
+           "  keygen PATH        write a CURVE key pair to PATH (secret, 0600) and PATH.pub\n"
+           "  template KIND [FILE.xlsx]  print an empty response file (financial_flows,\n"
+           "                     precursors), or write it as a workbook to FILE.xlsx\n"
+           "  doctor             check configuration, key file, endpoint, handshake and a round\n"
+           "                     trip; one line per step, exit status 0 when all work (3 config,\n"
+           "                     4 key file mode, 5 unreachable, 6 key not registered, 7 wrong\n"
+           "                     validator key, 8 no answer)\n\n"
+           "Response files are JSON or .xlsx workbooks (see collector/FORMAT.md); long tables\n"
+           "may be CSV.\n\n"));
     dcp_config_help (collector_options, "COLLECTOR", stdout);
 }
 
@@ -69,10 +70,10 @@ typedef struct {
 } s_command_t;
 
 static const s_command_t s_commands[] = {
-    {"check", cmd_check},   {"submit", cmd_submit}, {"take", cmd_take},
-    {"send", cmd_send},     {"run", agent_run},     {"status", cmd_status},
-    {"keygen", cmd_keygen}, {"template", cmd_template},
-    {"show", cmd_show},     {"revise", cmd_revise},     {"doctor", doctor_run},
+    {"check", cmd_check},   {"submit", cmd_submit},     {"take", cmd_take},
+    {"send", cmd_send},     {"run", agent_run},         {"status", cmd_status},
+    {"keygen", cmd_keygen}, {"template", cmd_template}, {"show", cmd_show},
+    {"revise", cmd_revise}, {"doctor", doctor_run},
 };
 
 /* `--lang ru` (or --lang=ru) is also taken after the command, where a
@@ -114,7 +115,7 @@ main (int argc, char **argv)
     if (prc >= 0)
         return prc;
     dcp_rules_defaults (&c.rules);
-    c.rules.offline = true;  /* the collector checks before sending */
+    c.rules.offline = true; /* the collector checks before sending */
     if (first >= argc) {
         s_usage ();
         return 2;

@@ -1,5 +1,5 @@
 /* outbox.c: durable outbox of the collector (see outbox.h). */
-#define _GNU_SOURCE  /* sync_file_range(): start the writeback of many files at once */
+#define _GNU_SOURCE /* sync_file_range(): start the writeback of many files at once */
 #include <assert.h>
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +20,7 @@ struct outbox_t {
     char dir[3072];
     /* Folders whose entries changed since the last outbox_sync(). */
     bool dirty_pending, dirty_accepted, dirty_rejected;
-    int log_fd;           /* receipts.log, opened on the first receipt */
+    int log_fd;             /* receipts.log, opened on the first receipt */
     long long last_take_ns; /* take time given last: each take gets a later one */
 };
 
@@ -329,7 +329,7 @@ s_log_append (outbox_t *self, const outbox_receipt_t *r, const bool *todo, size_
         if (!todo[i])
             continue;
         uint8_t *start = p;
-        size_t id_len = strlen (r[i].id);  /* <= 64: s_id_safe */
+        size_t id_len = strlen (r[i].id); /* <= 64: s_id_safe */
         uint32_t len = (uint32_t) r[i].receipt_len;
         memcpy (p, LOG_MAGIC, 4), p += 4;
         *p++ = (uint8_t) id_len;
@@ -377,9 +377,10 @@ outbox_receipt (outbox_t *self, const char *id, size_t *len_p)
         const uint8_t *rec = log + off;
         size_t il = rec[4];
         if (memcmp (rec, LOG_MAGIC, 4) != 0 || off + 4 + 1 + il + 1 + 4 > log_len)
-            break;  /* a torn tail */
+            break; /* a torn tail */
         const uint8_t *lp = rec + 4 + 1 + il + 1;
-        size_t rl = (size_t) lp[0] | (size_t) lp[1] << 8 | (size_t) lp[2] << 16 | (size_t) lp[3] << 24;
+        size_t rl =
+            (size_t) lp[0] | (size_t) lp[1] << 8 | (size_t) lp[2] << 16 | (size_t) lp[3] << 24;
         size_t body = 4 + 1 + il + 1 + 4 + rl;
         if (rl > log_len || off + body + LOG_HASH > log_len)
             break;
@@ -401,7 +402,7 @@ outbox_receipt (outbox_t *self, const char *id, size_t *len_p)
     return found;
 }
 
-#define FINISH_CHUNK 128  /* entries per round */
+#define FINISH_CHUNK 128 /* entries per round */
 
 /* One round of outbox_finish_many() over at most FINISH_CHUNK entries. */
 static void
@@ -420,7 +421,7 @@ s_finish_chunk (outbox_t *self, outbox_receipt_t *r, size_t n)
         }
         snprintf (src, sizeof src, "%s/pending/%s", self->dir, r[i].id);
         if (stat (src, &st) != 0) {
-            r[i].rc = errno == ENOENT ? 0 : DCP_EIO;  /* ENOENT: already finished */
+            r[i].rc = errno == ENOENT ? 0 : DCP_EIO; /* ENOENT: already finished */
             continue;
         }
         todo[i] = true;
@@ -502,8 +503,7 @@ s_entry_cmp (const void *a, const void *b)
 }
 
 int
-outbox_each (outbox_t *self, outbox_state_t state, int (*fn) (const char *id, void *arg),
-             void *arg)
+outbox_each (outbox_t *self, outbox_state_t state, int (*fn) (const char *id, void *arg), void *arg)
 {
     char path[4096];
     snprintf (path, sizeof path, "%s/%s", self->dir, s_state_dir[state]);

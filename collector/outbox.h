@@ -55,8 +55,8 @@ void outbox_destroy (outbox_t **self_p);
 
 /* One file a response was read from, kept beside the submission. */
 typedef struct {
-    const char *name;   /* as given (the JSON file) or as the JSON names it (a CSV file) */
-    const void *bytes;  /* exactly the bytes that were parsed */
+    const char *name;  /* as given (the JSON file) or as the JSON names it (a CSV file) */
+    const void *bytes; /* exactly the bytes that were parsed */
     size_t len;
 } outbox_file_t;
 
@@ -107,9 +107,9 @@ uint8_t *outbox_receipt (outbox_t *self, const char *id, size_t *len_p);
 typedef struct {
     const char *id;
     bool accepted;
-    const uint8_t *receipt;          /* protobuf bytes */
+    const uint8_t *receipt; /* protobuf bytes */
     size_t receipt_len;
-    int rc;                          /* out: as outbox_finish() returns */
+    int rc; /* out: as outbox_finish() returns */
 } outbox_receipt_t;
 
 /* Records N final receipts, each as outbox_finish() would, but with one
@@ -127,8 +127,8 @@ int outbox_finish_many (outbox_t *self, outbox_receipt_t *r, size_t n);
  * the same process (entries of one moment, ties, list by id): so a
  * restarted collector sends what waits in the order it was taken, and a
  * correction never before the response it corrects. */
-int outbox_each (outbox_t *self, outbox_state_t state,
-                 int (*fn) (const char *id, void *arg), void *arg);
+int outbox_each (outbox_t *self, outbox_state_t state, int (*fn) (const char *id, void *arg),
+                 void *arg);
 
 /* Reads a file of entry ID (e.g. "source", "original"; for the receipt use
  * outbox_receipt(), which checks receipt.pb against the log), caller frees;

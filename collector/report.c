@@ -10,10 +10,10 @@ static const char *
 s_sev (Dcp__V1__Severity sev)
 {
     switch (sev) {
-    case DCP__V1__SEVERITY__SEVERITY_ERROR:   return N_ ("error");
+    case DCP__V1__SEVERITY__SEVERITY_ERROR: return N_ ("error");
     case DCP__V1__SEVERITY__SEVERITY_WARNING: return N_ ("warning");
-    case DCP__V1__SEVERITY__SEVERITY_INFO:    return N_ ("info");
-    default:                                  return N_ ("problem");
+    case DCP__V1__SEVERITY__SEVERITY_INFO: return N_ ("info");
+    default: return N_ ("problem");
     }
 }
 
@@ -60,21 +60,24 @@ report_receipt (const char *source, const Dcp__V1__Receipt *r)
             fprintf (f, _ ("  note: the current revision for this country and year is %s\n"),
                      r->current_submission_id);
         if (r->n_problems)
-            fprintf (f, dcp_i18n_ntext ("  %zu note for review:\n", "  %zu notes for review:\n",
-                                        r->n_problems),
+            fprintf (f,
+                     dcp_i18n_ntext ("  %zu note for review:\n", "  %zu notes for review:\n",
+                                     r->n_problems),
                      r->n_problems);
         break;
     case DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED:
-        fprintf (f, dcp_i18n_ntext ("%s: REJECTED submission %s: %zu error (kept for review; fix "
-                                    "the file and submit it again)\n",
-                                    "%s: REJECTED submission %s: %zu errors (kept for review; fix "
-                                    "the file and submit it again)\n",
-                                    errors),
+        fprintf (f,
+                 dcp_i18n_ntext ("%s: REJECTED submission %s: %zu error (kept for review; fix "
+                                 "the file and submit it again)\n",
+                                 "%s: REJECTED submission %s: %zu errors (kept for review; fix "
+                                 "the file and submit it again)\n",
+                                 errors),
                  source, r->submission_id, errors);
         break;
     case DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT:
-        fprintf (f, _ ("%s: CONFLICT: submission id %s was already used for different content; "
-                       "nothing was changed\n"),
+        fprintf (f,
+                 _ ("%s: CONFLICT: submission id %s was already used for different content; "
+                    "nothing was changed\n"),
                  source, r->submission_id);
         break;
     default:
@@ -83,8 +86,8 @@ report_receipt (const char *source, const Dcp__V1__Receipt *r)
         break;
     }
     for (size_t i = 0; i < r->n_problems; i++)
-        s_problem (f, s_sev (r->problems[i]->severity), r->problems[i]->code,
-                   r->problems[i]->path, r->problems[i]->message);
+        s_problem (f, s_sev (r->problems[i]->severity), r->problems[i]->code, r->problems[i]->path,
+                   r->problems[i]->message);
     fclose (f);
     return text;
 }

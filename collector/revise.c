@@ -38,10 +38,11 @@ revise_refuse (collector_t *c, const char *path, const Dcp__V1__Submission *sub,
     char when[40], word[4200];
     int rc = 1;
     if (same && same->state != OUTBOX_REJECTED) {
-        fprintf (out, _ ("%s: these answers were sent before as revision %u, submission %s, on %s "
-                      "from %s\n"),
-                 path, same->revision_no, same->id, history_time (same->taken_at, when, sizeof when),
-                 same->source);
+        fprintf (out,
+                 _ ("%s: these answers were sent before as revision %u, submission %s, on %s "
+                    "from %s\n"),
+                 path, same->revision_no, same->id,
+                 history_time (same->taken_at, when, sizeof when), same->source);
         snprintf (id, 40, "%s", same->id);
         *state = same->state;
         if (same->state == OUTBOX_PENDING && c->sender)
@@ -52,26 +53,27 @@ revise_refuse (collector_t *c, const char *path, const Dcp__V1__Submission *sub,
     s_word (path, word, sizeof word);
     history_time (old ? old->taken_at : 0, when, sizeof when);
     if (old && old->state == OUTBOX_PENDING)
-        fprintf (out,
-                 _ ("%s: refused: submission %s is already in the outbox with other content (taken "
-                 "%s from %s) and waits for its receipt; nothing was taken now\n"
-                 "  once it is answered (collector send), send this file as its correction with:\n"
-                 "    collector revise %s %s\n"),
-                 path, sub->submission_id, when, old->source, sub->submission_id, word);
+        fprintf (
+            out,
+            _ ("%s: refused: submission %s is already in the outbox with other content (taken "
+               "%s from %s) and waits for its receipt; nothing was taken now\n"
+               "  once it is answered (collector send), send this file as its correction with:\n"
+               "    collector revise %s %s\n"),
+            path, sub->submission_id, when, old->source, sub->submission_id, word);
     else if (old && old->state == OUTBOX_REJECTED)
         fprintf (out,
                  _ ("%s: refused: submission %s was already sent with other content on %s from %s "
-                 "and rejected; nothing was sent now (a submission id names one content only)\n"
-                 "  to send this file as the fixed response (it gets a new submission id):\n"
-                 "    collector revise %s %s\n"),
+                    "and rejected; nothing was sent now (a submission id names one content only)\n"
+                    "  to send this file as the fixed response (it gets a new submission id):\n"
+                    "    collector revise %s %s\n"),
                  path, sub->submission_id, when, old->source, sub->submission_id, word);
     else
         fprintf (out,
                  _ ("%s: refused: submission %s was already sent with other content on %s from %s "
-                 "and accepted; nothing was sent now (a submission id names one content only)\n"
-                 "  to send this file as a correction (the next revision):\n"
-                 "    collector revise %s %s [--reason CORRECTION|LATE_DATA|DEFINITION_CHANGE|"
-                 "OTHER]\n"),
+                    "and accepted; nothing was sent now (a submission id names one content only)\n"
+                    "  to send this file as a correction (the next revision):\n"
+                    "    collector revise %s %s [--reason CORRECTION|LATE_DATA|DEFINITION_CHANGE|"
+                    "OTHER]\n"),
                  path, sub->submission_id, when, old ? old->source : _ ("another file"),
                  sub->submission_id, word);
 cleanup:
@@ -130,26 +132,27 @@ s_plan (history_t *h, const char *id, const history_entry_t **cur, intake_revisi
     if (!e || !e->known) {
         fprintf (stderr,
                  _ ("collector revise: submission %s is not in this collector's outbox%s; revise "
-                 "works from what this collector sent (collector status lists it). For a "
-                 "submission sent from elsewhere, set revision_no, supersedes_submission_id and "
-                 "revision_reason in the file, empty its submission_id and submit it\n"),
+                    "works from what this collector sent (collector status lists it). For a "
+                    "submission sent from elsewhere, set revision_no, supersedes_submission_id and "
+                    "revision_reason in the file, empty its submission_id and submit it\n"),
                  id, e ? _ (" in a form it can read") : "");
         return 1;
     }
     const history_entry_t *wait = e->state == OUTBOX_PENDING ? e : history_pending_in_series (h, e);
     if (wait) {
-        fprintf (stderr,
-                 _ ("collector revise: submission %s of %s %s %d (taken %s from %s) still waits for "
-                 "its receipt, which decides what is current: run `collector send`, then revise "
-                 "again\n"),
-                 wait->id, wait->country, dcp_codec_kind_name (wait->questionnaire), wait->year,
-                 history_time (wait->taken_at, when, sizeof when), wait->source);
+        fprintf (
+            stderr,
+            _ ("collector revise: submission %s of %s %s %d (taken %s from %s) still waits for "
+               "its receipt, which decides what is current: run `collector send`, then revise "
+               "again\n"),
+            wait->id, wait->country, dcp_codec_kind_name (wait->questionnaire), wait->year,
+            history_time (wait->taken_at, when, sizeof when), wait->source);
         return 1;
     }
     *cur = history_current (h, e);
-    *rev = (intake_revision_t) {0, "", ""};
+    *rev = (intake_revision_t){0, "", ""};
     if (*cur)
-        *rev = (intake_revision_t) {(*cur)->revision_no + 1, (*cur)->id, reason};
+        *rev = (intake_revision_t){(*cur)->revision_no + 1, (*cur)->id, reason};
     return 0;
 }
 
@@ -170,17 +173,18 @@ s_read (collector_t *c, history_t *h, const char *id, const char *file,
     int read_rc = intake_read_revision (c, file, rev, findings, in);
     if (read_rc == 0 && !history_in_series (e, in->sub)) {
         fprintf (stdout, _ ("%s: refused: it answers %s %s %d, submission %s answered %s %s %d\n"),
-                 file, in->sub->reporting_country,
-                 dcp_codec_kind_name (in->sub->questionnaire), (int) in->sub->reporting_year,
-                 e->id, e->country, dcp_codec_kind_name (e->questionnaire), e->year);
+                 file, in->sub->reporting_country, dcp_codec_kind_name (in->sub->questionnaire),
+                 (int) in->sub->reporting_year, e->id, e->country,
+                 dcp_codec_kind_name (e->questionnaire), e->year);
         goto cleanup;
     }
     if (read_rc == 0 && cur && history_same_answers (h, in->sub) == cur) {
-        fprintf (stdout, _ ("%s: nothing to correct: revision %u, submission %s (sent %s from %s), "
-                         "holds these answers already\n"),
-                 file, cur->revision_no, cur->id,
-                 history_time (cur->taken_at, when, sizeof when), cur->source);
-        rc = 2;  /* the caller shows that receipt */
+        fprintf (stdout,
+                 _ ("%s: nothing to correct: revision %u, submission %s (sent %s from %s), "
+                    "holds these answers already\n"),
+                 file, cur->revision_no, cur->id, history_time (cur->taken_at, when, sizeof when),
+                 cur->source);
+        rc = 2; /* the caller shows that receipt */
         goto cleanup;
     }
     if (read_rc || (dcp_findings_errors (findings) && !c->cfg.send_invalid)) {
@@ -242,7 +246,7 @@ cmd_revise (collector_t *c, int argc, char **argv)
                 defaulted ? _ (", the default: --reason says otherwise") : "");
     else
         printf (_ ("%s: nothing of %s %s %d was accepted yet, so this file is sent as a new first "
-                "submission, %s\n"),
+                   "submission, %s\n"),
                 file, in.sub->reporting_country, dcp_codec_kind_name (in.sub->questionnaire),
                 (int) in.sub->reporting_year, newid);
     if (st != OUTBOX_PENDING) {
@@ -256,7 +260,7 @@ cmd_revise (collector_t *c, int argc, char **argv)
     collector_wait_receipts (c);
     if (outbox_state (c->outbox, newid) == OUTBOX_PENDING)
         printf (_ ("%s: no receipt yet; it is safe in the outbox (%s) and will be sent by the next "
-                "`collector send`, `submit` or `run`\n"),
+                   "`collector send`, `submit` or `run`\n"),
                 file, c->cfg.outbox);
     rc = outbox_state (c->outbox, newid) == OUTBOX_ACCEPTED ? 0 : 1;
 cleanup:

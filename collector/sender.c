@@ -13,21 +13,21 @@
 #include "report.h"
 #include "sender.h"
 
-#define FINALS_MAX 256  /* final receipts recorded per round at most */
+#define FINALS_MAX 256 /* final receipts recorded per round at most */
 
 typedef struct s_series_t s_series_t;
 
 typedef struct s_entry_t {
     char id[72];
-    uint64_t seq;        /* order of sender_add(): the order entries were taken */
+    uint64_t seq; /* order of sender_add(): the order entries were taken */
     int attempts;
-    int64_t due_ms;      /* when waiting: earliest next send */
-    int64_t sent_ms;     /* when in flight */
+    int64_t due_ms;  /* when waiting: earliest next send */
+    int64_t sent_ms; /* when in flight */
     bool in_flight;
-    uint8_t *payload;    /* bytes for the first attempt, or NULL: read the outbox */
+    uint8_t *payload; /* bytes for the first attempt, or NULL: read the outbox */
     size_t payload_len;
     s_series_t *series;
-    struct s_entry_t *next;  /* the next entry of the same series */
+    struct s_entry_t *next; /* the next entry of the same series */
 } s_entry_t;
 
 /* The entries of one series (country, questionnaire, year) not finished
@@ -39,37 +39,37 @@ typedef struct s_entry_t {
  * several validators: a revision leaves only once the loader has answered
  * for what it supersedes). */
 struct s_series_t {
-    char key[96];        /* "AFG/2/2024" (questionnaire as its number) */
+    char key[96]; /* "AFG/2/2024" (questionnaire as its number) */
     s_entry_t *head, *tail;
 };
 
 /* A final receipt received, not recorded in the outbox yet. */
 typedef struct {
-    s_entry_t *e;          /* NULL: not in flight here (a late receipt) */
+    s_entry_t *e; /* NULL: not in flight here (a late receipt) */
     Dcp__V1__Receipt *r;
-    uint8_t *bytes;        /* the receipt as received, stored as receipt.pb */
+    uint8_t *bytes; /* the receipt as received, stored as receipt.pb */
     size_t len;
 } s_final_t;
 
 struct sender_t {
     void *ctx;
     void *sock;
-    void *monitor;       /* PAIR receiving SOCK's monitor events, or NULL */
-    unsigned monitors;   /* monitors made, for a fresh inproc name each time */
+    void *monitor;     /* PAIR receiving SOCK's monitor events, or NULL */
+    unsigned monitors; /* monitors made, for a fresh inproc name each time */
     sender_link_t link;
     int64_t link_since_ms;
-    bool pong;           /* the answer to sender_ping() arrived */
+    bool pong; /* the answer to sender_ping() arrived */
     outbox_t *outbox;
     sender_opts_t opts;
-    s_entry_t **heap;    /* heads of series waiting, min-heap on (due_ms, seq) */
+    s_entry_t **heap; /* heads of series waiting, min-heap on (due_ms, seq) */
     size_t heap_n, heap_cap;
     s_series_t **series; /* open addressing on the key; a series stays once seen */
     size_t series_n, series_cap;
-    size_t entries_n;    /* entries not finished: queued, in flight or recording */
-    int failed_rounds;   /* timeouts since the last final receipt */
+    size_t entries_n;  /* entries not finished: queued, in flight or recording */
+    int failed_rounds; /* timeouts since the last final receipt */
     uint64_t next_seq;
     int64_t blocked_until_ms; /* send queue was full: try again then */
-    s_entry_t **flight; /* in flight, at most opts.window */
+    s_entry_t **flight;       /* in flight, at most opts.window */
     size_t flight_n;
     sender_stats_t stats;
     s_final_t finals[FINALS_MAX];
@@ -168,8 +168,16 @@ s_series_key (const uint8_t *bytes, size_t len, const char *id, char *key, size_
             else if (tag >> 3 == 6)
                 year = v;
             break;
-        case 1: if (end - p < 8) goto opaque; p += 8; break;
-        case 5: if (end - p < 4) goto opaque; p += 4; break;
+        case 1:
+            if (end - p < 8)
+                goto opaque;
+            p += 8;
+            break;
+        case 5:
+            if (end - p < 4)
+                goto opaque;
+            p += 4;
+            break;
         case 2:
             if (!s_varint (&p, end, &v) || v > (uint64_t) (end - p))
                 goto opaque;
@@ -258,9 +266,9 @@ s_entry_done (sender_t *self, s_entry_t *e)
 }
 
 /* The events that explain a silence (see sender_link_next). */
-#define S_MONITOR_EVENTS                                                                         \
-    (ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED                    \
-     | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL                \
+#define S_MONITOR_EVENTS                                                                           \
+    (ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED                      \
+     | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL                  \
      | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
 
 /* Watches SELF->sock with a monitor.  Without one the sender still works,
@@ -280,7 +288,7 @@ s_monitor_start (sender_t *self)
     return;
 fail:
     dcp_debug ("no socket monitor", "reason=%s",
-               dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+               dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
     if (self->monitor)
         zmq_close (self->monitor);
     self->monitor = NULL;
@@ -323,10 +331,10 @@ s_read_monitor (sender_t *self)
             char why[512];
             self->link = next;
             self->link_since_ms = dcp_now_ms ();
-            dcp_info ("validator link", "endpoint=%s reason=%s", self->opts.endpoint,
-                      dcp_log_quote ((char[600]) {0}, 600,
-                                     sender_link_reason (next, self->opts.endpoint, why,
-                                                         sizeof why)));
+            dcp_info (
+                "validator link", "endpoint=%s reason=%s", self->opts.endpoint,
+                dcp_log_quote ((char[600]){0}, 600,
+                               sender_link_reason (next, self->opts.endpoint, why, sizeof why)));
         }
     }
 }
@@ -334,31 +342,28 @@ s_read_monitor (sender_t *self)
 sender_link_t
 sender_link_next (sender_link_t now, unsigned event, unsigned long value)
 {
-    (void) value;  /* the ZAP status: 400 refused; 300 and 500 are the
+    (void) value; /* the ZAP status: 400 refused; 300 and 500 are the
                       server's trouble, but the key is still not taken */
     switch (event) {
     case ZMQ_EVENT_CONNECT_RETRIED:
         /* libzmq says this whenever it schedules a reconnect, also after a
          * failed handshake: only a failure to connect means "refused". */
-        return (now == SENDER_LINK_KEY_REFUSED || now == SENDER_LINK_SERVER_KEY) ? now
-                                                                                  : SENDER_LINK_REFUSED;
+        return (now == SENDER_LINK_KEY_REFUSED || now == SENDER_LINK_SERVER_KEY)
+                   ? now
+                   : SENDER_LINK_REFUSED;
     case ZMQ_EVENT_CONNECTED:
         /* TCP is up again: an old "cannot connect" no longer holds; a
          * handshake failure stays until the handshake says otherwise. */
         return (now == SENDER_LINK_REFUSED || now == SENDER_LINK_LOST) ? SENDER_LINK_UNKNOWN : now;
-    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
-        return SENDER_LINK_KEY_REFUSED;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: return SENDER_LINK_KEY_REFUSED;
     case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
     case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
         /* The server closing after its ZAP refusal may add a failure
          * without detail: the refusal is the reason. */
         return now == SENDER_LINK_KEY_REFUSED ? now : SENDER_LINK_SERVER_KEY;
-    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
-        return SENDER_LINK_UP;
-    case ZMQ_EVENT_DISCONNECTED:
-        return now == SENDER_LINK_UP ? SENDER_LINK_LOST : now;
-    default:
-        return now;
+    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: return SENDER_LINK_UP;
+    case ZMQ_EVENT_DISCONNECTED: return now == SENDER_LINK_UP ? SENDER_LINK_LOST : now;
+    default: return now;
     }
 }
 
@@ -367,29 +372,37 @@ sender_link_reason (sender_link_t state, const char *endpoint, char *buf, size_t
 {
     switch (state) {
     case SENDER_LINK_REFUSED:
-        snprintf (buf, size, _ ("cannot connect to %s: nothing is listening there or it cannot be "
-                  "reached (is the validator running? is endpoint right?)"), endpoint);
+        snprintf (buf, size,
+                  _ ("cannot connect to %s: nothing is listening there or it cannot be "
+                     "reached (is the validator running? is endpoint right?)"),
+                  endpoint);
         break;
     case SENDER_LINK_KEY_REFUSED:
-        snprintf (buf, size, _ ("the validator at %s refused this collector's key: it is not "
-                  "registered (send the public key, the .pub file beside key_file, to the "
-                  "coordinating office)"), endpoint);
+        snprintf (buf, size,
+                  _ ("the validator at %s refused this collector's key: it is not "
+                     "registered (send the public key, the .pub file beside key_file, to the "
+                     "coordinating office)"),
+                  endpoint);
         break;
     case SENDER_LINK_SERVER_KEY:
-        snprintf (buf, size, _ ("the validator at %s does not have the key this collector expects "
-                  "(check validator_public_key in the configuration)"), endpoint);
+        snprintf (buf, size,
+                  _ ("the validator at %s does not have the key this collector expects "
+                     "(check validator_public_key in the configuration)"),
+                  endpoint);
         break;
     case SENDER_LINK_UP:
-        snprintf (buf, size, _ ("connected to %s but no answer yet (the pipeline behind the "
-                  "validator may be down; the response is safe in the outbox)"), endpoint);
+        snprintf (buf, size,
+                  _ ("connected to %s but no answer yet (the pipeline behind the "
+                     "validator may be down; the response is safe in the outbox)"),
+                  endpoint);
         break;
     case SENDER_LINK_LOST:
-        snprintf (buf, size, _ ("the connection to %s was lost; reconnecting (the response is "
-                  "safe in the outbox)"), endpoint);
+        snprintf (buf, size,
+                  _ ("the connection to %s was lost; reconnecting (the response is "
+                     "safe in the outbox)"),
+                  endpoint);
         break;
-    default:
-        snprintf (buf, size, "%s", "");
-        break;
+    default: snprintf (buf, size, "%s", ""); break;
     }
     return buf;
 }
@@ -444,7 +457,7 @@ s_connect (sender_t *self)
     return 0;
 fail:
     dcp_error ("could not connect to validator", "endpoint=%s reason=%s", self->opts.endpoint,
-               dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+               dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
     s_close (self);
     return DCP_EINVAL;
 }
@@ -512,7 +525,7 @@ sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_t le
         /* Only to learn the series: later attempts read the outbox again,
          * so memory does not grow with the backlog. */
         if (!self->outbox || !(read = outbox_payload (self->outbox, id, &len)))
-            return 0;  /* finished meanwhile: nothing to send */
+            return 0; /* finished meanwhile: nothing to send */
         bytes = read;
     }
     s_series_key (bytes, len, id, key, sizeof key);
@@ -522,7 +535,7 @@ sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_t le
         return DCP_ENOMEM;
     for (s_entry_t *q = ser->head; q; q = q->next)
         if (strcmp (q->id, id) == 0)
-            return 0;  /* queued already */
+            return 0; /* queued already */
     s_entry_t *e = calloc (1, sizeof *e);
     if (!e)
         return DCP_ENOMEM;
@@ -539,7 +552,7 @@ sender_add_bytes (sender_t *self, const char *id, uint8_t **payload_p, size_t le
         ser->tail->next = e;
     else {
         ser->head = e;
-        s_heap_push (self, e);  /* room: heap_cap >= series_n */
+        s_heap_push (self, e); /* room: heap_cap >= series_n */
     }
     ser->tail = e;
     self->entries_n++;
@@ -568,7 +581,7 @@ s_requeue (sender_t *self, s_entry_t *e, int64_t due_ms)
 {
     e->in_flight = false;
     e->due_ms = due_ms;
-    s_heap_push (self, e);  /* room: heap_cap >= series_n */
+    s_heap_push (self, e); /* room: heap_cap >= series_n */
 }
 
 /* E's own backoff, after an answer about E alone (RETRY_LATER). */
@@ -591,8 +604,7 @@ s_send_due (sender_t *self)
     int64_t now = dcp_now_ms ();
     if (now < self->blocked_until_ms)
         return;
-    while (self->flight_n < self->opts.window && self->heap_n > 0
-           && self->heap[0]->due_ms <= now) {
+    while (self->flight_n < self->opts.window && self->heap_n > 0 && self->heap[0]->due_ms <= now) {
         s_entry_t *e = s_heap_pop (self);
         size_t len = e->payload_len;
         uint8_t *payload = e->payload;
@@ -637,18 +649,18 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     zmq_msg_t *id, *receipt;
     if (dcp_frame_read_receipt (in, &id, &receipt) != 0)
         return;
-    Dcp__V1__Receipt *r = dcp__v1__receipt__unpack (NULL, zmq_msg_size (receipt),
-                                                    zmq_msg_data (receipt));
+    Dcp__V1__Receipt *r =
+        dcp__v1__receipt__unpack (NULL, zmq_msg_size (receipt), zmq_msg_data (receipt));
     if (!r) {
         dcp_warn ("ignored undecodable receipt", NULL);
         return;
     }
     if (strcmp (r->submission_id, "ping") == 0 && r->status == 0) {
-        self->pong = true;  /* the probe's answer: nothing to record */
+        self->pong = true; /* the probe's answer: nothing to record */
         dcp__v1__receipt__free_unpacked (r, NULL);
         return;
     }
-    if (!self->outbox) {  /* a probing sender (doctor) records nothing */
+    if (!self->outbox) { /* a probing sender (doctor) records nothing */
         dcp__v1__receipt__free_unpacked (r, NULL);
         return;
     }
@@ -668,10 +680,10 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     if (!final) {
         self->stats.retry_later++;
         if (e)
-            s_requeue_backoff (self, e);  /* back in the heap: must not be freed */
+            s_requeue_backoff (self, e); /* back in the heap: must not be freed */
         goto drop_kept;
     }
-    self->failed_rounds = 0;  /* the path works again */
+    self->failed_rounds = 0; /* the path works again */
     /* A second receipt for the same id in one round (a resend's): the
      * first one answers for both. */
     for (size_t i = 0; i < self->finals_n; i++)
@@ -681,16 +693,16 @@ s_on_receipt (sender_t *self, dcp_frames_t *in)
     if (state == OUTBOX_NONE) {
         /* Not ours (a misrouted or forged answer): nothing to record. */
         dcp_warn ("ignored receipt for a submission not in the outbox", "submission=%s",
-                  dcp_log_quote ((char[200]) {0}, 200, r->submission_id));
+                  dcp_log_quote ((char[200]){0}, 200, r->submission_id));
         goto drop;
     }
     if (state != OUTBOX_PENDING)
-        goto drop;  /* answered before: nothing to record */
+        goto drop; /* answered before: nothing to record */
     s_final_t *f = &self->finals[self->finals_n];
     f->bytes = malloc (zmq_msg_size (&in->part[2]) + 1);
     if (!f->bytes) {
         if (e)
-            s_requeue_backoff (self, e);  /* the resend will get the same receipt */
+            s_requeue_backoff (self, e); /* the resend will get the same receipt */
         goto drop_kept;
     }
     memcpy (f->bytes, zmq_msg_data (&in->part[2]), zmq_msg_size (&in->part[2]));
@@ -715,12 +727,12 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
     size_t n = self->finals_n;
     outbox_receipt_t rec[FINALS_MAX];
     if (!self->outbox)
-        return;  /* a probing sender (doctor): no finals, nothing to sync */
+        return; /* a probing sender (doctor): no finals, nothing to sync */
     for (size_t i = 0; i < n; i++) {
         s_final_t *f = &self->finals[i];
-        rec[i] = (outbox_receipt_t) {f->r->submission_id,
-                                     f->r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED,
-                                     f->bytes, f->len, 0};
+        rec[i] = (outbox_receipt_t){f->r->submission_id,
+                                    f->r->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED,
+                                    f->bytes, f->len, 0};
     }
     if (n)
         outbox_finish_many (self->outbox, rec, n);
@@ -738,8 +750,7 @@ s_record_finals (sender_t *self, sender_receipt_fn *fn, void *arg)
             if (f->e)
                 s_requeue_backoff (self, f->e);
             f->e = NULL;
-        }
-        else {
+        } else {
             if (fn) {
                 /* The words for people are made only for whoever shows them. */
                 char *source = outbox_read (self->outbox, f->r->submission_id, "source");
@@ -806,7 +817,7 @@ sender_poll (sender_t *self, long max_wait_ms, sender_receipt_fn *fn, void *arg)
     if (expired) {
         dcp_warn ("no receipt in time, reconnecting", "endpoint=%s in_flight=%zu waiting=%zu",
                   self->opts.endpoint, self->flight_n, self->entries_n - self->flight_n);
-        s_read_monitor (self);  /* the old socket's last words */
+        s_read_monitor (self); /* the old socket's last words */
         s_close (self);
         self->stats.reconnects++;
         /* One backoff for the whole round, not one per entry: the round

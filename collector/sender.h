@@ -29,11 +29,11 @@
 #include "outbox.h"
 
 typedef struct {
-    const char *endpoint;            /* validator, e.g. tcp://host:7601 */
-    const dcp_keypair_t *keys;       /* NULL: plain TCP (development) */
-    const char *server_key;          /* validator's Z85 public key */
-    size_t window;                   /* submissions in flight at most */
-    long timeout_ms;                 /* wait for a receipt before reconnecting */
+    const char *endpoint;      /* validator, e.g. tcp://host:7601 */
+    const dcp_keypair_t *keys; /* NULL: plain TCP (development) */
+    const char *server_key;    /* validator's Z85 public key */
+    size_t window;             /* submissions in flight at most */
+    long timeout_ms;           /* wait for a receipt before reconnecting */
     long backoff_min_ms, backoff_max_ms;
     dcp_wire_opts_t wire;
 } sender_opts_t;
@@ -42,8 +42,8 @@ typedef struct sender_t sender_t;
 
 /* Called for every final receipt, after the outbox entry was moved; TEXT is
  * the receipt in plain words (report_receipt). */
-typedef void (sender_receipt_fn) (const char *id, const Dcp__V1__Receipt *receipt,
-                                  const char *text, void *arg);
+typedef void (sender_receipt_fn) (const char *id, const Dcp__V1__Receipt *receipt, const char *text,
+                                  void *arg);
 
 /* NULL on failure.  CTX and OUTBOX are borrowed. */
 sender_t *sender_new (void *ctx, outbox_t *outbox, const sender_opts_t *opts);
@@ -78,12 +78,12 @@ size_t sender_outstanding (const sender_t *self);
  * socket's monitor events (zmq_socket_monitor), in the order a person
  * needs it: why nothing comes back. */
 typedef enum {
-    SENDER_LINK_UNKNOWN = 0,    /* nothing heard yet */
-    SENDER_LINK_REFUSED,        /* TCP connect refused or unreachable: nothing listening */
-    SENDER_LINK_KEY_REFUSED,    /* the validator's ZAP handler refused this key */
-    SENDER_LINK_SERVER_KEY,     /* handshake broken off: the validator's key does not match */
-    SENDER_LINK_UP,             /* handshake done: connected */
-    SENDER_LINK_LOST,           /* was connected, now disconnected (reconnecting) */
+    SENDER_LINK_UNKNOWN = 0, /* nothing heard yet */
+    SENDER_LINK_REFUSED,     /* TCP connect refused or unreachable: nothing listening */
+    SENDER_LINK_KEY_REFUSED, /* the validator's ZAP handler refused this key */
+    SENDER_LINK_SERVER_KEY,  /* handshake broken off: the validator's key does not match */
+    SENDER_LINK_UP,          /* handshake done: connected */
+    SENDER_LINK_LOST,        /* was connected, now disconnected (reconnecting) */
 } sender_link_t;
 
 /* The state after monitor event EVENT (ZMQ_EVENT_*) with VALUE (its
@@ -97,8 +97,7 @@ sender_link_t sender_link_next (sender_link_t now, unsigned event, unsigned long
 
 /* One plain sentence for STATE, naming ENDPOINT where it helps, in BUF
  * (SIZE bytes); returns BUF.  UNKNOWN gives "". */
-const char *sender_link_reason (sender_link_t state, const char *endpoint, char *buf,
-                                size_t size);
+const char *sender_link_reason (sender_link_t state, const char *endpoint, char *buf, size_t size);
 
 /* The connection state now (see sender_link_t). */
 sender_link_t sender_link (const sender_t *self);

@@ -37,14 +37,15 @@ show_receipt_again (collector_t *c, const char *path, const char *id, FILE *out)
     outbox_taken_at (c->outbox, id, &taken);
     history_time (taken.tv_sec, when, sizeof when);
     if (state == OUTBOX_PENDING) {
-        fprintf (out, _ ("%s: the same content was taken on %s from %s, as submission %s; it still "
-                      "waits for its receipt\n"),
+        fprintf (out,
+                 _ ("%s: the same content was taken on %s from %s, as submission %s; it still "
+                    "waits for its receipt\n"),
                  path, when, source ? source : "?", id);
         free (source);
         return state;
     }
-    fprintf (out, _ ("%s: the same content was sent on %s from %s; the receipt it got:\n"), path, when,
-             source ? source : "?");
+    fprintf (out, _ ("%s: the same content was sent on %s from %s; the receipt it got:\n"), path,
+             when, source ? source : "?");
     char *text = collector_receipt_text (c, id);
     fputs (text ? text : _ ("  (receipt missing)\n"), out);
     free (text);
@@ -78,8 +79,8 @@ s_status_line (const history_entry_t *e, FILE *out)
                  dcp_codec_kind_name (e->questionnaire), e->country, e->year, e->revision_no, when,
                  e->source);
     else
-        fprintf (out, "%s %-36s %-15s %-3s %4s %3s  %-20s %s\n", state, e->id,
-                 "?", "?", "?", "?", when, e->source);
+        fprintf (out, "%s %-36s %-15s %-3s %4s %3s  %-20s %s\n", state, e->id, "?", "?", "?", "?",
+                 when, e->source);
 }
 
 /* The heading of `collector status`, in the columns of s_status_line. */
@@ -91,14 +92,21 @@ s_status_heading (FILE *out)
         int width;
         bool right;
     } cols[] = {
-        {N_ ("state"), 9, false},         {N_ ("submission"), 36, false},
-        {N_ ("questionnaire"), 15, false}, {N_ ("cty"), 3, false},
-        {N_ ("year"), 4, true},           {N_ ("rev"), 3, true},
-        {N_ ("taken"), 20, false},        {N_ ("file"), 0, false},
+        {N_ ("state"), 9, false},
+        {N_ ("submission"), 36, false},
+        {N_ ("questionnaire"), 15, false},
+        {N_ ("cty"), 3, false},
+        {N_ ("year"), 4, true},
+        {N_ ("rev"), 3, true},
+        {N_ ("taken"), 20, false},
+        {N_ ("file"), 0, false},
     };
     char cell[128];
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-        fprintf (out, "%s%s", i == 0 ? "" : i == 6 ? "  " : " ",
+        fprintf (out, "%s%s",
+                 i == 0   ? ""
+                 : i == 6 ? "  "
+                          : " ",
                  s_pad (_ (cols[i].word), cols[i].width, cols[i].right, cell, sizeof cell));
     fputc ('\n', out);
 }
@@ -173,16 +181,16 @@ s_count (const Dcp__V1__Receipt *r, size_t n[3])
     n[0] = n[1] = n[2] = 0;
     for (size_t i = 0; r && i < r->n_problems; i++)
         switch (r->problems[i]->severity) {
-        case DCP__V1__SEVERITY__SEVERITY_ERROR:   n[0]++; break;
+        case DCP__V1__SEVERITY__SEVERITY_ERROR: n[0]++; break;
         case DCP__V1__SEVERITY__SEVERITY_WARNING: n[1]++; break;
-        default:                                  n[2]++; break;
+        default: n[2]++; break;
         }
 }
 
 /* `collector show ID` in words. */
 static void
-s_show_text (const history_t *h, const history_entry_t *e,
-             const Dcp__V1__Submission *sub, const Dcp__V1__Receipt *r)
+s_show_text (const history_t *h, const history_entry_t *e, const Dcp__V1__Submission *sub,
+             const Dcp__V1__Receipt *r)
 {
     char when[40];
     size_t n[3];
@@ -214,7 +222,7 @@ s_show_text (const history_t *h, const history_entry_t *e,
     }
     if (history_replaced (h, e))
         printf (_ ("replaced       a later submission of the same questionnaire, country and year "
-                "was accepted (collector status)\n"));
+                   "was accepted (collector status)\n"));
     s_count (r, n);
     if (r) {
         printf ("%s", _ ("findings       "));
@@ -312,8 +320,9 @@ cmd_show (collector_t *c, int argc, char **argv)
     history_t *h = history_new (c->outbox);
     const history_entry_t *e = h ? history_find (h, id) : NULL;
     if (!e) {
-        fprintf (stderr, _ ("collector show: submission %s is not in the outbox %s (collector status "
-                         "lists what is)\n"),
+        fprintf (stderr,
+                 _ ("collector show: submission %s is not in the outbox %s (collector status "
+                    "lists what is)\n"),
                  id, c->cfg.outbox);
         goto cleanup;
     }

@@ -17,11 +17,11 @@ typedef struct {
 struct srcmap_t {
     s_entry_t *entries;
     size_t n, cap;
-    size_t *slots;    /* open addressing: entry index + 1, 0 = empty */
-    size_t n_slots;   /* a power of two, at least twice n */
-    char **files;     /* files[0] unused: the JSON file */
+    size_t *slots;  /* open addressing: entry index + 1, 0 = empty */
+    size_t n_slots; /* a power of two, at least twice n */
+    char **files;   /* files[0] unused: the JSON file */
     size_t n_files;
-    char **failed;    /* pointers of CSV cells that failed reading */
+    char **failed; /* pointers of CSV cells that failed reading */
     size_t n_failed;
 };
 
@@ -120,14 +120,14 @@ srcmap_add (srcmap_t *self, const char *pointer, const char *filename, int line,
         return DCP_ENOMEM;
     size_t len = strlen (pointer), slot = s_slot (self, pointer, len);
     if (self->slots[slot])
-        return 0;  /* the first record wins */
+        return 0; /* the first record wins */
     size_t file = s_file (self, filename);
     char *copy = strdup (pointer);
     if (file == (size_t) -1 || !copy) {
         free (copy);
         return DCP_ENOMEM;
     }
-    self->entries[self->n] = (s_entry_t) {copy, {file, line, col, self->n}};
+    self->entries[self->n] = (s_entry_t){copy, {file, line, col, self->n}};
     self->slots[slot] = ++self->n;
     return 0;
 }
@@ -162,11 +162,11 @@ srcmap_find (const srcmap_t *self, const char *pointer)
         if (self->slots[slot])
             return &self->entries[self->slots[slot] - 1].pos;
         if (len == 0)
-            return NULL;  /* not even the document ("") was recorded */
+            return NULL; /* not even the document ("") was recorded */
         while (len > 0 && pointer[len - 1] != '/')
             len--;
         if (len > 0)
-            len--;  /* the '/' */
+            len--; /* the '/' */
     }
 }
 
@@ -194,7 +194,7 @@ s_parse_place (const srcmap_t *map, const char *path, srcmap_pos_t *pos)
         int line = 0, col = 0;
         if (strncmp (path, map->files[f], n) == 0 && path[n] == ':'
             && sscanf (path + n + 1, "%d:%d", &line, &col) >= 1) {
-            *pos = (srcmap_pos_t) {f, line, col, 0};
+            *pos = (srcmap_pos_t){f, line, col, 0};
             return true;
         }
     }
@@ -268,8 +268,8 @@ srcmap_locate_findings (const srcmap_t *map, dcp_findings_t *findings, size_t fi
             echo = s_inside (f->path, map->failed[k]);
         for (size_t r = 0; i >= first_rule && r < first_rule && !echo; r++) {
             const dcp_finding_t *rf = dcp_findings_get (findings, r);
-            echo = rf->path[0] && s_echo (map, rf, &keys[r], dcp_findings_get (findings, i),
-                                          &keys[i]);
+            echo =
+                rf->path[0] && s_echo (map, rf, &keys[r], dcp_findings_get (findings, i), &keys[i]);
         }
         if (!echo)
             keys[kept++] = keys[i];

@@ -80,7 +80,8 @@ char *
 template_text (const char *kind, int year)
 {
     char name[64];
-    if (!kind || strchr (kind, '/') || snprintf (name, sizeof name, "%s.json", kind) >= (int) sizeof name)
+    if (!kind || strchr (kind, '/')
+        || snprintf (name, sizeof name, "%s.json", kind) >= (int) sizeof name)
         return NULL;
     const dcp_blob_t *blob = dcp_blob_find (collector_templates, name);
     if (!blob)

@@ -338,11 +338,13 @@ wblayout_column (const wblayout_sheet_t *sheet, const char *key)
     return NULL;
 }
 
-static const char *const s_status[] = {N_ ("reported"), N_ ("estimated"), N_ ("provisional"), N_ ("not available"),
-                                       N_ ("not applicable"), N_ ("confidential"), N_ ("included elsewhere"),
-                                       N_ ("unanswered"), NULL};
-static const char *const s_no_value[] = {N_ ("not available"), N_ ("not applicable"), N_ ("confidential"),
-                                         N_ ("included elsewhere"), N_ ("unanswered"), NULL};
+static const char *const s_status[] = {
+    N_ ("reported"),           N_ ("estimated"),      N_ ("provisional"),
+    N_ ("not available"),      N_ ("not applicable"), N_ ("confidential"),
+    N_ ("included elsewhere"), N_ ("unanswered"),     NULL};
+static const char *const s_no_value[] = {N_ ("not available"), N_ ("not applicable"),
+                                         N_ ("confidential"),  N_ ("included elsewhere"),
+                                         N_ ("unanswered"),    NULL};
 static const char *const s_tri[] = {N_ ("yes"), N_ ("no"), N_ ("unknown"), NULL};
 static const char *const s_bool[] = {N_ ("yes"), N_ ("no"), NULL};
 static const char *const s_kinds[] = {"financial_flows", "precursors", NULL};
@@ -351,12 +353,12 @@ const char *const *
 wblayout_words (wblayout_list_t list)
 {
     switch (list) {
-    case WBLAYOUT_LIST_STATUS:        return s_status;
-    case WBLAYOUT_LIST_NO_VALUE:      return s_no_value;
-    case WBLAYOUT_LIST_TRI:           return s_tri;
-    case WBLAYOUT_LIST_BOOL:          return s_bool;
+    case WBLAYOUT_LIST_STATUS: return s_status;
+    case WBLAYOUT_LIST_NO_VALUE: return s_no_value;
+    case WBLAYOUT_LIST_TRI: return s_tri;
+    case WBLAYOUT_LIST_BOOL: return s_bool;
     case WBLAYOUT_LIST_QUESTIONNAIRE: return s_kinds;
-    default:                          return NULL;
+    default: return NULL;
     }
 }
 

@@ -36,35 +36,35 @@ typedef enum {
 /* The drop-down list offered in a column. */
 typedef enum {
     WBLAYOUT_LIST_NONE = 0,
-    WBLAYOUT_LIST_STATUS,        /* every status word: reported, estimated, ... */
-    WBLAYOUT_LIST_NO_VALUE,      /* status words an answer may stand for (a number is allowed too) */
-    WBLAYOUT_LIST_TRI,           /* yes, no, unknown */
-    WBLAYOUT_LIST_BOOL,          /* yes, no */
-    WBLAYOUT_LIST_SUBSTANCE,     /* substance codes (substances.csv) */
-    WBLAYOUT_LIST_COUNTRY,       /* ISO3 codes valid in the year (countries.csv) */
-    WBLAYOUT_LIST_UNIT,          /* units.csv */
-    WBLAYOUT_LIST_CURRENCY,      /* ISO 4217 codes valid in the year (currencies.csv) */
+    WBLAYOUT_LIST_STATUS,    /* every status word: reported, estimated, ... */
+    WBLAYOUT_LIST_NO_VALUE,  /* status words an answer may stand for (a number is allowed too) */
+    WBLAYOUT_LIST_TRI,       /* yes, no, unknown */
+    WBLAYOUT_LIST_BOOL,      /* yes, no */
+    WBLAYOUT_LIST_SUBSTANCE, /* substance codes (substances.csv) */
+    WBLAYOUT_LIST_COUNTRY,   /* ISO3 codes valid in the year (countries.csv) */
+    WBLAYOUT_LIST_UNIT,      /* units.csv */
+    WBLAYOUT_LIST_CURRENCY,  /* ISO 4217 codes valid in the year (currencies.csv) */
     WBLAYOUT_LIST_QUESTIONNAIRE, /* financial_flows, precursors */
     WBLAYOUT_LIST_CODES,         /* the code list CODELIST of codelists.csv */
     WBLAYOUT_LIST_COUNT_,        /* number of list kinds, not a kind */
 } wblayout_list_t;
 
 typedef struct {
-    const char *key;       /* table: column name; form: dotted field path */
-    const char *label;     /* what a person reads */
+    const char *key;   /* table: column name; form: dotted field path */
+    const char *label; /* what a person reads */
     wblayout_list_t list;
-    const char *codelist;  /* for WBLAYOUT_LIST_CODES, e.g. "physical_form" */
+    const char *codelist; /* for WBLAYOUT_LIST_CODES, e.g. "physical_form" */
     wblayout_type_t type;
-    const char *prefill;   /* form only: "@KIND@", "@COUNTRY@", "@YEAR@" or a literal; may be NULL */
-    int width;             /* column width in characters, 0 = default */
+    const char *prefill; /* form only: "@KIND@", "@COUNTRY@", "@YEAR@" or a literal; may be NULL */
+    int width;           /* column width in characters, 0 = default */
 } wblayout_column_t;
 
 typedef struct {
-    const char *name;      /* sheet name (no spaces, so "Sheet!C12" needs no quotes) */
-    const char *kind;      /* "precursors", "financial_flows", or NULL for both */
-    const char *table;     /* table: the payload list (csvread_table TABLE); form: NULL */
-    const char *title;     /* row 1: section and question references */
-    const char *help;      /* one line for the instructions sheet: where the sheet goes */
+    const char *name;  /* sheet name (no spaces, so "Sheet!C12" needs no quotes) */
+    const char *kind;  /* "precursors", "financial_flows", or NULL for both */
+    const char *table; /* table: the payload list (csvread_table TABLE); form: NULL */
+    const char *title; /* row 1: section and question references */
+    const char *help;  /* one line for the instructions sheet: where the sheet goes */
     const wblayout_column_t *columns;
     size_t n_columns;
 } wblayout_sheet_t;
@@ -72,8 +72,8 @@ typedef struct {
 /* Rows and columns are 0-based here, as libxlsxwriter counts them. */
 #define WBLAYOUT_TITLE_ROW 0
 #define WBLAYOUT_LABEL_ROW 1
-#define WBLAYOUT_KEY_ROW 2    /* table: the column names */
-#define WBLAYOUT_FIRST_ROW 3  /* table: the first answer; form: the first question */
+#define WBLAYOUT_KEY_ROW 2   /* table: the column names */
+#define WBLAYOUT_FIRST_ROW 3 /* table: the first answer; form: the first question */
 #define WBLAYOUT_FORM_LABEL_COL 0
 #define WBLAYOUT_FORM_VALUE_COL 1
 #define WBLAYOUT_FORM_KEY_COL 2

@@ -22,10 +22,10 @@
 #include "wblayout.h"
 #include "xlsxcells.h"
 
-#define S_MAX_PART (256u << 20)  /* largest XML part unpacked: a zip bomb stops here */
+#define S_MAX_PART (256u << 20) /* largest XML part unpacked: a zip bomb stops here */
 
-static void s_report (xlsxcells_book_t *book, const char *rule, const char *sheet, int row,
-                      int col, const char *fmt, ...) __attribute__ ((format (printf, 6, 7)));
+static void s_report (xlsxcells_book_t *book, const char *rule, const char *sheet, int row, int col,
+                      const char *fmt, ...) __attribute__ ((format (printf, 6, 7)));
 
 /* A finding of rule RULE at SHEET, ROW, COL (xlsxcells_place); the format
  * is translated before formatting (collector/po/update.sh extracts it). */
@@ -91,8 +91,8 @@ s_part (xlsxcells_book_t *book, const char *name, bool *missing)
     }
     if (got < 0 || (zip_uint64_t) got != st.size) {
         s_report (book, "XLSX-FILE", NULL, -1, 0,
-                  "part %s of the workbook could not be unpacked: %s",
-                  name, got >= 0 ? _ ("shorter than the archive says") : why);
+                  "part %s of the workbook could not be unpacked: %s", name,
+                  got >= 0 ? _ ("shorter than the archive says") : why);
         free (data);
         return NULL;
     }
@@ -108,8 +108,7 @@ s_part (xlsxcells_book_t *book, const char *name, bool *missing)
             snprintf (detail, sizeof detail, ": %.*s", (int) strcspn (e->message, "\n"),
                       e->message);
         s_report (book, "XLSX-FILE", NULL, -1, 0, "part %s of the workbook is not valid XML%s",
-                  name,
-                  detail);
+                  name, detail);
     }
     return doc;
 }
@@ -228,7 +227,8 @@ s_read_workbook (xlsxcells_book_t *book)
             continue;
         char *name = s_attr (s, "name"), *id = s_attr (s, "id");
         char *target = NULL;
-        for (xmlNodePtr rel = rroot ? rroot->children : NULL; rel && id && !target; rel = rel->next) {
+        for (xmlNodePtr rel = rroot ? rroot->children : NULL; rel && id && !target;
+             rel = rel->next) {
             char *rid = s_is (rel, "Relationship") ? s_attr (rel, "Id") : NULL;
             if (rid && strcmp (rid, id) == 0)
                 target = s_attr (rel, "Target");
@@ -287,7 +287,7 @@ s_push_cell (xlsxcells_sheet_t *sh, int row, int col, char *text, bool number)
         sh->cells = grown;
         sh->cap = cap;
     }
-    sh->cells[sh->n++] = (xlsxcells_cell_t) {row, col, text, number};
+    sh->cells[sh->n++] = (xlsxcells_cell_t){row, col, text, number};
     return 0;
 }
 
@@ -308,8 +308,10 @@ s_cell_text (xlsxcells_book_t *book, const xlsxcells_sheet_t *sh, const xmlNode 
             text = strdup (book->shared[i]);
         else {
             if (!book->shared_broken)
-                s_report (book, "XLSX-FILE", sh->name, row, col, "cell refers to shared string %s, "
-                          "which the workbook does not have", vt ? (const char *) vt : "(none)");
+                s_report (book, "XLSX-FILE", sh->name, row, col,
+                          "cell refers to shared string %s, "
+                          "which the workbook does not have",
+                          vt ? (const char *) vt : "(none)");
             text = strdup ("");
         }
     } else if (type && strcmp (type, "inlineStr") == 0) {
@@ -339,8 +341,10 @@ s_read_sheet (xlsxcells_book_t *book, xlsxcells_sheet_t *sh)
     xmlDocPtr doc = s_part (book, sh->part, &missing);
     if (!doc) {
         if (missing)
-            s_report (book, "XLSX-FILE", sh->name, -1, 0, "the sheet's part %s is missing from the "
-                      "archive", sh->part);
+            s_report (book, "XLSX-FILE", sh->name, -1, 0,
+                      "the sheet's part %s is missing from the "
+                      "archive",
+                      sh->part);
         return false;
     }
     xmlNodePtr data = s_child (xmlDocGetRootElement (doc), "sheetData");
@@ -365,7 +369,7 @@ s_read_sheet (xlsxcells_book_t *book, xlsxcells_sheet_t *sh)
             bool number;
             char *text = s_cell_text (book, sh, c, crow, ccol, &number);
             if (text && !text[0]) {
-                free (text);  /* styled but empty */
+                free (text); /* styled but empty */
                 continue;
             }
             if (text && s_push_cell (sh, crow, ccol, text, number))
@@ -413,7 +417,7 @@ s_plain_number (const char *text)
     long exp = strtol (e + 1, &end, 10);
     if (*end || nd == 0 || exp > 400 || exp < -400)
         return strdup (text);
-    long pos = (point < 0 ? (long) nd : point) + exp;  /* digits before the point */
+    long pos = (point < 0 ? (long) nd : point) + exp; /* digits before the point */
     dcp_buf_t b;
     dcp_buf_init (&b);
     if (neg)
@@ -443,9 +447,9 @@ s_serial_date (const char *text, bool date1904, char *buf, size_t size)
 {
     char *end;
     double v = strtod (text, &end);
-    if (*end || v < 1 || v > 2958465)  /* 9999-12-31 */
+    if (*end || v < 1 || v > 2958465) /* 9999-12-31 */
         return false;
-    long serial = (long) v, days;  /* days since 1970-01-01 */
+    long serial = (long) v, days; /* days since 1970-01-01 */
     if (date1904)
         days = serial - 24107;
     else if (serial == 60)
@@ -469,13 +473,12 @@ xlsxcells_text (const xlsxcells_book_t *book, const xlsxcells_cell_t *cell, bool
     if (!cell)
         return strdup ("");
     char date[16];
-    if (cell->number && as_date && s_serial_date (cell->text, book->date1904, date,
-                                                                sizeof date))
+    if (cell->number && as_date && s_serial_date (cell->text, book->date1904, date, sizeof date))
         return strdup (date);
     if (cell->number)
         return s_plain_number (cell->text);
     if (as_date && strlen (cell->text) > 10 && cell->text[10] == 'T')
-        return strndup (cell->text, 10);  /* t="d": "2023-02-11T00:00:00" */
+        return strndup (cell->text, 10); /* t="d": "2023-02-11T00:00:00" */
     return strdup (cell->text);
 }
 
@@ -501,13 +504,14 @@ int
 xlsxcells_open (xlsxcells_book_t *book, const char *file, const char *bytes, size_t len,
                 dcp_findings_t *findings)
 {
-    *book = (xlsxcells_book_t) {.file = file, .findings = findings};
+    *book = (xlsxcells_book_t){.file = file, .findings = findings};
     zip_error_t zerr;
     zip_error_init (&zerr);
     zip_source_t *src = zip_source_buffer_create (bytes, len, 0, &zerr);
     book->zip = src ? zip_open_from_source (src, ZIP_RDONLY | ZIP_CHECKCONS, &zerr) : NULL;
     if (!book->zip) {
-        s_report (book, "XLSX-FILE", NULL, -1, 0, "not a workbook: an .xlsx file is a zip archive, "
+        s_report (book, "XLSX-FILE", NULL, -1, 0,
+                  "not a workbook: an .xlsx file is a zip archive, "
                   "and this one cannot be opened (%s); save it again as .xlsx",
                   zip_error_strerror (&zerr));
         if (src)
@@ -557,5 +561,5 @@ xlsxcells_close (xlsxcells_book_t *book)
     free (book->sheets);
     if (book->zip)
         zip_discard (book->zip);
-    *book = (xlsxcells_book_t) {.file = book->file, .findings = book->findings};
+    *book = (xlsxcells_book_t){.file = book->file, .findings = book->findings};
 }

@@ -24,16 +24,16 @@
 
 /* One cell that holds something (empty cells are not kept). */
 typedef struct {
-    int row, col;  /* 0-based */
-    char *text;    /* as written: a shared string resolved, a number as stored */
-    bool number;   /* a numeric cell (t="n" or none): its text is the number */
+    int row, col; /* 0-based */
+    char *text;   /* as written: a shared string resolved, a number as stored */
+    bool number;  /* a numeric cell (t="n" or none): its text is the number */
 } xlsxcells_cell_t;
 
 /* One sheet: its cells in document order until xlsxcells_sort(). */
 typedef struct {
     char *name;
-    char *part;    /* "xl/worksheets/sheet1.xml" */
-    xlsxcells_cell_t *cells;  /* empty until xlsxcells_read_sheet() */
+    char *part;              /* "xl/worksheets/sheet1.xml" */
+    xlsxcells_cell_t *cells; /* empty until xlsxcells_read_sheet() */
     size_t n, cap;
 } xlsxcells_sheet_t;
 
@@ -41,16 +41,16 @@ typedef struct {
  * xlsxcells_close().  Everything it points to belongs to it, except FILE
  * and FINDINGS (borrowed). */
 typedef struct {
-    const char *file;            /* the file's name, first part of every place */
-    dcp_findings_t *findings;    /* where problems go */
-    struct zip *zip;             /* libzip's zip_t */
-    char **shared;               /* shared strings */
+    const char *file;         /* the file's name, first part of every place */
+    dcp_findings_t *findings; /* where problems go */
+    struct zip *zip;          /* libzip's zip_t */
+    char **shared;            /* shared strings */
     size_t n_shared;
-    bool shared_broken;  /* xl/sharedStrings.xml is there but unreadable (reported) */
-    bool date1904;       /* the workbook counts dates from 1904 */
-    xlsxcells_sheet_t *sheets;   /* every sheet the workbook lists, in its order */
+    bool shared_broken;        /* xl/sharedStrings.xml is there but unreadable (reported) */
+    bool date1904;             /* the workbook counts dates from 1904 */
+    xlsxcells_sheet_t *sheets; /* every sheet the workbook lists, in its order */
     size_t n_sheets;
-    int error;                   /* DCP_ENOMEM once memory ran out */
+    int error; /* DCP_ENOMEM once memory ran out */
 } xlsxcells_book_t;
 
 /* Opens the workbook in BYTES (LEN bytes, borrowed: they must outlive the

@@ -28,7 +28,7 @@
 #include "xlsxcells.h"
 #include "xlsxread.h"
 
-#define S_KEY_ROWS 20            /* a table's column names are looked for this far down */
+#define S_KEY_ROWS 20 /* a table's column names are looked for this far down */
 
 /* Where an answer came from: a JSON pointer prefix and a cell; COL < 0
  * means "find the column from the rest of the pointer". */
@@ -55,11 +55,11 @@ struct xlsxread_map_t {
 
 /* One call of xlsxread_bytes(). */
 typedef struct {
-    const char *file;  /* for findings */
+    const char *file; /* for findings */
     dcp_findings_t *findings;
-    xlsxcells_book_t book;  /* the cells */
+    xlsxcells_book_t book; /* the cells */
     xlsxread_map_t *map;
-    int error;         /* DCP_ENOMEM once memory ran out */
+    int error; /* DCP_ENOMEM once memory ran out */
 } s_reader_t;
 
 static void s_report (s_reader_t *r, const char *rule, const char *sheet, int row, int col,
@@ -122,7 +122,7 @@ s_anchor (s_reader_t *r, const char *pointer, int sheet, int row, int col)
         r->error = DCP_ENOMEM;
         return;
     }
-    m->anchors[m->n++] = (s_anchor_t) {copy, sheet, row, col};
+    m->anchors[m->n++] = (s_anchor_t){copy, sheet, row, col};
 }
 
 /* --- forms ------------------------------------------------------------------- */
@@ -159,10 +159,11 @@ s_set_path (s_reader_t *r, Dcp__V1__Submission *sub, const char *path, const cha
     for (const char *dot; (dot = strchr (p, '.')) != NULL; p = dot + 1) {
         snprintf (seg, sizeof seg, "%.*s", (int) (dot - p), p);
         const ProtobufCMessageDescriptor *desc = msg->descriptor;
-        const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name (desc, seg);
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name (desc, seg);
         assert (f && f->type == PROTOBUF_C_TYPE_MESSAGE);
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            p = dot + 1;  /* the element's index */
+            p = dot + 1; /* the element's index */
             dot = strchr (p, '.');
             assert (dot && isdigit ((unsigned char) *p));
             msg = s_list_element (msg, f, (size_t) atoi (p));
@@ -182,14 +183,15 @@ s_set_path (s_reader_t *r, Dcp__V1__Submission *sub, const char *path, const cha
         }
         msg = *slot;
     }
-    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name (msg->descriptor, p);
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name (msg->descriptor, p);
     assert (f);
     return field_set_cell (msg, f, text, where);
 }
 
 /* A form: every row whose field column names a field of the layout. */
-static int s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh, const xlsxcells_cell_t *const *heads,
-                               size_t n);
+static int s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh,
+                               const xlsxcells_cell_t *const *heads, size_t n);
 
 /* For a form row of a list element ("contributing_agencies.1.name"): true
  * if some row of the same element has an answer, so that a blank row does
@@ -197,7 +199,7 @@ static int s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh, const
 static bool
 s_element_used (const xlsxcells_sheet_t *sh, const char *key)
 {
-    size_t prefix = 0;  /* the key up to its last list index and the dot after it: "a.1." */
+    size_t prefix = 0; /* the key up to its last list index and the dot after it: "a.1." */
     for (const char *dot = strchr (key, '.'); dot; dot = strchr (dot + 1, '.')) {
         const char *next = strchr (dot + 1, '.');
         if (isdigit ((unsigned char) dot[1]) && next)
@@ -233,8 +235,10 @@ s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const xlsxcells_sheet_t 
             continue;
         const wblayout_column_t *c = wblayout_column (ls, key);
         if (!c) {
-            s_report (r, "XLSX-UNKNOWN-KEY", sh->name, kc->row, kc->col, "\"%s\" is not a field "
-                      "of this sheet; the field column must be left as the template has it", key);
+            s_report (r, "XLSX-UNKNOWN-KEY", sh->name, kc->row, kc->col,
+                      "\"%s\" is not a field "
+                      "of this sheet; the field column must be left as the template has it",
+                      key);
             continue;
         }
         char pointer[160], place[512];
@@ -265,9 +269,10 @@ s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const xlsxcells_sheet_t 
          * (or CSV file) is, never 0. */
         if (*t || (c->list == WBLAYOUT_LIST_NO_VALUE && s_element_used (sh, key))) {
             field_cell_t where = {
-                .findings = r->findings, .rule_prefix = "XLSX",
+                .findings = r->findings,
+                .rule_prefix = "XLSX",
                 .path = xlsxcells_place (r->file, sh->name, kc->row, WBLAYOUT_FORM_VALUE_COL, place,
-                                 sizeof place),
+                                         sizeof place),
                 .context = key,
             };
             if (s_set_path (r, sub, key, text, &where) == DCP_ENOMEM)
@@ -281,8 +286,8 @@ s_read_form (s_reader_t *r, const wblayout_sheet_t *ls, const xlsxcells_sheet_t 
 
 /* Where a cell of the CSV text made from a sheet came from. */
 typedef struct {
-    int line, col;         /* in the CSV text */
-    int row, sheet_col;    /* in the sheet */
+    int line, col;      /* in the CSV text */
+    int row, sheet_col; /* in the sheet */
 } s_pos_t;
 
 typedef struct {
@@ -311,7 +316,7 @@ s_gen_cell (s_csvgen_t *g, const char *text, bool first, int row, int sheet_col)
         g->pos = grown;
         g->cap = cap;
     }
-    g->pos[g->n++] = (s_pos_t) {g->line, g->col, row, sheet_col};
+    g->pos[g->n++] = (s_pos_t){g->line, g->col, row, sheet_col};
     dcp_buf_append (&g->csv, "\"", 1);
     g->col++;
     for (const char *p = text; *p; p++) {
@@ -445,7 +450,7 @@ s_anchor_rows (s_reader_t *r, const wblayout_sheet_t *ls, int sheet_index, const
             continue;
         }
         if (!keys[i][0])
-            continue;  /* no key: the CSV reader reported it and skipped the row */
+            continue; /* no key: the CSV reader reported it and skipped the row */
         size_t g = groups, j = 0;
         for (size_t k = 0; k < i; k++)
             if (keys[k][0] && strcmp (keys[k], keys[i]) == 0) {
@@ -467,7 +472,8 @@ s_anchor_rows (s_reader_t *r, const wblayout_sheet_t *ls, int sheet_index, const
 /* Remembers sheet SH (and the column names of a table) for
  * xlsxread_locate(); returns its index in the map, -1 if out of memory. */
 static int
-s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh, const xlsxcells_cell_t *const *heads, size_t n)
+s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh,
+                    const xlsxcells_cell_t *const *heads, size_t n)
 {
     xlsxread_map_t *m = r->map;
     s_sheetcols_t *grown = realloc (m->sheets, (m->n_sheets + 1) * sizeof *grown);
@@ -477,8 +483,9 @@ s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh, const xlsxcells_
     }
     m->sheets = grown;
     s_sheetcols_t *sc = &m->sheets[m->n_sheets++];
-    *sc = (s_sheetcols_t) {.name = strdup (sh->name), .keys = calloc (n + 1, sizeof (char *)),
-                           .cols = calloc (n + 1, sizeof (int))};
+    *sc = (s_sheetcols_t){.name = strdup (sh->name),
+                          .keys = calloc (n + 1, sizeof (char *)),
+                          .cols = calloc (n + 1, sizeof (int))};
     if (!sc->name || !sc->keys || !sc->cols) {
         r->error = DCP_ENOMEM;
         return -1;
@@ -497,8 +504,8 @@ s_remember_columns (s_reader_t *r, const xlsxcells_sheet_t *sh, const xlsxcells_
 
 /* The cells of one sheet row, by position among the header columns. */
 static void
-s_row_cells (const xlsxcells_sheet_t *sh, size_t *i, int row, const xlsxcells_cell_t *const *heads, size_t n,
-             const xlsxcells_cell_t **out)
+s_row_cells (const xlsxcells_sheet_t *sh, size_t *i, int row, const xlsxcells_cell_t *const *heads,
+             size_t n, const xlsxcells_cell_t **out)
 {
     for (size_t k = 0; k < n; k++)
         out[k] = NULL;
@@ -510,13 +517,13 @@ s_row_cells (const xlsxcells_sheet_t *sh, size_t *i, int row, const xlsxcells_ce
 
 /* One table sheet being turned into CSV text. */
 typedef struct {
-    const xlsxcells_cell_t **heads;  /* the cells of the column names, left to right */
+    const xlsxcells_cell_t **heads; /* the cells of the column names, left to right */
     size_t n;
-    const xlsxcells_cell_t **cells;  /* the current row's cells under the heads */
-    int *rows;               /* per answer row: its sheet row */
-    char **keys;             /* per answer row: its grouping key (incident_id), trimmed */
+    const xlsxcells_cell_t **cells; /* the current row's cells under the heads */
+    int *rows;                      /* per answer row: its sheet row */
+    char **keys;                    /* per answer row: its grouping key (incident_id), trimmed */
     size_t n_rows;
-    int key_col;             /* the grouping key's position among the heads, -1 if none */
+    int key_col; /* the grouping key's position among the heads, -1 if none */
     s_csvgen_t g;
 } s_table_t;
 
@@ -567,18 +574,21 @@ s_read_table (s_reader_t *r, const wblayout_sheet_t *ls, xlsxcells_sheet_t *sh,
     xlsxcells_sort (sh);
     int key_row = s_key_row (ls, sh);
     if (key_row < 0 && r->book.shared_broken)
-        return;  /* the column names are shared strings, which were reported */
+        return; /* the column names are shared strings, which were reported */
     if (key_row < 0) {
-        s_report (r, "XLSX-MISSING-COLUMN", sh->name, WBLAYOUT_KEY_ROW, 0, "no row names the "
+        s_report (r, "XLSX-MISSING-COLUMN", sh->name, WBLAYOUT_KEY_ROW, 0,
+                  "no row names the "
                   "columns (row %d of the template holds them: %s, ...); nothing on this sheet "
-                  "was read", WBLAYOUT_KEY_ROW + 1, ls->columns[0].key);
+                  "was read",
+                  WBLAYOUT_KEY_ROW + 1, ls->columns[0].key);
         return;
     }
     s_table_t t = {.heads = calloc (sh->n + 1, sizeof *t.heads),
                    .cells = calloc (sh->n + 1, sizeof *t.cells),
                    .rows = calloc (sh->n + 1, sizeof *t.rows),
                    .keys = calloc (sh->n + 1, sizeof *t.keys),
-                   .key_col = -1, .g = {.line = 1, .col = 1}};
+                   .key_col = -1,
+                   .g = {.line = 1, .col = 1}};
     dcp_buf_init (&t.g.csv);
     dcp_findings_t *found = dcp_findings_new ();
     if (!t.heads || !t.cells || !t.rows || !t.keys || !found) {
@@ -635,9 +645,11 @@ s_read_sheets (s_reader_t *r, Dcp__V1__Submission *sub)
     size_t n;
     const wblayout_sheet_t *layout = wblayout_sheets (&n);
     if (!xlsxcells_sheet (&r->book, layout[0].name))
-        s_report (r, "XLSX-MISSING-SHEET", NULL, -1, 0, "the workbook has no sheet \"%s\": it "
+        s_report (r, "XLSX-MISSING-SHEET", NULL, -1, 0,
+                  "the workbook has no sheet \"%s\": it "
                   "says who reports for which year; start from `collector template KIND "
-                  "FILE.xlsx`", layout[0].name);
+                  "FILE.xlsx`",
+                  layout[0].name);
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n && !r->error; i++) {
             const wblayout_sheet_t *ls = &layout[i];
@@ -650,7 +662,7 @@ s_read_sheets (s_reader_t *r, Dcp__V1__Submission *sub)
             if (rc == DCP_ENOMEM)
                 r->error = rc;
             if (rc)
-                continue;  /* a missing or broken part was reported */
+                continue; /* a missing or broken part was reported */
             if (ls->table)
                 s_read_table (r, ls, sh, sub);
             else
@@ -662,7 +674,8 @@ s_read_sheets (s_reader_t *r, Dcp__V1__Submission *sub)
             && strcmp (name, WBLAYOUT_LISTS) != 0
             && dcp_findings_add (r->findings, "XLSX-UNKNOWN-SHEET", DCP_SEV_WARNING, name,
                                  "sheet \"%s\" is not part of the questionnaire and was not "
-                                 "read", name))
+                                 "read",
+                                 name))
             r->error = DCP_ENOMEM;
     }
     /* as in a JSON file, the questionnaire may be left to the payload */
@@ -693,7 +706,7 @@ xlsxread_bytes (const char *name, const char *bytes, size_t len, dcp_findings_t 
     if (!r.map || !(r.map->file = strdup (r.file)))
         goto fail;
     if (xlsxcells_open (&r.book, r.file, bytes, len, findings))
-        goto fail;  /* not a workbook (reported), or out of memory */
+        goto fail; /* not a workbook (reported), or out of memory */
     sub = (Dcp__V1__Submission *) field_new_message (&dcp__v1__submission__descriptor);
     if (!sub)
         goto fail;
@@ -739,7 +752,7 @@ xlsxread_file (const char *path, dcp_findings_t *findings, jsonread_files_t *fil
         files->parts = calloc (1, sizeof *files->parts);
         char *name = strdup (path);
         if (files->parts && name) {
-            files->parts[0] = (jsonread_part_t) {name, bytes, len};
+            files->parts[0] = (jsonread_part_t){name, bytes, len};
             files->n = 1;
             return sub;
         }

@@ -18,16 +18,16 @@
 #include "wblayout.h"
 #include "xlsxwrite.h"
 
-#define S_DATA_ROWS 1000  /* rows of a table sheet that get drop-downs and formats */
+#define S_DATA_ROWS 1000 /* rows of a table sheet that get drop-downs and formats */
 
 /* One drop-down list: its words and where they are on "Lists". */
 typedef struct {
     wblayout_list_t list;
-    const char *codelist;  /* for WBLAYOUT_LIST_CODES */
+    const char *codelist; /* for WBLAYOUT_LIST_CODES */
     char **words;
     size_t n;
-    int col;               /* column on "Lists" */
-    const char *title;     /* its heading there */
+    int col;           /* column on "Lists" */
+    const char *title; /* its heading there */
 } s_list_t;
 
 typedef struct {
@@ -101,9 +101,9 @@ s_fill_list (s_list_t *l, int year)
     }
     switch (l->list) {
     case WBLAYOUT_LIST_SUBSTANCE: return s_refdata_codes (l, "substances.csv", false, year);
-    case WBLAYOUT_LIST_COUNTRY:   return s_refdata_codes (l, "countries.csv", true, year);
-    case WBLAYOUT_LIST_UNIT:      return s_refdata_codes (l, "units.csv", false, year);
-    case WBLAYOUT_LIST_CURRENCY:  return s_refdata_codes (l, "currencies.csv", true, year);
+    case WBLAYOUT_LIST_COUNTRY: return s_refdata_codes (l, "countries.csv", true, year);
+    case WBLAYOUT_LIST_UNIT: return s_refdata_codes (l, "units.csv", false, year);
+    case WBLAYOUT_LIST_CURRENCY: return s_refdata_codes (l, "currencies.csv", true, year);
     case WBLAYOUT_LIST_CODES: {
         /* "A, B, C" from the refdata module */
         const char *p = dcp_refdata_code_list (l->codelist);
@@ -118,8 +118,7 @@ s_fill_list (s_list_t *l, int year)
         }
         return 0;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -138,7 +137,7 @@ s_list_for (s_writer_t *w, const wblayout_column_t *c)
     }
     w->lists = grown;
     s_list_t *l = &w->lists[w->n_lists];
-    *l = (s_list_t) {.list = c->list, .codelist = c->codelist, .col = (int) w->n_lists};
+    *l = (s_list_t){.list = c->list, .codelist = c->codelist, .col = (int) w->n_lists};
     w->n_lists++;
     int rc = s_fill_list (l, w->year);
     if (rc) {
@@ -192,8 +191,15 @@ s_format_for (s_writer_t *w, const wblayout_column_t *c)
 /* Parts of the labels wblayout.c builds by pasting ("Quantity seized" ": unit",
  * "Contributing agency " "2" ": name"), translated one by one. */
 static const char *const s_label_parts[] = {
-    N_ ("unit"), N_ ("status"), N_ ("currency"), N_ ("name"), N_ ("type"), N_ ("sector"),
-    N_ ("reports"), N_ ("Contributing agency"), N_ ("C. Reports by sector, line"),
+    N_ ("unit"),
+    N_ ("status"),
+    N_ ("currency"),
+    N_ ("name"),
+    N_ ("type"),
+    N_ ("sector"),
+    N_ ("reports"),
+    N_ ("Contributing agency"),
+    N_ ("C. Reports by sector, line"),
 };
 
 /* PART translated if it is one of s_label_parts, else PART. */
@@ -242,8 +248,8 @@ s_write_table (s_writer_t *w, const wblayout_sheet_t *s)
     for (size_t i = 0; i < s->n_columns; i++) {
         const wblayout_column_t *c = &s->columns[i];
         lxw_col_t col = (lxw_col_t) i;
-        worksheet_write_string (ws, WBLAYOUT_LABEL_ROW, col, s_label (c->label, label, sizeof label),
-                                w->label);
+        worksheet_write_string (ws, WBLAYOUT_LABEL_ROW, col,
+                                s_label (c->label, label, sizeof label), w->label);
         worksheet_write_string (ws, WBLAYOUT_KEY_ROW, col, c->key, w->key);
         worksheet_set_column (ws, col, col, c->width ? c->width : 18, s_format_for (w, c));
         s_validate (w, ws, c, WBLAYOUT_FIRST_ROW, WBLAYOUT_FIRST_ROW + S_DATA_ROWS - 1, (int) i);
@@ -284,7 +290,8 @@ s_write_form (s_writer_t *w, const wblayout_sheet_t *s)
     lxw_worksheet *ws = workbook_add_worksheet (w->wb, s->name);
     char label[1024];
     worksheet_write_string (ws, WBLAYOUT_TITLE_ROW, 0, _ (s->title), w->title);
-    worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_LABEL_COL, _ ("Question"), w->label);
+    worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_LABEL_COL, _ ("Question"),
+                            w->label);
     worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_VALUE_COL, _ ("Answer"), w->label);
     worksheet_write_string (ws, WBLAYOUT_KEY_ROW, WBLAYOUT_FORM_KEY_COL,
                             _ ("Field (do not change)"), w->label);
@@ -311,13 +318,14 @@ static const char *const s_instructions[] = {
     "",
     N_ ("1. Fill in the sheet Envelope: your country, the reporting year, the focal point."),
     N_ ("2. Fill in the section sheets that apply. Tables take one row per entry, from row 4 down; "
-    "leave rows empty where you have nothing to report. Row 3 names the field of each column: "
-    "do not change it (columns may be moved)."),
+        "leave rows empty where you have nothing to report. Row 3 names the field of each column: "
+        "do not change it (columns may be moved)."),
     N_ ("3. Save the file as .xlsx (Excel or LibreOffice) and check it: collector check FILE.xlsx. "
-    "Every problem is shown with its place, e.g. FILE.xlsx:P1_seizures!C5."),
+        "Every problem is shown with its place, e.g. FILE.xlsx:P1_seizures!C5."),
     N_ ("4. Send it: collector submit FILE.xlsx. The workbook itself is kept in the outbox."),
     "",
-    N_ ("Numbers: write the figure (1500.25). Never write 0 for 'not known': 0 is a reported zero."),
+    N_ ("Numbers: write the figure (1500.25). Never write 0 for 'not known': 0 is a reported "
+        "zero."),
     N_ ("Instead of a figure, an answer may be one of these words (drop-down in the cell):"),
     N_ ("  not available - the data exists nowhere (also --, n/a, .., x, not known)"),
     N_ ("  not applicable - the question does not apply"),
@@ -325,13 +333,16 @@ static const char *const s_instructions[] = {
     N_ ("  included elsewhere - counted in another answer"),
     N_ ("  unanswered - left blank (an empty cell means the same)"),
     N_ ("The status column of a figure says what the figure is: reported (the default), estimated, "
-    "provisional."),
-    N_ ("Units: KG, G, MG, T, L, ML, M3 - never drums or cans (give those as the number of packages)."),
-    N_ ("Codes (substances, countries, currencies, lists) are offered in drop-down lists; countries "
-    "are ISO 3166-1 alpha-3 codes (AFG, IRN)."),
+        "provisional."),
+    N_ ("Units: KG, G, MG, T, L, ML, M3 - never drums or cans (give those as the number of "
+        "packages)."),
+    N_ ("Codes (substances, countries, currencies, lists) are offered in drop-down lists; "
+        "countries "
+        "are ISO 3166-1 alpha-3 codes (AFG, IRN)."),
     N_ ("Dates: YYYY-MM-DD, or a date cell."),
-    N_ ("Lists of codes in one cell are separated by ; (IRN;AFG). A route is COUNTRY:ROLE separated "
-    "by > (TUR:ORIGIN>IRN:TRANSIT>AFG:DESTINATION)."),
+    N_ ("Lists of codes in one cell are separated by ; (IRN;AFG). A route is COUNTRY:ROLE "
+        "separated "
+        "by > (TUR:ORIGIN>IRN:TRANSIT>AFG:DESTINATION)."),
     "",
     N_ ("Sheets:"),
     NULL,

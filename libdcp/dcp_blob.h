@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *name;  /* file name, e.g. "countries.csv" */
-    const char *data;  /* contents, NUL-terminated */
-    size_t len;        /* length without the NUL */
+    const char *name; /* file name, e.g. "countries.csv" */
+    const char *data; /* contents, NUL-terminated */
+    size_t len;       /* length without the NUL */
 } dcp_blob_t;
 
 extern const dcp_blob_t dcp_refdata[];    /* libdcp/refdata/ *.csv, sorted */

@@ -5,7 +5,7 @@
 
 #include "dcp_buf.h"
 
-#define S_FIRST_CAP 256  /* small enough for a cell, doubled from there */
+#define S_FIRST_CAP 256 /* small enough for a cell, doubled from there */
 
 void
 dcp_buf_init (dcp_buf_t *b)
@@ -53,7 +53,7 @@ dcp_buf_vprintf (dcp_buf_t *b, const char *fmt, va_list ap)
     int n = vsnprintf (room ? b->data + b->len : NULL, room, fmt, ap);
     int rc = 0;
     if (n < 0)
-        rc = b->err = DCP_EINVAL;  /* an encoding error in a wide argument */
+        rc = b->err = DCP_EINVAL; /* an encoding error in a wide argument */
     else if ((size_t) n >= room) {
         rc = dcp_buf_reserve (b, (size_t) n);
         if (rc == 0)
@@ -62,7 +62,7 @@ dcp_buf_vprintf (dcp_buf_t *b, const char *fmt, va_list ap)
     va_end (again);
     if (rc) {
         if (b->data)
-            b->data[b->len] = '\0';  /* undo a cut-off attempt */
+            b->data[b->len] = '\0'; /* undo a cut-off attempt */
         return rc;
     }
     b->len += (size_t) n;
@@ -101,7 +101,7 @@ dcp_buf_take (dcp_buf_t *b, size_t *len_p)
     if (len_p)
         *len_p = data ? b->len : 0;
     if (!data)
-        dcp_buf_free (b);  /* could not even allocate "" */
+        dcp_buf_free (b); /* could not even allocate "" */
     else
         dcp_buf_init (b);
     return data;

@@ -20,10 +20,10 @@
 #include "dcp_err.h"
 
 typedef struct {
-    char *data;  /* NULL until the first byte; owned by the buffer */
-    size_t len;  /* bytes used, the terminating NUL not counted */
-    size_t cap;  /* bytes allocated */
-    int err;     /* 0, or the first failure (sticky until reset) */
+    char *data; /* NULL until the first byte; owned by the buffer */
+    size_t len; /* bytes used, the terminating NUL not counted */
+    size_t cap; /* bytes allocated */
+    int err;    /* 0, or the first failure (sticky until reset) */
 } dcp_buf_t;
 
 /* An initialiser: kept as written, not reformatted. */
@@ -67,7 +67,7 @@ void dcp_buf_free (dcp_buf_t *b);
 static inline int
 dcp_buf_append (dcp_buf_t *b, const void *data, size_t len)
 {
-    if (b->err || len >= b->cap - b->len) {  /* cap - len >= 1 unless empty */
+    if (b->err || len >= b->cap - b->len) { /* cap - len >= 1 unless empty */
         int rc = dcp_buf_reserve (b, len);
         if (rc)
             return rc;

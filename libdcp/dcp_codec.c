@@ -32,8 +32,7 @@ s_varint (const uint8_t **p, const uint8_t *end, uint64_t *out)
  *    the loader store, text other than what was sent.
  * Only tags and lengths are read, always within [P, END). */
 static bool
-s_wire_ok (const uint8_t *p, const uint8_t *end, const ProtobufCMessageDescriptor *desc,
-           int depth)
+s_wire_ok (const uint8_t *p, const uint8_t *end, const ProtobufCMessageDescriptor *desc, int depth)
 {
     if (depth > 32)
         return false;
@@ -57,8 +56,8 @@ s_wire_ok (const uint8_t *p, const uint8_t *end, const ProtobufCMessageDescripto
         case 2: {
             if (!s_varint (&p, end, &n) || n > (uint64_t) (end - p))
                 return false;
-            const ProtobufCFieldDescriptor *f
-                = protobuf_c_message_descriptor_get_field (desc, (unsigned) (key >> 3));
+            const ProtobufCFieldDescriptor *f =
+                protobuf_c_message_descriptor_get_field (desc, (unsigned) (key >> 3));
             if (f && f->type == PROTOBUF_C_TYPE_STRING && memchr (p, 0, (size_t) n))
                 return false;
             if (f && f->type == PROTOBUF_C_TYPE_MESSAGE
@@ -67,8 +66,7 @@ s_wire_ok (const uint8_t *p, const uint8_t *end, const ProtobufCMessageDescripto
             p += n;
             break;
         }
-        default:
-            return false;  /* groups: protobuf-c refuses them as well */
+        default: return false; /* groups: protobuf-c refuses them as well */
         }
     }
     return true;
@@ -116,8 +114,8 @@ dcp_codec_kind_name (Dcp__V1__QuestionnaireKind kind)
 {
     switch (kind) {
     case DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_FINANCIAL_FLOWS: return "financial_flows";
-    case DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_PRECURSORS:      return "precursors";
-    default:                                                         return "unspecified";
+    case DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_PRECURSORS: return "precursors";
+    default: return "unspecified";
     }
 }
 
@@ -125,10 +123,10 @@ const char *
 dcp_codec_status_name (Dcp__V1__ReceiptStatus status)
 {
     switch (status) {
-    case DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED:    return "accepted";
-    case DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED:    return "rejected";
-    case DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT:    return "conflict";
+    case DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED: return "accepted";
+    case DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED: return "rejected";
+    case DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT: return "conflict";
     case DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER: return "retry_later";
-    default:                                           return "unspecified";
+    default: return "unspecified";
     }
 }

@@ -13,8 +13,8 @@
 #include "dcp_stage.pb-c.h"
 #include "dcp_submission.pb-c.h"
 
-#define DCP_SCHEMA_VERSION 1            /* Submission.schema_version we write */
-#define DCP_MAX_MESSAGE (16u << 20)     /* default largest message, bytes */
+#define DCP_SCHEMA_VERSION 1        /* Submission.schema_version we write */
+#define DCP_MAX_MESSAGE (16u << 20) /* default largest message, bytes */
 
 /* Decodes LEN bytes into a new Submission; NULL if the bytes are not a valid
  * protobuf Submission or LEN > MAX.  Also NULL for what protobuf-c would

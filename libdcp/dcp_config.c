@@ -130,8 +130,8 @@ dcp_config_suggest (const dcp_cfg_option_t *opts, const char *name)
 /* " (did you mean \"NAME\"?)" or "", into BUF; PREFIX goes before the name
  * ("--", "DCP_LOADER_"), and the name is upper-cased for a variable. */
 static const char *
-s_hint (char *buf, size_t size, const dcp_cfg_option_t *opts, const char *name,
-        const char *prefix, bool upper)
+s_hint (char *buf, size_t size, const dcp_cfg_option_t *opts, const char *name, const char *prefix,
+        bool upper)
 {
     const char *near = dcp_config_suggest (opts, name);
     if (!near) {
@@ -204,8 +204,8 @@ dcp_config_defaults (const dcp_cfg_option_t *opts, void *target, char *err, size
 }
 
 int
-dcp_config_set (const dcp_cfg_option_t *opts, void *target, const char *name,
-                const char *value, char *err, size_t errlen)
+dcp_config_set (const dcp_cfg_option_t *opts, void *target, const char *name, const char *value,
+                char *err, size_t errlen)
 {
     const dcp_cfg_option_t *o = s_find (opts, name);
     const char *why = NULL;
@@ -227,10 +227,10 @@ typedef struct {
     void *target;
     const char *path;
     FILE *file;
-    int lineno;       /* line inih is handling */
-    int next_lineno;  /* line the next read starts */
-    bool had_key;     /* an indented line may continue the previous key */
-    bool long_line;   /* the last piece read did not end its line */
+    int lineno;      /* line inih is handling */
+    int next_lineno; /* line the next read starts */
+    bool had_key;    /* an indented line may continue the previous key */
+    bool long_line;  /* the last piece read did not end its line */
     s_errs_t errs;
 } s_ini_ctx_t;
 
@@ -256,8 +256,8 @@ s_ini_reader (char *str, int num, void *stream)
      * once and give it blank lines instead. */
     if (!whole || was_long) {
         if (!was_long)
-            s_errs_add (&ctx->errs, "%s:%d: line longer than %d characters", ctx->path,
-                        ctx->lineno, num - 2);
+            s_errs_add (&ctx->errs, "%s:%d: line longer than %d characters", ctx->path, ctx->lineno,
+                        num - 2);
         str[0] = '\n';
         str[1] = '\0';
         return str;
@@ -268,8 +268,8 @@ s_ini_reader (char *str, int num, void *stream)
         return line;
     if (*p == '[') {
         if (!strchr (p, ']'))
-            s_errs_add (&ctx->errs, "%s:%d: syntax error (a section header needs \"]\")",
-                        ctx->path, ctx->lineno);
+            s_errs_add (&ctx->errs, "%s:%d: syntax error (a section header needs \"]\")", ctx->path,
+                        ctx->lineno);
         return line;
     }
     if (!strpbrk (p, "=:")) {
@@ -292,7 +292,7 @@ s_ini_handler (void *user, const char *section, const char *name, const char *va
     if (!o) {
         s_errs_add (&ctx->errs, "%s:%d: unknown key \"%s\"%s", ctx->path, ctx->lineno, name,
                     s_hint (hint, sizeof hint, ctx->opts, name, "", false));
-        return 1;  /* go on: every mistake is reported in one run */
+        return 1; /* go on: every mistake is reported in one run */
     }
     if (s_store (o, ctx->target, value, &why))
         s_errs_add (&ctx->errs, "%s:%d: key \"%s\": %s (got \"%.64s\")", ctx->path, ctx->lineno,
@@ -301,8 +301,8 @@ s_ini_handler (void *user, const char *section, const char *name, const char *va
 }
 
 int
-dcp_config_file (const dcp_cfg_option_t *opts, void *target, const char *path,
-                 bool required, char *err, size_t errlen)
+dcp_config_file (const dcp_cfg_option_t *opts, void *target, const char *path, bool required,
+                 char *err, size_t errlen)
 {
     FILE *f = fopen (path, "r");
     if (!f) {
@@ -316,7 +316,7 @@ dcp_config_file (const dcp_cfg_option_t *opts, void *target, const char *path,
     int rc = ini_parse_stream (s_ini_reader, &ctx, s_ini_handler, &ctx);
     bool read_error = ferror (f) != 0;
     fclose (f);
-    if (rc > 0 && ctx.errs.count == 0)  /* a syntax inih refuses that we did not foresee */
+    if (rc > 0 && ctx.errs.count == 0) /* a syntax inih refuses that we did not foresee */
         s_errs_add (&ctx.errs, "%s:%d: syntax error (expected key = value)", path, rc);
     if (rc < 0 || read_error)
         s_errs_add (&ctx.errs, "could not read configuration file \"%s\"", path);
@@ -361,8 +361,8 @@ dcp_config_env (const dcp_cfg_option_t *opts, void *target, const char *program,
             name[i] = (char) tolower ((unsigned char) (*e)[plen + i]);
         name[n] = '\0';
         if (!s_find (opts, name))
-            s_errs_add (&errs, "unknown environment variable %s%.*s%s", prefix, (int) n,
-                        *e + plen, s_hint (hint, sizeof hint, opts, name, prefix, true));
+            s_errs_add (&errs, "unknown environment variable %s%.*s%s", prefix, (int) n, *e + plen,
+                        s_hint (hint, sizeof hint, opts, name, prefix, true));
     }
     return errs.count ? DCP_ECONFIG : 0;
 }
@@ -379,8 +379,7 @@ s_wrap (FILE *out, const char *text, int indent)
         if (col > indent && col + 1 + (int) word > 79) {
             fprintf (out, "\n%*s", indent, "");
             col = indent;
-        }
-        else if (col > indent) {
+        } else if (col > indent) {
             fputc (' ', out);
             col++;
         }
@@ -397,8 +396,9 @@ dcp_config_help (const dcp_cfg_option_t *opts, const char *program, FILE *out)
 {
     char var[64];
     s_env_name (var, sizeof var, program, "NAME");
-    fprintf (out, "options (each one a flag --NAME=VALUE, a key NAME in the configuration\n"
-                  "file, or an environment variable %s):\n",
+    fprintf (out,
+             "options (each one a flag --NAME=VALUE, a key NAME in the configuration\n"
+             "file, or an environment variable %s):\n",
              var);
     for (const dcp_cfg_option_t *o = opts; o->name; o++) {
         const char *type = o->type == DCP_CFG_STR ? "TEXT" : o->type == DCP_CFG_INT ? "N" : "BOOL";
@@ -415,10 +415,11 @@ dcp_config_help (const dcp_cfg_option_t *opts, const char *program, FILE *out)
             while (lead > 0 && o->help[lead - 1] == ' ')
                 lead--;
             snprintf (text, sizeof text, "%.*s%s", lead, o->help, own_end + 1);
-        }
-        else {
+        } else {
             snprintf (def, sizeof def, "(default: %s)",
-                      o->def[0] ? o->def : strstr (o->help, "empty") ? "empty" : "none");
+                      o->def[0]                   ? o->def
+                      : strstr (o->help, "empty") ? "empty"
+                                                  : "none");
             snprintf (text, sizeof text, "%s", o->help);
         }
         fprintf (out, "  --%s=%s %s\n%6s", o->name, type, def, "");
@@ -496,8 +497,7 @@ dcp_config_mask (const char *value, char *out, size_t size)
                             q++;
                     if (*q)
                         q++;
-                }
-                else
+                } else
                     for (; *q && !strchr (" \t&", *q); q++)
                         if (*q == '\\' && q[1])
                             q++;
@@ -521,13 +521,11 @@ s_value_text (const dcp_cfg_option_t *o, const void *target, char *buf, size_t s
             snprintf (buf, size, "********");
         else
             dcp_config_mask (field, buf, size);
-    }
-    else if (o->type == DCP_CFG_INT) {
+    } else if (o->type == DCP_CFG_INT) {
         long v;
         memcpy (&v, field, sizeof v);
         snprintf (buf, size, "%ld", v);
-    }
-    else {
+    } else {
         bool b;
         memcpy (&b, field, sizeof b);
         snprintf (buf, size, "%s", b ? "true" : "false");
@@ -560,8 +558,8 @@ dcp_config_log (const dcp_cfg_option_t *opts, const void *target)
 
 /* Where the configuration comes from, for --check-config and errors. */
 typedef struct {
-    const char *config_path;  /* --config, or NULL */
-    bool check;               /* --check-config */
+    const char *config_path; /* --config, or NULL */
+    bool check;              /* --check-config */
     dcp_config_next_t next;
 } s_cmdline_t;
 
@@ -572,7 +570,7 @@ s_first_pass (int argc, char **argv, const char *program, s_cmdline_t *cl)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0) {
-            cl->next = DCP_CONFIG_HELP;  /* caller prints its usage and dcp_config_help */
+            cl->next = DCP_CONFIG_HELP; /* caller prints its usage and dcp_config_help */
             return;
         }
         if (strcmp (argv[i], "--version") == 0) {
@@ -632,7 +630,7 @@ s_flags (const dcp_cfg_option_t *opts, void *target, int argc, char **argv, s_er
         }
         if (!value) {
             if (o->type == DCP_CFG_BOOL)
-                value = "true";  /* --insecure alone means true */
+                value = "true"; /* --insecure alone means true */
             else if (i + 1 < argc)
                 value = argv[++i];
             else {
@@ -710,8 +708,7 @@ dcp_config_parse_args (const dcp_cfg_option_t *opts, void *target, const char *p
         }
         if (errs.count > 1)
             fprintf (stderr, "%s: %d configuration errors\n", program, errs.count);
-    }
-    else if (cl.check)
+    } else if (cl.check)
         *next = DCP_CONFIG_CHECK;
     free (all);
     free (one);
@@ -733,8 +730,8 @@ dcp_config_main_checked (const dcp_cfg_option_t *opts, void *target, const char 
                          void (*usage) (void), dcp_config_check_fn *check)
 {
     dcp_config_next_t next;
-    int rc = dcp_config_parse_args (opts, target, program, default_path, argc, argv, first_arg,
-                                    &next);
+    int rc =
+        dcp_config_parse_args (opts, target, program, default_path, argc, argv, first_arg, &next);
     if (rc < 0)
         return 2;
     if (next == DCP_CONFIG_HELP)

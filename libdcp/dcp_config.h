@@ -20,18 +20,18 @@
 #include <stdio.h>
 
 typedef enum {
-    DCP_CFG_STR,   /* char[size] */
-    DCP_CFG_INT,   /* long, decimal, >= 0 */
-    DCP_CFG_BOOL,  /* bool: true/false/yes/no/on/off/1/0 */
+    DCP_CFG_STR,  /* char[size] */
+    DCP_CFG_INT,  /* long, decimal, >= 0 */
+    DCP_CFG_BOOL, /* bool: true/false/yes/no/on/off/1/0 */
 } dcp_cfg_type_t;
 
 typedef struct {
-    const char *name;      /* "bind", "batch_max_rows"; NULL ends the table */
+    const char *name; /* "bind", "batch_max_rows"; NULL ends the table */
     dcp_cfg_type_t type;
-    const char *def;       /* default as text */
-    size_t offset;         /* offsetof (program config struct, field) */
-    size_t size;           /* for DCP_CFG_STR: sizeof the char array */
-    const char *help;      /* may name its own default: "(default host:pid)" */
+    const char *def;  /* default as text */
+    size_t offset;    /* offsetof (program config struct, field) */
+    size_t size;      /* for DCP_CFG_STR: sizeof the char array */
+    const char *help; /* may name its own default: "(default host:pid)" */
 } dcp_cfg_option_t;
 
 /* One row of an option table for the configuration struct T: the option
@@ -52,21 +52,21 @@ int dcp_config_defaults (const dcp_cfg_option_t *opts, void *target, char *err, 
  * final newline), each "FILE:LINE: unknown key \"k\" (did you mean
  * \"key\"?)" or "FILE:LINE: key \"k\": why (got \"v\")".  Keys without an
  * error are applied. */
-int dcp_config_file (const dcp_cfg_option_t *opts, void *target, const char *path,
-                     bool required, char *err, size_t errlen);
+int dcp_config_file (const dcp_cfg_option_t *opts, void *target, const char *path, bool required,
+                     char *err, size_t errlen);
 
 /* Applies DCP_<PROGRAM>_<NAME> environment variables (PROGRAM and NAME in
  * upper case), and reports any other DCP_<PROGRAM>_* variable as unknown
  * (a misspelt variable would otherwise be ignored without a word).
  * Returns 0 or DCP_ECONFIG with every problem in ERR, one per line. */
-int dcp_config_env (const dcp_cfg_option_t *opts, void *target, const char *program,
-                    char *err, size_t errlen);
+int dcp_config_env (const dcp_cfg_option_t *opts, void *target, const char *program, char *err,
+                    size_t errlen);
 
 /* Sets one option by NAME ('-' and '_' are the same).  Returns 0,
  * DCP_EINVAL for an unknown name (ERR suggests the nearest), or DCP_ECONFIG
  * for a bad value. */
-int dcp_config_set (const dcp_cfg_option_t *opts, void *target, const char *name,
-                    const char *value, char *err, size_t errlen);
+int dcp_config_set (const dcp_cfg_option_t *opts, void *target, const char *name, const char *value,
+                    char *err, size_t errlen);
 
 /* The option name nearest to NAME (edit distance, '-' = '_', case ignored),
  * if near enough to be a likely typing mistake; else NULL.  Borrowed. */
@@ -92,10 +92,10 @@ void dcp_config_log (const dcp_cfg_option_t *opts, const void *target);
 
 /* What the command line asks for besides options. */
 typedef enum {
-    DCP_CONFIG_RUN,      /* go on with the program */
-    DCP_CONFIG_HELP,     /* --help or -h: print the usage, exit 0 */
-    DCP_CONFIG_VERSION,  /* --version: already printed, exit 0 */
-    DCP_CONFIG_CHECK,    /* --check-config: configuration valid; print it, exit 0 */
+    DCP_CONFIG_RUN,     /* go on with the program */
+    DCP_CONFIG_HELP,    /* --help or -h: print the usage, exit 0 */
+    DCP_CONFIG_VERSION, /* --version: already printed, exit 0 */
+    DCP_CONFIG_CHECK,   /* --check-config: configuration valid; print it, exit 0 */
 } dcp_config_next_t;
 
 /* Parses the common command line of a program: --config FILE, --help,
@@ -107,8 +107,8 @@ typedef enum {
  * Every source is read to its end: returns 0, or DCP_ECONFIG after printing
  * every error found, one per line, to stderr. */
 int dcp_config_parse_args (const dcp_cfg_option_t *opts, void *target, const char *program,
-                           const char *default_path, int argc, char **argv,
-                           int *first_arg, dcp_config_next_t *next);
+                           const char *default_path, int argc, char **argv, int *first_arg,
+                           dcp_config_next_t *next);
 
 /* The common start of every program: parses the command line like
  * dcp_config_parse_args(), calls USAGE for --help, checks the option

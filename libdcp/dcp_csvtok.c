@@ -98,16 +98,16 @@ s_advance (dcp_csvtok_t *tok)
         tok->line++, tok->col = 1;
     else if (ch == '\r') {
         if (tok->pos >= tok->len || tok->text[tok->pos] != '\n')
-            tok->line++, tok->col = 1;  /* a lone CR ends a line too */
+            tok->line++, tok->col = 1; /* a lone CR ends a line too */
     } else if (((unsigned char) ch & 0xC0) != 0x80)
-        tok->col++;  /* count characters, not UTF-8 continuation bytes */
+        tok->col++; /* count characters, not UTF-8 continuation bytes */
 }
 
 static void
 s_problem (dcp_csvtok_cell_t *cell, dcp_csvtok_problem_t problem, int line, int col)
 {
     if (cell->problem != DCP_CSVTOK_OK)
-        return;  /* the first one is the one to tell */
+        return; /* the first one is the one to tell */
     cell->problem = problem;
     cell->problem_line = line;
     cell->problem_col = col;
@@ -155,7 +155,7 @@ dcp_csvtok_next (dcp_csvtok_t *tok, dcp_csvtok_cell_t *cell)
     memset (cell, 0, sizeof *cell);
     tok->after_comma = false;
     dcp_buf_reset (&tok->cell);
-    if (dcp_buf_reserve (&tok->cell, 64))  /* TEXT is never NULL */
+    if (dcp_buf_reserve (&tok->cell, 64)) /* TEXT is never NULL */
         return DCP_ENOMEM;
     tok->cell.data[0] = '\0';
     cell->line = tok->line;

@@ -23,30 +23,30 @@
 
 /* How a cell ended. */
 typedef enum {
-    DCP_CSVTOK_COMMA = 0,  /* another cell of the same record follows */
-    DCP_CSVTOK_LF,         /* the record ended with "\n" */
-    DCP_CSVTOK_CRLF,       /* ... with "\r\n" */
-    DCP_CSVTOK_CR,         /* ... with a lone "\r" */
-    DCP_CSVTOK_EOF,        /* ... with the end of the text */
+    DCP_CSVTOK_COMMA = 0, /* another cell of the same record follows */
+    DCP_CSVTOK_LF,        /* the record ended with "\n" */
+    DCP_CSVTOK_CRLF,      /* ... with "\r\n" */
+    DCP_CSVTOK_CR,        /* ... with a lone "\r" */
+    DCP_CSVTOK_EOF,       /* ... with the end of the text */
 } dcp_csvtok_end_t;
 
 /* What was odd about a cell (the cell is still returned). */
 typedef enum {
     DCP_CSVTOK_OK = 0,
-    DCP_CSVTOK_UNCLOSED,      /* a quoted cell runs to the end of the text */
-    DCP_CSVTOK_AFTER_QUOTE,   /* text after the closing quote (skipped) */
-    DCP_CSVTOK_QUOTE_INSIDE,  /* a '"' inside an unquoted cell (kept as text) */
+    DCP_CSVTOK_UNCLOSED,     /* a quoted cell runs to the end of the text */
+    DCP_CSVTOK_AFTER_QUOTE,  /* text after the closing quote (skipped) */
+    DCP_CSVTOK_QUOTE_INSIDE, /* a '"' inside an unquoted cell (kept as text) */
 } dcp_csvtok_problem_t;
 
 /* One cell; TEXT is borrowed from the tokenizer until the next call. */
 typedef struct {
-    const char *text;  /* unquoted, NUL-terminated (may also hold NUL bytes) */
+    const char *text; /* unquoted, NUL-terminated (may also hold NUL bytes) */
     size_t len;
-    int line, col;     /* where the cell starts */
+    int line, col; /* where the cell starts */
     bool quoted;
     dcp_csvtok_end_t end;
     dcp_csvtok_problem_t problem;
-    int problem_line, problem_col;  /* where the problem is */
+    int problem_line, problem_col; /* where the problem is */
 } dcp_csvtok_cell_t;
 
 /* The tokenizer: caller-allocated, set up with dcp_csvtok_init(). */
@@ -54,9 +54,9 @@ typedef struct {
     const char *text;
     size_t len, pos;
     int line, col;
-    dcp_buf_t cell;  /* the current cell, unquoted */
-    char sep;        /* the cell separator, ',' unless set */
-    bool after_comma;  /* a cell is owed even at the end of the text */
+    dcp_buf_t cell;   /* the current cell, unquoted */
+    char sep;         /* the cell separator, ',' unless set */
+    bool after_comma; /* a cell is owed even at the end of the text */
 } dcp_csvtok_t;
 
 /* Starts reading TEXT (LEN bytes, borrowed for the tokenizer's life). */

@@ -77,7 +77,7 @@ dcp_decimal_parse (const char *text, dcp_decimal_t *out)
         m = m * 10 + (*p - '0');
     }
     if (int_digits == 0)
-        return DCP_EINVAL;  /* "", "-", ".5": a person must write 0.5 */
+        return DCP_EINVAL; /* "", "-", ".5": a person must write 0.5 */
     if (*p == '.') {
         p++;
         for (; *p >= '0' && *p <= '9'; p++, scale++, digits++) {
@@ -86,7 +86,7 @@ dcp_decimal_parse (const char *text, dcp_decimal_t *out)
             m = m * 10 + (*p - '0');
         }
         if (scale == 0)
-            return DCP_EINVAL;  /* "12." is a typo more often than not */
+            return DCP_EINVAL; /* "12." is a typo more often than not */
     }
     if (*p != '\0')
         return DCP_EINVAL;
@@ -137,7 +137,7 @@ s_scale_down (s_int128 v, int n)
     s_int128 d = s_pow10 (n);
     s_int128 mag = v < 0 ? -v : v;
     s_int128 q = mag / d, r = mag % d;
-    if (r >= d - r)  /* r >= d/2 without overflow or integer halving */
+    if (r >= d - r) /* r >= d/2 without overflow or integer halving */
         q++;
     return v < 0 ? -q : q;
 }
@@ -182,7 +182,7 @@ dcp_decimal_format (const dcp_decimal_t *a, char *buf, size_t size)
     size_t n = 0;
     s_int128 m = a->mantissa;
     int scale = a->scale < 0 ? 0 : a->scale;
-    while (scale > 0 && m % 10 == 0) {  /* canonical: "12.50" -> "12.5" */
+    while (scale > 0 && m % 10 == 0) { /* canonical: "12.50" -> "12.5" */
         m /= 10;
         scale--;
     }
@@ -207,7 +207,7 @@ dcp_decimal_format (const dcp_decimal_t *a, char *buf, size_t size)
 int
 dcp_decimal_from_int (int64_t value, dcp_decimal_t *out)
 {
-    s_int128 v = value;  /* widening first makes -INT64_MIN safe */
+    s_int128 v = value; /* widening first makes -INT64_MIN safe */
     s_store (v, 0, out);
     return 0;
 }

@@ -12,14 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DCP_DECIMAL_MAX_DIGITS 30   /* integer + fraction digits accepted */
-#define DCP_DECIMAL_MAX_SCALE 9     /* fraction digits accepted */
+#define DCP_DECIMAL_MAX_DIGITS 30 /* integer + fraction digits accepted */
+#define DCP_DECIMAL_MAX_SCALE 9   /* fraction digits accepted */
 
 /* A parsed decimal: value = mantissa / 10^scale. */
 typedef struct {
     bool negative;
-    __int128 mantissa;  /* >= 0 */
-    int scale;          /* 0..DCP_DECIMAL_MAX_SCALE */
+    __int128 mantissa; /* >= 0 */
+    int scale;         /* 0..DCP_DECIMAL_MAX_SCALE */
 } dcp_decimal_t;
 
 /* Parses TEXT: optional '-', digits, optional '.' and digits; no exponent,
@@ -31,13 +31,12 @@ int dcp_decimal_parse (const char *text, dcp_decimal_t *out);
 int dcp_decimal_cmp (const dcp_decimal_t *a, const dcp_decimal_t *b);
 
 bool dcp_decimal_is_zero (const dcp_decimal_t *a);
-bool dcp_decimal_is_negative (const dcp_decimal_t *a);  /* < 0 (not -0) */
+bool dcp_decimal_is_negative (const dcp_decimal_t *a); /* < 0 (not -0) */
 
 /* OUT = A * B, rounded half away from zero to SCALE fraction digits
  * (0..DCP_DECIMAL_MAX_SCALE).  Returns 0, DCP_EINVAL for a bad SCALE, or
  * DCP_ETOOBIG if the exact product does not fit in 127 bits. */
-int dcp_decimal_mul (const dcp_decimal_t *a, const dcp_decimal_t *b, int scale,
-                     dcp_decimal_t *out);
+int dcp_decimal_mul (const dcp_decimal_t *a, const dcp_decimal_t *b, int scale, dcp_decimal_t *out);
 
 /* OUT = A + B exactly (scale = max of both).  Returns 0 or DCP_ETOOBIG. */
 int dcp_decimal_add (const dcp_decimal_t *a, const dcp_decimal_t *b, dcp_decimal_t *out);

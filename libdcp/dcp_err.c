@@ -6,15 +6,12 @@ const char *
 dcp_strerror (int code)
 {
     switch (code) {
-    case DCP_OK:
-        return "success";
-#define XX(name, value, retry, text)                                                         \
-    case DCP_##name:                                                                         \
-        return text;
+    case DCP_OK: return "success";
+#define XX(name, value, retry, text)                                                               \
+    case DCP_##name: return text;
         DCP_ERR_MAP (XX)
 #undef XX
-    default:
-        return "unknown error";
+    default: return "unknown error";
     }
 }
 
@@ -22,15 +19,12 @@ const char *
 dcp_err_name (int code)
 {
     switch (code) {
-    case DCP_OK:
-        return "DCP_OK";
-#define XX(name, value, retry, text)                                                         \
-    case DCP_##name:                                                                         \
-        return "DCP_" #name;
+    case DCP_OK: return "DCP_OK";
+#define XX(name, value, retry, text)                                                               \
+    case DCP_##name: return "DCP_" #name;
         DCP_ERR_MAP (XX)
 #undef XX
-    default:
-        return "DCP_E?";
+    default: return "DCP_E?";
     }
 }
 
@@ -38,12 +32,10 @@ bool
 dcp_err_retryable (int code)
 {
     switch (code) {
-#define XX(name, value, retry, text)                                                         \
-    case DCP_##name:                                                                         \
-        return retry;
+#define XX(name, value, retry, text)                                                               \
+    case DCP_##name: return retry;
         DCP_ERR_MAP (XX)
 #undef XX
-    default:
-        return false;
+    default: return false;
     }
 }

@@ -17,21 +17,21 @@
 #include <stdbool.h>
 
 /* XX (NAME, value, retryable, "lowercase message") */
-#define DCP_ERR_MAP(XX)                                                                      \
-    XX (ENOMEM, -1, true, "out of memory")                                                   \
-    XX (EINVAL, -2, false, "invalid input")                                                  \
-    XX (EPROTO, -3, false, "malformed message")                                              \
-    XX (EIO, -4, false, "input/output error")                                                \
-    XX (EAGAIN, -5, true, "resource temporarily unavailable")                                \
-    XX (ETIMEDOUT, -6, true, "timed out")                                                    \
-    XX (EAUTH, -7, false, "not authorised")                                                  \
-    XX (EDB_RETRY, -8, true, "database temporarily unavailable")                             \
-    XX (EDB_FATAL, -9, false, "database refused the data")                                   \
-    XX (ECONFIG, -10, false, "invalid configuration")                                        \
-    XX (ETOOBIG, -11, false, "input too large")                                              \
-    XX (ECONFLICT, -12, false, "conflicting content for the same id")                        \
-    XX (ESTAGE, -13, true, "internal fault of this stage: kept and retried")                 \
-    XX (ENET, -14, true, "network or socket failure")                                        \
+#define DCP_ERR_MAP(XX)                                                                            \
+    XX (ENOMEM, -1, true, "out of memory")                                                         \
+    XX (EINVAL, -2, false, "invalid input")                                                        \
+    XX (EPROTO, -3, false, "malformed message")                                                    \
+    XX (EIO, -4, false, "input/output error")                                                      \
+    XX (EAGAIN, -5, true, "resource temporarily unavailable")                                      \
+    XX (ETIMEDOUT, -6, true, "timed out")                                                          \
+    XX (EAUTH, -7, false, "not authorised")                                                        \
+    XX (EDB_RETRY, -8, true, "database temporarily unavailable")                                   \
+    XX (EDB_FATAL, -9, false, "database refused the data")                                         \
+    XX (ECONFIG, -10, false, "invalid configuration")                                              \
+    XX (ETOOBIG, -11, false, "input too large")                                                    \
+    XX (ECONFLICT, -12, false, "conflicting content for the same id")                              \
+    XX (ESTAGE, -13, true, "internal fault of this stage: kept and retried")                       \
+    XX (ENET, -14, true, "network or socket failure")                                              \
     XX (ERACE, -15, true, "another writer changed the same data first: redo")
 
 /* What each code means and who returns it:

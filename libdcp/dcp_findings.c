@@ -14,7 +14,7 @@
 struct dcp_findings_t {
     dcp_finding_t *items;
     size_t count, cap;
-    size_t dropped;  /* findings past DCP_FINDINGS_MAX */
+    size_t dropped; /* findings past DCP_FINDINGS_MAX */
 };
 
 dcp_findings_t *
@@ -69,8 +69,8 @@ fail:
 }
 
 int
-dcp_findings_add (dcp_findings_t *self, const char *rule, dcp_severity_t severity,
-                  const char *path, const char *fmt, ...)
+dcp_findings_add (dcp_findings_t *self, const char *rule, dcp_severity_t severity, const char *path,
+                  const char *fmt, ...)
 {
     if (self->count >= DCP_FINDINGS_MAX) {
         self->dropped++;
@@ -79,7 +79,8 @@ dcp_findings_add (dcp_findings_t *self, const char *rule, dcp_severity_t severit
         /* Keep one marker so the reader knows the list was cut; it is an
          * error so that a submission with thousands of problems is never
          * accepted because its last errors were not stored. */
-        char *m = strdup (_("too many problems: only the first ones are listed; fix them and check again"));
+        char *m = strdup (
+            _ ("too many problems: only the first ones are listed; fix them and check again"));
         return m ? s_push (self, "TOO-MANY-PROBLEMS", DCP_SEV_ERROR, "", m) : DCP_ENOMEM;
     }
     va_list ap;
@@ -124,8 +125,7 @@ dcp_findings_has (const dcp_findings_t *self, const char *rule, const char *path
 }
 
 int
-dcp_findings_to_problems (const dcp_findings_t *self, Dcp__V1__Problem ***problems_p,
-                          size_t *n_p)
+dcp_findings_to_problems (const dcp_findings_t *self, Dcp__V1__Problem ***problems_p, size_t *n_p)
 {
     *problems_p = NULL;
     *n_p = 0;
@@ -155,7 +155,7 @@ void
 dcp_findings_free_problems (Dcp__V1__Problem **problems, size_t n)
 {
     if (problems && n)
-        free (problems[0]);  /* cells were allocated as one block */
+        free (problems[0]); /* cells were allocated as one block */
     free (problems);
 }
 
@@ -164,9 +164,8 @@ dcp_findings_from_problems (dcp_findings_t *self, Dcp__V1__Problem *const *probl
 {
     for (size_t i = 0; i < n; i++) {
         const Dcp__V1__Problem *p = problems[i];
-        dcp_severity_t sev = p->severity >= 1 && p->severity <= 3
-                                 ? (dcp_severity_t) p->severity
-                                 : DCP_SEV_ERROR;
+        dcp_severity_t sev =
+            p->severity >= 1 && p->severity <= 3 ? (dcp_severity_t) p->severity : DCP_SEV_ERROR;
         int rc = dcp_findings_add (self, p->code ? p->code : "", sev, p->path, "%s",
                                    p->message ? p->message : "");
         if (rc)
@@ -179,9 +178,9 @@ const char *
 dcp_severity_name (dcp_severity_t severity)
 {
     switch (severity) {
-    case DCP_SEV_ERROR:   return "error";
+    case DCP_SEV_ERROR: return "error";
     case DCP_SEV_WARNING: return "warning";
-    case DCP_SEV_INFO:    return "info";
+    case DCP_SEV_INFO: return "info";
     }
     return "unknown";
 }

@@ -14,15 +14,15 @@
 #include "dcp_submission.pb-c.h"
 
 typedef enum {
-    DCP_SEV_ERROR = 1,    /* rejects the submission */
-    DCP_SEV_WARNING = 2,  /* stored with the data for review */
-    DCP_SEV_INFO = 3,     /* annotation */
+    DCP_SEV_ERROR = 1,   /* rejects the submission */
+    DCP_SEV_WARNING = 2, /* stored with the data for review */
+    DCP_SEV_INFO = 3,    /* annotation */
 } dcp_severity_t;
 
 typedef struct {
-    char *rule;            /* e.g. "V-GEN-05" */
+    char *rule; /* e.g. "V-GEN-05" */
     dcp_severity_t severity;
-    char *path;            /* JSON pointer, e.g. "/precursors/seizures/0/quantity/value";
+    char *path; /* JSON pointer, e.g. "/precursors/seizures/0/quantity/value";
                               in the collector, "FILE.csv:LINE:COLUMN" for a CSV cell */
     char *message;
 } dcp_finding_t;
@@ -74,8 +74,7 @@ int dcp_findings_to_problems (const dcp_findings_t *self, Dcp__V1__Problem ***pr
 void dcp_findings_free_problems (Dcp__V1__Problem **problems, size_t n);
 
 /* Appends the problems of a received Receipt/Forward to SELF (copies). */
-int dcp_findings_from_problems (dcp_findings_t *self, Dcp__V1__Problem *const *problems,
-                                size_t n);
+int dcp_findings_from_problems (dcp_findings_t *self, Dcp__V1__Problem *const *problems, size_t n);
 
 /* Lowercase name of a severity: "error", "warning", "info". */
 const char *dcp_severity_name (dcp_severity_t severity);

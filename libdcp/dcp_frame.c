@@ -29,8 +29,7 @@ dcp_frames_recv (void *sock, dcp_frames_t *frames, int flags)
         if (msg == &scratch) {
             zmq_msg_close (msg);
             frames->dropped++;
-        }
-        else
+        } else
             frames->count++;
     }
     return 0;
@@ -62,8 +61,8 @@ bool
 dcp_frames_is_signature (dcp_frames_t *frames, size_t i)
 {
     return i < frames->count && zmq_msg_size (&frames->part[i]) == DCP_WIRE_SIGNATURE_LEN
-           && memcmp (zmq_msg_data (&frames->part[i]), DCP_WIRE_SIGNATURE,
-                      DCP_WIRE_SIGNATURE_LEN) == 0;
+           && memcmp (zmq_msg_data (&frames->part[i]), DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN)
+                  == 0;
 }
 
 const char *
@@ -89,8 +88,7 @@ dcp_wire_send (void *sock, const dcp_part_t *parts, size_t n, int flags)
             rc = zmq_msg_send (&msg, sock, f);
             if (rc < 0)
                 zmq_msg_close (&msg);
-        }
-        else
+        } else
             rc = zmq_send (sock, parts[i].data, parts[i].len, f);
         if (rc < 0) {
             /* libzmq sends a multipart message atomically: a failure on the
@@ -163,8 +161,9 @@ dcp_frame_read_submission (dcp_frames_t *in, dcp_frame_submission_t *out)
     /* Misframed.  Still name the likely payload (its size goes into the
      * finding) and the id, if one is readable (see the header). */
     out->payload = in->count >= 2 ? &in->part[in->count - 1] : NULL;
-    zmq_msg_t *id = in->count >= 4 ? &in->part[2]
-                    : in->count == 3 && !signature_ok ? &in->part[1] : NULL;
+    zmq_msg_t *id = in->count >= 4                    ? &in->part[2]
+                    : in->count == 3 && !signature_ok ? &in->part[1]
+                                                      : NULL;
     if (!id || dcp_frames_is_signature (in, (size_t) (id - in->part))
         || !dcp_frame_copy_id (id, out->id, sizeof out->id))
         out->id[0] = '\0';
@@ -192,12 +191,12 @@ bool
 dcp_frame_is_ping (dcp_frames_t *in)
 {
     return in->count == 3 && !in->dropped && dcp_frames_is_signature (in, 1)
-           && zmq_msg_size (&in->part[2]) == 4 && memcmp (zmq_msg_data (&in->part[2]), "ping", 4) == 0;
+           && zmq_msg_size (&in->part[2]) == 4
+           && memcmp (zmq_msg_data (&in->part[2]), "ping", 4) == 0;
 }
 
 int
-dcp_frame_send_forward (void *sock, const void *forward, size_t len, zmq_msg_t *payload,
-                        int flags)
+dcp_frame_send_forward (void *sock, const void *forward, size_t len, zmq_msg_t *payload, int flags)
 {
     dcp_part_t parts[3] = {{DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},
                            {forward, len, NULL},
@@ -219,8 +218,8 @@ dcp_frame_read_forward (dcp_frames_t *in, zmq_msg_t **route, zmq_msg_t **forward
 
 int
 dcp_frame_send_loader_receipt (void *sock, zmq_msg_t *route, const void *collector_route,
-                               size_t route_len, const char *id, const void *receipt,
-                               size_t len, int flags)
+                               size_t route_len, const char *id, const void *receipt, size_t len,
+                               int flags)
 {
     dcp_part_t parts[5] = {{NULL, 0, route},
                            {DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, NULL},

@@ -22,13 +22,13 @@
 #define DCP_WIRE_SIGNATURE "DCP1"
 #define DCP_WIRE_SIGNATURE_LEN 4
 #define DCP_WIRE_MAX_PARTS 8
-#define DCP_FRAME_ID_MAX 64   /* longest submission id frame, bytes (DCP_ID_NAME_MAX) */
+#define DCP_FRAME_ID_MAX 64 /* longest submission id frame, bytes (DCP_ID_NAME_MAX) */
 
 /* One received multipart message. */
 typedef struct {
     zmq_msg_t part[DCP_WIRE_MAX_PARTS];
-    size_t count;           /* parts kept */
-    size_t dropped;         /* parts past DCP_WIRE_MAX_PARTS, discarded */
+    size_t count;   /* parts kept */
+    size_t dropped; /* parts past DCP_WIRE_MAX_PARTS, discarded */
 } dcp_frames_t;
 
 /* Receives a whole multipart message (FLAGS: 0 or ZMQ_DONTWAIT).  Returns 0,
@@ -51,7 +51,7 @@ const char *dcp_frames_user_id (dcp_frames_t *frames);
 typedef struct {
     const void *data;
     size_t len;
-    zmq_msg_t *msg;  /* if not NULL: send a copy of this message instead
+    zmq_msg_t *msg; /* if not NULL: send a copy of this message instead
                         (zero-copy for large payloads) */
 } dcp_part_t;
 
@@ -71,12 +71,12 @@ bool dcp_frame_copy_id (zmq_msg_t *part, char *id, size_t size);
 /* A submission as the validator's ROUTER receives it; parts are borrowed
  * from the frames read. */
 typedef struct {
-    zmq_msg_t *route;      /* the collector's routing id */
-    zmq_msg_t *payload;    /* the Submission bytes; on DCP_EPROTO the last
+    zmq_msg_t *route;              /* the collector's routing id */
+    zmq_msg_t *payload;            /* the Submission bytes; on DCP_EPROTO the last
                               part after the route, if any, else NULL */
-    char id[DCP_FRAME_ID_MAX + 8];   /* "" unless an id frame is readable */
-    size_t parts;          /* parts after the route, dropped ones counted */
-    char fault[200];       /* on DCP_EPROTO: what is wrong, for the partner
+    char id[DCP_FRAME_ID_MAX + 8]; /* "" unless an id frame is readable */
+    size_t parts;                  /* parts after the route, dropped ones counted */
+    char fault[200];               /* on DCP_EPROTO: what is wrong, for the partner
                               ("expected 3 frames ..., got 2"); else "" */
 } dcp_frame_submission_t;
 

@@ -36,7 +36,7 @@ dcp_fs_write_all (int fd, const void *data, size_t len, int stall_ms)
         }
         if (n <= 0) {
             if (n == 0)
-                errno = EIO;  /* write() of a positive length returned 0 */
+                errno = EIO; /* write() of a positive length returned 0 */
             return DCP_EIO;
         }
         p += n;
@@ -154,7 +154,7 @@ dcp_fs_write_new (const char *path, int mode, const void *data, size_t len)
 {
     int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t) mode);
     if (fd < 0)
-        return DCP_EIO;  /* EEXIST among others: nothing of ours to remove */
+        return DCP_EIO; /* EEXIST among others: nothing of ours to remove */
     int rc = s_fill (fd, data, len);
     if (rc)
         s_unlink_quietly (path);

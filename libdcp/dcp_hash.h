@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DCP_HASH_SEED UINT64_C (14695981039346656037)  /* FNV-1a offset basis */
+#define DCP_HASH_SEED UINT64_C (14695981039346656037) /* FNV-1a offset basis */
 
 /* Continues hash H over LEN bytes of DATA; start with DCP_HASH_SEED. */
 static inline uint64_t

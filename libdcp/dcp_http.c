@@ -102,8 +102,10 @@ s_answer (dcp_http_t *self, int fd)
         body = strdup (status == 400 ? "bad request\n" : "");
         len = body ? strlen (body) : 0;
     }
-    const char *reason = status == 200 ? "OK" : status == 404 ? "Not Found"
-                         : status == 503 ? "Service Unavailable" : "Bad Request";
+    const char *reason = status == 200   ? "OK"
+                         : status == 404 ? "Not Found"
+                         : status == 503 ? "Service Unavailable"
+                                         : "Bad Request";
     char head[256];
     int hl = snprintf (head, sizeof head,
                        "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"

@@ -22,7 +22,7 @@
 #endif
 
 static char s_lang[16] = "en";
-static bool s_translating;  /* a language other than English was chosen */
+static bool s_translating; /* a language other than English was chosen */
 
 /* The language code of a locale name: "ru" of "ru_RU.UTF-8"; "" for C. */
 static void
@@ -93,7 +93,7 @@ dcp_i18n_init (const char *lang_option)
     char dir[PATH_MAX];
     s_catalog_dir (code, dir, sizeof dir);
     bindtextdomain (DCP_I18N_DOMAIN, dir);
-    bind_textdomain_codeset (DCP_I18N_DOMAIN, "utf-8");  /* iconv: any case */
+    bind_textdomain_codeset (DCP_I18N_DOMAIN, "utf-8"); /* iconv: any case */
     snprintf (s_lang, sizeof s_lang, "%s", code);
     s_translating = true;
     return s_lang;

@@ -18,9 +18,9 @@ dcp_id_uuid_ok (const char *text)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (ch != '-')
                 return false;
-        }
-        else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
-            return false;  /* also stops at the NUL of a short string */
+        } else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')
+                     || (ch >= 'A' && ch <= 'F')))
+            return false; /* also stops at the NUL of a short string */
     }
     return text[DCP_ID_UUID_LEN] == '\0';
 }
@@ -56,7 +56,7 @@ dcp_id_uuid_v4 (char *buf)
 {
     unsigned char b[16];
     if (sodium_init () < 0)
-        abort ();  /* no entropy source: nothing sensible can continue */
+        abort (); /* no entropy source: nothing sensible can continue */
     randombytes_buf (b, sizeof b);
     return s_format (b, 4, buf);
 }

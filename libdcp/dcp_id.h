@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DCP_ID_UUID_LEN 36  /* characters of a UUID, without the NUL */
-#define DCP_ID_NAME_MAX 64  /* bytes of a safe name, without the NUL */
+#define DCP_ID_UUID_LEN 36 /* characters of a UUID, without the NUL */
+#define DCP_ID_NAME_MAX 64 /* bytes of a safe name, without the NUL */
 
 /* True if TEXT is a UUID (8-4-4-4-12 hex digits, any case).  NULL: false. */
 bool dcp_id_uuid_ok (const char *text);

@@ -30,7 +30,7 @@ dcp_keys_generate (const char *path, dcp_keypair_t *out)
     dcp_keypair_t kp;
     char text[256], pubpath[4096];
     if (zmq_curve_keypair (kp.public_key, kp.secret_key) != 0)
-        return DCP_EINVAL;  /* libzmq built without CURVE */
+        return DCP_EINVAL; /* libzmq built without CURVE */
     if ((size_t) snprintf (pubpath, sizeof pubpath, "%s.pub", path) >= sizeof pubpath)
         return DCP_EINVAL;
     snprintf (text, sizeof text,
@@ -40,8 +40,9 @@ dcp_keys_generate (const char *path, dcp_keypair_t *out)
     int rc = s_write_file (path, 0600, text);
     if (rc)
         return rc;
-    snprintf (text, sizeof text, "# DCP CURVE public key: give this file to the coordinating office.\n"
-                                 "public-key = %s\n",
+    snprintf (text, sizeof text,
+              "# DCP CURVE public key: give this file to the coordinating office.\n"
+              "public-key = %s\n",
               kp.public_key);
     rc = s_write_file (pubpath, 0644, text);
     if (rc) {
@@ -155,9 +156,10 @@ dcp_registry_load (const char *path, char *err, size_t errlen)
                  || (strlen (country) == 3 && country[0] >= 'A' && country[0] <= 'Z'
                      && country[1] >= 'A' && country[1] <= 'Z' && country[2] >= 'A'
                      && country[2] <= 'Z'))) {
-            snprintf (err, errlen,
-                      "%s:%d: expected \"<40-character Z85 public key> <ISO3 country or -> <name>\"",
-                      path, lineno);
+            snprintf (
+                err, errlen,
+                "%s:%d: expected \"<40-character Z85 public key> <ISO3 country or -> <name>\"",
+                path, lineno);
             goto fail;
         }
         memcpy (peer.public_key, key, DCP_KEY_Z85_LEN + 1);
@@ -175,7 +177,7 @@ dcp_registry_load (const char *path, char *err, size_t errlen)
         self->peers[self->count++] = peer;
     }
     fclose (f);
-    if (self->count > 1)  /* an empty registry has no array: qsort (NULL, 0) is undefined */
+    if (self->count > 1) /* an empty registry has no array: qsort (NULL, 0) is undefined */
         qsort (self->peers, self->count, sizeof *self->peers, s_peer_cmp);
     for (size_t i = 1; i < self->count; i++)
         if (strcmp (self->peers[i - 1].public_key, self->peers[i].public_key) == 0) {
@@ -230,10 +232,10 @@ typedef enum { S_ADD, S_ROTATE, S_REVOKE } s_op_t;
 
 typedef struct {
     s_op_t op;
-    const char *key;      /* add: the new key; else the entry's key or prefix */
-    const char *new_key;  /* rotate */
-    const char *country;  /* add */
-    const char *name;     /* add */
+    const char *key;     /* add: the new key; else the entry's key or prefix */
+    const char *new_key; /* rotate */
+    const char *country; /* add */
+    const char *name;    /* add */
 } s_edit_t;
 
 /* The first token of LINE (LEN bytes, no newline) into KEY (64 bytes) if
@@ -283,14 +285,18 @@ s_check_args (const s_edit_t *ed, char *err, size_t errlen)
     if (ed->op == S_ADD || ed->op == S_ROTATE) {
         const char *k = ed->op == S_ADD ? ed->key : ed->new_key;
         if (!dcp_keys_valid_public (k)) {
-            snprintf (err, errlen, "\"%.60s\" is not a public key (40 Z85 characters that decode "
-                      "to 32 bytes)", k);
+            snprintf (err, errlen,
+                      "\"%.60s\" is not a public key (40 Z85 characters that decode "
+                      "to 32 bytes)",
+                      k);
             return DCP_EINVAL;
         }
     }
     if (ed->op != S_ADD && (strlen (ed->key) < 8 || strlen (ed->key) > DCP_KEY_Z85_LEN)) {
-        snprintf (err, errlen, "give the whole key or at least its first 8 characters (got "
-                  "\"%.60s\")", ed->key);
+        snprintf (err, errlen,
+                  "give the whole key or at least its first 8 characters (got "
+                  "\"%.60s\")",
+                  ed->key);
         return DCP_EINVAL;
     }
     if (ed->op != S_ADD)
@@ -299,14 +305,17 @@ s_check_args (const s_edit_t *ed, char *err, size_t errlen)
     if (!(strcmp (c, "-") == 0
           || (strlen (c) == 3 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'
               && c[2] >= 'A' && c[2] <= 'Z'))) {
-        snprintf (err, errlen, "country must be an ISO 3166-1 alpha-3 code in capitals, or - "
-                  "(got \"%.16s\")", c);
+        snprintf (err, errlen,
+                  "country must be an ISO 3166-1 alpha-3 code in capitals, or - "
+                  "(got \"%.16s\")",
+                  c);
         return DCP_EINVAL;
     }
     size_t n = strlen (ed->name);
     if (n == 0 || n > 127 || strpbrk (ed->name, "\r\n")
         || !dcp_utf8_valid (ed->name, n, DCP_UTF8_TEXT) || ed->name[0] == ' ') {
-        snprintf (err, errlen, "the name must be one line of UTF-8 text, 1 to 127 bytes, not "
+        snprintf (err, errlen,
+                  "the name must be one line of UTF-8 text, 1 to 127 bytes, not "
                   "starting with a blank");
         return DCP_EINVAL;
     }
@@ -317,8 +326,8 @@ s_check_args (const s_edit_t *ed, char *err, size_t errlen)
  * out or revoked into DONE.  Returns 0 or DCP_EINVAL (duplicate, no match,
  * several matches: ERR says which). */
 static int
-s_rewrite (const char *text, size_t len, const s_edit_t *ed, dcp_buf_t *out,
-           dcp_peer_t *done, char *err, size_t errlen)
+s_rewrite (const char *text, size_t len, const s_edit_t *ed, dcp_buf_t *out, dcp_peer_t *done,
+           char *err, size_t errlen)
 {
     const char *hit = NULL;
     size_t hit_len = 0, klen = strlen (ed->key);
@@ -348,8 +357,8 @@ s_rewrite (const char *text, size_t len, const s_edit_t *ed, dcp_buf_t *out,
         return DCP_EINVAL;
     }
     if (ed->op != S_ADD && hits > 1) {
-        snprintf (err, errlen, "%d registered keys start with \"%s\": give more characters",
-                  hits, ed->key);
+        snprintf (err, errlen, "%d registered keys start with \"%s\": give more characters", hits,
+                  ed->key);
         return DCP_EINVAL;
     }
     char now[32];
@@ -373,12 +382,12 @@ s_rewrite (const char *text, size_t len, const s_edit_t *ed, dcp_buf_t *out,
                     (int) hit_len, hit);
     if (ed->op == S_ROTATE) {
         const char *rest = hit + strspn (hit, " \t");
-        rest += strcspn (rest, " \t");  /* after the old key: the same country and name */
+        rest += strcspn (rest, " \t"); /* after the old key: the same country and name */
         dcp_buf_printf (out, "%s%.*s\n", ed->new_key, (int) (hit + hit_len - rest), rest);
     }
     const char *after = hit + hit_len;
     if (after < text + len)
-        after++;  /* its newline, written above */
+        after++; /* its newline, written above */
     dcp_buf_append (out, after, (size_t) (text + len - after));
     return out->err;
 }
@@ -408,9 +417,9 @@ s_keep_owner (int fd, const struct stat *st, bool existed, const char *path, cha
  * result loads as a registry that holds PRESENT and not ABSENT (either may
  * be NULL). */
 static int
-s_write_checked (int fd, const char *tmp, const dcp_buf_t *out, const struct stat *st,
-                 bool existed, const char *path, const char *present, const char *absent,
-                 char *err, size_t errlen)
+s_write_checked (int fd, const char *tmp, const dcp_buf_t *out, const struct stat *st, bool existed,
+                 const char *path, const char *present, const char *absent, char *err,
+                 size_t errlen)
 {
     if (dcp_fs_write_all (fd, out->data ? out->data : "", out->len, -1) != 0 || fsync (fd) != 0) {
         snprintf (err, errlen, "could not write \"%s\": %s", tmp, strerror (errno));
@@ -434,8 +443,10 @@ s_write_checked (int fd, const char *tmp, const dcp_buf_t *out, const struct sta
     bool still = absent && dcp_registry_find (check, absent) != NULL;
     dcp_registry_destroy (&check);
     if (present && !has) {
-        snprintf (err, errlen, "key %.8s... would not be read back from the registry; \"%s\" is "
-                  "unchanged", present, path);
+        snprintf (err, errlen,
+                  "key %.8s... would not be read back from the registry; \"%s\" is "
+                  "unchanged",
+                  present, path);
         return DCP_EINVAL;
     }
     if (still) {
@@ -467,8 +478,10 @@ s_edit (const char *path, const s_edit_t *ed, dcp_peer_t *done, char *err, size_
      * other edit that might run at the same time. */
     int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno == EEXIST) {
-        snprintf (err, errlen, "\"%s\" exists: another edit is running, or one was interrupted "
-                  "(then remove it)", tmp);
+        snprintf (err, errlen,
+                  "\"%s\" exists: another edit is running, or one was interrupted "
+                  "(then remove it)",
+                  tmp);
         return DCP_EAGAIN;
     }
     if (fd < 0) {
@@ -485,8 +498,7 @@ s_edit (const char *path, const s_edit_t *ed, dcp_peer_t *done, char *err, size_
         }
         dcp_registry_destroy (&now);
         text = dcp_fs_read_file (path, 16u << 20, &len);
-    }
-    else if (errno == ENOENT && ed->op == S_ADD)
+    } else if (errno == ENOENT && ed->op == S_ADD)
         text = strdup ("# <public key>  <ISO3 country>  <name>: collectors allowed to submit\n");
     if (!text) {
         snprintf (err, errlen, "could not read registry \"%s\": %s", path, strerror (errno));
@@ -521,24 +533,23 @@ cleanup:
 }
 
 int
-dcp_registry_add (const char *path, const char *public_key, const char *country,
-                  const char *name, dcp_peer_t *done, char *err, size_t errlen)
+dcp_registry_add (const char *path, const char *public_key, const char *country, const char *name,
+                  dcp_peer_t *done, char *err, size_t errlen)
 {
     s_edit_t ed = {S_ADD, public_key, NULL, country, name};
     return s_edit (path, &ed, done, err, errlen);
 }
 
 int
-dcp_registry_rotate (const char *path, const char *old_key, const char *new_key,
-                     dcp_peer_t *done, char *err, size_t errlen)
+dcp_registry_rotate (const char *path, const char *old_key, const char *new_key, dcp_peer_t *done,
+                     char *err, size_t errlen)
 {
     s_edit_t ed = {S_ROTATE, old_key, new_key, NULL, NULL};
     return s_edit (path, &ed, done, err, errlen);
 }
 
 int
-dcp_registry_revoke (const char *path, const char *key, dcp_peer_t *done, char *err,
-                     size_t errlen)
+dcp_registry_revoke (const char *path, const char *key, dcp_peer_t *done, char *err, size_t errlen)
 {
     s_edit_t ed = {S_REVOKE, key, NULL, NULL, NULL};
     return s_edit (path, &ed, done, err, errlen);

@@ -31,7 +31,7 @@ int dcp_keys_load (const char *path, dcp_keypair_t *out, char *err, size_t errle
 
 typedef struct {
     char public_key[DCP_KEY_Z85_LEN + 1];
-    char country[4];  /* ISO3; "-" for a stage (validator) key */
+    char country[4]; /* ISO3; "-" for a stage (validator) key */
     char name[128];
 } dcp_peer_t;
 

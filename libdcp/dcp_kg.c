@@ -12,7 +12,7 @@ dcp_kg_derive (const char *value, const char *unit, const char *substance,
 {
     dcp_decimal_t v, unit_factor, density;
     bool is_volume = false;
-    *out = (dcp_kg_t) {0};
+    *out = (dcp_kg_t){0};
     if (!value || dcp_decimal_parse (value, &v) != 0)
         out->method = DCP_KG_NOT_A_NUMBER;
     else if (!unit || dcp_refdata_unit (unit, &unit_factor, &is_volume) != 0)
@@ -20,13 +20,12 @@ dcp_kg_derive (const char *value, const char *unit, const char *substance,
     else if (!is_volume) {
         out->method = DCP_KG_MASS_UNIT;
         out->factor = unit_factor;
-    }
-    else if (!substance || !*substance
-             || dcp_refdata_density (substance,
-                                     concentration_pct && *concentration_pct ? concentration_pct
-                                                                             : NULL,
-                                     &density, &out->density_id) != 0
-             || dcp_decimal_mul (&unit_factor, &density, DCP_KG_FACTOR_SCALE, &out->factor) != 0)
+    } else if (!substance || !*substance
+               || dcp_refdata_density (
+                      substance, concentration_pct && *concentration_pct ? concentration_pct : NULL,
+                      &density, &out->density_id)
+                      != 0
+               || dcp_decimal_mul (&unit_factor, &density, DCP_KG_FACTOR_SCALE, &out->factor) != 0)
         out->method = DCP_KG_NO_DENSITY;
     else
         out->method = DCP_KG_DENSITY;

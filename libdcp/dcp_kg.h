@@ -13,23 +13,23 @@
 
 #include "dcp_decimal.h"
 
-#define DCP_KG_SCALE 6         /* fraction digits of a derived kg (mg) */
-#define DCP_KG_FACTOR_SCALE 9  /* fraction digits of a kg factor */
+#define DCP_KG_SCALE 6        /* fraction digits of a derived kg (mg) */
+#define DCP_KG_FACTOR_SCALE 9 /* fraction digits of a kg factor */
 
 typedef enum {
-    DCP_KG_MASS_UNIT = 1,  /* derived: factor is the unit's */
-    DCP_KG_DENSITY,        /* derived: factor is the unit's x a density */
-    DCP_KG_NOT_A_NUMBER,   /* the value is not a decimal */
+    DCP_KG_MASS_UNIT = 1, /* derived: factor is the unit's */
+    DCP_KG_DENSITY,       /* derived: factor is the unit's x a density */
+    DCP_KG_NOT_A_NUMBER,  /* the value is not a decimal */
     DCP_KG_UNKNOWN_UNIT,
-    DCP_KG_NO_DENSITY,     /* a volume without a known density */
+    DCP_KG_NO_DENSITY, /* a volume without a known density */
     DCP_KG_OVERFLOW,
 } dcp_kg_method_t;
 
 typedef struct {
     dcp_kg_method_t method;
-    dcp_decimal_t kg;        /* DCP_KG_MASS_UNIT and DCP_KG_DENSITY only */
-    dcp_decimal_t factor;    /* likewise: kg per unit */
-    const char *density_id;  /* DCP_KG_DENSITY: the density row (static) */
+    dcp_decimal_t kg;       /* DCP_KG_MASS_UNIT and DCP_KG_DENSITY only */
+    dcp_decimal_t factor;   /* likewise: kg per unit */
+    const char *density_id; /* DCP_KG_DENSITY: the density row (static) */
 } dcp_kg_t;
 
 /* Derives the kilograms of VALUE (decimal text) in UNIT of SUBSTANCE (a

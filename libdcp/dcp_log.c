@@ -47,13 +47,11 @@ dcp_log_quote (char *buf, size_t size, const char *text)
         if (c == '"' || c == '\\') {
             buf[n++] = '\\';
             buf[n++] = (char) c;
-        }
-        else if (c == '\n' || c == '\t' || c == '\r') {
+        } else if (c == '\n' || c == '\t' || c == '\r') {
             /* libpq's messages continue on a new line after a tab */
             buf[n++] = '\\';
             buf[n++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-        }
-        else if (c < 0x20)
+        } else if (c < 0x20)
             buf[n++] = '?';
         else
             buf[n++] = (char) c;

@@ -32,11 +32,11 @@ int dcp_log_parse_level (const char *text);
 void dcp__log (dcp_log_level_t level, const char *msg, const char *fields_fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
-#define dcp_log(lvl, msg, ...)                                                 \
-    do {                                                                       \
-        if ((lvl) < dcp_log_level)                                             \
-            break;                                                             \
-        dcp__log ((lvl), (msg), __VA_ARGS__);                                  \
+#define dcp_log(lvl, msg, ...)                                                                     \
+    do {                                                                                           \
+        if ((lvl) < dcp_log_level)                                                                 \
+            break;                                                                                 \
+        dcp__log ((lvl), (msg), __VA_ARGS__);                                                      \
     } while (0)
 
 #define dcp_debug(msg, ...) dcp_log (DCP_LOG_DEBUG, msg, __VA_ARGS__)

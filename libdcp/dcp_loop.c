@@ -22,7 +22,7 @@
 #define S_MAX_WAIT_MS 1000
 
 typedef struct {
-    void *sock;              /* ZeroMQ socket, or NULL for a plain fd */
+    void *sock; /* ZeroMQ socket, or NULL for a plain fd */
     int fd;
     dcp_loop_reader_fn *handler;
     void *arg;
@@ -33,7 +33,7 @@ typedef struct {
 typedef struct {
     int id;
     long interval_ms;
-    unsigned times;          /* calls left; 0 = for ever */
+    unsigned times; /* calls left; 0 = for ever */
     int64_t due_ms;
     dcp_loop_timer_fn *handler;
     void *arg;
@@ -46,8 +46,8 @@ struct dcp_loop_t {
     s_timer_t *timers;
     size_t n_timers, cap_timers;
     int next_timer_id;
-    zmq_pollitem_t *items;   /* this turn's poll set */
-    size_t *item_reader;     /* items[i] belongs to readers[item_reader[i]] */
+    zmq_pollitem_t *items; /* this turn's poll set */
+    size_t *item_reader;   /* items[i] belongs to readers[item_reader[i]] */
     size_t cap_items;
     dcp_loop_fn *prepare;
     void *prepare_arg;
@@ -104,8 +104,8 @@ s_add_reader (dcp_loop_t *self, void *sock, int fd, dcp_loop_reader_fn *handler,
         self->readers = r;
         self->cap_readers = cap;
     }
-    self->readers[self->n_readers++] = (s_reader_t) {sock, sock ? -1 : fd, handler, arg,
-                                                     false, false};
+    self->readers[self->n_readers++] =
+        (s_reader_t){sock, sock ? -1 : fd, handler, arg, false, false};
     return 0;
 }
 
@@ -173,9 +173,8 @@ dcp_loop_timer (dcp_loop_t *self, long interval_ms, unsigned times, dcp_loop_tim
         self->cap_timers = cap;
     }
     int id = self->next_timer_id++;
-    self->timers[self->n_timers++] = (s_timer_t) {id, interval_ms, times,
-                                                  dcp_now_ms () + interval_ms, handler, arg,
-                                                  false};
+    self->timers[self->n_timers++] =
+        (s_timer_t){id, interval_ms, times, dcp_now_ms () + interval_ms, handler, arg, false};
     return id;
 }
 
@@ -240,7 +239,7 @@ s_build_items (dcp_loop_t *self)
         s_reader_t *r = &self->readers[i];
         if (r->dead || r->paused)
             continue;
-        self->items[n] = (zmq_pollitem_t) {r->sock, r->sock ? 0 : r->fd, ZMQ_POLLIN, 0};
+        self->items[n] = (zmq_pollitem_t){r->sock, r->sock ? 0 : r->fd, ZMQ_POLLIN, 0};
         self->item_reader[n++] = i;
     }
     return n;
@@ -285,7 +284,7 @@ static int
 s_dispatch_timers (dcp_loop_t *self)
 {
     int64_t now = dcp_now_ms ();
-    size_t n = self->n_timers;  /* timers added by handlers wait for the next turn */
+    size_t n = self->n_timers; /* timers added by handlers wait for the next turn */
     bool *fired = calloc (n ? n : 1, sizeof *fired);
     if (!fired)
         return DCP_ENOMEM;

@@ -65,8 +65,8 @@ int dcp_loop_fd_pause (dcp_loop_t *self, int fd, bool paused);
  * ever if TIMES is 0; the first call comes INTERVAL_MS after this one.
  * Timers due in the same turn fire in order of their due time, then of
  * creation.  Returns the timer's id (> 0), DCP_EINVAL or DCP_ENOMEM. */
-int dcp_loop_timer (dcp_loop_t *self, long interval_ms, unsigned times,
-                    dcp_loop_timer_fn *handler, void *arg);
+int dcp_loop_timer (dcp_loop_t *self, long interval_ms, unsigned times, dcp_loop_timer_fn *handler,
+                    void *arg);
 
 /* Cancels timer TIMER_ID; nothing if it has ended.  Safe inside handlers. */
 void dcp_loop_timer_end (dcp_loop_t *self, int timer_id);

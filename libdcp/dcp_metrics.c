@@ -12,7 +12,7 @@ typedef enum { S_COUNTER, S_GAUGE, S_HISTOGRAM } s_kind_t;
 
 struct dcp_histogram_t {
     double bounds[S_MAX_BUCKETS];
-    uint64_t counts[S_MAX_BUCKETS + 1];  /* last: +Inf */
+    uint64_t counts[S_MAX_BUCKETS + 1]; /* last: +Inf */
     size_t n;
     double sum;
     uint64_t count;
@@ -26,12 +26,12 @@ typedef struct {
 } s_metric_t;
 
 struct dcp_metrics_t {
-    s_metric_t **items;  /* pointers, so cells never move */
+    s_metric_t **items; /* pointers, so cells never move */
     size_t count, cap;
 };
 
-const double dcp_metrics_latency_bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                             0.25,  0.5,    1,     2.5,  5,     10,   30, 60};
+const double dcp_metrics_latency_bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                             0.5,   1,      2.5,   5,    10,    30,   60};
 const size_t dcp_metrics_latency_n = sizeof dcp_metrics_latency_bounds / sizeof (double);
 
 dcp_metrics_t *
@@ -63,7 +63,8 @@ s_get (dcp_metrics_t *self, s_kind_t kind, const char *name, const char *help, c
     if (!labels)
         labels = "";
     for (size_t i = 0; i < self->count; i++)
-        if (strcmp (self->items[i]->name, name) == 0 && strcmp (self->items[i]->labels, labels) == 0)
+        if (strcmp (self->items[i]->name, name) == 0
+            && strcmp (self->items[i]->labels, labels) == 0)
             return self->items[i]->kind == kind ? self->items[i] : NULL;
     if (self->count == self->cap) {
         size_t cap = self->cap ? self->cap * 2 : 32;
@@ -153,22 +154,24 @@ dcp_metrics_render (const dcp_metrics_t *self, size_t *len_p)
                 first = 0;
         if (first)
             dcp_buf_printf (&f, "# HELP %s %s\n# TYPE %s %s\n", m->name, m->help, m->name,
-                     m->kind == S_COUNTER ? "counter" : m->kind == S_GAUGE ? "gauge" : "histogram");
+                            m->kind == S_COUNTER ? "counter"
+                            : m->kind == S_GAUGE ? "gauge"
+                                                 : "histogram");
         if (m->kind != S_HISTOGRAM) {
             dcp_buf_printf (&f, "%s%s%s%s %.17g\n", m->name, m->labels[0] ? "{" : "", m->labels,
-                     m->labels[0] ? "}" : "", m->value);
+                            m->labels[0] ? "}" : "", m->value);
             continue;
         }
         uint64_t cum = 0;
         for (size_t b = 0; b < m->hist.n; b++) {
             cum += m->hist.counts[b];
             dcp_buf_printf (&f, "%s_bucket{le=\"%g\"} %llu\n", m->name, m->hist.bounds[b],
-                     (unsigned long long) cum);
+                            (unsigned long long) cum);
         }
         cum += m->hist.counts[m->hist.n];
         dcp_buf_printf (&f, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.9g\n%s_count %llu\n", m->name,
-                 (unsigned long long) cum, m->name, m->hist.sum, m->name,
-                 (unsigned long long) m->hist.count);
+                        (unsigned long long) cum, m->name, m->hist.sum, m->name,
+                        (unsigned long long) m->hist.count);
     }
-    return dcp_buf_take (&f, len_p);  /* NULL if any append failed */
+    return dcp_buf_take (&f, len_p); /* NULL if any append failed */
 }

@@ -35,8 +35,7 @@ dcp_histogram_t *dcp_metrics_histogram (dcp_metrics_t *self, const char *name, c
 void dcp_histogram_observe (dcp_histogram_t *h, double value);
 
 /* Adds 1 to counter NAME{LABELS}; ignores out of memory. */
-void dcp_metrics_inc (dcp_metrics_t *self, const char *name, const char *help,
-                      const char *labels);
+void dcp_metrics_inc (dcp_metrics_t *self, const char *name, const char *help, const char *labels);
 
 /* Renders everything in the Prometheus text exposition format 0.0.4.
  * Caller frees; NULL if out of memory. */

@@ -35,7 +35,7 @@
 /* --- one parsed CSV file: rows x cols cells, each a malloc'd string ------ */
 
 typedef struct {
-    char **cells;  /* row-major, header excluded */
+    char **cells; /* row-major, header excluded */
     size_t rows, cols;
 } s_table_t;
 
@@ -185,14 +185,14 @@ typedef struct {
 } s_currency_t;
 
 typedef struct {
-    const char *name;  /* alias or official name, compared without case */
+    const char *name; /* alias or official name, compared without case */
     const char *code;
 } s_name_t;
 
 typedef struct {
     const char *code;
     int table;
-    const char *valid_from, *valid_to;  /* "YYYY-MM-DD" or "" */
+    const char *valid_from, *valid_to; /* "YYYY-MM-DD" or "" */
 } s_schedule_t;
 
 typedef struct {
@@ -213,7 +213,7 @@ typedef struct {
 
 typedef struct {
     const char *list;
-    char *joined;  /* "A, B, C" */
+    char *joined; /* "A, B, C" */
 } s_list_t;
 
 enum {
@@ -239,7 +239,8 @@ static const struct {
     {"substances.csv", "code,name,cas,hs,state"},
     {"substance_schedule.csv", "code,convention_table,valid_from,valid_to,source"},
     {"substance_aliases.csv", "alias,code"},
-    {"densities.csv", "id,substance,concentration_min,concentration_max,kg_per_litre,temperature_c,source"},
+    {"densities.csv",
+     "id,substance,concentration_min,concentration_max,kg_per_litre,temperature_c,source"},
     {"units.csv", "code,kind,factor_to_canonical"},
     {"codelists.csv", "list,code,label"},
 };
@@ -378,11 +379,11 @@ s_build_countries (void)
     size_t n = 0;
     for (size_t r = 0; r < a->rows; r++) {
         dcp_country_t key = {.iso3 = s_cell (a, r, 1)};
-        const dcp_country_t *c = bsearch (&key, s_ref.countries, s_ref.n_countries,
-                                          sizeof key, s_cmp_country);
+        const dcp_country_t *c =
+            bsearch (&key, s_ref.countries, s_ref.n_countries, sizeof key, s_cmp_country);
         if (!c)
             return s_report (s_files[S_COUNTRY_ALIASES].name, r + 2, "alias of an unknown code");
-        s_ref.country_names[n++] = (s_name_t) {s_cell (a, r, 0), c->iso3};
+        s_ref.country_names[n++] = (s_name_t){s_cell (a, r, 0), c->iso3};
     }
     rc = s_sort_unique (s_ref.country_names, n, sizeof (s_name_t), s_cmp_name,
                         s_files[S_COUNTRY_ALIASES].name);
@@ -437,8 +438,8 @@ s_build_substances (void)
         s->liquid = state[0] == 'l';
     }
     s_ref.n_substances = t->rows;
-    int rc = s_sort_unique (s_ref.substances, t->rows, sizeof *s_ref.substances,
-                            s_cmp_substance, s_files[S_SUBSTANCES].name);
+    int rc = s_sort_unique (s_ref.substances, t->rows, sizeof *s_ref.substances, s_cmp_substance,
+                            s_files[S_SUBSTANCES].name);
     if (rc)
         return rc;
 
@@ -453,7 +454,7 @@ s_build_substances (void)
         const dcp_substance_t *s = dcp_refdata_substance (s_cell (a, r, 1));
         if (!s)
             return s_report (s_files[S_SUBSTANCE_ALIASES].name, r + 2, "alias of an unknown code");
-        s_ref.substance_names[n++] = (s_name_t) {s_cell (a, r, 0), s->code};
+        s_ref.substance_names[n++] = (s_name_t){s_cell (a, r, 0), s->code};
     }
     rc = s_sort_unique (s_ref.substance_names, n, sizeof (s_name_t), s_cmp_name,
                         s_files[S_SUBSTANCE_ALIASES].name);
@@ -488,7 +489,8 @@ s_build_schedule (void)
         s->valid_to = s_cell (t, r, 3);
         if (!sub || (strcmp (table, "1") != 0 && strcmp (table, "2") != 0)
             || !s_date_ok (s->valid_from) || !s_date_ok (s->valid_to))
-            return s_report (s_files[S_SCHEDULE].name, r + 2, "unknown substance, table or bad date");
+            return s_report (s_files[S_SCHEDULE].name, r + 2,
+                             "unknown substance, table or bad date");
         s->code = sub->code;
         s->table = table[0] - '0';
     }
@@ -509,8 +511,7 @@ s_build_densities (void)
         const char *min = s_cell (t, r, 2), *max = s_cell (t, r, 3);
         d->id = s_cell (t, r, 0);
         d->banded = min[0] || max[0];
-        if (!sub || d->id[0] == '\0'
-            || dcp_decimal_parse (s_cell (t, r, 4), &d->kg_per_litre)
+        if (!sub || d->id[0] == '\0' || dcp_decimal_parse (s_cell (t, r, 4), &d->kg_per_litre)
             || dcp_decimal_is_zero (&d->kg_per_litre) || dcp_decimal_is_negative (&d->kg_per_litre)
             || (d->banded
                 && (dcp_decimal_parse (min, &d->min) || dcp_decimal_parse (max, &d->max)
@@ -552,7 +553,7 @@ s_build_codelists (void)
     if (!s_ref.codes || !s_ref.lists)
         return DCP_ENOMEM;
     for (size_t r = 0; r < t->rows; r++) {
-        s_ref.codes[r] = (s_code_t) {s_cell (t, r, 0), s_cell (t, r, 1)};
+        s_ref.codes[r] = (s_code_t){s_cell (t, r, 0), s_cell (t, r, 1)};
         if (!s_ref.codes[r].list[0] || !s_ref.codes[r].code[0])
             return s_report (s_files[S_CODELISTS].name, r + 2, "empty list or code");
     }
@@ -601,9 +602,8 @@ dcp_refdata_load (void)
      * The lookups used while building go through the public functions, so
      * mark the state loaded now and undo it on failure. */
     s_ref.loaded = true;
-    if ((rc = s_build_substances ()) || (rc = s_build_countries ())
-        || (rc = s_build_currencies ()) || (rc = s_build_schedule ())
-        || (rc = s_build_densities ()) || (rc = s_build_units ())
+    if ((rc = s_build_substances ()) || (rc = s_build_countries ()) || (rc = s_build_currencies ())
+        || (rc = s_build_schedule ()) || (rc = s_build_densities ()) || (rc = s_build_units ())
         || (rc = s_build_codelists ()))
         goto fail;
     return 0;
@@ -652,8 +652,8 @@ dcp_refdata_country (const char *iso3, int year)
     if (!iso3 || !s_ready ())
         return NULL;
     dcp_country_t key = {.iso3 = iso3};
-    const dcp_country_t *c = bsearch (&key, s_ref.countries, s_ref.n_countries, sizeof key,
-                                      s_cmp_country);
+    const dcp_country_t *c =
+        bsearch (&key, s_ref.countries, s_ref.n_countries, sizeof key, s_cmp_country);
     return c && s_year_in (year, c->valid_from, c->valid_to) ? c : NULL;
 }
 
@@ -762,8 +762,8 @@ dcp_refdata_country_suggest (const char *text)
     for (size_t i = 0; i < s_ref.n_countries; i++)
         s_consider (text, s_ref.countries[i].iso3, s_ref.countries[i].iso3, &best_d, &best, &tie);
     for (size_t i = 0; i < s_ref.n_country_names; i++)
-        s_consider (text, s_ref.country_names[i].name, s_ref.country_names[i].code, &best_d,
-                    &best, &tie);
+        s_consider (text, s_ref.country_names[i].name, s_ref.country_names[i].code, &best_d, &best,
+                    &tie);
     return tie ? NULL : best;
 }
 

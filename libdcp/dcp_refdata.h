@@ -73,19 +73,19 @@
 #include "dcp_decimal.h"
 
 typedef struct {
-    const char *iso3;       /* "AFG", or "XKX" */
+    const char *iso3; /* "AFG", or "XKX" */
     const char *name;
-    int valid_from;         /* year, 0 = always */
-    int valid_to;           /* year, 0 = still valid */
+    int valid_from; /* year, 0 = always */
+    int valid_to;   /* year, 0 = still valid */
     bool paris_pact_partner;
 } dcp_country_t;
 
 typedef struct {
-    const char *code;       /* "AA" */
+    const char *code; /* "AA" */
     const char *name;
-    const char *cas;        /* "108-24-7" */
-    const char *hs;         /* "2915.24" */
-    bool liquid;            /* liquid at 20 C: volume units allowed */
+    const char *cas; /* "108-24-7" */
+    const char *hs;  /* "2915.24" */
+    bool liquid;     /* liquid at 20 C: volume units allowed */
 } dcp_substance_t;
 
 /* Parses the embedded tables if not done yet.  Returns 0, or DCP_EINVAL if

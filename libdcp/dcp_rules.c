@@ -103,16 +103,16 @@
 #include "dcp_utf8.h"
 
 #define S_PATH_MAX 512
-#define S_QUOTE_MAX 96        /* bytes of a quoted value in a message */
-#define S_PAIRWISE_MAX 2000   /* rows above which O(n^2) pairings are skipped */
+#define S_QUOTE_MAX 96      /* bytes of a quoted value in a message */
+#define S_PAIRWISE_MAX 2000 /* rows above which O(n^2) pairings are skipped */
 
 typedef struct {
     const Dcp__V1__Submission *sub;
     const dcp_rules_opts_t *opts;
     dcp_findings_t *findings;
-    int rc;               /* first DCP_ENOMEM seen; findings keep coming */
-    int year;             /* reporting_year if plausible, else 0 */
-    char today[11];       /* received_on, YYYY-MM-DD */
+    int rc;         /* first DCP_ENOMEM seen; findings keep coming */
+    int year;       /* reporting_year if plausible, else 0 */
+    char today[11]; /* received_on, YYYY-MM-DD */
     int current_year;
     char path[S_PATH_MAX];
     size_t path_len;
@@ -170,8 +170,8 @@ static void s_add (s_ctx_t *c, const char *rule, dcp_severity_t severity, const 
                    const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
 
 static void
-s_add (s_ctx_t *c, const char *rule, dcp_severity_t severity, const char *field,
-       const char *fmt, ...)
+s_add (s_ctx_t *c, const char *rule, dcp_severity_t severity, const char *field, const char *fmt,
+       ...)
 {
     char path[S_PATH_MAX + 128], message[1024];
     snprintf (path, sizeof path, "%s%s%s", c->path, field ? "/" : "", field ? field : "");
@@ -208,12 +208,10 @@ s_quote (char *buf, const char *text)
         if (len > 1) {
             memcpy (buf + n, p, len);
             n += len;
-        }
-        else if (*p == '"' || *p == '\\') {
+        } else if (*p == '"' || *p == '\\') {
             buf[n++] = '\\';
             buf[n++] = (char) *p;
-        }
-        else if (*p < 0x20 || *p >= 0x7f)
+        } else if (*p < 0x20 || *p >= 0x7f)
             n += (size_t) snprintf (buf + n, 5, "\\x%02x", *p);
         else
             buf[n++] = (char) *p;
@@ -323,8 +321,9 @@ s_timestamp_ok (const char *text)
 static bool
 s_not_available_token (const char *text)
 {
-    static const char *tokens[] = {"--", "\xe2\x80\x93", "-", "..", "x", "X", "n/a", "N/A",
-                                   "na", "NA", "not known", "unknown", "nil", "none", NULL};
+    static const char *tokens[] = {"--",        "\xe2\x80\x93", "-",   "..",   "x",
+                                   "X",         "n/a",          "N/A", "na",   "NA",
+                                   "not known", "unknown",      "nil", "none", NULL};
     while (*text == ' ')
         text++;
     for (int i = 0; tokens[i]; i++)
@@ -347,8 +346,8 @@ s_status_has_value (int status)
 static const char *
 s_status_name (int status)
 {
-    const ProtobufCEnumValue *v
-        = protobuf_c_enum_descriptor_get_value (&dcp__v1__obs_status__descriptor, status);
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value (&dcp__v1__obs_status__descriptor, status);
     if (!v)
         return NULL;
     return strncmp (v->name, "OBS_", 4) == 0 ? v->name + 4 : v->name;
@@ -405,8 +404,7 @@ s_check_count (s_ctx_t *c, const Dcp__V1__Count *v)
 
 /* Parses a decimal answer; V-GEN-03 / V-GEN-06 if it is not one. */
 static bool
-s_decimal (s_ctx_t *c, const char *field, const char *what, const char *text,
-           dcp_decimal_t *out)
+s_decimal (s_ctx_t *c, const char *field, const char *what, const char *text, dcp_decimal_t *out)
 {
     char q[S_QUOTE_MAX];
     if (dcp_decimal_parse (text, out) == 0)
@@ -429,9 +427,9 @@ s_decimal (s_ctx_t *c, const char *field, const char *what, const char *text,
 static bool
 s_package_word (const char *unit)
 {
-    static const char *words[] = {"DRUM", "CAN", "JERRYCAN", "IBC", "CONTAINER", "BOTTLE",
-                                  "BAG", "BARREL", "PACKAGE", "CARTON", "BOX", "CANISTER",
-                                  "TANK", "SACK", "PALLET", "PACK", NULL};
+    static const char *words[] = {"DRUM", "CAN",    "JERRYCAN", "IBC",    "CONTAINER", "BOTTLE",
+                                  "BAG",  "BARREL", "PACKAGE",  "CARTON", "BOX",       "CANISTER",
+                                  "TANK", "SACK",   "PALLET",   "PACK",   NULL};
     char word[32];
     size_t n = strlen (unit);
     if (n == 0 || n >= sizeof word)
@@ -439,12 +437,12 @@ s_package_word (const char *unit)
     for (size_t i = 0; i < n; i++)
         word[i] = (char) (unit[i] >= 'a' && unit[i] <= 'z' ? unit[i] - 'a' + 'A' : unit[i]);
     word[n] = '\0';
-    if (n > 1 && word[n - 1] == 'S')  /* plural */
+    if (n > 1 && word[n - 1] == 'S') /* plural */
         word[n - 1] = '\0';
     for (int i = 0; words[i]; i++)
         if (strcmp (word, words[i]) == 0)
             return true;
-    return strncmp (word, "CONTAINER", 9) == 0;  /* CONTAINER_20FT, ... */
+    return strncmp (word, "CONTAINER", 9) == 0; /* CONTAINER_20FT, ... */
 }
 
 /* A "no figure" word beside a status that already says there is no figure
@@ -543,10 +541,11 @@ s_check_money (s_ctx_t *c, const Dcp__V1__Money *m)
 static bool
 s_analyst_text (const char *field)
 {
-    static const char *names[] = {"coverage_note", "sanctions_summary", "case_examples",
-                                  "challenge_text", "lesson_learned_text", "good_practice_text",
-                                  "assistance_text", "description", "declared_description",
-                                  NULL};
+    static const char *names[] = {"coverage_note",        "sanctions_summary",
+                                  "case_examples",        "challenge_text",
+                                  "lesson_learned_text",  "good_practice_text",
+                                  "assistance_text",      "description",
+                                  "declared_description", NULL};
     for (int i = 0; names[i]; i++)
         if (strcmp (field, names[i]) == 0)
             return true;
@@ -573,15 +572,13 @@ s_personal_data (const char *text)
                 if (*q >= '0' && *q <= '9') {
                     digits++;
                     group_len++;
-                }
-                else if (*q == ' ' || *q == '-' || *q == '(' || *q == ')') {
+                } else if (*q == ' ' || *q == '-' || *q == '(' || *q == ')') {
                     if (group_len) {
                         groups++;
                         three_groups += groups > 1 && group_len == 3;
                         group_len = 0;
                     }
-                }
-                else
+                } else
                     break;
             }
             if (group_len) {
@@ -634,9 +631,7 @@ s_walk_value (s_ctx_t *c, const ProtobufCMessage *msg, const ProtobufCFieldDescr
               const void *value)
 {
     switch (f->type) {
-    case PROTOBUF_C_TYPE_STRING:
-        s_check_text (c, f->name, *(char *const *) value);
-        break;
+    case PROTOBUF_C_TYPE_STRING: s_check_text (c, f->name, *(char *const *) value); break;
     case PROTOBUF_C_TYPE_MESSAGE: {
         const ProtobufCMessage *sub = *(ProtobufCMessage *const *) value;
         if (sub)
@@ -654,8 +649,7 @@ s_walk_value (s_ctx_t *c, const ProtobufCMessage *msg, const ProtobufCFieldDescr
                    v, e->short_name);
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -703,8 +697,7 @@ s_walk (s_ctx_t *c, const ProtobufCMessage *msg, const ProtobufCMessageDescripto
                 s_walk_value (c, msg, f, array + k * size);
                 s_pop (c, at);
             }
-        }
-        else
+        } else
             s_walk_value (c, msg, f, base + f->offset);
         s_pop (c, old);
     }
@@ -757,12 +750,12 @@ s_country (s_ctx_t *c, const char *field, const char *value, bool required,
                s_quote (q, value), alias);
     else if (near && strcasecmp (near, value) == 0)
         s_add (c, rule, DCP_SEV_ERROR, field,
-               "%s %s: write country codes in capital letters, \"%s\"", field,
-               s_quote (q, value), near);
+               "%s %s: write country codes in capital letters, \"%s\"", field, s_quote (q, value),
+               near);
     else if (near)
         s_add (c, rule, DCP_SEV_ERROR, field,
-               "%s %s is not an ISO 3166-1 alpha-3 country code: did you mean \"%s\" (%s)?",
-               field, s_quote (q, value), near, dcp_refdata_country (near, 0)->name);
+               "%s %s is not an ISO 3166-1 alpha-3 country code: did you mean \"%s\" (%s)?", field,
+               s_quote (q, value), near, dcp_refdata_country (near, 0)->name);
     else
         s_add (c, rule, DCP_SEV_ERROR, field,
                "%s %s is not an ISO 3166-1 alpha-3 country code (or XKX for Kosovo): write "
@@ -787,16 +780,15 @@ static void
 s_required_tri (s_ctx_t *c, const char *field, int value)
 {
     if (value == DCP__V1__TRI__TRI_UNSPECIFIED)
-        s_add (c, "REQUIRED", DCP_SEV_ERROR, field,
-               "%s is not answered: answer YES, NO or UNKNOWN", field);
+        s_add (c, "REQUIRED", DCP_SEV_ERROR, field, "%s is not answered: answer YES, NO or UNKNOWN",
+               field);
 }
 
 /* Value of an answered Count, or false. */
 static bool
 s_count_value (const Dcp__V1__Count *v, int64_t *out)
 {
-    if (!v || !s_status_has_value (v->status)
-        || v->presence_case != DCP__V1__COUNT__PRESENCE_VALUE)
+    if (!v || !s_status_has_value (v->status) || v->presence_case != DCP__V1__COUNT__PRESENCE_VALUE)
         return false;
     *out = v->value;
     return true;
@@ -851,8 +843,8 @@ s_substance (s_ctx_t *c, const char *field, const char *code, bool required)
                alias);
     else if (near)
         s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
-               "substance code %s is not known: did you mean \"%s\" (%s)?", s_quote (q, code),
-               near, s_lower_name (name, sizeof name, dcp_refdata_substance (near)->name));
+               "substance code %s is not known: did you mean \"%s\" (%s)?", s_quote (q, code), near,
+               s_lower_name (name, sizeof name, dcp_refdata_substance (near)->name));
     else
         s_add (c, "V-PRE-01", DCP_SEV_ERROR, field,
                "substance code %s is not known: use a code of the 1988 Convention tables "
@@ -934,7 +926,7 @@ s_mixture_parts (const char *name)
         return 0;
     snprintf (buf, sizeof buf, "%s", name);
     for (char *p = strstr (buf, " and "); p; p = strstr (p, " and "))
-        memcpy (p, "  /  ", 5);  /* same length, no NUL */
+        memcpy (p, "  /  ", 5); /* same length, no NUL */
     int known = 0;
     for (char *part = strtok_r (buf, "/+,;&", &save); part; part = strtok_r (NULL, "/+,;&", &save))
         known += dcp_refdata_substance_alias (part) != NULL;
@@ -946,8 +938,7 @@ s_mixture_parts (const char *name)
 /* Ranks 1..n unique within each group.  RANKS[i] = 0 means "not ranked";
  * GROUPS may be NULL (one group).  LIST is the path of the list. */
 static void
-s_ranks (s_ctx_t *c, const char *list, size_t n, const uint32_t *ranks,
-         const char *const *groups)
+s_ranks (s_ctx_t *c, const char *list, size_t n, const uint32_t *ranks, const char *const *groups)
 {
     if (n > S_PAIRWISE_MAX)
         return;
@@ -1023,8 +1014,7 @@ s_envelope (s_ctx_t *c)
     if (kind == DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_KIND_UNSPECIFIED
         || !protobuf_c_enum_descriptor_get_value (&dcp__v1__questionnaire_kind__descriptor, kind))
         s_add (c, "ENV-KIND", DCP_SEV_ERROR, "questionnaire",
-               "questionnaire %d is not set or not known: use FINANCIAL_FLOWS or PRECURSORS",
-               kind);
+               "questionnaire %d is not set or not known: use FINANCIAL_FLOWS or PRECURSORS", kind);
     else if ((ff && kind != DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_FINANCIAL_FLOWS)
              || (pre && kind != DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_PRECURSORS))
         s_add (c, "ENV-KIND", DCP_SEV_ERROR, "questionnaire",
@@ -1032,10 +1022,9 @@ s_envelope (s_ctx_t *c)
                "its own kind",
                dcp_codec_kind_name ((Dcp__V1__QuestionnaireKind) kind),
                ff ? "financial_flows" : "precursors");
-    const ProtobufCMessage *payload
-        = ff && s->financial_flows ? &s->financial_flows->base
-          : pre && s->precursors   ? &s->precursors->base
-                                   : NULL;
+    const ProtobufCMessage *payload = ff && s->financial_flows ? &s->financial_flows->base
+                                      : pre && s->precursors   ? &s->precursors->base
+                                                               : NULL;
     if (!ff && !pre)
         s_add (c, "ENV-PAYLOAD", DCP_SEV_ERROR, NULL,
                "the submission holds no answers: fill in financial_flows or precursors");
@@ -1113,8 +1102,8 @@ s_envelope (s_ctx_t *c)
                s_quote (q, s->completed_on));
     else if (c->year && completed_year < c->year)
         s_add (c, "DATE-ORDER", DCP_SEV_ERROR, "completed_on",
-               "completed_on %s is before the reporting year %d began: check both",
-               s->completed_on, c->year);
+               "completed_on %s is before the reporting year %d began: check both", s->completed_on,
+               c->year);
 
     /* Reference period, V-ENV-07. */
     bool has_start = !s_empty (s->reference_period_start);
@@ -1177,8 +1166,7 @@ s_envelope (s_ctx_t *c)
             s_add (c, "V-ENV-06", DCP_SEV_WARNING, "revision_reason",
                    "revision %u gives no revision_reason: say why (%s)", s->revision_no,
                    dcp_refdata_code_list ("revision_reason"));
-    }
-    else if (has_supersedes)
+    } else if (has_supersedes)
         s_add (c, "V-ENV-06", DCP_SEV_ERROR, "supersedes_submission_id",
                "revision_no is 0 (a first submission) but supersedes_submission_id is set: "
                "set revision_no to the revision number, or remove supersedes_submission_id");
@@ -1258,8 +1246,8 @@ s_legal (s_ctx_t *c, const Dcp__V1__LegalFramework *l)
 
 /* V-FIN-01 for two "of which" counts: PART <= WHOLE. */
 static void
-s_subset (s_ctx_t *c, const char *part_field, const Dcp__V1__Count *part,
-          const char *whole_field, const Dcp__V1__Count *whole)
+s_subset (s_ctx_t *c, const char *part_field, const Dcp__V1__Count *part, const char *whole_field,
+          const Dcp__V1__Count *whole)
 {
     int64_t p, w;
     if (s_count_value (part, &p) && s_count_value (whole, &w) && p > w)
@@ -1293,7 +1281,7 @@ s_str (s_ctx_t *c, const Dcp__V1__SuspiciousTransactions *t, bool no_fiu)
               t->received_drug_related);
     s_subset (c, "received_drug_related", t->received_drug_related, "received_total",
               t->received_total);
-    if (!s_count_value (t->received_drug_related, &(int64_t) {0}))
+    if (!s_count_value (t->received_drug_related, &(int64_t){0}))
         s_subset (c, "received_afghan_opiates", t->received_afghan_opiates, "received_total",
                   t->received_total);
     s_subset (c, "disseminated_drug_related", t->disseminated_drug_related, "disseminated_total",
@@ -1432,8 +1420,7 @@ s_enforcement (s_ctx_t *c, Dcp__V1__EnforcementRow *const *rows, size_t n)
                    S_TXT (r->count_unit),
                    cohort ? ": for cases open at year end this is impossible, check the figures"
                           : ": possible when earlier years' cases conclude, otherwise check");
-        }
-        else if (!same_unit && other_unit)
+        } else if (!same_unit && other_unit)
             s_add (c, "V-FIN-04", DCP_SEV_INFO, field,
                    "%s rows count %s but %s rows count %s: the two stages are not compared",
                    S_TXT (r->stage), S_TXT (r->count_unit), S_TXT (other_unit->stage),
@@ -1595,8 +1582,7 @@ s_cooperation (s_ctx_t *c, Dcp__V1__CooperationRow *const *rows, size_t n, bool 
 
         /* V-FIN-07 for FIU-to-FIU exchange. */
         int64_t v;
-        if (no_fiu && s_is (r->instrument, "FIU_EXCHANGE")
-            && s_count_value (r->requests, &v))
+        if (no_fiu && s_is (r->instrument, "FIU_EXCHANGE") && s_count_value (r->requests, &v))
             s_add (c, "V-FIN-07", DCP_SEV_WARNING, "requests",
                    "fiu_exists is NO but %lld FIU-to-FIU requests are given: set the status to "
                    "NOT_APPLICABLE, or correct fiu_exists",
@@ -1747,8 +1733,8 @@ s_financial_flows (s_ctx_t *c, const Dcp__V1__FinancialFlows *ff)
 typedef struct {
     const char *code;
     dcp_decimal_t annual_kg, incidents_kg;
-    bool annual_given;        /* a P1 figure or no_seizures */
-    bool annual_unconverted;  /* some P1 figure could not be put in kg */
+    bool annual_given;       /* a P1 figure or no_seizures */
+    bool annual_unconverted; /* some P1 figure could not be put in kg */
     bool incidents_unconverted;
     bool has_incidents;
     size_t first_annual_row;
@@ -1842,7 +1828,8 @@ s_seizures (s_ctx_t *c, Dcp__V1__AnnualSeizure *const *rows, size_t n, s_totals_
             else if (has_figure) {
                 t->annual_given = true;
                 if (s_to_kg (r->quantity, sub->code, r->concentration_pct, &kg))
-                    t->annual_unconverted |= dcp_decimal_add (&t->annual_kg, &kg, &t->annual_kg) != 0;
+                    t->annual_unconverted |=
+                        dcp_decimal_add (&t->annual_kg, &kg, &t->annual_kg) != 0;
                 else
                     t->annual_unconverted = true;
             }
@@ -1884,8 +1871,7 @@ s_hs_normal (const char *hs, char out[8])
             if (n == 6)
                 return false;
             digits[n++] = *p;
-        }
-        else if (!(*p == '.' && p - hs == 4))
+        } else if (!(*p == '.' && p - hs == 4))
             return false;
     }
     if (n != 6)
@@ -1931,9 +1917,8 @@ s_non_scheduled (s_ctx_t *c, Dcp__V1__NonScheduledSeizure *const *rows, size_t n
                    "%s is not a name we know; did you mean %s (%s), a scheduled substance? "
                    "If so, report it under seizures with substance_code %s: under "
                    "non_scheduled it is left out of the kg totals of scheduled substances",
-                   s_quote (q, r->substance_name),
-                   s_lower_name (name, sizeof name, by_near->name), by_near->code,
-                   by_near->code);
+                   s_quote (q, r->substance_name), s_lower_name (name, sizeof name, by_near->name),
+                   by_near->code, by_near->code);
         const dcp_substance_t *by_cas = dcp_refdata_substance_by_cas (r->cas_number);
         const dcp_substance_t *scheduled = NULL;
         if (by_name && dcp_refdata_substance_table (by_name->code, year))
@@ -1941,7 +1926,8 @@ s_non_scheduled (s_ctx_t *c, Dcp__V1__NonScheduledSeizure *const *rows, size_t n
         else if (by_cas && dcp_refdata_substance_table (by_cas->code, year))
             scheduled = by_cas;
         if (scheduled)
-            s_add (c, "V-PRE-13", DCP_SEV_WARNING, scheduled == by_name ? "substance_name" : "cas_number",
+            s_add (c, "V-PRE-13", DCP_SEV_WARNING,
+                   scheduled == by_name ? "substance_name" : "cas_number",
                    "%s is %s (%s), a scheduled substance: report it under seizures with "
                    "substance_code %s",
                    s_quote (q, scheduled == by_name ? r->substance_name : r->cas_number),
@@ -1962,8 +1948,8 @@ s_non_scheduled (s_ctx_t *c, Dcp__V1__NonScheduledSeizure *const *rows, size_t n
                        s_quote (q, r->hs_code));
             else if (by_name && !s_empty (by_name->hs) && strcmp (hs, by_name->hs) != 0)
                 s_add (c, "V-PRE-12", DCP_SEV_WARNING, "hs_code",
-                       "HS code %s does not match %s, whose code is %s: check the code",
-                       hs, s_lower_name (name, sizeof name, by_name->name), by_name->hs);
+                       "HS code %s does not match %s, whose code is %s: check the code", hs,
+                       s_lower_name (name, sizeof name, by_name->name), by_name->hs);
         }
         s_pop (c, at);
     }
@@ -2033,7 +2019,8 @@ s_labs (s_ctx_t *c, Dcp__V1__IllicitLab *const *rows, size_t n)
             size_t cat = s_push (c, "chemicals_found");
             s_push_index (c, j);
             const Dcp__V1__LabChemical *chem = r->chemicals_found[j];
-            const dcp_substance_t *sub = s_substance (c, "substance_code", chem->substance_code, true);
+            const dcp_substance_t *sub =
+                s_substance (c, "substance_code", chem->substance_code, true);
             if (chem->quantity)
                 s_unit_for (c, "quantity", chem->quantity, sub, NULL, false);
             s_pop (c, cat);
@@ -2066,9 +2053,7 @@ s_route (s_ctx_t *c, const Dcp__V1__Incident *inc)
         if (role_ok && s_is (leg->role, "ORIGIN") && i != 0)
             s_add (c, "V-PRE-08", DCP_SEV_ERROR, "role",
                    "the ORIGIN must be the first country of the route: reorder the legs");
-        if (role_ok
-            && (s_is (leg->role, "DESTINATION")
-                || s_is (leg->role, "INTENDED_DESTINATION"))
+        if (role_ok && (s_is (leg->role, "DESTINATION") || s_is (leg->role, "INTENDED_DESTINATION"))
             && i != n - 1)
             s_add (c, "V-PRE-08", DCP_SEV_ERROR, "role",
                    "the %s must be the last country of the route: reorder the legs", leg->role);
@@ -2119,7 +2104,7 @@ s_incident_ids (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n)
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!s_empty (rows[i]->incident_id))
-            refs[k++] = (s_incident_ref_t) {rows[i]->incident_id, i};
+            refs[k++] = (s_incident_ref_t){rows[i]->incident_id, i};
     qsort (refs, k, sizeof *refs, s_incident_ref_cmp);
     for (size_t i = 0; i < n; i++)
         first[i] = i;
@@ -2147,8 +2132,9 @@ s_incidents (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n, s_totals_t *t
     char start[16], end[16], q[S_QUOTE_MAX], name[128];
     s_period (c, start, end);
     dcp_decimal_t single_max;
-    bool has_single_max = !s_empty (c->opts->aa_single_incident_max_kg)
-                          && dcp_decimal_parse (c->opts->aa_single_incident_max_kg, &single_max) == 0;
+    bool has_single_max =
+        !s_empty (c->opts->aa_single_incident_max_kg)
+        && dcp_decimal_parse (c->opts->aa_single_incident_max_kg, &single_max) == 0;
     size_t old = s_push (c, "incidents");
     for (size_t i = 0; i < n && i < c->opts->max_rows; i++) {
         const Dcp__V1__Incident *inc = rows[i];
@@ -2168,7 +2154,8 @@ s_incidents (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n, s_totals_t *t
                    "incident_date %s is not a date: write YYYY-MM-DD, e.g. 2025-06-14",
                    s_quote (q, inc->incident_date));
         else if (c->year
-                 && (strcmp (inc->incident_date, start) < 0 || strcmp (inc->incident_date, end) > 0))
+                 && (strcmp (inc->incident_date, start) < 0
+                     || strcmp (inc->incident_date, end) > 0))
             s_add (c, "V-PRE-10", DCP_SEV_ERROR, "incident_date",
                    "incident_date %s is outside the period reported on (%s to %s): report it "
                    "with the year it happened in",
@@ -2200,7 +2187,7 @@ s_incidents (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n, s_totals_t *t
                 if (s_empty (coords[k]) || !s_decimal (c, names[k], names[k], coords[k], &v))
                     continue;
                 dcp_decimal_from_int (k == 0 ? 90 : 180, &limit);
-                v.negative = false;  /* compare the magnitude */
+                v.negative = false; /* compare the magnitude */
                 if (dcp_decimal_cmp (&v, &limit) > 0)
                     s_add (c, "VALUE-RANGE", DCP_SEV_ERROR, names[k],
                            "%s %s is outside -%d..%d: give decimal degrees", names[k],
@@ -2233,12 +2220,12 @@ s_incidents (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n, s_totals_t *t
                 if (date_ok)
                     s_scheduled (c, "substance_code", sub, inc->incident_date,
                                  "on the incident date");
-            }
-            else {
+            } else {
                 /* V-PRE-13: a scheduled substance under another name. */
                 const char *code = dcp_refdata_substance_alias (is->substance_name);
                 const dcp_substance_t *named = code ? dcp_refdata_substance (code) : NULL;
-                if (named && date_ok && dcp_refdata_substance_table (named->code, inc->incident_date))
+                if (named && date_ok
+                    && dcp_refdata_substance_table (named->code, inc->incident_date))
                     s_add (c, "V-PRE-13", DCP_SEV_WARNING, "substance_name",
                            "%s is %s, a scheduled substance: give substance_code %s",
                            s_quote (q, is->substance_name),
@@ -2293,7 +2280,8 @@ s_incidents (s_ctx_t *c, Dcp__V1__Incident *const *rows, size_t n, s_totals_t *t
             s_add (c, "V-PRE-07", DCP_SEV_WARNING, "substances",
                    "%s kg of acetic anhydride in one incident is more than the largest seizures "
                    "known (%s kg): check the quantity and unit (litres vs kilograms, tonnes)",
-                   dcp_decimal_format (&incident_aa, a, sizeof a), c->opts->aa_single_incident_max_kg);
+                   dcp_decimal_format (&incident_aa, a, sizeof a),
+                   c->opts->aa_single_incident_max_kg);
 
         /* V-PRE-14 */
         if (!s_empty (inc->declared_description) && s_empty (inc->concealment) && first_sub
@@ -2331,13 +2319,11 @@ s_licit_trade (s_ctx_t *c, Dcp__V1__LicitTrade *const *rows, size_t n)
         /* V-PRE-09 */
         if (flow_ok && sub && s_is (sub->code, "AA")
             && ((s_is (r->flow, "EXPORT") && s_is (r->partner_country, "AFG"))
-                || (s_is (r->flow, "IMPORT")
-                    && s_is (c->sub->reporting_country, "AFG"))))
+                || (s_is (r->flow, "IMPORT") && s_is (c->sub->reporting_country, "AFG"))))
             s_add (c, "V-PRE-09", DCP_SEV_WARNING, NULL,
                    "NO_LICIT_NEED_DECLARED: Afghanistan has declared no licit need for acetic "
                    "anhydride; check this %s and tell the focal point of the partner country",
-                   s_is (r->flow, "EXPORT") ? "export to Afghanistan"
-                                                   : "import into Afghanistan");
+                   s_is (r->flow, "EXPORT") ? "export to Afghanistan" : "import into Afghanistan");
         s_pop (c, at);
     }
     s_pop (c, old);
@@ -2496,8 +2482,8 @@ dcp_rules_check (const Dcp__V1__Submission *sub, const dcp_rules_opts_t *opts,
         memcpy (c->today, clock_day, 11);
     /* else: a fixed current_year without a date; V-ENV-05 is skipped */
     c->current_year = opts->current_year ? opts->current_year
-                      : c->today[0]          ? atoi (c->today)
-                                             : atoi (clock_day);
+                      : c->today[0]      ? atoi (c->today)
+                                         : atoi (clock_day);
     if (sub->reporting_year >= 1000 && sub->reporting_year <= c->current_year)
         c->year = sub->reporting_year;
 

@@ -13,21 +13,21 @@
 #include "dcp_submission.pb-c.h"
 
 typedef struct {
-    int current_year;          /* year of "received_on"; 0 = the year of
+    int current_year;                      /* year of "received_on"; 0 = the year of
                                   received_on below, else of the clock */
-    int min_year_finflow;      /* V-ENV-02, default 2008 */
-    int min_year_precursor;    /* V-ENV-02, default 1990 */
-    const char *aa_single_incident_max_kg;  /* V-PRE-07, default "50000" */
-    const char *aa_annual_total_max_kg;     /* V-PRE-07, default "500000" */
-    size_t max_text_len;       /* longest free text, default 10000 bytes */
-    size_t max_rows;           /* longest repeated list, default 100000 */
-    const char *received_on;   /* V-ENV-05: "YYYY-MM-DD" the response arrived;
+    int min_year_finflow;                  /* V-ENV-02, default 2008 */
+    int min_year_precursor;                /* V-ENV-02, default 1990 */
+    const char *aa_single_incident_max_kg; /* V-PRE-07, default "50000" */
+    const char *aa_annual_total_max_kg;    /* V-PRE-07, default "500000" */
+    size_t max_text_len;                   /* longest free text, default 10000 bytes */
+    size_t max_rows;                       /* longest repeated list, default 100000 */
+    const char *received_on;               /* V-ENV-05: "YYYY-MM-DD" the response arrived;
                                   NULL = today (UTC) when current_year is 0,
                                   else V-ENV-05 is skipped */
-    const char *deadline_mmdd; /* V-ENV-05: deadline "MM-DD" in the year after
+    const char *deadline_mmdd;             /* V-ENV-05: deadline "MM-DD" in the year after
                                   reporting_year, default "06-30" (Form D
                                   practice); NULL or "" = no deadline */
-    bool offline;              /* checked before sending (the collector): the
+    bool offline;                          /* checked before sending (the collector): the
                                   V-ENV-05 note then says the deadline has
                                   passed, not "received" nor "accepted" */
 } dcp_rules_opts_t;

@@ -10,8 +10,8 @@
 
 #include <signal.h>
 
-extern volatile sig_atomic_t dcp_signal_stop;    /* SIGTERM or SIGINT seen */
-extern volatile sig_atomic_t dcp_signal_reload;  /* SIGHUP seen; clear it when handled */
+extern volatile sig_atomic_t dcp_signal_stop;   /* SIGTERM or SIGINT seen */
+extern volatile sig_atomic_t dcp_signal_reload; /* SIGHUP seen; clear it when handled */
 
 /* Installs the handlers.  Returns 0, or DCP_EINVAL with errno set (sigaction
  * refused: cannot happen for these signals). */

@@ -18,7 +18,7 @@
 #define S_MAX_SOCKETS 8
 
 struct dcp_stage_t {
-    dcp_stage_opts_t opts;        /* strings below replace the borrowed ones */
+    dcp_stage_opts_t opts; /* strings below replace the borrowed ones */
     char key_file[512];
     char registry_file[512];
     char registry_kind[32];
@@ -81,7 +81,7 @@ s_start_auth (dcp_stage_t *self)
 {
     char err[512], msg[100];
     if (dcp_keys_load (self->key_file, &self->keys, err, sizeof err)) {
-        dcp_error ("could not load keys", "reason=%s", dcp_log_quote ((char[600]) {0}, 600, err));
+        dcp_error ("could not load keys", "reason=%s", dcp_log_quote ((char[600]){0}, 600, err));
         return DCP_ECONFIG;
     }
     if (!self->keys.secret_key[0]) {
@@ -91,7 +91,7 @@ s_start_auth (dcp_stage_t *self)
     self->registry = dcp_registry_load (self->registry_file, err, sizeof err);
     if (!self->registry) {
         dcp_error (s_msg (msg, sizeof msg, "could not load %s registry", self->registry_kind),
-                   "reason=%s", dcp_log_quote ((char[600]) {0}, 600, err));
+                   "reason=%s", dcp_log_quote ((char[600]){0}, 600, err));
         return DCP_ECONFIG;
     }
     dcp_info (s_msg (msg, sizeof msg, "loaded %s registry", self->registry_kind), "%s=%zu",
@@ -99,7 +99,7 @@ s_start_auth (dcp_stage_t *self)
     self->zap = dcp_zap_new (self->ctx);
     if (!self->zap) {
         dcp_error ("could not start the ZAP handler", "reason=%s",
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+                   dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
         return DCP_ENET;
     }
     dcp_zap_set_registry (self->zap, self->registry);
@@ -137,7 +137,7 @@ dcp_stage_new (const dcp_stage_opts_t *opts)
         if (!self->http) {
             dcp_error ("could not listen for metrics", "address=%s reason=%s",
                        opts->metrics_address,
-                       dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
+                       dcp_log_quote ((char[200]){0}, 200, strerror (errno)));
             goto fail;
         }
     }
@@ -217,12 +217,12 @@ dcp_stage_bind_router (dcp_stage_t *self, const char *endpoint, const dcp_wire_o
     if (!sock || dcp_wire_server (sock, dcp_stage_keys (self), opts) != 0
         || zmq_setsockopt (sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0) {
         dcp_error ("could not set up socket", "endpoint=%s reason=%s", endpoint,
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+                   dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
         return NULL;
     }
     if (zmq_bind (sock, endpoint) != 0) {
         dcp_error ("could not bind", "endpoint=%s reason=%s", endpoint,
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+                   dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
         return NULL;
     }
     return sock;
@@ -238,7 +238,7 @@ dcp_stage_reload (dcp_stage_t *self)
     if (!reg) {
         dcp_error (s_msg (msg, sizeof msg, "could not reload %s registry, keeping the old one",
                           self->registry_kind),
-                   "reason=%s", dcp_log_quote ((char[600]) {0}, 600, err));
+                   "reason=%s", dcp_log_quote ((char[600]){0}, 600, err));
         return DCP_ECONFIG;
     }
     dcp_zap_set_registry (self->zap, reg);
@@ -269,7 +269,7 @@ s_on_http (dcp_loop_t *loop, void *sock, int fd, void *arg)
 static int
 s_on_reload (dcp_loop_t *loop, void *arg)
 {
-    dcp_stage_reload (arg);  /* a broken file keeps the old registry: not fatal */
+    dcp_stage_reload (arg); /* a broken file keeps the old registry: not fatal */
     return 0;
 }
 

@@ -31,15 +31,15 @@ typedef void (dcp_stage_metrics_fn) (dcp_metrics_t *metrics, void *arg);
 typedef const char *(dcp_stage_ready_fn) (void *arg);
 
 typedef struct {
-    bool insecure;                /* development: no keys, no registry, no ZAP */
-    const char *key_file;         /* this stage's key pair (must hold the secret key) */
-    const char *registry_file;    /* keys allowed to connect; reloaded on SIGHUP */
-    const char *registry_kind;    /* "partner" or "validator", for log lines */
-    const char *registry_count;   /* log field for its size: "partners", "validators" */
-    const char *metrics_address;  /* "127.0.0.1:9101"; NULL or "" = no HTTP endpoint */
+    bool insecure;               /* development: no keys, no registry, no ZAP */
+    const char *key_file;        /* this stage's key pair (must hold the secret key) */
+    const char *registry_file;   /* keys allowed to connect; reloaded on SIGHUP */
+    const char *registry_kind;   /* "partner" or "validator", for log lines */
+    const char *registry_count;  /* log field for its size: "partners", "validators" */
+    const char *metrics_address; /* "127.0.0.1:9101"; NULL or "" = no HTTP endpoint */
     dcp_stage_metrics_fn *on_metrics;
     dcp_stage_ready_fn *is_ready;
-    void *arg;                    /* passed to both callbacks */
+    void *arg; /* passed to both callbacks */
 } dcp_stage_opts_t;
 
 /* Creates the context, loads keys and registry, starts ZAP, the metrics
@@ -68,8 +68,7 @@ void *dcp_stage_socket (dcp_stage_t *self, int type);
 /* A ROUTER that peers connect to: CURVE server with this stage's keys (plain
  * when insecure), ZMQ_ROUTER_MANDATORY so a reply to a peer that left is an
  * error, bound to ENDPOINT.  NULL on failure, logged ("could not bind"). */
-void *dcp_stage_bind_router (dcp_stage_t *self, const char *endpoint,
-                             const dcp_wire_opts_t *opts);
+void *dcp_stage_bind_router (dcp_stage_t *self, const char *endpoint, const dcp_wire_opts_t *opts);
 
 /* Loads the registry file again; on success ZAP uses the new one at once
  * and "reloaded <kind> registry" is logged, on failure the old one stays.

@@ -23,7 +23,7 @@ s_sequence (const unsigned char *p, const unsigned char *end)
     else if (b >= 0xf0 && b <= 0xf4)
         n = 4, cp = b & 0x07;
     else
-        return 0;  /* continuation byte, overlong lead (C0, C1) or > U+10FFFF */
+        return 0; /* continuation byte, overlong lead (C0, C1) or > U+10FFFF */
     if ((size_t) (end - p) < n)
         return 0;
     for (size_t i = 1; i < n; i++) {
@@ -33,7 +33,7 @@ s_sequence (const unsigned char *p, const unsigned char *end)
     }
     if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))
         || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;  /* overlong, out of range, or a UTF-16 surrogate */
+        return 0; /* overlong, out of range, or a UTF-16 surrogate */
     return n;
 }
 

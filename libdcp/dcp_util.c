@@ -43,7 +43,7 @@ dcp_sd_notify (const char *state)
     sa.sun_family = AF_UNIX;
     memcpy (sa.sun_path, path, len);
     if (sa.sun_path[0] == '@')
-        sa.sun_path[0] = '\0';  /* abstract socket */
+        sa.sun_path[0] = '\0'; /* abstract socket */
     int fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return;

@@ -154,15 +154,12 @@ dcp_zap_handle (dcp_zap_t *self)
             status = "200";
             text = "OK";
         }
-    }
-    else
+    } else
         text = "unsupported mechanism";
     if (peer) {
         self->admitted++;
-        dcp_debug ("admitted peer", "peer=%.8s country=%s address=%s", key, peer->country,
-                   address);
-    }
-    else {
+        dcp_debug ("admitted peer", "peer=%.8s country=%s address=%s", key, peer->country, address);
+    } else {
         self->refused++;
         int64_t now = dcp_now_ms ();
         if (strcmp (key, self->last_key) != 0 || now - self->last_log_ms >= 60000) {
@@ -174,17 +171,17 @@ dcp_zap_handle (dcp_zap_t *self)
             memcpy (self->last_key, key, sizeof self->last_key);
             self->last_log_ms = now;
             self->suppressed = 0;
-        }
-        else
+        } else
             self->suppressed++;
     }
     dcp_part_t reply[6] = {
         {"1.0", 3, NULL},
-        {req.count > 1 ? zmq_msg_data (&req.part[1]) : "", req.count > 1 ? zmq_msg_size (&req.part[1]) : 0, NULL},
+        {req.count > 1 ? zmq_msg_data (&req.part[1]) : "",
+         req.count > 1 ? zmq_msg_size (&req.part[1]) : 0, NULL},
         {status, 3, NULL},
         {text, strlen (text), NULL},
-        {peer ? key : "", peer ? DCP_KEY_Z85_LEN : 0, NULL},  /* User-Id */
-        {"", 0, NULL},                                         /* metadata */
+        {peer ? key : "", peer ? DCP_KEY_Z85_LEN : 0, NULL}, /* User-Id */
+        {"", 0, NULL},                                       /* metadata */
     };
     rc = dcp_wire_send (self->sock, reply, 6, 0);
     dcp_frames_close (&req);

@@ -19,9 +19,9 @@
 #define DCP_ZAP_DOMAIN "dcp"
 
 typedef struct {
-    int hwm;                /* send and receive high-water marks, messages */
-    long max_message;       /* ZMQ_MAXMSGSIZE, bytes; larger => peer disconnected */
-    int heartbeat_ms;       /* ZMTP heartbeats; 0 = off */
+    int hwm;          /* send and receive high-water marks, messages */
+    long max_message; /* ZMQ_MAXMSGSIZE, bytes; larger => peer disconnected */
+    int heartbeat_ms; /* ZMTP heartbeats; 0 = off */
 } dcp_wire_opts_t;
 
 /* Makes SOCK a CURVE server with key pair KP and the ZAP domain enforced,

@@ -23,8 +23,7 @@ s_why (s_why_t *w, const char *table, const char *column, const char *what)
     w->n++;
     if (w->used + 1 >= w->len)
         return;
-    int k = snprintf (w->text + w->used, w->len - w->used, "dcp.%s.%s: %s\n", table, column,
-                      what);
+    int k = snprintf (w->text + w->used, w->len - w->used, "dcp.%s.%s: %s\n", table, column, what);
     if (k > 0)
         w->used += (size_t) k < w->len - w->used ? (size_t) k : w->len - w->used - 1;
 }
@@ -54,8 +53,9 @@ s_has_status_check (PGresult *checks, const char *table, const char *value, cons
         if (strcmp (PQgetvalue (checks, r, 0), table) != 0)
             continue;
         const char *p = strstr (PQgetvalue (checks, r, 1), head);
-        if (p && (strncmp (p + strlen (head), plain, strlen (plain)) == 0
-                  || strncmp (p + strlen (head), cast, strlen (cast)) == 0))
+        if (p
+            && (strncmp (p + strlen (head), plain, strlen (plain)) == 0
+                || strncmp (p + strlen (head), cast, strlen (cast)) == 0))
             return true;
     }
     return false;
@@ -81,8 +81,8 @@ s_check_described (PGresult *cols, PGresult *checks, bool *seen, s_why_t *w)
                 }
                 seen[r] = true;
                 size_t len = strlen (name);
-                bool status = sections_width (c) > 1 && len > 7
-                              && strcmp (name + len - 7, "_status") == 0;
+                bool status =
+                    sections_width (c) > 1 && len > 7 && strcmp (name + len - 7, "_status") == 0;
                 if (status && strcmp (PQgetvalue (cols, r, 2), "dcp.obs_status") != 0)
                     s_why (w, tab->name, name, "a status column not of type dcp.obs_status");
                 if (status && !s_has_status_check (checks, tab->name, value, name))
@@ -136,8 +136,7 @@ catalog_check (PGconn *db, char *why, size_t why_len)
     s_check_described (cols, checks, seen, &w);
     for (int r = 0; r < PQntuples (cols); r++)
         if (!seen[r])
-            s_why (&w, PQgetvalue (cols, r, 0),
-                   PQgetvalue (cols, r, 1), "only in the database");
+            s_why (&w, PQgetvalue (cols, r, 0), PQgetvalue (cols, r, 1), "only in the database");
     rc = w.n ? DCP_ECONFIG : 0;
 cleanup:
     free (seen);
@@ -178,8 +177,8 @@ catalog_dictionary (PGconn *db, sections_table_id_t t, dcp_buf_t *out)
                 r++;
             bool known = r < PQntuples (res);
             n = snprintf (line, sizeof line, "| %s | %s | %s | %s |\n", name,
-                          known ? PQgetvalue (res, r, 1) : "?", known ? PQgetvalue (res, r, 2) : "?",
-                          doc);
+                          known ? PQgetvalue (res, r, 1) : "?",
+                          known ? PQgetvalue (res, r, 2) : "?", doc);
             dcp_buf_append (out, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
         }
     }
@@ -191,12 +190,12 @@ int
 catalog_dictionary_relation (PGconn *db, const char *name, dcp_buf_t *out)
 {
     const char *params[] = {name};
-    PGresult *rel = PQexecParams (
-        db,
-        "SELECT c.relkind = 'v', coalesce(obj_description(c.oid, 'pg_class'), '')"
-        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'dcp' AND c.relname = $1",
-        1, NULL, params, NULL, NULL, 0);
+    PGresult *rel =
+        PQexecParams (db,
+                      "SELECT c.relkind = 'v', coalesce(obj_description(c.oid, 'pg_class'), '')"
+                      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                      " WHERE n.nspname = 'dcp' AND c.relname = $1",
+                      1, NULL, params, NULL, NULL, 0);
     PGresult *cols = PQexecParams (
         db,
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod),"

@@ -39,7 +39,7 @@ db_fault_name (db_fault_t fault)
     return "?";
 }
 
-#define DB_COPY_PIECE 65536  /* bytes per PQputCopyData */
+#define DB_COPY_PIECE 65536 /* bytes per PQputCopyData */
 
 PGresult *
 db_copy (PGconn *db, const char *sql, const db_span_t *spans, size_t n)

@@ -15,10 +15,10 @@
 #include <stddef.h>
 
 typedef enum {
-    DB_FAULT_RETRY = 1,  /* transient: connection, serialization, deadlock,
+    DB_FAULT_RETRY = 1, /* transient: connection, serialization, deadlock,
                             shutdown, resources, lock or statement timeout */
-    DB_FAULT_DATA,       /* a value of the partner's data was refused */
-    DB_FAULT_STAGE,      /* our code, schema or deployment is at fault */
+    DB_FAULT_DATA,      /* a value of the partner's data was refused */
+    DB_FAULT_STAGE,     /* our code, schema or deployment is at fault */
 } db_fault_t;
 
 /* Class of SQLSTATE (five characters; NULL when the server sent none, that

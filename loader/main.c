@@ -85,7 +85,8 @@ static const dcp_cfg_option_t s_options[] = {
      * batch; waiting only delayed every receipt on a quiet pipeline
      * (tests/bench: p50 9 ms -> 3.4 ms, same throughput). */
     OPT ("flush_ms", DCP_CFG_INT, "0", flush_ms,
-         "commit a partial batch this long after its first submission (0 = once nothing more is waiting)"),
+         "commit a partial batch this long after its first submission (0 = once nothing more is "
+         "waiting)"),
     OPT ("max_message", DCP_CFG_INT, "33554432", max_message, "largest message accepted, bytes"),
     OPT ("hwm", DCP_CFG_INT, "1000", hwm, "queue bound per peer, messages"),
     OPT ("heartbeat_ms", DCP_CFG_INT, "5000", heartbeat_ms, "ZMTP heartbeat interval"),
@@ -99,8 +100,9 @@ static const dcp_cfg_option_t s_options[] = {
          "database, pg_hba.conf)"),
     OPT ("db_ping_ms", DCP_CFG_INT, "5000", db_ping_ms,
          "check an idle database connection this often, so /readyz tells the truth (0 = never)"),
-    OPT ("revision_change_pct", DCP_CFG_INT, "25", revision_change_pct,
-         "rule V-X-03: warn when a revision moves a key figure by more than this % (never rejects)"),
+    OPT (
+        "revision_change_pct", DCP_CFG_INT, "25", revision_change_pct,
+        "rule V-X-03: warn when a revision moves a key figure by more than this % (never rejects)"),
     OPT ("log_level", DCP_CFG_STR, "info", log_level, "debug, info, warn or error"),
     OPT ("metrics", DCP_CFG_STR, "127.0.0.1:9102", metrics,
          "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
@@ -136,10 +138,10 @@ s_check_config (const void *target, char *err, size_t errlen)
 
 typedef struct {
     loader_cfg_t cfg;
-    bool ready;                   /* "loader ready" was said */
+    bool ready; /* "loader ready" was said */
     dcp_stage_t *stage;
     dcp_loop_t *loop;
-    void *sock;                   /* ROUTER, validators; the stage's */
+    void *sock; /* ROUTER, validators; the stage's */
     sink_t *sink;
     writers_t *writers;
 } loader_t;
@@ -228,18 +230,27 @@ static int
 s_setup (loader_t *l)
 {
     const loader_cfg_t *c = &l->cfg;
-    dcp_stage_opts_t so = {c->insecure, c->key_file, c->validators, "validator", "validators",
-                           c->metrics, s_on_metrics, s_is_ready, l};
+    dcp_stage_opts_t so = {c->insecure,  c->key_file,  c->validators,
+                           "validator",  "validators", c->metrics,
+                           s_on_metrics, s_is_ready,   l};
     dcp_wire_opts_t wo = {(int) c->hwm, c->max_message, (int) c->heartbeat_ms};
     l->stage = dcp_stage_new (&so);
     l->sock = l->stage ? dcp_stage_bind_router (l->stage, c->bind, &wo) : NULL;
     if (!l->sock)
         return DCP_ECONFIG;
-    sink_cfg_t sc = {c->database, c->migrate, (size_t) c->batch_max_items,
-                     (size_t) c->max_message, l->sock, (int) c->revision_change_pct};
-    writers_cfg_t wc = {(int) c->writers, (size_t) c->batch_max_items,
-                        (size_t) c->batch_max_bytes, c->flush_ms, c->reconnect_max_ms,
-                        c->db_ping_ms, c->reconnect_refused_max_ms};
+    sink_cfg_t sc = {c->database,
+                     c->migrate,
+                     (size_t) c->batch_max_items,
+                     (size_t) c->max_message,
+                     l->sock,
+                     (int) c->revision_change_pct};
+    writers_cfg_t wc = {(int) c->writers,
+                        (size_t) c->batch_max_items,
+                        (size_t) c->batch_max_bytes,
+                        c->flush_ms,
+                        c->reconnect_max_ms,
+                        c->db_ping_ms,
+                        c->reconnect_refused_max_ms};
     l->sink = sink_new (&sc, dcp_stage_metrics (l->stage));
     l->writers = l->sink ? writers_new (&wc, &sink_store, l->sink) : NULL;
     l->loop = dcp_loop_new ();
@@ -264,7 +275,8 @@ s_stop (loader_t *l)
     writers_stats_t st;
     writers_stats (l->writers, &st);
     sink_counts_t n = sink_counts (l->sink);
-    dcp_info ("loader stopping", "received=%lu accepted=%lu rejected=%lu conflicts=%lu "
+    dcp_info ("loader stopping",
+              "received=%lu accepted=%lu rejected=%lu conflicts=%lu "
               "replayed=%lu batches=%lu unacknowledged=%zu",
               n.received, n.accepted, n.rejected, n.conflicts, n.replayed, st.batches,
               st.in_flight);
@@ -290,7 +302,7 @@ main (int argc, char **argv)
         l.cfg.batch_max_items = 1;
     if (dcp_signal_install () != 0) {
         dcp_error ("could not install signal handlers", "reason=%s",
-                   dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
+                   dcp_log_quote ((char[200]){0}, 200, strerror (errno)));
         return 1;
     }
     /* The reference tables are loaded once, before any writer exists, so
@@ -302,14 +314,14 @@ main (int argc, char **argv)
     rc = dcp_loop_run (l.loop);
     if (rc != 0)
         dcp_error ("event loop failed", "error=%s reason=%s",
-                   dcp_log_quote ((char[100]) {0}, 100, dcp_strerror (rc)),
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+                   dcp_log_quote ((char[100]){0}, 100, dcp_strerror (rc)),
+                   dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
     rc = rc ? 1 : 0;
     s_stop (&l);
 done:
     writers_destroy (&l.writers);
     sink_destroy (&l.sink);
     dcp_loop_destroy (&l.loop);
-    dcp_stage_destroy (&l.stage);  /* closes the validators' socket */
+    dcp_stage_destroy (&l.stage); /* closes the validators' socket */
     return rc;
 }

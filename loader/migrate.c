@@ -33,13 +33,12 @@
 #define MIGRATE_LOCK_ID "1"
 
 /* Bootstrap: the bookkeeping table must exist before any file is read. */
-static const char *s_sql_bootstrap =
-    "CREATE SCHEMA IF NOT EXISTS dcp;"
-    "CREATE TABLE IF NOT EXISTS dcp.schema_migrations ("
-    "  version integer PRIMARY KEY,"
-    "  name text NOT NULL,"
-    "  checksum text NOT NULL,"
-    "  applied_at timestamptz NOT NULL DEFAULT now())";
+static const char *s_sql_bootstrap = "CREATE SCHEMA IF NOT EXISTS dcp;"
+                                     "CREATE TABLE IF NOT EXISTS dcp.schema_migrations ("
+                                     "  version integer PRIMARY KEY,"
+                                     "  name text NOT NULL,"
+                                     "  checksum text NOT NULL,"
+                                     "  applied_at timestamptz NOT NULL DEFAULT now())";
 
 /* Logs a failed statement in PostgreSQL's words and classifies it: a lost
  * connection can be retried, anything else is a defect to fix. */
@@ -53,8 +52,7 @@ s_fail (PGconn *db, PGresult *res, const char *what, const char *file)
                dcp_log_quote (quoted_what, sizeof quoted_what, what),
                dcp_log_quote (quoted_file, sizeof quoted_file, file ? file : "-"),
                state ? state : "-", dcp_log_quote (quoted_err, sizeof quoted_err, err));
-    bool retry = PQstatus (db) != CONNECTION_OK
-                 || db_classify_sqlstate (state) == DB_FAULT_RETRY;
+    bool retry = PQstatus (db) != CONNECTION_OK || db_classify_sqlstate (state) == DB_FAULT_RETRY;
     return retry ? DCP_EDB_RETRY : DCP_EDB_FATAL;
 }
 
@@ -145,8 +143,8 @@ s_apply (PGconn *db, const dcp_blob_t *file, PGresult *applied)
         if (strcmp (PQgetvalue (applied, r, 1), file->name) != 0 || strcmp (was, checksum) != 0) {
             dcp_error ("applied migration was changed: migrations are append-only, add a new file",
                        "file=%s version=%d applied_as=%s applied_checksum=%s checksum=%s",
-                       file->name, version, PQgetvalue (applied, r, 1),
-                       PQgetvalue (applied, r, 2), checksum);
+                       file->name, version, PQgetvalue (applied, r, 1), PQgetvalue (applied, r, 2),
+                       checksum);
             return DCP_EDB_FATAL;
         }
         return 0;
@@ -254,7 +252,7 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
         goto cleanup;
     }
     if (strcmp (PQgetvalue (res, 0, 1), "t") == 0)
-        goto cleanup;  /* unchanged */
+        goto cleanup; /* unchanged */
     PQclear (res);
     res = NULL;
 
@@ -267,10 +265,10 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
     /* TABLE is "dcp.ref_" + a file name we built in: quote the name part. */
     char *ident = PQescapeIdentifier (db, table + 4, strlen (table + 4));
     char delete_sql[256];
-    int len = ident ? snprintf (copy_sql, sizeof copy_sql,
-                                "COPY dcp.%s (%s) FROM STDIN (FORMAT csv, HEADER true)", ident,
-                                columns)
-                    : -1;
+    int len =
+        ident ? snprintf (copy_sql, sizeof copy_sql,
+                          "COPY dcp.%s (%s) FROM STDIN (FORMAT csv, HEADER true)", ident, columns)
+              : -1;
     if (ident)
         snprintf (delete_sql, sizeof delete_sql, "BEGIN; DELETE FROM dcp.%s", ident);
     PQfreemem (ident);
@@ -283,7 +281,7 @@ s_refresh (PGconn *db, const dcp_blob_t *file)
     if (rc)
         goto cleanup;
 
-    res = db_copy (db, copy_sql, &(db_span_t) {(const char *) file->data, file->len}, 1);
+    res = db_copy (db, copy_sql, &(db_span_t){(const char *) file->data, file->len}, 1);
     if (PQresultStatus (res) != PGRES_COMMAND_OK) {
         rc = s_fail (db, res, "copy reference data", file->name);
         goto cleanup;
@@ -369,8 +367,8 @@ cleanup:
     PQclear (applied);
     db_rollback (db);
     if (PQstatus (db) == CONNECTION_OK)
-        PQclear (PQexec (db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_CLASS ", " MIGRATE_LOCK_ID
-                             ")"));
+        PQclear (
+            PQexec (db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_CLASS ", " MIGRATE_LOCK_ID ")"));
     return rc;
 }
 
@@ -384,7 +382,7 @@ migrate_current (PGconn *db)
     else {
         const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
         if (state && strcmp (state, "42P01") == 0)
-            rc = 0;  /* never migrated */
+            rc = 0; /* never migrated */
         else
             rc = s_fail (db, res, "read applied migrations", NULL);
     }

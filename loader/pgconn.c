@@ -21,12 +21,12 @@ s_on_notice (void *arg, const PGresult *res)
 {
     int writer = (int) (intptr_t) arg;
     const char *sev = PQresultErrorField (res, PG_DIAG_SEVERITY_NONLOCALIZED);
-    if (!sev)  /* notices libpq makes itself carry only the localized one */
+    if (!sev) /* notices libpq makes itself carry only the localized one */
         sev = PQresultErrorField (res, PG_DIAG_SEVERITY);
     const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
     const char *text = PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY);
     const char *detail = PQresultErrorField (res, PG_DIAG_MESSAGE_DETAIL);
-    dcp_log_level_t level = DCP_LOG_DEBUG;  /* DEBUG, LOG */
+    dcp_log_level_t level = DCP_LOG_DEBUG; /* DEBUG, LOG */
     if (sev && strcmp (sev, "WARNING") == 0)
         level = DCP_LOG_WARN;
     else if (sev && (strcmp (sev, "NOTICE") == 0 || strcmp (sev, "INFO") == 0))
@@ -35,10 +35,10 @@ s_on_notice (void *arg, const PGresult *res)
     if (writer >= 0)
         snprintf (w, sizeof w, " writer=%d", writer);
     dcp_log (level, "database notice", "severity=%s sqlstate=%s notice=%s detail=%s%s",
-             dcp_log_quote ((char[16]) {0}, 16, sev ? sev : ""),
-             dcp_log_quote ((char[8]) {0}, 8, state ? state : ""),
-             dcp_log_quote ((char[512]) {0}, 512, text ? text : PQresultErrorMessage (res)),
-             dcp_log_quote ((char[512]) {0}, 512, detail ? detail : ""), w);
+             dcp_log_quote ((char[16]){0}, 16, sev ? sev : ""),
+             dcp_log_quote ((char[8]){0}, 8, state ? state : ""),
+             dcp_log_quote ((char[512]){0}, 512, text ? text : PQresultErrorMessage (res)),
+             dcp_log_quote ((char[512]){0}, 512, detail ? detail : ""), w);
 }
 
 void
@@ -75,7 +75,7 @@ s_finish_connect (PGconn *db, int timeout_ms)
 {
     if (PQstatus (db) == CONNECTION_BAD)
         return DCP_EDB_RETRY;
-    PostgresPollingStatusType st = PGRES_POLLING_WRITING;  /* libpq's rule for the start */
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING; /* libpq's rule for the start */
     for (;;) {
         if (st == PGRES_POLLING_OK)
             return 0;
@@ -151,7 +151,8 @@ s_add_line (pgconn_error_t *err, size_t *n, const char *line, size_t len)
 {
     const char *sep = NULL;
     for (const char *p = line; p + 3 <= line + len; p++)
-        if (p[0] == ':' && p[1] == ' ' && p[2] == ' ' && p + 10 <= line + len && s_state_at (p + 3)) {
+        if (p[0] == ':' && p[1] == ' ' && p[2] == ' ' && p + 10 <= line + len
+            && s_state_at (p + 3)) {
             sep = p + 3;
             break;
         }
@@ -160,7 +161,7 @@ s_add_line (pgconn_error_t *err, size_t *n, const char *line, size_t len)
     if (sep) {
         if (!err->sqlstate[0])
             memcpy (err->sqlstate, sep, 5);
-        if (pgconn_sqlstate_refused ((char[6]) {sep[0], sep[1], sep[2], sep[3], sep[4], 0}))
+        if (pgconn_sqlstate_refused ((char[6]){sep[0], sep[1], sep[2], sep[3], sep[4], 0}))
             err->refused = true;
     }
     if (*n > 0 && *n + 1 < cap)

@@ -26,12 +26,12 @@
 
 /* Why a connection could not be opened. */
 typedef struct {
-    char message[1024];           /* libpq's and the server's message, trailing
+    char message[1024]; /* libpq's and the server's message, trailing
                                      newline removed, inner lines kept, as
                                      psql would print it */
-    char sqlstate[6];             /* the first SQLSTATE the server sent, ""
+    char sqlstate[6];   /* the first SQLSTATE the server sent, ""
                                      when none (no server answered) */
-    bool refused;                 /* permanent: a server answered and refused
+    bool refused;       /* permanent: a server answered and refused
                                      this role, password or database; only
                                      an operator can fix that */
 } pgconn_error_t;

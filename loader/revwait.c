@@ -10,7 +10,7 @@
 
 #include "revwait.h"
 
-#define REVWAIT_MAX 65536  /* waits remembered at most */
+#define REVWAIT_MAX 65536 /* waits remembered at most */
 
 typedef struct {
     char id[40];

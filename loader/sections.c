@@ -417,31 +417,107 @@ static const sections_column_t s_security_event[] = {
 /* clang-format on */
 
 static const sections_table_t s_tables[SECTIONS_N_TABLES] = {
-    [SECTIONS_SUBMISSION_AGENCY] = {"submission_agency", "Contributing agencies listed in the envelope.", s_submission_agency, sizeof s_submission_agency / sizeof s_submission_agency[0]},
-    [SECTIONS_FF_LEGAL] = {"ff_legal", "Financial flows, section B: legal and institutional framework; one row per submission.", s_ff_legal, sizeof s_ff_legal / sizeof s_ff_legal[0]},
-    [SECTIONS_FF_STR] = {"ff_str", "Financial flows, section C: suspicious transaction reports and cash declarations; one row per submission.", s_ff_str, sizeof s_ff_str / sizeof s_ff_str[0]},
-    [SECTIONS_FF_STR_SECTOR] = {"ff_str_sector", "Financial flows, section C: STRs received by reporting sector; one row per sector answered.", s_ff_str_sector, sizeof s_ff_str_sector / sizeof s_ff_str_sector[0]},
-    [SECTIONS_FF_ENFORCEMENT] = {"ff_enforcement", "Financial flows, section D: investigations, prosecutions, convictions; one row per stage x scope x count unit x counting rule.", s_ff_enforcement, sizeof s_ff_enforcement / sizeof s_ff_enforcement[0]},
-    [SECTIONS_FF_ASSET] = {"ff_asset", "Financial flows, section E: assets frozen, seized, confiscated; one row per measure x category x scope, amount in the original currency.", s_ff_asset, sizeof s_ff_asset / sizeof s_ff_asset[0]},
-    [SECTIONS_FF_METHOD] = {"ff_method", "Financial flows, section F: methods of moving and laundering drug money; one row per method.", s_ff_method, sizeof s_ff_method / sizeof s_ff_method[0]},
-    [SECTIONS_FF_METHOD_JURISDICTION] = {"ff_method_jurisdiction", "Financial flows, section F: jurisdictions involved in a method (method_ord = ff_method.ord).", s_ff_method_jurisdiction, sizeof s_ff_method_jurisdiction / sizeof s_ff_method_jurisdiction[0]},
-    [SECTIONS_FF_COOPERATION] = {"ff_cooperation", "Financial flows, section G: international cooperation requests; one row per instrument x direction x counterpart.", s_ff_cooperation, sizeof s_ff_cooperation / sizeof s_ff_cooperation[0]},
-    [SECTIONS_FF_CHALLENGE] = {"ff_challenge", "Financial flows, section H: challenges, lessons learned, assistance needs; one row per submission.", s_ff_challenge, sizeof s_ff_challenge / sizeof s_ff_challenge[0]},
-    [SECTIONS_PC_SEIZURE] = {"pc_seizure", "Precursors, P1: annual seizures of Table I/II substances; one row per substance (and origin).", s_pc_seizure, sizeof s_pc_seizure / sizeof s_pc_seizure[0]},
-    [SECTIONS_PC_NONSCHEDULED] = {"pc_nonscheduled", "Precursors, P2: seizures of non-scheduled substances.", s_pc_nonscheduled, sizeof s_pc_nonscheduled / sizeof s_pc_nonscheduled[0]},
-    [SECTIONS_PC_DIVERSION] = {"pc_diversion", "Precursors, P3: methods of diversion and illicit manufacture.", s_pc_diversion, sizeof s_pc_diversion / sizeof s_pc_diversion[0]},
-    [SECTIONS_PC_STOPPED_SHIPMENT] = {"pc_stopped_shipment", "Precursors, P4: stopped or suspended shipments, suspicious orders, thefts.", s_pc_stopped_shipment, sizeof s_pc_stopped_shipment / sizeof s_pc_stopped_shipment[0]},
-    [SECTIONS_PC_LAB] = {"pc_lab", "Precursors, P5: illicit laboratories dismantled.", s_pc_lab, sizeof s_pc_lab / sizeof s_pc_lab[0]},
-    [SECTIONS_PC_LAB_CHEMICAL] = {"pc_lab_chemical", "Precursors, P5: chemicals found in a laboratory (lab_ord = pc_lab.ord).", s_pc_lab_chemical, sizeof s_pc_lab_chemical / sizeof s_pc_lab_chemical[0]},
-    [SECTIONS_PC_INCIDENT] = {"pc_incident", "Precursors, P6: individual incidents (PICS-like).", s_pc_incident, sizeof s_pc_incident / sizeof s_pc_incident[0]},
-    [SECTIONS_PC_INCIDENT_SUBSTANCE] = {"pc_incident_substance", "Precursors, P6: substances of an incident (incident_ord = pc_incident.ord).", s_pc_incident_substance, sizeof s_pc_incident_substance / sizeof s_pc_incident_substance[0]},
-    [SECTIONS_PC_INCIDENT_ROUTE] = {"pc_incident_route", "Precursors, P6: route legs of an incident in order (incident_ord = pc_incident.ord).", s_pc_incident_route, sizeof s_pc_incident_route / sizeof s_pc_incident_route[0]},
-    [SECTIONS_PC_LICIT_TRADE] = {"pc_licit_trade", "Precursors, P7: licit trade and annual legitimate requirements.", s_pc_licit_trade, sizeof s_pc_licit_trade / sizeof s_pc_licit_trade[0]},
-    [SECTIONS_PC_ROUTE] = {"pc_route", "Precursors, P8: trafficking routes (aggregate).", s_pc_route, sizeof s_pc_route / sizeof s_pc_route[0]},
-    [SECTIONS_SUBMISSION] = {"submission", "Immutable record of every accepted submission (one row per submission id). Only is_current and review_state ever change (triggers submission_guard_update / _delete); rows are never deleted.", s_submission, sizeof s_submission / sizeof s_submission[0]},
-    [SECTIONS_FINDING] = {"finding", "Warnings and infos of accepted submissions (validator + loader). Errors reject, so they are in quarantine.problems.", s_finding, sizeof s_finding / sizeof s_finding[0]},
-    [SECTIONS_QUARANTINE] = {"quarantine", "Every rejected, undecodable or conflicting submission, with its bytes and problems.", s_quarantine, sizeof s_quarantine / sizeof s_quarantine[0]},
-    [SECTIONS_SECURITY_EVENT] = {"security_event", "Security-relevant rejections (wrong country for the sender key).", s_security_event, sizeof s_security_event / sizeof s_security_event[0]},
+    [SECTIONS_SUBMISSION_AGENCY] = {"submission_agency",
+                                    "Contributing agencies listed in the envelope.",
+                                    s_submission_agency,
+                                    sizeof s_submission_agency / sizeof s_submission_agency[0]},
+    [SECTIONS_FF_LEGAL] =
+        {"ff_legal",
+         "Financial flows, section B: legal and institutional framework; one row per submission.",
+         s_ff_legal, sizeof s_ff_legal / sizeof s_ff_legal[0]},
+    [SECTIONS_FF_STR] = {"ff_str",
+                         "Financial flows, section C: suspicious transaction reports and cash "
+                         "declarations; one row per submission.",
+                         s_ff_str, sizeof s_ff_str / sizeof s_ff_str[0]},
+    [SECTIONS_FF_STR_SECTOR] = {"ff_str_sector",
+                                "Financial flows, section C: STRs received by reporting sector; "
+                                "one row per sector answered.",
+                                s_ff_str_sector,
+                                sizeof s_ff_str_sector / sizeof s_ff_str_sector[0]},
+    [SECTIONS_FF_ENFORCEMENT] =
+        {"ff_enforcement",
+         "Financial flows, section D: investigations, prosecutions, convictions; one row per stage "
+         "x scope x count unit x counting rule.",
+         s_ff_enforcement, sizeof s_ff_enforcement / sizeof s_ff_enforcement[0]},
+    [SECTIONS_FF_ASSET] = {"ff_asset",
+                           "Financial flows, section E: assets frozen, seized, confiscated; one "
+                           "row per measure x category x scope, amount in the original currency.",
+                           s_ff_asset, sizeof s_ff_asset / sizeof s_ff_asset[0]},
+    [SECTIONS_FF_METHOD] = {"ff_method",
+                            "Financial flows, section F: methods of moving and laundering drug "
+                            "money; one row per method.",
+                            s_ff_method, sizeof s_ff_method / sizeof s_ff_method[0]},
+    [SECTIONS_FF_METHOD_JURISDICTION] = {"ff_method_jurisdiction",
+                                         "Financial flows, section F: jurisdictions involved in a "
+                                         "method (method_ord = ff_method.ord).",
+                                         s_ff_method_jurisdiction,
+                                         sizeof s_ff_method_jurisdiction
+                                             / sizeof s_ff_method_jurisdiction[0]},
+    [SECTIONS_FF_COOPERATION] = {"ff_cooperation",
+                                 "Financial flows, section G: international cooperation requests; "
+                                 "one row per instrument x direction x counterpart.",
+                                 s_ff_cooperation,
+                                 sizeof s_ff_cooperation / sizeof s_ff_cooperation[0]},
+    [SECTIONS_FF_CHALLENGE] = {"ff_challenge",
+                               "Financial flows, section H: challenges, lessons learned, "
+                               "assistance needs; one row per submission.",
+                               s_ff_challenge, sizeof s_ff_challenge / sizeof s_ff_challenge[0]},
+    [SECTIONS_PC_SEIZURE] = {"pc_seizure",
+                             "Precursors, P1: annual seizures of Table I/II substances; one row "
+                             "per substance (and origin).",
+                             s_pc_seizure, sizeof s_pc_seizure / sizeof s_pc_seizure[0]},
+    [SECTIONS_PC_NONSCHEDULED] = {"pc_nonscheduled",
+                                  "Precursors, P2: seizures of non-scheduled substances.",
+                                  s_pc_nonscheduled,
+                                  sizeof s_pc_nonscheduled / sizeof s_pc_nonscheduled[0]},
+    [SECTIONS_PC_DIVERSION] = {"pc_diversion",
+                               "Precursors, P3: methods of diversion and illicit manufacture.",
+                               s_pc_diversion, sizeof s_pc_diversion / sizeof s_pc_diversion[0]},
+    [SECTIONS_PC_STOPPED_SHIPMENT] =
+        {"pc_stopped_shipment",
+         "Precursors, P4: stopped or suspended shipments, suspicious orders, thefts.",
+         s_pc_stopped_shipment, sizeof s_pc_stopped_shipment / sizeof s_pc_stopped_shipment[0]},
+    [SECTIONS_PC_LAB] = {"pc_lab", "Precursors, P5: illicit laboratories dismantled.", s_pc_lab,
+                         sizeof s_pc_lab / sizeof s_pc_lab[0]},
+    [SECTIONS_PC_LAB_CHEMICAL] =
+        {"pc_lab_chemical",
+         "Precursors, P5: chemicals found in a laboratory (lab_ord = pc_lab.ord).",
+         s_pc_lab_chemical, sizeof s_pc_lab_chemical / sizeof s_pc_lab_chemical[0]},
+    [SECTIONS_PC_INCIDENT] = {"pc_incident", "Precursors, P6: individual incidents (PICS-like).",
+                              s_pc_incident, sizeof s_pc_incident / sizeof s_pc_incident[0]},
+    [SECTIONS_PC_INCIDENT_SUBSTANCE] =
+        {"pc_incident_substance",
+         "Precursors, P6: substances of an incident (incident_ord = pc_incident.ord).",
+         s_pc_incident_substance,
+         sizeof s_pc_incident_substance / sizeof s_pc_incident_substance[0]},
+    [SECTIONS_PC_INCIDENT_ROUTE] =
+        {"pc_incident_route",
+         "Precursors, P6: route legs of an incident in order (incident_ord = pc_incident.ord).",
+         s_pc_incident_route, sizeof s_pc_incident_route / sizeof s_pc_incident_route[0]},
+    [SECTIONS_PC_LICIT_TRADE] = {"pc_licit_trade",
+                                 "Precursors, P7: licit trade and annual legitimate requirements.",
+                                 s_pc_licit_trade,
+                                 sizeof s_pc_licit_trade / sizeof s_pc_licit_trade[0]},
+    [SECTIONS_PC_ROUTE] = {"pc_route", "Precursors, P8: trafficking routes (aggregate).",
+                           s_pc_route, sizeof s_pc_route / sizeof s_pc_route[0]},
+    [SECTIONS_SUBMISSION] =
+        {"submission",
+         "Immutable record of every accepted submission (one row per submission id). Only "
+         "is_current and review_state ever change (triggers submission_guard_update / _delete); "
+         "rows are never deleted.",
+         s_submission, sizeof s_submission / sizeof s_submission[0]},
+    [SECTIONS_FINDING] = {"finding",
+                          "Warnings and infos of accepted submissions (validator + loader). Errors "
+                          "reject, so they are in quarantine.problems.",
+                          s_finding, sizeof s_finding / sizeof s_finding[0]},
+    [SECTIONS_QUARANTINE] =
+        {"quarantine",
+         "Every rejected, undecodable or conflicting submission, with its bytes and problems.",
+         s_quarantine, sizeof s_quarantine / sizeof s_quarantine[0]},
+    [SECTIONS_SECURITY_EVENT] = {"security_event",
+                                 "Security-relevant rejections (wrong country for the sender key).",
+                                 s_security_event,
+                                 sizeof s_security_event / sizeof s_security_event[0]},
 };
 
 /* Where the rows of each section table come from: the message holding them
@@ -451,11 +527,11 @@ static const sections_table_t s_tables[SECTIONS_N_TABLES] = {
 typedef enum { S_ROOT_SUBMISSION, S_ROOT_FF, S_ROOT_PC } s_root_t;
 
 typedef struct {
-    int parent;       /* table of the parent row, -1: a root message */
+    int parent; /* table of the parent row, -1: a root message */
     s_root_t root;
-    size_t n_off;     /* count of the repeated field; 0: one optional message */
-    size_t ptr_off;   /* the array of pointers, or the message pointer */
-    size_t date_off;  /* != 0: this row's date for its children */
+    size_t n_off;    /* count of the repeated field; 0: one optional message */
+    size_t ptr_off;  /* the array of pointers, or the message pointer */
+    size_t date_off; /* != 0: this row's date for its children */
 } s_source_t;
 
 #define REPEATED(T, f) offsetof (T, n_##f), offsetof (T, f)
@@ -505,16 +581,16 @@ sections_table (sections_table_id_t t)
 
 static const char *const s_count_suffix[] = {"_value", "_status", "_qref"};
 static const char *const s_money_suffix[] = {"_amount", "_currency", "_status", "_qref"};
-static const char *const s_qty_suffix[] = {"_value", "_unit", "_status", "_qref",
-                                           "_kg", "_kg_factor", "_kg_method"};
-#define S_STATUS_DOC                                                                   \
-    "observation status (dcp.obs_status), never NULL: REPORTED, ESTIMATED, PROVISIONAL"    \
-    " (value present) or NOT_AVAILABLE, NOT_APPLICABLE, CONFIDENTIAL, INCLUDED_ELSEWHERE,"  \
-    " UNANSWERED (value NULL; UNANSWERED also when the question is missing from the"       \
+static const char *const s_qty_suffix[] = {"_value", "_unit",      "_status",   "_qref",
+                                           "_kg",    "_kg_factor", "_kg_method"};
+#define S_STATUS_DOC                                                                               \
+    "observation status (dcp.obs_status), never NULL: REPORTED, ESTIMATED, PROVISIONAL"            \
+    " (value present) or NOT_AVAILABLE, NOT_APPLICABLE, CONFIDENTIAL, INCLUDED_ELSEWHERE,"         \
+    " UNANSWERED (value NULL; UNANSWERED also when the question is missing from the"               \
     " response)"
 #define S_QREF_DOC "question number on the paper/Excel form, if given"
-#define S_VALUE_DOC                                                                    \
-    "value as reported (numeric); NULL exactly when the status says absent, never 0 for"   \
+#define S_VALUE_DOC                                                                                \
+    "value as reported (numeric); NULL exactly when the status says absent, never 0 for"           \
     " \"not available\""
 
 /* What each column of a group holds; for a count, the first column's doc
@@ -525,7 +601,10 @@ static const char *const s_money_doc[] = {
     "amount in the original currency (numeric); NULL exactly when the status says absent",
     "ISO 4217 code of the amount, as reported", S_STATUS_DOC, S_QREF_DOC};
 static const char *const s_qty_doc[] = {
-    S_VALUE_DOC, "unit as reported (KG, G, MG, T, L, ML, M3)", S_STATUS_DOC, S_QREF_DOC,
+    S_VALUE_DOC,
+    "unit as reported (KG, G, MG, T, L, ML, M3)",
+    S_STATUS_DOC,
+    S_QREF_DOC,
     "DERIVED: quantity in kilograms (value x kg_factor); NULL when the value is absent or no"
     " conversion is known (see kg_method); never replaces the reported value",
     "DERIVED: kilograms per reported unit used (unit factor, times density for volumes)",
@@ -562,8 +641,8 @@ sections_width (const sections_column_t *c)
 }
 
 int
-sections_column_name (const sections_column_t *c, size_t k, char *name, size_t name_len,
-                      char *doc, size_t doc_len)
+sections_column_name (const sections_column_t *c, size_t k, char *name, size_t name_len, char *doc,
+                      size_t doc_len)
 {
     if (k >= sections_width (c))
         return DCP_EINVAL;
@@ -619,10 +698,10 @@ sections_copy_columns (sections_table_id_t t, dcp_buf_t *out)
 
 typedef struct {
     const char *id;
-    long ord[2];                        /* own position, parent's position */
-    const char *date;                   /* for the Convention table */
+    long ord[2];      /* own position, parent's position */
+    const char *date; /* for the Convention table */
     sections_counts_t *counts;
-    const sections_submission_t *sub;   /* the submission row only */
+    const sections_submission_t *sub; /* the submission row only */
 } s_ctx_t;
 
 static void
@@ -673,7 +752,8 @@ s_put_tri (dcp_buf_t *b, Dcp__V1__Tri v)
 static bool
 s_status_has_value (Dcp__V1__ObsStatus status)
 {
-    return status == DCP__V1__OBS_STATUS__OBS_REPORTED || status == DCP__V1__OBS_STATUS__OBS_ESTIMATED
+    return status == DCP__V1__OBS_STATUS__OBS_REPORTED
+           || status == DCP__V1__OBS_STATUS__OBS_ESTIMATED
            || status == DCP__V1__OBS_STATUS__OBS_PROVISIONAL;
 }
 
@@ -780,8 +860,7 @@ s_put_quantity (dcp_buf_t *b, const Dcp__V1__Quantity *q, const char *substance,
     if (dcp_kg_derive (q->value, q->unit, substance, concentration, &kg) == 0) {
         s_put_decimal (b, &kg.kg);
         s_put_decimal (b, &kg.factor);
-    }
-    else {
+    } else {
         copy_text_null (b);
         copy_text_null (b);
     }
@@ -831,8 +910,7 @@ s_put_derived (dcp_buf_t *b, sections_derived_t d, const void *row, const s_ctx_
             char pct[32];
             snprintf (pct, sizeof pct, "%ld.%02ld", hundredths / 100, hundredths % 100);
             copy_text_text (b, pct);
-        }
-        else
+        } else
             copy_text_null (b);
         break;
     case SECTIONS_D_N_WARNINGS: copy_text_int (b, (long long) s->n_warnings); break;
@@ -916,8 +994,7 @@ s_put_row (dcp_buf_t *b, sections_table_id_t t, const void *row, const s_ctx_t *
 /* Encodes the rows of table T found in PARENT (row PARENT_ORD of its own
  * table), then, after each row, the rows of its child tables. */
 static void
-s_walk (dcp_buf_t *out, sections_table_id_t t, const void *parent, long parent_ord,
-        s_ctx_t *x)
+s_walk (dcp_buf_t *out, sections_table_id_t t, const void *parent, long parent_ord, s_ctx_t *x)
 {
     const s_source_t *src = &s_sources[t];
     const char *base = parent;
@@ -927,8 +1004,7 @@ s_walk (dcp_buf_t *out, sections_table_id_t t, const void *parent, long parent_o
     if (src->n_off) {
         n = S_AS (size_t, base + src->n_off);
         rows = (const void *const *) S_AS (void **, base + src->ptr_off);
-    }
-    else {
+    } else {
         single = S_AS (void *, base + src->ptr_off);
         n = single ? 1 : 0;
     }
@@ -1033,7 +1109,7 @@ s_kf_add (sections_key_figures_t *figs, const char *indicator, const char *break
             snprintf (k->unit, sizeof k->unit, "%s", unit);
         else if (strcmp (k->unit, unit) != 0) {
             k->mixed_units = true;
-            k->unit[0] = '\0';  /* as the view: no unit for a mixed figure */
+            k->unit[0] = '\0'; /* as the view: no unit for a mixed figure */
         }
     }
     dcp_decimal_t sum;
@@ -1042,7 +1118,7 @@ s_kf_add (sections_key_figures_t *figs, const char *indicator, const char *break
     else if (dcp_decimal_add (&k->value, value, &sum) == 0)
         k->value = sum;
     else
-        k->n_missing++;  /* too big to add: not known rather than wrong */
+        k->n_missing++; /* too big to add: not known rather than wrong */
     k->known = k->n_missing == 0 && !k->mixed_units;
 }
 
@@ -1080,7 +1156,7 @@ s_kf_precursors (const Dcp__V1__Precursors *pc, sections_key_figures_t *figs)
         dcp_kg_t kg;
         dcp_decimal_from_int (0, &zero);
         if (z->no_seizures && (!q || !s_status_has_value (q->status)))
-            v = &zero;  /* the confirmed zero, stored as 0 kg */
+            v = &zero; /* the confirmed zero, stored as 0 kg */
         else if (q && q->value && *q->value
                  && dcp_kg_derive (q->value, q->unit, z->substance_code, z->concentration_pct, &kg)
                         == 0)
@@ -1095,7 +1171,8 @@ s_kf_financial_flows (const Dcp__V1__FinancialFlows *ff, sections_key_figures_t 
     dcp_decimal_t d;
     char breakdown[160], unit[16], indicator[48];
     if (ff->str) {
-        s_kf_add (figs, "C_STR_RECEIVED", "ALL", "reports", s_kf_count (ff->str->received_total, &d));
+        s_kf_add (figs, "C_STR_RECEIVED", "ALL", "reports",
+                  s_kf_count (ff->str->received_total, &d));
         s_kf_add (figs, "C_STR_DISSEMINATED", "ALL", "reports",
                   s_kf_count (ff->str->disseminated_total, &d));
     }
@@ -1107,7 +1184,8 @@ s_kf_financial_flows (const Dcp__V1__FinancialFlows *ff, sections_key_figures_t 
         size_t k = 0;
         for (; e->count_unit && e->count_unit[k] && k + 1 < sizeof unit; k++)
             unit[k] = (char) (e->count_unit[k] >= 'A' && e->count_unit[k] <= 'Z'
-                                  ? e->count_unit[k] - 'A' + 'a' : e->count_unit[k]);
+                                  ? e->count_unit[k] - 'A' + 'a'
+                                  : e->count_unit[k]);
         unit[k] = '\0';
         s_kf_add (figs, "D_CONVICTIONS", s_kf_join (breakdown, sizeof breakdown, parts, 3), unit,
                   s_kf_count (e->value, &d));

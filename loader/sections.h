@@ -53,35 +53,35 @@ typedef enum {
     SECTIONS_PC_INCIDENT_ROUTE,
     SECTIONS_PC_LICIT_TRADE,
     SECTIONS_PC_ROUTE,
-    SECTIONS_N_SECTION,         /* the section tables end here */
+    SECTIONS_N_SECTION, /* the section tables end here */
     SECTIONS_SUBMISSION = SECTIONS_N_SECTION,
     SECTIONS_FINDING,
-    SECTIONS_QUARANTINE,        /* written by INSERT: described, not encoded */
-    SECTIONS_SECURITY_EVENT,    /* likewise */
+    SECTIONS_QUARANTINE,     /* written by INSERT: described, not encoded */
+    SECTIONS_SECURITY_EVENT, /* likewise */
     SECTIONS_N_TABLES
 } sections_table_id_t;
 
 typedef enum {
-    SECTIONS_ID,            /* the submission id of the row */
-    SECTIONS_ORD,           /* 0-based position; off 1 = of the parent row */
-    SECTIONS_TEXT,          /* char *; "" is NULL */
-    SECTIONS_TEXT_OR_DASH,  /* char *; "" is "-" (NOT NULL columns) */
-    SECTIONS_TEXT_OR_EMPTY, /* char *; NULL is '' (NOT NULL DEFAULT '') */
-    SECTIONS_TRI,           /* Dcp__V1__Tri: YES/NO/UNKNOWN, else NULL */
-    SECTIONS_INT32,         /* int32_t */
-    SECTIONS_UINT32,        /* uint32_t */
-    SECTIONS_OPT_INT32,     /* int32_t, 0 = not given (NULL) */
-    SECTIONS_OPT_UINT32,    /* uint32_t, 0 = not given (NULL) */
-    SECTIONS_BOOL,          /* protobuf_c_boolean */
-    SECTIONS_ARRAY,         /* text[]: count at off, char ** at off2 */
-    SECTIONS_COUNT,         /* Dcp__V1__Count *: 3 columns */
-    SECTIONS_MONEY,         /* Dcp__V1__Money *: 4 columns */
-    SECTIONS_QTY,           /* Dcp__V1__Quantity *: 7 columns; substance
+    SECTIONS_ID,               /* the submission id of the row */
+    SECTIONS_ORD,              /* 0-based position; off 1 = of the parent row */
+    SECTIONS_TEXT,             /* char *; "" is NULL */
+    SECTIONS_TEXT_OR_DASH,     /* char *; "" is "-" (NOT NULL columns) */
+    SECTIONS_TEXT_OR_EMPTY,    /* char *; NULL is '' (NOT NULL DEFAULT '') */
+    SECTIONS_TRI,              /* Dcp__V1__Tri: YES/NO/UNKNOWN, else NULL */
+    SECTIONS_INT32,            /* int32_t */
+    SECTIONS_UINT32,           /* uint32_t */
+    SECTIONS_OPT_INT32,        /* int32_t, 0 = not given (NULL) */
+    SECTIONS_OPT_UINT32,       /* uint32_t, 0 = not given (NULL) */
+    SECTIONS_BOOL,             /* protobuf_c_boolean */
+    SECTIONS_ARRAY,            /* text[]: count at off, char ** at off2 */
+    SECTIONS_COUNT,            /* Dcp__V1__Count *: 3 columns */
+    SECTIONS_MONEY,            /* Dcp__V1__Money *: 4 columns */
+    SECTIONS_QTY,              /* Dcp__V1__Quantity *: 7 columns; substance
                                code at off2, concentration at off3 */
     SECTIONS_CONVENTION_TABLE, /* derived from the substance code at off */
-    SECTIONS_DERIVED,       /* computed by the encoder (see sections_derived_t) */
-    SECTIONS_PARAM,         /* written by an INSERT parameter, not by COPY */
-    SECTIONS_DB,            /* filled by the database (a default) */
+    SECTIONS_DERIVED,          /* computed by the encoder (see sections_derived_t) */
+    SECTIONS_PARAM,            /* written by an INSERT parameter, not by COPY */
+    SECTIONS_DB,               /* filled by the database (a default) */
 } sections_kind_t;
 
 /* Derived columns of the submission and finding rows. */
@@ -103,12 +103,12 @@ typedef enum {
 
 /* Where a column's struct is found. */
 typedef enum {
-    SECTIONS_BASE_ROW = 0,  /* the row's own message */
-    SECTIONS_BASE_FORWARD,  /* the validator's Forward (submission only) */
+    SECTIONS_BASE_ROW = 0, /* the row's own message */
+    SECTIONS_BASE_FORWARD, /* the validator's Forward (submission only) */
 } sections_base_t;
 
 typedef struct {
-    const char *name;       /* column, or prefix of a COUNT/MONEY/QTY group */
+    const char *name; /* column, or prefix of a COUNT/MONEY/QTY group */
     sections_kind_t kind;
     sections_base_t base;
     size_t via;             /* != 0: the field sits in the message pointed
@@ -123,7 +123,7 @@ typedef struct {
 } sections_column_t;
 
 typedef struct {
-    const char *name;       /* table in schema dcp */
+    const char *name; /* table in schema dcp */
     const char *doc;
     const sections_column_t *columns;
     size_t n_columns;
@@ -159,11 +159,11 @@ void sections_encode (const Dcp__V1__Submission *sub, const char *id, dcp_buf_t 
 typedef struct {
     const Dcp__V1__Submission *sub;
     const Dcp__V1__Forward *fwd;
-    const char *id;               /* lowercase UUID */
-    const char *sha_hex;          /* 64 hex digits */
+    const char *id;      /* lowercase UUID */
+    const char *sha_hex; /* 64 hex digits */
     const uint8_t *raw;
     size_t raw_len;
-    const char *raw_field;        /* or raw already as a COPY field (with
+    const char *raw_field; /* or raw already as a COPY field (with
                                      its tab): sent as it is; NULL: encode */
     size_t raw_field_len;
     bool is_current;
@@ -186,20 +186,20 @@ void sections_encode_finding (dcp_buf_t *out, const char *id, long ord, const dc
  * row it adds has no value or its amounts are in several currencies (the
  * view's NULL). */
 typedef struct {
-    char indicator[48];      /* P1_SEIZED_KG, C_STR_RECEIVED ... */
-    char breakdown[160];     /* substance; ALL; scope/unit/rule; category/scope */
-    char unit[16];           /* kg, reports, lower(count unit), the currency;
+    char indicator[48];  /* P1_SEIZED_KG, C_STR_RECEIVED ... */
+    char breakdown[160]; /* substance; ALL; scope/unit/rule; category/scope */
+    char unit[16];       /* kg, reports, lower(count unit), the currency;
                                 "" when none or several */
-    dcp_decimal_t value;     /* the figure when known */
+    dcp_decimal_t value; /* the figure when known */
     bool known;
-    bool mixed_units;        /* amounts in several currencies */
+    bool mixed_units; /* amounts in several currencies */
     size_t n_rows, n_missing;
 } sections_key_figure_t;
 
 typedef struct {
-    sections_key_figure_t *v;  /* owned array */
+    sections_key_figure_t *v; /* owned array */
     size_t n, cap;
-    bool err;                  /* out of memory: the list is incomplete */
+    bool err; /* out of memory: the list is incomplete */
 } sections_key_figures_t;
 
 /* Appends the key figures of SUB to FIGS (zeroed by the caller, freed with

@@ -21,7 +21,7 @@
 
 /* A message from a validator and what was decoded from it. */
 typedef struct {
-    dcp_frames_t frames;          /* route, "DCP1", Forward, raw */
+    dcp_frames_t frames; /* route, "DCP1", Forward, raw */
     Dcp__V1__Forward *fwd;
     Dcp__V1__Submission *sub;
 } pending_t;
@@ -34,16 +34,16 @@ typedef struct {
 
 struct sink_t {
     sink_cfg_t cfg;
-    bool migrated;                /* loop thread only, like every connect */
-    char status[190];             /* why not ready, one line, for /readyz */
-    char last_error[1024];        /* the connection failure last logged */
+    bool migrated;         /* loop thread only, like every connect */
+    char status[190];      /* why not ready, one line, for /readyz */
+    char last_error[1024]; /* the connection failure last logged */
     bool last_refused;
     int64_t last_logged_ms;
-    unsigned long repeated;       /* the same failure since, not logged */
-    unsigned long failures;       /* failed attempts since the last success */
+    unsigned long repeated; /* the same failure since, not logged */
+    unsigned long failures; /* failed attempts since the last success */
     sink_counts_t counts;
     dcp_histogram_t *commit_seconds, *batch_items, *delay_seconds;
-    revwait_t *revwait;           /* revisions waiting for their predecessor, all batches */
+    revwait_t *revwait; /* revisions waiting for their predecessor, all batches */
 };
 
 static void
@@ -70,15 +70,17 @@ s_connect_failed (sink_t *self, int w, const pgconn_error_t *err)
     snprintf (self->status, sizeof self->status, "database: %s",
               pgconn_one_line (line, sizeof line, err->message));
     self->failures++;
-    bool changed = strcmp (err->message, self->last_error) != 0 || err->refused != self->last_refused;
+    bool changed =
+        strcmp (err->message, self->last_error) != 0 || err->refused != self->last_refused;
     if (!changed && now - self->last_logged_ms < SINK_RELOG_MS) {
         self->repeated++;
         return;
     }
     dcp_log (err->refused ? DCP_LOG_ERROR : DCP_LOG_WARN,
-             err->refused ? "database refuses the loader, will retry" : "could not connect to database",
+             err->refused ? "database refuses the loader, will retry"
+                          : "could not connect to database",
              "reason=%s sqlstate=%s repeated=%lu writer=%d",
-             dcp_log_quote ((char[1200]) {0}, 1200, err->message),
+             dcp_log_quote ((char[1200]){0}, 1200, err->message),
              err->sqlstate[0] ? err->sqlstate : "\"\"", self->repeated, w);
     snprintf (self->last_error, sizeof self->last_error, "%s", err->message);
     self->last_refused = err->refused;
@@ -110,7 +112,7 @@ s_connect (void *arg, int w, int *err)
     PQclear (res);
     if (!self->migrated) {
         int rc = self->cfg.migrate ? migrate_run (db) : 0;
-        if (rc) {  /* migrate_run() logged why */
+        if (rc) { /* migrate_run() logged why */
             snprintf (self->status, sizeof self->status, "%s",
                       rc == DCP_EDB_RETRY ? "database: connection lost while migrating"
                                           : "database: schema migration failed (see the log)");
@@ -141,8 +143,7 @@ s_connect (void *arg, int w, int *err)
         goto fail;
     }
     if (self->failures)
-        dcp_info ("database reachable again", "writer=%d failed_attempts=%lu", w,
-                  self->failures);
+        dcp_info ("database reachable again", "writer=%d failed_attempts=%lu", w, self->failures);
     self->last_error[0] = '\0';
     self->last_refused = false;
     self->repeated = 0;
@@ -173,12 +174,12 @@ s_ping (void *arg, int w, void *conn)
     PQclear (r);
     if (ok)
         return 0;
-    pgconn_error_t why;  /* the message, trimmed */
+    pgconn_error_t why; /* the message, trimmed */
     pgconn_parse_error (PQerrorMessage (conn), &why);
     dcp_warn ("lost database connection", "writer=%d reason=%s", w,
-              dcp_log_quote ((char[1200]) {0}, 1200, why.message));
+              dcp_log_quote ((char[1200]){0}, 1200, why.message));
     snprintf (self->status, sizeof self->status, "database: connection lost: %s",
-              pgconn_one_line ((char[sizeof self->status]) {0}, sizeof self->status, why.message));
+              pgconn_one_line ((char[sizeof self->status]){0}, sizeof self->status, why.message));
     return DCP_EDB_RETRY;
 }
 
@@ -274,9 +275,9 @@ s_send_receipt (sink_t *self, pending_t *p, store_item_t *item)
     uint8_t *buf = dcp_codec_pack_msg (&r.base, &len);
     int rc = DCP_ENOMEM;
     if (buf)
-        rc = dcp_frame_send_loader_receipt (self->cfg.sock, &p->frames.part[0],
-                                            p->fwd->route.data, p->fwd->route.len,
-                                            p->fwd->submission_id, buf, len, ZMQ_DONTWAIT);
+        rc = dcp_frame_send_loader_receipt (self->cfg.sock, &p->frames.part[0], p->fwd->route.data,
+                                            p->fwd->route.len, p->fwd->submission_id, buf, len,
+                                            ZMQ_DONTWAIT);
     free (buf);
     dcp_findings_free_problems (r.problems, r.n_problems);
     return rc;
@@ -298,19 +299,19 @@ s_batch_committed (void *arg, void *batch, const writers_commit_t *info)
         switch (item->status) {
         case DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED: self->counts.accepted++; break;
         case DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT: self->counts.conflicts++; break;
-        case DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER: break;  /* not answered for good */
+        case DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER: break; /* not answered for good */
         default: self->counts.rejected++; break;
         }
         self->counts.replayed += item->replayed;
         dcp_debug ("stored submission", "submission=%s status=%s replayed=%s",
-                   dcp_log_quote ((char[100]) {0}, 100, p->fwd->submission_id),
+                   dcp_log_quote ((char[100]){0}, 100, p->fwd->submission_id),
                    dcp_codec_status_name (item->status), item->replayed ? "true" : "false");
         int rc = s_send_receipt (self, p, item);
         if (rc)
             dcp_log (rc == DCP_EAGAIN ? DCP_LOG_DEBUG : DCP_LOG_WARN, "could not send receipt",
                      "submission=%s reason=%s",
-                     dcp_log_quote ((char[100]) {0}, 100, p->fwd->submission_id),
-                     dcp_log_quote ((char[128]) {0}, 128, dcp_strerror (rc)));
+                     dcp_log_quote ((char[100]){0}, 100, p->fwd->submission_id),
+                     dcp_log_quote ((char[128]){0}, 128, dcp_strerror (rc)));
     }
 }
 
@@ -348,18 +349,16 @@ sink_new (const sink_cfg_t *cfg, dcp_metrics_t *metrics)
         free (self);
         return NULL;
     }
-    self->commit_seconds = dcp_metrics_histogram (metrics, "dcp_loader_batch_seconds",
-                                                  "time to store and commit one batch",
-                                                  dcp_metrics_latency_bounds,
-                                                  dcp_metrics_latency_n);
+    self->commit_seconds = dcp_metrics_histogram (
+        metrics, "dcp_loader_batch_seconds", "time to store and commit one batch",
+        dcp_metrics_latency_bounds, dcp_metrics_latency_n);
     static const double sizes[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
     self->batch_items = dcp_metrics_histogram (metrics, "dcp_loader_batch_submissions",
                                                "submissions per committed batch", sizes,
                                                sizeof sizes / sizeof *sizes);
     self->delay_seconds = dcp_metrics_histogram (metrics, "dcp_loader_receipt_delay_seconds",
                                                  "from a batch's first submission to its COMMIT",
-                                                 dcp_metrics_latency_bounds,
-                                                 dcp_metrics_latency_n);
+                                                 dcp_metrics_latency_bounds, dcp_metrics_latency_n);
     return self;
 }
 
@@ -405,8 +404,8 @@ sink_take (sink_t *self, writers_t *writers, dcp_frames_t *frames)
         /* Not acknowledged: the collector sends it again. */
         dcp_warn (rc == DCP_ENOMEM ? "dropped submission: out of memory" : "dropped submission",
                   "submission=%s reason=%s",
-                  dcp_log_quote ((char[100]) {0}, 100, p.fwd->submission_id),
-                  dcp_log_quote ((char[128]) {0}, 128, dcp_strerror (rc)));
+                  dcp_log_quote ((char[100]){0}, 100, p.fwd->submission_id),
+                  dcp_log_quote ((char[128]){0}, 128, dcp_strerror (rc)));
 cleanup:
     s_pending_free (&p);
     return rc;
@@ -433,8 +432,8 @@ sink_counts (const sink_t *self)
 static void
 s_set (dcp_metrics_t *m, const char *name, const char *help, double value, bool gauge)
 {
-    double *c = gauge ? dcp_metrics_gauge (m, name, help, NULL)
-                      : dcp_metrics_counter (m, name, help, NULL);
+    double *c =
+        gauge ? dcp_metrics_gauge (m, name, help, NULL) : dcp_metrics_counter (m, name, help, NULL);
     if (c)
         *c = value;
 }
@@ -459,8 +458,8 @@ sink_metrics_update (const sink_t *self, const writers_stats_t *st, bool connect
            (double) st->connects, false);
     s_set (m, "dcp_loader_db_failures_total", "batches that failed and will be retried",
            (double) st->failures, false);
-    s_set (m, "dcp_loader_db_up", "1 if every writer is connected to the database",
-           connected, true);
+    s_set (m, "dcp_loader_db_up", "1 if every writer is connected to the database", connected,
+           true);
     s_set (m, "dcp_loader_in_flight", "submissions received, not yet committed",
            (double) st->in_flight, true);
 }

@@ -23,12 +23,12 @@
 #include "writers.h"
 
 typedef struct {
-    const char *database;         /* libpq connection string (borrowed) */
-    bool migrate;                 /* apply pending migrations on first connect */
-    size_t batch_max_items;       /* as given to the writers */
-    size_t max_message;           /* largest submission decoded, bytes */
-    void *sock;                   /* ROUTER the receipts go out on (borrowed) */
-    int revision_change_pct;      /* V-X-03 threshold (store.h) */
+    const char *database;    /* libpq connection string (borrowed) */
+    bool migrate;            /* apply pending migrations on first connect */
+    size_t batch_max_items;  /* as given to the writers */
+    size_t max_message;      /* largest submission decoded, bytes */
+    void *sock;              /* ROUTER the receipts go out on (borrowed) */
+    int revision_change_pct; /* V-X-03 threshold (store.h) */
 } sink_cfg_t;
 
 typedef struct {
@@ -69,8 +69,8 @@ sink_counts_t sink_counts (const sink_t *self);
 
 /* Sets the loader's counters and gauges in METRICS from the sink and the
  * writers' STATS, before /metrics renders them. */
-void sink_metrics_update (const sink_t *self, const writers_stats_t *stats,
-                          bool connected, dcp_metrics_t *metrics);
+void sink_metrics_update (const sink_t *self, const writers_stats_t *stats, bool connected,
+                          dcp_metrics_t *metrics);
 
 /* `loader migrate`: applies pending migrations to DATABASE and prints the
  * schema's migration number.  Returns 0, DCP_EDB_RETRY when it cannot

@@ -92,7 +92,8 @@ store_batch_new (void)
     for (int t = 0; t <= SECTIONS_FINDING; t++) {
         dcp_buf_t sql = {0};
         char head[80];
-        snprintf (head, sizeof head, "COPY dcp.%s (", sections_table ((sections_table_id_t) t)->name);
+        snprintf (head, sizeof head, "COPY dcp.%s (",
+                  sections_table ((sections_table_id_t) t)->name);
         dcp_buf_append (&sql, head, strlen (head));
         sections_copy_columns ((sections_table_id_t) t, &sql);
         dcp_buf_append (&sql, ") FROM STDIN", 12);
@@ -181,8 +182,8 @@ store_batch_add (store_batch_t *b, const store_item_t *in)
     if (b->n == b->cap && s_batch_grow (b))
         return DCP_ENOMEM;
     size_t i = b->n;
-    b->items[i] = (store_item_t) {
-        .fwd = in->fwd, .raw = in->raw, .raw_len = in->raw_len, .sub = in->sub};
+    b->items[i] =
+        (store_item_t){.fwd = in->fwd, .raw = in->raw, .raw_len = in->raw_len, .sub = in->sub};
     memset (&b->plan[i], 0, sizeof b->plan[i]);
     size_t raw_text_len = b->raw_text.len;
     s_prepare_item (b, i);

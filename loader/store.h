@@ -22,18 +22,18 @@
 
 typedef struct {
     /* in (borrowed, must live until store_batch returns) */
-    const Dcp__V1__Forward *fwd;   /* metadata and validator findings */
-    const uint8_t *raw;            /* the submission bytes as received */
+    const Dcp__V1__Forward *fwd; /* metadata and validator findings */
+    const uint8_t *raw;          /* the submission bytes as received */
     size_t raw_len;
-    const Dcp__V1__Submission *sub;  /* decoded raw; NULL if undecodable */
+    const Dcp__V1__Submission *sub; /* decoded raw; NULL if undecodable */
     /* out (filled by store_batch) */
-    Dcp__V1__ReceiptStatus status;   /* ACCEPTED, REJECTED or CONFLICT; RETRY_LATER
+    Dcp__V1__ReceiptStatus status; /* ACCEPTED, REJECTED or CONFLICT; RETRY_LATER
                                         for a revision waiting for its predecessor
                                         (store_batch_set_revwait) */
-    bool replayed;                   /* was stored before; nothing written */
-    char stored_at[40];              /* RFC 3339 of the commit, UTC */
-    char current_id[40];             /* submission now current for its series */
-    dcp_findings_t *findings;        /* owned: the validator's findings plus
+    bool replayed;                 /* was stored before; nothing written */
+    char stored_at[40];            /* RFC 3339 of the commit, UTC */
+    char current_id[40];           /* submission now current for its series */
+    dcp_findings_t *findings;      /* owned: the validator's findings plus
                                         the loader's (V-ENV-06, DB refusal);
                                         freed by store_item_reset() */
 } store_item_t;

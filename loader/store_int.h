@@ -21,59 +21,59 @@
 #include "sections.h"
 #include "store.h"
 
-#define STORE_QUARANTINE_ID_MAX 128  /* garbage ids are cut to this */
+#define STORE_QUARANTINE_ID_MAX 128 /* garbage ids are cut to this */
 
 /* ---------------------------------------------------------------------------
  * The batch: what is known about each item before any database work. */
 
 typedef enum {
     STORE_A_NONE,
-    STORE_A_INSERT,        /* new accepted submission */
-    STORE_A_QUARANTINE,    /* rejected (or conflict): store in quarantine */
-    STORE_A_REPLAY_SUB,    /* stored before as accepted */
-    STORE_A_REPLAY_QUAR,   /* stored before in quarantine */
-    STORE_A_DUP,           /* same bytes as an earlier item of this batch */
-    STORE_A_WAIT,          /* a revision before its predecessor: RETRY_LATER */
+    STORE_A_INSERT,      /* new accepted submission */
+    STORE_A_QUARANTINE,  /* rejected (or conflict): store in quarantine */
+    STORE_A_REPLAY_SUB,  /* stored before as accepted */
+    STORE_A_REPLAY_QUAR, /* stored before in quarantine */
+    STORE_A_DUP,         /* same bytes as an earlier item of this batch */
+    STORE_A_WAIT,        /* a revision before its predecessor: RETRY_LATER */
 } store_action_t;
 
 typedef struct {
-    char id[STORE_QUARANTINE_ID_MAX + 1];  /* lowercase UUID, or the cleaned id */
+    char id[STORE_QUARANTINE_ID_MAX + 1]; /* lowercase UUID, or the cleaned id */
     bool id_is_uuid;
     char sha_hex[65];
     /* "sha|sender key": a rejection is replayed only to the same sender, so
      * bytes rejected for one key (say, the wrong country) can never block
      * the rightful sender's identical submission. */
     char quar_key[65 + 1 + 64];
-    char series[96];          /* "AFG/precursors/2025"; "" if not decodable */
-    bool candidate;           /* decodable and not rejected by the validator */
-    sections_counts_t counts; /* completeness of the encoded numbers */
-    size_t raw_off, raw_text_len;  /* the raw column in the batch's raw_text */
+    char series[96];              /* "AFG/precursors/2025"; "" if not decodable */
+    bool candidate;               /* decodable and not rejected by the validator */
+    sections_counts_t counts;     /* completeness of the encoded numbers */
+    size_t raw_off, raw_text_len; /* the raw column in the batch's raw_text */
     /* per attempt */
     store_action_t action;
-    const char *reason;       /* quarantine reason */
+    const char *reason; /* quarantine reason */
     size_t dup_of;
-    long series_slot;         /* index into the attempt's series table, -1 */
+    long series_slot; /* index into the attempt's series table, -1 */
     bool is_current;
-    long existing_row;        /* row of the replay lookup result */
+    long existing_row; /* row of the replay lookup result */
 } store_plan_t;
 
 struct store_batch_t {
-    store_item_t *items;      /* owned array; what they point to is borrowed */
+    store_item_t *items; /* owned array; what they point to is borrowed */
     store_plan_t *plan;
     size_t n, cap;
     dcp_buf_t tab[SECTIONS_N_SECTION];
-    dcp_buf_t raw_text;      /* the raw bytes of the items as COPY bytea */
-    size_t *off;              /* off[i * SECTIONS_N_SECTION + t]: start of item i in table t;
+    dcp_buf_t raw_text; /* the raw bytes of the items as COPY bytea */
+    size_t *off;        /* off[i * SECTIONS_N_SECTION + t]: start of item i in table t;
                                  off[n * SECTIONS_N_SECTION + t]: end of table t */
-    char sqlstate[6];         /* last data error, for DB-REFUSED */
+    char sqlstate[6];   /* last data error, for DB-REFUSED */
     char sqlmessage[512];
-    char constraint[64];      /* and the constraint it broke, if any */
+    char constraint[64]; /* and the constraint it broke, if any */
     /* "COPY dcp.t (columns) FROM STDIN" of every table written by COPY,
      * made once from the description (sections.c). */
     char *copy_sql[SECTIONS_FINDING + 1];
-    uint64_t stage_faults;    /* since store_batch_new(); clear keeps it */
-    int revision_change_pct;  /* V-X-03 threshold, store_batch_set_revision_change_pct() */
-    revwait_t *revwait;       /* borrowed, or NULL: no revision waits */
+    uint64_t stage_faults;   /* since store_batch_new(); clear keeps it */
+    int revision_change_pct; /* V-X-03 threshold, store_batch_set_revision_change_pct() */
+    revwait_t *revwait;      /* borrowed, or NULL: no revision waits */
     /* The connection (and its server process) on which this batch's
      * statements are prepared; NULL: prepare before the next use. */
     PGconn *prepared_db;
@@ -99,7 +99,8 @@ int store_txn_write (PGconn *db, store_batch_t *b);
 /* --- store_sql.c: the store's statements and its talk with PostgreSQL --- */
 
 /* RFC 3339 UTC text of the timestamp expression X, in SQL. */
-#define STORE_SQL_UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+#define STORE_SQL_UTC_TEXT(x)                                                                      \
+    "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
 /* The statements of a write, prepared once per connection. */
 typedef enum {

@@ -14,7 +14,7 @@
 #include "sections.h"
 #include "store_int.h"
 
-#define STORE_LOCK_CLASS "1145262163"  /* "DCPS": per-series advisory locks */
+#define STORE_LOCK_CLASS "1145262163" /* "DCPS": per-series advisory locks */
 
 /* ---------------------------------------------------------------------------
  * Talking to PostgreSQL */
@@ -70,77 +70,83 @@ store_sql_check (PGconn *db, store_batch_t *b, PGresult *res, ExecStatusType wan
  * Statements, prepared once per connection. */
 
 
-
 static const struct {
     const char *name;
     int n_params;
     const char *sql;
 } s_stmts[STORE_SQL__COUNT] = {
     [STORE_SQL_LOCK_SERIES] = {"dcp_store_lock_series", 1,
-                       "SELECT count(pg_advisory_xact_lock(" STORE_LOCK_CLASS ", hashtext(k)))"
-                       " FROM unnest($1::text[]) AS k"},
-    [STORE_SQL_FIND_SUBMISSIONS] = {"dcp_store_find_submissions", 1,
-                            "SELECT submission_id::text, encode(content_sha256, 'hex'), "
-                            STORE_SQL_UTC_TEXT ("stored_at")
-                            " FROM dcp.submission WHERE submission_id = ANY ($1::uuid[])"},
-    [STORE_SQL_FIND_QUARANTINED] = {"dcp_store_find_quarantined", 1,
-                            "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
-                            " problems::text, " STORE_SQL_UTC_TEXT ("stored_at") ","
-                            " encode(content_sha256, 'hex') || '|' || coalesce(sender_key, '')"
-                            " FROM dcp.quarantine WHERE submission_id = ANY ($1::text[])"},
+                               "SELECT count(pg_advisory_xact_lock(" STORE_LOCK_CLASS
+                               ", hashtext(k)))"
+                               " FROM unnest($1::text[]) AS k"},
+    [STORE_SQL_FIND_SUBMISSIONS] =
+        {"dcp_store_find_submissions", 1,
+         "SELECT submission_id::text, encode(content_sha256, 'hex'), " STORE_SQL_UTC_TEXT (
+             "stored_at") " FROM dcp.submission WHERE submission_id = ANY ($1::uuid[])"},
+    [STORE_SQL_FIND_QUARANTINED] =
+        {"dcp_store_find_quarantined", 1,
+         "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
+         " problems::text, " STORE_SQL_UTC_TEXT (
+             "stored_at") ","
+                          " encode(content_sha256, 'hex') || '|' || coalesce(sender_key, '')"
+                          " FROM dcp.quarantine WHERE submission_id = ANY ($1::text[])"},
     [STORE_SQL_FIND_CURRENT] = {"dcp_store_find_current", 3,
-                        "SELECT s.reporting_country, s.questionnaire, s.reporting_year,"
-                        " s.submission_id::text, s.revision_no"
-                        " FROM dcp.submission s"
-                        " JOIN unnest($1::text[], $2::text[], $3::int[]) AS k (c, q, y)"
-                        "  ON s.reporting_country = k.c AND s.questionnaire = k.q"
-                        "  AND s.reporting_year = k.y"
-                        " WHERE s.is_current"},
+                                "SELECT s.reporting_country, s.questionnaire, s.reporting_year,"
+                                " s.submission_id::text, s.revision_no"
+                                " FROM dcp.submission s"
+                                " JOIN unnest($1::text[], $2::text[], $3::int[]) AS k (c, q, y)"
+                                "  ON s.reporting_country = k.c AND s.questionnaire = k.q"
+                                "  AND s.reporting_year = k.y"
+                                " WHERE s.is_current"},
     [STORE_SQL_SUPERSEDE] = {"dcp_store_supersede", 1,
-                     "UPDATE dcp.submission SET is_current = false"
-                     " WHERE submission_id = ANY ($1::uuid[]) AND is_current"},
+                             "UPDATE dcp.submission SET is_current = false"
+                             " WHERE submission_id = ANY ($1::uuid[]) AND is_current"},
     [STORE_SQL_FIND_FINDINGS] = {"dcp_store_find_findings", 1,
-                         "SELECT submission_id::text, rule, severity, path, message"
-                         " FROM dcp.finding WHERE submission_id = ANY ($1::uuid[])"
-                         " ORDER BY submission_id, ord"},
-    [STORE_SQL_QUARANTINE] = {"dcp_store_quarantine", 13,
-                      "INSERT INTO dcp.quarantine (submission_id, content_sha256, raw, reason,"
-                      " problems, questionnaire, reporting_country, reporting_year, sender_key,"
-                      " sender_country, sender_name, validator_id, received_at)"
-                      " VALUES ($1, decode($2, 'hex'), $3, $4, $5::jsonb, $6, NULLIF($7, ''),"
-                      " $8::int, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
-                      " NULLIF($12, ''), dcp.try_timestamptz($13))"
-                      " ON CONFLICT (submission_id, content_sha256, (coalesce(sender_key, '')))"
-                      " DO NOTHING RETURNING id"},
-    [STORE_SQL_FIND_QUARANTINED_ONE] = {"dcp_store_find_quarantined_one", 3,
-                                "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
-                                " problems::text, " STORE_SQL_UTC_TEXT ("stored_at")
-                                " FROM dcp.quarantine"
-                                " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')"
-                                "   AND coalesce(sender_key, '') = $3"},
-    [STORE_SQL_SECURITY_EVENT] = {"dcp_store_security_event", 5,
-                          "INSERT INTO dcp.security_event (kind, sender_key, sender_country,"
-                          " claimed_country, submission_id, detail)"
-                          " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''),"
-                          " NULLIF($3, ''), $4, $5)"},
+                                 "SELECT submission_id::text, rule, severity, path, message"
+                                 " FROM dcp.finding WHERE submission_id = ANY ($1::uuid[])"
+                                 " ORDER BY submission_id, ord"},
+    [STORE_SQL_QUARANTINE] =
+        {"dcp_store_quarantine", 13,
+         "INSERT INTO dcp.quarantine (submission_id, content_sha256, raw, reason,"
+         " problems, questionnaire, reporting_country, reporting_year, sender_key,"
+         " sender_country, sender_name, validator_id, received_at)"
+         " VALUES ($1, decode($2, 'hex'), $3, $4, $5::jsonb, $6, NULLIF($7, ''),"
+         " $8::int, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
+         " NULLIF($12, ''), dcp.try_timestamptz($13))"
+         " ON CONFLICT (submission_id, content_sha256, (coalesce(sender_key, '')))"
+         " DO NOTHING RETURNING id"},
+    [STORE_SQL_FIND_QUARANTINED_ONE] =
+        {"dcp_store_find_quarantined_one", 3,
+         "SELECT submission_id, encode(content_sha256, 'hex'), reason,"
+         " problems::text, " STORE_SQL_UTC_TEXT (
+             "stored_at") " FROM dcp.quarantine"
+                          " WHERE submission_id = $1 AND content_sha256 = decode($2, 'hex')"
+                          "   AND coalesce(sender_key, '') = $3"},
+    [STORE_SQL_SECURITY_EVENT] =
+        {"dcp_store_security_event", 5,
+         "INSERT INTO dcp.security_event (kind, sender_key, sender_country,"
+         " claimed_country, submission_id, detail)"
+         " VALUES ('wrong_country', NULLIF($1, ''), NULLIF($2, ''),"
+         " NULLIF($3, ''), $4, $5)"},
     [STORE_SQL_CLOCK] = {"dcp_store_clock", 0, "SELECT " STORE_SQL_UTC_TEXT ("now()")},
     /* V-X-03: the key figures of the stored revisions that new ones replace. */
-    [STORE_SQL_KEY_FIGURES] = {"dcp_store_key_figures", 1,
-                       "SELECT submission_id::text, indicator, breakdown, coalesce(unit, ''),"
-                       " trim_scale(value)::text"
-                       " FROM dcp.v_key_figures_by_revision"
-                       " WHERE submission_id = ANY ($1::uuid[])"},
+    [STORE_SQL_KEY_FIGURES] =
+        {"dcp_store_key_figures", 1,
+         "SELECT submission_id::text, indicator, breakdown, coalesce(unit, ''),"
+         " trim_scale(value)::text"
+         " FROM dcp.v_key_figures_by_revision"
+         " WHERE submission_id = ANY ($1::uuid[])"},
     /* Which of the ids (predecessors named by revisions) were ever stored,
      * accepted or in quarantine. */
     [STORE_SQL_FIND_KNOWN] = {"dcp_store_find_known", 1,
-                      "SELECT submission_id::text FROM dcp.submission"
-                      " WHERE submission_id = ANY ($1::uuid[])"
-                      " UNION SELECT submission_id FROM dcp.quarantine"
-                      " WHERE submission_id = ANY ($1::text[])"},
+                              "SELECT submission_id::text FROM dcp.submission"
+                              " WHERE submission_id = ANY ($1::uuid[])"
+                              " UNION SELECT submission_id FROM dcp.quarantine"
+                              " WHERE submission_id = ANY ($1::text[])"},
     /* The stored revisions that supersede one of the ids. */
     [STORE_SQL_FIND_SUPERSEDED_BY] = {"dcp_store_find_superseded_by", 1,
-                              "SELECT supersedes::text, submission_id::text, revision_no"
-                              " FROM dcp.submission WHERE supersedes = ANY ($1::uuid[])"},
+                                      "SELECT supersedes::text, submission_id::text, revision_no"
+                                      " FROM dcp.submission WHERE supersedes = ANY ($1::uuid[])"},
 };
 
 /* True if RES (one column of names) holds NAME. */
@@ -193,7 +199,7 @@ store_sql_run (PGconn *db, store_sql_t q, const char *const *params)
  * nothing when there is nothing to send. */
 int
 store_sql_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const dcp_buf_t *data,
-        const size_t *off, size_t stride, size_t lo, size_t hi)
+                const size_t *off, size_t stride, size_t lo, size_t hi)
 {
     db_span_t all = {data->data, data->len}, *spans = &all;
     size_t n = 0, total = data->len;
@@ -210,11 +216,10 @@ store_sql_copy (PGconn *db, store_batch_t *b, sections_table_id_t table, const d
             }
             size_t start = off[i * stride], end = off[j * stride];
             if (end > start)
-                spans[n++] = (db_span_t) {data->data + start, end - start};
+                spans[n++] = (db_span_t){data->data + start, end - start};
             total += end - start;
         }
-    }
-    else
+    } else
         n = 1;
     int rc = 0;
     if (total) {

@@ -33,17 +33,17 @@
 #include "store_int.h"
 #include "strmap.h"
 
-#define RACE_ATTEMPTS 3                /* redo after a concurrent insert */
+#define RACE_ATTEMPTS 3 /* redo after a concurrent insert */
 
 /* ---------------------------------------------------------------------------
  * One attempt at storing items [lo, hi) in one transaction. */
 
 typedef struct {
-    const char *key;        /* borrowed from a plan */
-    char current[40];       /* current submission id ("" = none) */
+    const char *key;  /* borrowed from a plan */
+    char current[40]; /* current submission id ("" = none) */
     unsigned revision_no;
-    long batch_item;        /* item of this batch that is current, or -1 */
-    size_t first_item;      /* first item of the series, for its parts */
+    long batch_item;   /* item of this batch that is current, or -1 */
+    size_t first_item; /* first item of the series, for its parts */
     bool has;
 } s_series_t;
 
@@ -55,21 +55,21 @@ typedef struct {
     s_series_t *series;
     size_t n_series;
     strmap_t series_map;
-    PGresult *existing_sub;   /* id, sha, stored_at */
-    PGresult *existing_quar;  /* id, sha, reason, problems, stored_at */
+    PGresult *existing_sub;  /* id, sha, stored_at */
+    PGresult *existing_quar; /* id, sha, reason, problems, stored_at */
     PGresult *replay_findings;
     strmap_t sub_map, quar_map, batch_ids;
-    dcp_buf_t unset_ids;        /* array literal of ids to make non-current */
-    char (*replaces)[40];       /* per item of the range: the submission a
+    dcp_buf_t unset_ids;  /* array literal of ids to make non-current */
+    char (*replaces)[40]; /* per item of the range: the submission a
                                    revision replaces ("" = none), for V-X-03 */
     /* Order of revisions (s_decide_late, s_decide_wait) */
     int64_t now_ms;
-    char (*sup)[40];            /* [i - lo]: supersedes_submission_id, normalised, or "" */
-    strmap_t item_ids;          /* id -> first item of the attempt with it */
-    strmap_t later_by;          /* id -> item inserted in this attempt that supersedes it */
-    PGresult *known;            /* predecessors named that were ever stored */
+    char (*sup)[40];   /* [i - lo]: supersedes_submission_id, normalised, or "" */
+    strmap_t item_ids; /* id -> first item of the attempt with it */
+    strmap_t later_by; /* id -> item inserted in this attempt that supersedes it */
+    PGresult *known;   /* predecessors named that were ever stored */
     strmap_t known_map;
-    PGresult *superseded_by;    /* (supersedes, id, revision_no) of stored revisions */
+    PGresult *superseded_by; /* (supersedes, id, revision_no) of stored revisions */
     strmap_t superseded_map;
 } s_try_t;
 
@@ -101,8 +101,8 @@ s_literal (dcp_buf_t *lit, const char *const *values, size_t n)
 /* Gives each item of the attempt its series slot and gathers the ids
  * (IDS), the UUIDs among them and the sorted keys of the series to lock. */
 static int
-s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuids,
-                size_t *n_uuids, const char **ids)
+s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuids, size_t *n_uuids,
+                const char **ids)
 {
     store_batch_t *b = t->b;
     size_t n = t->hi - t->lo;
@@ -246,8 +246,8 @@ cleanup:
 /* Runs Q with the array literal of IDS[0..N) into *RES and maps column 0
  * of each row to the row in MAP (keys borrowed from *RES). */
 static int
-s_lookup_ids (s_try_t *t, store_sql_t q, const char **ids, size_t n, PGresult **res,
-              strmap_t *map, const char *step)
+s_lookup_ids (s_try_t *t, store_sql_t q, const char **ids, size_t n, PGresult **res, strmap_t *map,
+              const char *step)
 {
     dcp_buf_t lit = {0};
     const char *params[] = {s_literal (&lit, ids, n)};
@@ -367,12 +367,10 @@ s_decide_late (s_try_t *t, size_t i)
     if (j >= 0) {
         later_id = b->plan[j].id;
         later_rev = b->items[j].sub->revision_no;
-    }
-    else if ((r = s_map_get (&t->superseded_map, p->id)) >= 0) {
+    } else if ((r = s_map_get (&t->superseded_map, p->id)) >= 0) {
         later_id = PQgetvalue (t->superseded_by, (int) r, 1);
         later_rev = (unsigned) strtoul (PQgetvalue (t->superseded_by, (int) r, 2), NULL, 10);
-    }
-    else
+    } else
         return false;
     if (later_rev != sub->revision_no + 1)
         return false;
@@ -404,9 +402,9 @@ s_decide_wait (s_try_t *t, size_t i)
     long j = s_map_get (&t->item_ids, sup);
     if (j >= 0 && (size_t) j < i && b->plan[j].action != STORE_A_NONE
         && b->plan[j].action != STORE_A_WAIT)
-        return false;  /* decided earlier in this batch */
+        return false; /* decided earlier in this batch */
     if (!revwait_should_wait (b->revwait, p->id, t->now_ms))
-        return false;  /* waited long enough */
+        return false; /* waited long enough */
     char message[600];
     snprintf (message, sizeof message,
               "revision %u supersedes %s, which is not stored yet (it is probably still on its"
@@ -442,9 +440,8 @@ s_decide_series (s_try_t *t, size_t i)
                       " replace it send a revision with revision_no %u and"
                       " supersedes_submission_id %s%s",
                       sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
-                      (int) sub->reporting_year, s->current, s->revision_no,
-                      s->revision_no + 1, s->current,
-                      points ? "" : " (a second first submission is a duplicate)");
+                      (int) sub->reporting_year, s->current, s->revision_no, s->revision_no + 1,
+                      s->current, points ? "" : " (a second first submission is a duplicate)");
             s_add_finding (item, "V-ENV-06", DCP_SEV_ERROR,
                            points ? "/revision_no" : "/supersedes_submission_id", message);
             p->action = STORE_A_QUARANTINE;
@@ -459,16 +456,14 @@ s_decide_series (s_try_t *t, size_t i)
                 dcp_buf_appendc (&t->unset_ids, ',');
             dcp_buf_append (&t->unset_ids, s->current, strlen (s->current));
         }
-    }
-    else if (sub->revision_no > 0) {
+    } else if (sub->revision_no > 0) {
         if (s_decide_wait (t, i))
             return;
         snprintf (message, sizeof message,
                   "revision %u supersedes %s, which is not stored here; stored as the"
                   " current submission for %s %s %d",
-                  sub->revision_no, *supersedes ? supersedes : "(nothing)",
-                  sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
-                  (int) sub->reporting_year);
+                  sub->revision_no, *supersedes ? supersedes : "(nothing)", sub->reporting_country,
+                  dcp_codec_kind_name (sub->questionnaire), (int) sub->reporting_year);
         s_add_finding (item, "V-ENV-06", DCP_SEV_WARNING, "/supersedes_submission_id", message);
     }
     s->has = true;
@@ -497,12 +492,10 @@ s_decide_replay (s_try_t *t, size_t i, long *row, long *first)
     if (*row >= 0 && strcmp (PQgetvalue (t->existing_sub, (int) *row, 1), p->sha_hex) == 0) {
         p->action = STORE_A_REPLAY_SUB;
         p->existing_row = *row;
-    }
-    else if (qrow >= 0) {
+    } else if (qrow >= 0) {
         p->action = STORE_A_REPLAY_QUAR;
         p->existing_row = qrow;
-    }
-    else if (*first >= 0 && strcmp (b->plan[*first].sha_hex, p->sha_hex) == 0) {
+    } else if (*first >= 0 && strcmp (b->plan[*first].sha_hex, p->sha_hex) == 0) {
         p->action = STORE_A_DUP;
         p->dup_of = (size_t) *first;
     }
@@ -543,14 +536,12 @@ s_try_decide (s_try_t *t)
             s_add_finding (item, "CONFLICT", DCP_SEV_ERROR, "/submission_id", message);
             p->action = STORE_A_QUARANTINE;
             p->reason = "conflict";
-        }
-        else if (!p->candidate) {
+        } else if (!p->candidate) {
             p->action = STORE_A_QUARANTINE;
-            p->reason = !item->sub           ? "undecodable"
+            p->reason = !item->sub            ? "undecodable"
                         : fwd->security_event ? "wrong_country"
                                               : "invalid";
-        }
-        else
+        } else
             s_decide_series (t, i);
     }
     return t->unset_ids.err ? DCP_ENOMEM : 0;
@@ -567,9 +558,13 @@ s_build_submissions (s_try_t *t, dcp_buf_t *out, dcp_buf_t *findings, size_t *n_
         if (p->action != STORE_A_INSERT)
             continue;
         store_item_t *item = &b->items[i];
-        sections_submission_t row = {.sub = item->sub, .fwd = item->fwd, .id = p->id,
-                                     .sha_hex = p->sha_hex, .raw = item->raw,
-                                     .raw_len = item->raw_len, .is_current = p->is_current,
+        sections_submission_t row = {.sub = item->sub,
+                                     .fwd = item->fwd,
+                                     .id = p->id,
+                                     .sha_hex = p->sha_hex,
+                                     .raw = item->raw,
+                                     .raw_len = item->raw_len,
+                                     .is_current = p->is_current,
                                      .counts = p->counts,
                                      .raw_field = b->raw_text.data + p->raw_off,
                                      .raw_field_len = p->raw_text_len};
@@ -651,9 +646,10 @@ s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *
     const Dcp__V1__Submission *sub = item->sub;
     char *problems = s_problems_json (item->findings);
     char *clean[6] = {0};
-    const char *src[6] = {fwd->sender_key, fwd->sender_country, fwd->sender_name,
-                          fwd->validator_id, fwd->received_at,
-                          sub && sub->reporting_country ? sub->reporting_country : ""};
+    const char *src[6] = {
+        fwd->sender_key,  fwd->sender_country,
+        fwd->sender_name, fwd->validator_id,
+        fwd->received_at, sub && sub->reporting_country ? sub->reporting_country : ""};
     char year[16] = "";
     PGresult *res = NULL;
     int rc = DCP_ENOMEM;
@@ -666,14 +662,23 @@ s_quarantine (PGconn *db, store_batch_t *b, size_t i, const char *reason, bool *
             goto cleanup;
     if (sub)
         snprintf (year, sizeof year, "%d", (int) sub->reporting_year);
-    const char *values[13] = {p->id, p->sha_hex, item->raw ? (const char *) item->raw : "",
-                              reason, problems,
+    const char *values[13] = {p->id,
+                              p->sha_hex,
+                              item->raw ? (const char *) item->raw : "",
+                              reason,
+                              problems,
                               sub ? dcp_codec_kind_name (sub->questionnaire) : NULL,
-                              sub ? clean[5] : NULL, sub ? year : NULL,
-                              clean[0], clean[1], clean[2], clean[3], clean[4]};
+                              sub ? clean[5] : NULL,
+                              sub ? year : NULL,
+                              clean[0],
+                              clean[1],
+                              clean[2],
+                              clean[3],
+                              clean[4]};
     int lengths[13] = {0, 0, (int) item->raw_len};
     int formats[13] = {0, 0, 1};
-    res = PQexecPrepared (db, store_sql_name (STORE_SQL_QUARANTINE), 13, values, lengths, formats, 0);
+    res =
+        PQexecPrepared (db, store_sql_name (STORE_SQL_QUARANTINE), 13, values, lengths, formats, 0);
     if ((rc = store_sql_check (db, b, res, PGRES_TUPLES_OK, "quarantine")))
         goto cleanup;
     *new_row = PQntuples (res) == 1;
@@ -706,7 +711,7 @@ s_replay_quarantine (store_item_t *item, PGresult *res, int row)
 {
     const char *reason = PQgetvalue (res, row, 2);
     item->status = strcmp (reason, "conflict") == 0 ? DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT
-                                                     : DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
+                                                    : DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
     item->replayed = true;
     snprintf (item->stored_at, sizeof item->stored_at, "%s", PQgetvalue (res, row, 4));
     dcp_findings_destroy (&item->findings);
@@ -714,7 +719,8 @@ s_replay_quarantine (store_item_t *item, PGresult *res, int row)
     json_t *arr = json_loads (PQgetvalue (res, row, 3), 0, NULL);
     size_t k;
     json_t *o;
-    json_array_foreach (arr, k, o) {
+    json_array_foreach (arr, k, o)
+    {
         const char *sev = json_string_value (json_object_get (o, "severity"));
         const char *code = json_string_value (json_object_get (o, "code"));
         const char *path = json_string_value (json_object_get (o, "path"));
@@ -733,16 +739,15 @@ static void
 s_log_outcome (const store_item_t *item, const store_plan_t *p)
 {
     if (item->status == DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED && !item->replayed)
-        return;  /* main.c logs every stored submission at debug level */
+        return; /* main.c logs every stored submission at debug level */
     char id[200], country[40];
     const char *c = item->sub && item->sub->reporting_country ? item->sub->reporting_country
                                                               : item->fwd->sender_country;
     dcp_log (item->replayed ? DCP_LOG_DEBUG : DCP_LOG_INFO,
-             item->replayed ? "replayed submission"
+             item->replayed              ? "replayed submission"
              : p->action == STORE_A_WAIT ? "revision waits for its predecessor"
                                          : "quarantined submission",
-             "submission=%s country=%s status=%s reason=%s",
-             dcp_log_quote (id, sizeof id, p->id),
+             "submission=%s country=%s status=%s reason=%s", dcp_log_quote (id, sizeof id, p->id),
              dcp_log_quote (country, sizeof country, c ? c : ""),
              dcp_codec_status_name (item->status), p->reason ? p->reason : "-");
 }
@@ -795,7 +800,7 @@ s_try_insert (s_try_t *t)
         rc = DCP_ERACE;
     for (int tb = 0; tb < SECTIONS_N_SECTION && rc == 0; tb++)
         rc = store_sql_copy (t->db, b, (sections_table_id_t) tb, &b->tab[tb], b->off + tb,
-                     SECTIONS_N_SECTION, t->lo, t->hi);
+                             SECTIONS_N_SECTION, t->lo, t->hi);
     if (rc == 0)
         rc = store_sql_copy (t->db, b, SECTIONS_FINDING, &findings, NULL, 0, t->lo, t->hi);
 cleanup:
@@ -835,9 +840,9 @@ s_key_figure_moved (const dcp_decimal_t *old, const dcp_decimal_t *new, int pct)
     dcp_decimal_t neg = *old, diff, hundred, share, lhs, rhs;
     neg.negative = !neg.negative;
     if (dcp_decimal_add (new, &neg, &diff))
-        return true;  /* too far apart to subtract */
+        return true; /* too far apart to subtract */
     diff.negative = false;
-    neg.negative = false;  /* |old| */
+    neg.negative = false; /* |old| */
     dcp_decimal_from_int (100, &hundred);
     dcp_decimal_from_int (pct, &share);
     if (dcp_decimal_mul (&diff, &hundred, DCP_DECIMAL_MAX_SCALE, &lhs)
@@ -907,7 +912,8 @@ s_key_figures_read (s_try_t *t, PGresult **res)
         dcp_buf_t lit = {0};
         const char *params[] = {s_literal (&lit, ids, n_ids)};
         *res = params[0] ? store_sql_run (t->db, STORE_SQL_KEY_FIGURES, params) : NULL;
-        rc = *res ? store_sql_check (t->db, t->b, *res, PGRES_TUPLES_OK, "key figures") : DCP_ENOMEM;
+        rc =
+            *res ? store_sql_check (t->db, t->b, *res, PGRES_TUPLES_OK, "key figures") : DCP_ENOMEM;
         dcp_buf_free (&lit);
     }
     free (ids);
@@ -965,7 +971,8 @@ s_try_replay_findings (s_try_t *t)
     if (n) {
         dcp_buf_t lit = {0};
         const char *params[] = {s_literal (&lit, ids, n)};
-        t->replay_findings = params[0] ? store_sql_run (t->db, STORE_SQL_FIND_FINDINGS, params) : NULL;
+        t->replay_findings =
+            params[0] ? store_sql_run (t->db, STORE_SQL_FIND_FINDINGS, params) : NULL;
         rc = t->replay_findings
                  ? store_sql_check (t->db, b, t->replay_findings, PGRES_TUPLES_OK, "find findings")
                  : DCP_ENOMEM;
@@ -1097,8 +1104,8 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     int rc = store_sql_prepare (db, b);
     if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = s_try_decide (&t)) == 0
         && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_key_figures (&t)) == 0
-        && (rc = s_try_insert (&t)) == 0
-        && (rc = s_try_replay_findings (&t)) == 0 && (rc = s_try_quarantine (&t)) == 0) {
+        && (rc = s_try_insert (&t)) == 0 && (rc = s_try_replay_findings (&t)) == 0
+        && (rc = s_try_quarantine (&t)) == 0) {
         PGresult *res = PQexec (db, "COMMIT");
         rc = store_sql_check (db, b, res, PGRES_COMMAND_OK, "commit");
         PQclear (res);
@@ -1106,12 +1113,11 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
     if (rc == 0) {
         s_try_outcomes (&t);
         s_try_duplicates (&t);
-    }
-    else {
+    } else {
         db_rollback (db);
         s_reset_range (b, lo, hi);
         if (rc == DCP_EDB_RETRY || rc == DCP_ESTAGE)
-            b->prepared_db = NULL;  /* new connection or schema: prepare again */
+            b->prepared_db = NULL; /* new connection or schema: prepare again */
     }
     PQclear (t.existing_sub);
     PQclear (t.existing_quar);

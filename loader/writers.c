@@ -27,16 +27,16 @@
 #define BACKOFF_FIRST_MS 100
 
 typedef struct {
-    void *batch;                  /* the store's */
+    void *batch; /* the store's */
     size_t n, bytes;
-    int64_t started_ms;           /* arrival of its first item */
+    int64_t started_ms; /* arrival of its first item */
 } slot_t;
 
 typedef struct {
     writers_t *ws;
     int index;
-    void *conn;                   /* set and cleared by the loop thread, never while BUSY */
-    int64_t conn_used_ms;         /* last time the connection was known good */
+    void *conn;           /* set and cleared by the loop thread, never while BUSY */
+    int64_t conn_used_ms; /* last time the connection was known good */
     int64_t next_connect_ms;
     long backoff_ms;
     slot_t slot[2];
@@ -45,8 +45,8 @@ typedef struct {
     bool started;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool job, quit;               /* under MU */
-    int job_rc;                   /* under MU */
+    bool job, quit; /* under MU */
+    int job_rc;     /* under MU */
     bool busy;
     int64_t job_started_ms, retry_at_ms;
 } writer_t;
@@ -56,7 +56,7 @@ struct writers_t {
     writers_store_t store;
     void *arg;
     writer_t w[WRITERS_MAX];
-    int wake[2];                  /* a writer writes its index when done */
+    int wake[2]; /* a writer writes its index when done */
     writers_stats_t stats;
 };
 
@@ -137,7 +137,7 @@ s_write_done (writer_t *w)
     int64_t t1 = dcp_now_ms ();
     if (rc) {
         dcp_warn ("could not store batch, will retry", "writer=%d items=%zu reason=%s", w->index,
-                  out->n, dcp_log_quote ((char[128]) {0}, 128, dcp_strerror (rc)));
+                  out->n, dcp_log_quote ((char[128]){0}, 128, dcp_strerror (rc)));
         ws->stats.failures++;
         w->retry_at_ms = t1 + w->backoff_ms;
         if (rc == DCP_EDB_RETRY) {
@@ -342,8 +342,8 @@ uint64_t
 writers_series_key (const char *country, int questionnaire, int year)
 {
     uint32_t q = (uint32_t) questionnaire, y = (uint32_t) year;
-    const uint8_t tail[8] = {(uint8_t) q, (uint8_t) (q >> 8), (uint8_t) (q >> 16),
-                             (uint8_t) (q >> 24), (uint8_t) y, (uint8_t) (y >> 8),
+    const uint8_t tail[8] = {(uint8_t) q,         (uint8_t) (q >> 8), (uint8_t) (q >> 16),
+                             (uint8_t) (q >> 24), (uint8_t) y,        (uint8_t) (y >> 8),
                              (uint8_t) (y >> 16), (uint8_t) (y >> 24)};
     return dcp_hash_bytes (dcp_hash_str (DCP_HASH_SEED, country), tail, sizeof tail);
 }
@@ -443,7 +443,7 @@ writers_drain (writers_t *self)
             writer_t *w = &self->w[k];
             w->retry_at_ms = 0;
             w->fill->started_ms = 0;
-            if (round > 0)  /* the first round only waits for running writes */
+            if (round > 0) /* the first round only waits for running writes */
                 s_maybe_write (w);
             busy |= w->busy;
         }

@@ -41,8 +41,8 @@ typedef struct {
     int writer;
     size_t items;
     size_t bytes;
-    int64_t commit_ms;            /* handed to the writer -> COMMIT */
-    int64_t delay_ms;             /* its first item arrived -> COMMIT */
+    int64_t commit_ms; /* handed to the writer -> COMMIT */
+    int64_t delay_ms;  /* its first item arrived -> COMMIT */
 } writers_commit_t;
 
 /* The store as the writers see it.  ARG is the one given to writers_new().
@@ -80,22 +80,22 @@ typedef struct {
 } writers_store_t;
 
 typedef struct {
-    int writers;                  /* 1 to WRITERS_MAX */
-    size_t batch_max_items;       /* at least 1 */
+    int writers;            /* 1 to WRITERS_MAX */
+    size_t batch_max_items; /* at least 1 */
     size_t batch_max_bytes;
     long flush_ms;
-    long reconnect_max_ms;        /* longest pause between connection attempts */
-    long ping_ms;                 /* ping an idle connection this often (0 = never) */
-    long refused_max_ms;          /* longest pause between connection attempts
+    long reconnect_max_ms; /* longest pause between connection attempts */
+    long ping_ms;          /* ping an idle connection this often (0 = never) */
+    long refused_max_ms;   /* longest pause between connection attempts
                                      while the database refuses the loader
                                      (0 = reconnect_max_ms) */
 } writers_cfg_t;
 
 typedef struct {
-    unsigned long batches;        /* committed */
-    unsigned long failures;       /* failed writes, each retried */
-    unsigned long connects;       /* successful (re)connections */
-    size_t in_flight;             /* items added, not yet committed */
+    unsigned long batches;  /* committed */
+    unsigned long failures; /* failed writes, each retried */
+    unsigned long connects; /* successful (re)connections */
+    size_t in_flight;       /* items added, not yet committed */
 } writers_stats_t;
 
 /* Starts CFG->writers threads (no connection yet: writers_run() opens them).

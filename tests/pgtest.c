@@ -74,5 +74,5 @@ pgtest_drop_db (PGconn *admin, const char *name)
 {
     char sql[256];
     snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-    PQclear (PQexec (admin, sql));  /* best effort: teardown of a failed test */
+    PQclear (PQexec (admin, sql)); /* best effort: teardown of a failed test */
 }

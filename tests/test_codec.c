@@ -55,8 +55,8 @@ test_round_trip (void **state)
     assert_string_equal (back->coverage_note, sub.coverage_note);
     assert_string_equal (back->focal_point->name, "A. Focal");
     dcp_codec_free (&back);
-    dcp_codec_free (&back);  /* idempotent */
-    assert_null (dcp_codec_unpack (bytes, len, len - 1));  /* over the limit */
+    dcp_codec_free (&back);                               /* idempotent */
+    assert_null (dcp_codec_unpack (bytes, len, len - 1)); /* over the limit */
     free (bytes);
 }
 
@@ -71,10 +71,10 @@ test_empty_message_decodes (void **state)
 static void
 test_broken_bytes_are_refused (void **state)
 {
-    const uint8_t cut[] = {0x0a, 0x24, '0', 'b'};             /* string of 36, 2 sent */
-    const uint8_t group[] = {0x0b, 0x0c};                       /* start/end group */
+    const uint8_t cut[] = {0x0a, 0x24, '0', 'b'}; /* string of 36, 2 sent */
+    const uint8_t group[] = {0x0b, 0x0c};         /* start/end group */
     const uint8_t long_varint[] = {0x10, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                   0xff, 0xff, 0xff, 0xff, 0xff, 0x01};  /* 11 bytes */
+                                   0xff, 0xff, 0xff, 0xff, 0xff, 0x01}; /* 11 bytes */
     assert_false (s_decodes (cut, sizeof cut));
     assert_false (s_decodes (group, sizeof group));
     assert_false (s_decodes (long_varint, sizeof long_varint));
@@ -88,7 +88,7 @@ test_field_number_zero_is_refused (void **state)
      * field that protobuf-c could then not read back once re-encoded. */
     const uint8_t plain[] = {0x10, 0x01, 0x02, 0x01, 'x'};
     const uint8_t overlong[] = {0x10, 0x01, 0x82, 0x00, 0x01, 'x'};
-    const uint8_t nested[] = {0x82, 0x01, 0x04, 0x82, 0x00, 0x01, 'x'};  /* in focal_point */
+    const uint8_t nested[] = {0x82, 0x01, 0x04, 0x82, 0x00, 0x01, 'x'}; /* in focal_point */
     assert_false (s_decodes (plain, sizeof plain));
     assert_false (s_decodes (overlong, sizeof overlong));
     assert_false (s_decodes (nested, sizeof nested));
@@ -102,7 +102,7 @@ test_nul_in_string_is_refused (void **state)
     /* focal_point (16) { name (1) = "a\0" } */
     const uint8_t nested[] = {0x82, 0x01, 0x04, 0x0a, 0x02, 'a', 0x00};
     /* The same bytes in an unknown field are not text: kept (FIELD-UNKNOWN). */
-    const uint8_t unknown[] = {0xfa, 0x3e, 0x03, 'x', 0x00, 'y'};  /* field 999 */
+    const uint8_t unknown[] = {0xfa, 0x3e, 0x03, 'x', 0x00, 'y'}; /* field 999 */
     assert_false (s_decodes (note, sizeof note));
     assert_false (s_decodes (nested, sizeof nested));
     assert_true (s_decodes (unknown, sizeof unknown));
@@ -171,7 +171,7 @@ test_examples_roundtrip (void **state)
         dcp_codec_free (&back);
         dcp_codec_free (&sub);
         assert_null (sub);
-        dcp_codec_free (&sub);  /* idempotent */
+        dcp_codec_free (&sub); /* idempotent */
     }
 }
 

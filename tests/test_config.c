@@ -30,7 +30,8 @@ static const dcp_cfg_option_t s_opts[] = {
     {"bind", DCP_CFG_STR, "tcp://127.0.0.1:1", offsetof (cfg_t, bind), 64, "endpoint"},
     {"window", DCP_CFG_INT, "64", offsetof (cfg_t, window), sizeof (long), "window"},
     {"insecure", DCP_CFG_BOOL, "false", offsetof (cfg_t, insecure), sizeof (bool), "dev"},
-    {"log_level", DCP_CFG_STR, "info", offsetof (cfg_t, log_level), 16, "debug, info, warn or error"},
+    {"log_level", DCP_CFG_STR, "info", offsetof (cfg_t, log_level), 16,
+     "debug, info, warn or error"},
     {"id", DCP_CFG_STR, "", offsetof (cfg_t, id), 32, "name in logs (default host:pid)"},
     {"database", DCP_CFG_STR, "dbname=dcp", offsetof (cfg_t, database), 128, "libpq conninfo"},
     {"smtp_password", DCP_CFG_STR, "", offsetof (cfg_t, smtp_password), 32, "mail relay"},
@@ -101,7 +102,8 @@ test_bad_value_names_key_and_value (void **state)
               "%s:1: key \"window\": expected a non-negative integer (got \"many\")", path);
     assert_string_equal (err, want);
     unlink (path);
-    assert_int_equal (dcp_config_set (s_opts, &c, "insecure", "maybe", err, sizeof err), DCP_ECONFIG);
+    assert_int_equal (dcp_config_set (s_opts, &c, "insecure", "maybe", err, sizeof err),
+                      DCP_ECONFIG);
     assert_int_equal (dcp_config_set (s_opts, &c, "window", "-1", err, sizeof err), DCP_ECONFIG);
     assert_int_equal (dcp_config_set (s_opts, &c, "nope", "1", err, sizeof err), DCP_EINVAL);
 }
@@ -113,7 +115,8 @@ test_missing_file_is_error_only_when_required (void **state)
     cfg_t c;
     char err[256];
     dcp_config_defaults (s_opts, &c, err, sizeof err);
-    assert_int_equal (dcp_config_file (s_opts, &c, "/nonexistent/x.conf", false, err, sizeof err), 0);
+    assert_int_equal (dcp_config_file (s_opts, &c, "/nonexistent/x.conf", false, err, sizeof err),
+                      0);
     assert_int_equal (dcp_config_file (s_opts, &c, "/nonexistent/x.conf", true, err, sizeof err),
                       DCP_ECONFIG);
     assert_non_null (strstr (err, "/nonexistent/x.conf"));
@@ -125,7 +128,8 @@ test_parse_args_flags_override_and_stop_at_command (void **state)
     (void) state;
     cfg_t c;
     int first = -1;
-    char *argv[] = {"prog", "--window=5", "--insecure", "--bind", "tcp://x:2", "submit", "f.json", NULL};
+    char *argv[] = {"prog",      "--window=5", "--insecure", "--bind",
+                    "tcp://x:2", "submit",     "f.json",     NULL};
     dcp_config_next_t next = DCP_CONFIG_HELP;
     assert_int_equal (dcp_config_parse_args (s_opts, &c, "prog", NULL, 7, argv, &first, &next), 0);
     assert_int_equal (next, DCP_CONFIG_RUN);
@@ -192,7 +196,7 @@ test_a_line_too_long_is_one_clear_error (void **state)
     assert_int_equal (dcp_config_file (s_opts, &c, path, true, err, sizeof err), DCP_ECONFIG);
     snprintf (want, sizeof want, "%s:1: line longer than 198 characters", path);
     assert_string_equal (err, want);
-    assert_int_equal (c.window, 9);  /* the next line is read as usual */
+    assert_int_equal (c.window, 9); /* the next line is read as usual */
     assert_string_equal (c.bind, "tcp://127.0.0.1:1");
     unlink (path);
 }
@@ -239,10 +243,12 @@ test_environment_unknown_variables_are_errors (void **state)
     setenv ("DCP_CFGTEST_WINDOW", "lots", 1);
     setenv ("DCP_CFGTESTX_WHATEVER", "1", 1); /* another program's prefix: not ours */
     assert_int_equal (dcp_config_env (s_opts, &c, "CFGTEST", err, sizeof err), DCP_ECONFIG);
-    assert_non_null (strstr (err, "environment variable DCP_CFGTEST_WINDOW: expected a non-negative "
-                                  "integer (got \"lots\")"));
-    assert_non_null (strstr (err, "unknown environment variable DCP_CFGTEST_LOG_LEVLE (did you mean "
-                                  "\"DCP_CFGTEST_LOG_LEVEL\"?)"));
+    assert_non_null (strstr (err,
+                             "environment variable DCP_CFGTEST_WINDOW: expected a non-negative "
+                             "integer (got \"lots\")"));
+    assert_non_null (strstr (err,
+                             "unknown environment variable DCP_CFGTEST_LOG_LEVLE (did you mean "
+                             "\"DCP_CFGTEST_LOG_LEVEL\"?)"));
     assert_null (strstr (err, "CFGTESTX"));
     unsetenv ("DCP_CFGTEST_LOG_LEVLE");
     unsetenv ("DCP_CFGTEST_WINDOW");
@@ -260,7 +266,7 @@ test_parse_args_reports_every_bad_flag (void **state)
     char *argv[] = {"prog", "--windwo=5", "--insecre", "--window=x", "--bind=tcp://y:3", NULL};
     assert_int_equal (dcp_config_parse_args (s_opts, &c, "prog", NULL, 5, argv, &first, &next),
                       DCP_ECONFIG);
-    assert_string_equal (c.bind, "tcp://y:3");  /* scanned to the end */
+    assert_string_equal (c.bind, "tcp://y:3"); /* scanned to the end */
 }
 
 static void
@@ -304,13 +310,12 @@ test_program_rule_applies_to_check_config_too (void **state)
     cfg_t c;
     int first = -1;
     char *good[] = {"prog", "--check-config", "--window=128", NULL};
-    assert_int_equal (dcp_config_main_checked (s_opts, &c, "prog", NULL, 3, good, &first, NULL,
-                                               s_window_rule),
-                      0);
+    assert_int_equal (
+        dcp_config_main_checked (s_opts, &c, "prog", NULL, 3, good, &first, NULL, s_window_rule),
+        0);
     char *bad[] = {"prog", "--check-config", "--window=0", NULL};
-    assert_int_equal (dcp_config_main_checked (s_opts, &c, "prog", NULL, 3, bad, &first, NULL,
-                                               s_window_rule),
-                      2);
+    assert_int_equal (
+        dcp_config_main_checked (s_opts, &c, "prog", NULL, 3, bad, &first, NULL, s_window_rule), 2);
 }
 
 static void
@@ -324,7 +329,8 @@ test_secrets_are_masked (void **state)
     assert_string_equal (out, "password = ******** host=x");
     dcp_config_mask ("postgresql://loader:pw@db1,db2/dcp?target_session_attrs=read-write", out,
                      sizeof out);
-    assert_string_equal (out, "postgresql://loader:********@db1,db2/dcp?target_session_attrs=read-write");
+    assert_string_equal (
+        out, "postgresql://loader:********@db1,db2/dcp?target_session_attrs=read-write");
     dcp_config_mask ("postgresql://db/dcp?user=x&password=pw&sslmode=require", out, sizeof out);
     assert_string_equal (out, "postgresql://db/dcp?user=x&password=********&sslmode=require");
     dcp_config_mask ("tcp://127.0.0.1:7601", out, sizeof out);

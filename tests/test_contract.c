@@ -30,7 +30,7 @@
 
 typedef struct {
     char *code[MAX_CODES];
-    char *where[MAX_CODES];   /* first file it was seen in */
+    char *where[MAX_CODES]; /* first file it was seen in */
     size_t n;
 } codes_t;
 
@@ -120,7 +120,8 @@ s_emitted (codes_t *set)
             char *text = s_read (path);
             s_scan (&raw, text, "\"([A-Z][A-Z0-9]*(-[A-Z0-9]+)+)\"", 1, path);
             s_scan (&raw, text,
-                    "(dcp_findings_add|s_add|s_add_finding|s_push) \\([^,;()]+, *\"([A-Z][A-Z0-9_-]*)\"",
+                    "(dcp_findings_add|s_add|s_add_finding|s_push) \\([^,;()]+, "
+                    "*\"([A-Z][A-Z0-9_-]*)\"",
                     2, path);
             free (text);
         }
@@ -189,8 +190,8 @@ every_code_is_documented_and_every_documented_code_exists (void **state)
             fprintf (stderr, "  proto/ERRORS.md lists %s, which no stage emits\n", doc.code[i]);
             stale++;
         }
-    fprintf (stderr, "  %zu codes and enum values in the sources, %zu rows in ERRORS.md\n",
-             code.n, doc.n);
+    fprintf (stderr, "  %zu codes and enum values in the sources, %zu rows in ERRORS.md\n", code.n,
+             doc.n);
     s_free (&code);
     s_free (&doc);
     assert_int_equal (missing, 0);

@@ -41,20 +41,20 @@ s_has (const dcp_findings_t *f, const char *rule, const char *path, const char *
     return false;
 }
 
-#define assert_finding(f, rule, path, needle)                                   \
-    do {                                                                        \
-        if (!s_has ((f), (rule), (path), (needle))) {                           \
-            s_print_findings (f);                                               \
-            fail_msg ("missing finding %s at %s", (rule), (path) ? (path) : "*"); \
-        }                                                                       \
+#define assert_finding(f, rule, path, needle)                                                      \
+    do {                                                                                           \
+        if (!s_has ((f), (rule), (path), (needle))) {                                              \
+            s_print_findings (f);                                                                  \
+            fail_msg ("missing finding %s at %s", (rule), (path) ? (path) : "*");                  \
+        }                                                                                          \
     } while (0)
 
-#define assert_no_findings(f)                                                   \
-    do {                                                                        \
-        if (dcp_findings_count (f)) {                                           \
-            s_print_findings (f);                                               \
-            fail_msg ("unexpected findings");                                   \
-        }                                                                       \
+#define assert_no_findings(f)                                                                      \
+    do {                                                                                           \
+        if (dcp_findings_count (f)) {                                                              \
+            s_print_findings (f);                                                                  \
+            fail_msg ("unexpected findings");                                                      \
+        }                                                                                          \
     } while (0)
 
 static Dcp__V1__Submission *
@@ -88,7 +88,9 @@ test_semicolon_decimal_comma (void **state)
                        "AA;15520,5;L;98,5;17\r\n"
                        "ACET;15 520,5;KG;;3\r\n"
                        "HCL;15.520,5;KG;;2\r\n"
-                       "KMNO4;\xc2\xa0" "1\xe2\x80\xaf" "234;KG;;1\r\n"
+                       "KMNO4;\xc2\xa0"
+                       "1\xe2\x80\xaf"
+                       "234;KG;;1\r\n"
                        "SA;0,25 KG;;;1\r\n";
     Dcp__V1__Submission *sub;
     dcp_findings_t *f;
@@ -188,13 +190,14 @@ test_rule_findings_located_in_csv (void **state)
     Dcp__V1__Submission *sub = s_new_submission ();
     dcp_findings_t *f = dcp_findings_new ();
     srcmap_t *map = srcmap_new ();
-    assert_int_equal (csvread_table_mapped (text, strlen (text), "inc.csv", "incidents", sub, f,
-                                            map), 0);
+    assert_int_equal (
+        csvread_table_mapped (text, strlen (text), "inc.csv", "incidents", sub, f, map), 0);
     size_t first_rule = dcp_findings_count (f);
     dcp_rules_opts_t opts;
     dcp_rules_defaults (&opts);
     assert_int_equal (dcp_rules_check (sub, &opts, f), 0);
-    assert_true (dcp_findings_has (f, "V-GEN-01", "/precursors/incidents/1/substances/0/quantity/status"));
+    assert_true (
+        dcp_findings_has (f, "V-GEN-01", "/precursors/incidents/1/substances/0/quantity/status"));
     assert_int_equal (srcmap_locate_findings (map, f, first_rule), 0);
     assert_finding (f, "DATE-FORMAT", "inc.csv:2:13", "(/precursors/incidents/0/incident_date)");
     assert_finding (f, "V-PRE-01", "inc.csv:3:24", "did you mean \"ACET\"");
@@ -264,12 +267,12 @@ static void
 test_incidents_grouped_by_id (void **state)
 {
     (void) state;
-    const char *text
-        = "incident_id,incident_date,substance_code,quantity,unit,package_count,route,"
-          "admin_area,location.port,linked_money,persons_nationalities\n"
-          "A-1,2023-02-11,AA,4200,L,21,TUR:ORIGIN>IRN:TRANSIT>AFG:DESTINATION,Herat,,--,IRN;AFG\n"
-          "B-7,2023-03-01,ACET,n/a,KG,,afg>irn>tur,,Bandar Abbas,50000 USD,\n"
-          " A-1 ,,HCL,180,KG,1,,,,,\n";  /* padded id: same incident */
+    const char *text =
+        "incident_id,incident_date,substance_code,quantity,unit,package_count,route,"
+        "admin_area,location.port,linked_money,persons_nationalities\n"
+        "A-1,2023-02-11,AA,4200,L,21,TUR:ORIGIN>IRN:TRANSIT>AFG:DESTINATION,Herat,,--,IRN;AFG\n"
+        "B-7,2023-03-01,ACET,n/a,KG,,afg>irn>tur,,Bandar Abbas,50000 USD,\n"
+        " A-1 ,,HCL,180,KG,1,,,,,\n"; /* padded id: same incident */
     Dcp__V1__Submission *sub;
     dcp_findings_t *f;
     assert_int_equal (s_read (text, "incidents", &sub, &f), 0);
@@ -298,8 +301,7 @@ test_incidents_grouped_by_id (void **state)
     assert_string_equal (b->linked_money->amount, "50000");
     assert_string_equal (b->linked_money->currency, "USD");
     assert_int_equal (b->substances[0]->quantity->status, DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE);
-    assert_int_equal (b->substances[0]->package_count->status,
-                      DCP__V1__OBS_STATUS__OBS_UNANSWERED);
+    assert_int_equal (b->substances[0]->package_count->status, DCP__V1__OBS_STATUS__OBS_UNANSWERED);
     dcp_codec_free (&sub);
     dcp_findings_destroy (&f);
 }
@@ -373,9 +375,9 @@ test_utf8 (void **state)
     assert_int_equal (s_read (text, "seizures", &sub, &f), 0);
     assert_finding (f, "CSV-STATUS-TOKEN", "t.csv:2:12", NULL);
     assert_finding (f, "CSV-UTF8", "t.csv:3:8", "not valid UTF-8");
-    assert_finding (f, "CSV-UTF8", "t.csv:4:4", NULL);  /* overlong '/' */
+    assert_finding (f, "CSV-UTF8", "t.csv:4:4", NULL); /* overlong '/' */
     assert_string_equal (sub->precursors->seizures[0]->question_ref, "Türkiye");
-    assert_string_equal (sub->precursors->seizures[1]->question_ref, "");  /* read as blank */
+    assert_string_equal (sub->precursors->seizures[1]->question_ref, ""); /* read as blank */
     dcp_codec_free (&sub);
     dcp_findings_destroy (&f);
 
@@ -383,7 +385,8 @@ test_utf8 (void **state)
     static const char with_nul[] = "substance_code,question_ref\nAA,a\0b\nACET,c\n";
     sub = s_new_submission ();
     f = dcp_findings_new ();
-    assert_int_equal (csvread_table (with_nul, sizeof with_nul - 1, "t.csv", "seizures", sub, f), 0);
+    assert_int_equal (csvread_table (with_nul, sizeof with_nul - 1, "t.csv", "seizures", sub, f),
+                      0);
     assert_finding (f, "CSV-UTF8", "t.csv:2:5", "NUL");
     assert_int_equal (sub->precursors->n_seizures, 2);
     assert_string_equal (sub->precursors->seizures[0]->question_ref, "");
@@ -404,7 +407,8 @@ test_incident_columns_must_agree (void **state)
     dcp_findings_t *f;
     assert_int_equal (s_read (text, "incidents", &sub, &f), 0);
     assert_finding (f, "CSV-UNKNOWN-COLUMN", "t.csv:1:51", "ambiguous");
-    assert_finding (f, "CSV-INCONSISTENT", "t.csv:3:5", "\"2023-02-12\" here but \"2023-02-11\" on line 2");
+    assert_finding (f, "CSV-INCONSISTENT", "t.csv:3:5",
+                    "\"2023-02-12\" here but \"2023-02-11\" on line 2");
     assert_finding (f, "CSV-MISSING", "t.csv:4:1", "incident_id");
     assert_int_equal (sub->precursors->n_incidents, 1);
     assert_string_equal (sub->precursors->incidents[0]->incident_date, "2023-02-11");
@@ -531,7 +535,7 @@ test_mutated_example_never_crashes (void **state)
         int rc = csvread_table (copy, len, "m.csv", "incidents", sub, f);
         assert_true (rc == 0 || rc == DCP_EINVAL);
         size_t out = 0;
-        free (dcp_codec_pack (sub, &out));  /* whatever was built packs */
+        free (dcp_codec_pack (sub, &out)); /* whatever was built packs */
         dcp_codec_free (&sub);
         dcp_findings_destroy (&f);
     }

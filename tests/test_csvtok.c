@@ -28,7 +28,8 @@ test_cells_lines_and_columns (void **state)
     (void) state;
     /* a byte order mark, a quoted cell over two lines with "" inside, CRLF,
      * a lone CR, characters (not bytes) counted in columns */
-    const char text[] = "\xef\xbb\xbf" "a,\"b\"\"\nc\"\r\n\xc3\xa9t\xc3\xa9,x\ry,";
+    const char text[] = "\xef\xbb\xbf"
+                        "a,\"b\"\"\nc\"\r\n\xc3\xa9t\xc3\xa9,x\ry,";
     dcp_csvtok_t tok;
     dcp_csvtok_init (&tok, text, sizeof text - 1);
     s_expect (&tok, "a", 1, 1, DCP_CSVTOK_COMMA);
@@ -36,7 +37,7 @@ test_cells_lines_and_columns (void **state)
     s_expect (&tok, "\xc3\xa9t\xc3\xa9", 3, 1, DCP_CSVTOK_COMMA);
     s_expect (&tok, "x", 3, 5, DCP_CSVTOK_CR);
     s_expect (&tok, "y", 4, 1, DCP_CSVTOK_COMMA);
-    s_expect (&tok, "", 4, 3, DCP_CSVTOK_EOF);  /* owed after the last comma */
+    s_expect (&tok, "", 4, 3, DCP_CSVTOK_EOF); /* owed after the last comma */
     dcp_csvtok_cell_t cell;
     assert_int_equal (dcp_csvtok_next (&tok, &cell), 0);
     assert_true (dcp_csvtok_done (&tok));

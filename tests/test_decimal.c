@@ -28,14 +28,14 @@ test_parse_accepts_plain_decimals (void **state)
         const char *text, *canonical;
     } cases[] = {
         {"0", "0"},
-        {"-0", "0"},                   /* no negative zero */
+        {"-0", "0"}, /* no negative zero */
         {"1234.5", "1234.5"},
         {"15520", "15520"},
         {"0.001", "0.001"},
-        {"-12.50", "-12.5"},           /* canonical form drops trailing zeros */
+        {"-12.50", "-12.5"}, /* canonical form drops trailing zeros */
         {"007", "7"},
         {"1.082", "1.082"},
-        {"123456789012345678901.123456789", "123456789012345678901.123456789"},  /* 30 digits */
+        {"123456789012345678901.123456789", "123456789012345678901.123456789"}, /* 30 digits */
         {"999999999999999999999999999999", "999999999999999999999999999999"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -49,10 +49,26 @@ static void
 test_parse_rejects_everything_else (void **state)
 {
     static const char *bad[] = {
-        "", "-", ".5", "5.", "1,234.5", "1 234", "1e3", "+1", "--1", "1.2.3", " 1", "1 ",
-        "0x10", "NaN", "inf", "--", "n/a", "1.0000000001",            /* 10 decimals */
-        "1234567890123456789012345678901",                             /* 31 digits */
-        "12345678901234567890123.12345678",                            /* 31 digits */
+        "",
+        "-",
+        ".5",
+        "5.",
+        "1,234.5",
+        "1 234",
+        "1e3",
+        "+1",
+        "--1",
+        "1.2.3",
+        " 1",
+        "1 ",
+        "0x10",
+        "NaN",
+        "inf",
+        "--",
+        "n/a",
+        "1.0000000001",                     /* 10 decimals */
+        "1234567890123456789012345678901",  /* 31 digits */
+        "12345678901234567890123.12345678", /* 31 digits */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         dcp_decimal_t d;
@@ -108,16 +124,16 @@ test_mul_rounds_half_away_from_zero (void **state)
         int scale;
         const char *product;
     } cases[] = {
-        {"1000", "1.082", 3, "1082"},          /* 1,000 L of acetic anhydride in kg */
+        {"1000", "1.082", 3, "1082"}, /* 1,000 L of acetic anhydride in kg */
         {"15520", "1.082", 9, "16792.64"},
-        {"0.5", "0.001", 9, "0.0005"},          /* 0.5 g in kg */
-        {"2.5", "1", 0, "3"},                   /* half rounds away from zero */
+        {"0.5", "0.001", 9, "0.0005"}, /* 0.5 g in kg */
+        {"2.5", "1", 0, "3"},          /* half rounds away from zero */
         {"-2.5", "1", 0, "-3"},
         {"2.4999", "1", 0, "2"},
         {"0.125", "1", 2, "0.13"},
         {"-0.125", "1", 2, "-0.13"},
         {"3", "-4", 0, "-12"},
-        {"7", "3", 2, "21"},                    /* scale up */
+        {"7", "3", 2, "21"}, /* scale up */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dcp_decimal_t a = s_parse (cases[i].a), b = s_parse (cases[i].b), out;
@@ -134,7 +150,7 @@ test_mul_reports_overflow_and_bad_scale (void **state)
     dcp_decimal_t big = s_parse ("999999999999999999999999999999"), out;
     assert_int_equal (dcp_decimal_mul (&big, &big, 0, &out), DCP_ETOOBIG);
     dcp_decimal_t one = s_parse ("1");
-    assert_int_equal (dcp_decimal_mul (&big, &one, 9, &out), DCP_ETOOBIG);  /* 10^39 */
+    assert_int_equal (dcp_decimal_mul (&big, &one, 9, &out), DCP_ETOOBIG); /* 10^39 */
     assert_int_equal (dcp_decimal_mul (&one, &one, -1, &out), DCP_EINVAL);
     assert_int_equal (dcp_decimal_mul (&one, &one, DCP_DECIMAL_MAX_SCALE + 1, &out), DCP_EINVAL);
 }
@@ -145,7 +161,7 @@ test_add_is_exact (void **state)
     static const struct {
         const char *a, *b, *sum;
     } cases[] = {
-        {"0.1", "0.2", "0.3"},                 /* the classic binary float failure */
+        {"0.1", "0.2", "0.3"}, /* the classic binary float failure */
         {"100", "-100.00", "0"},
         {"-1.5", "0.25", "-1.25"},
         {"999999999999999999999999999999", "1", "1000000000000000000000000000000"},
@@ -158,7 +174,8 @@ test_add_is_exact (void **state)
         assert_false (dcp_decimal_is_negative (&out) && dcp_decimal_is_zero (&out));
     }
     /* Rescaling 30 integer digits to 9 decimals does not fit: reported. */
-    dcp_decimal_t big = s_parse ("999999999999999999999999999999"), tiny = s_parse ("0.000000001"), out;
+    dcp_decimal_t big = s_parse ("999999999999999999999999999999"), tiny = s_parse ("0.000000001"),
+                  out;
     assert_int_equal (dcp_decimal_add (&big, &tiny, &out), DCP_ETOOBIG);
 }
 
@@ -178,7 +195,10 @@ test_from_int (void **state)
         int64_t value;
         const char *text;
     } cases[] = {
-        {0, "0"}, {100, "100"}, {-7, "-7"}, {INT64_MAX, "9223372036854775807"},
+        {0, "0"},
+        {100, "100"},
+        {-7, "-7"},
+        {INT64_MAX, "9223372036854775807"},
         {INT64_MIN, "-9223372036854775808"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

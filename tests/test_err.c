@@ -34,10 +34,10 @@ static void
 test_every_code_has_a_name_and_a_message (void **state)
 {
     (void) state;
-#define XX(name, value, retry, text)                                                         \
-    assert_true ((value) < 0);                                                               \
-    assert_string_equal (dcp_err_name (value), "DCP_" #name);                                \
-    assert_string_equal (dcp_strerror (value), text);                                        \
+#define XX(name, value, retry, text)                                                               \
+    assert_true ((value) < 0);                                                                     \
+    assert_string_equal (dcp_err_name (value), "DCP_" #name);                                      \
+    assert_string_equal (dcp_strerror (value), text);                                              \
     assert_int_equal (dcp_err_retryable (value), retry);
     DCP_ERR_MAP (XX)
 #undef XX

@@ -15,8 +15,8 @@
 
 typedef struct {
     void *ctx;
-    void *collector, *validator_front;   /* DEALER -> ROUTER */
-    void *validator_back, *loader;       /* DEALER -> ROUTER */
+    void *collector, *validator_front; /* DEALER -> ROUTER */
+    void *validator_back, *loader;     /* DEALER -> ROUTER */
 } fixture_t;
 
 static int
@@ -142,9 +142,9 @@ s_send_read (fixture_t *f, const char *const *frames, size_t n, dcp_frames_t *in
              dcp_frame_submission_t *sub)
 {
     for (size_t i = 0; i < n; i++)
-        assert_true (zmq_send (f->collector, frames[i], strlen (frames[i]),
-                               i + 1 < n ? ZMQ_SNDMORE : 0)
-                     >= 0);
+        assert_true (
+            zmq_send (f->collector, frames[i], strlen (frames[i]), i + 1 < n ? ZMQ_SNDMORE : 0)
+            >= 0);
     s_recv (f->validator_front, in);
     return dcp_frame_read_submission (in, sub);
 }
@@ -216,9 +216,9 @@ receipt_for_a_collector_that_left_is_eagain (void **state)
     zmq_msg_t route;
     zmq_msg_init_size (&route, 5);
     memcpy (zmq_msg_data (&route), "\0gone", 5);
-    assert_int_equal (dcp_frame_send_receipt (f->validator_front, &route, "id", "R", 1,
-                                              ZMQ_DONTWAIT),
-                      DCP_EAGAIN);
+    assert_int_equal (
+        dcp_frame_send_receipt (f->validator_front, &route, "id", "R", 1, ZMQ_DONTWAIT),
+        DCP_EAGAIN);
     zmq_msg_close (&route);
 }
 

@@ -131,7 +131,7 @@ test_mkdirs_and_folder_syncs (void **state)
     char path[128];
     snprintf (path, sizeof path, "%s/a/b/c", s_dir);
     assert_int_equal (dcp_fs_mkdirs (path), 0);
-    assert_int_equal (dcp_fs_mkdirs (path), 0);  /* already there: fine */
+    assert_int_equal (dcp_fs_mkdirs (path), 0); /* already there: fine */
     assert_int_equal (dcp_fs_sync_dir (path), 0);
     assert_int_equal (dcp_fs_sync_parent (path), 0);
     snprintf (path, sizeof path, "%s/none", s_dir);

@@ -17,7 +17,8 @@ test_fnv1a_known_values (void **state)
     assert_true (dcp_hash_str (DCP_HASH_SEED, "") == UINT64_C (0xcbf29ce484222325));
     assert_true (dcp_hash_str (DCP_HASH_SEED, "a") == UINT64_C (0xaf63dc4c8601ec8c));
     assert_true (dcp_hash_str (DCP_HASH_SEED, "foobar") == UINT64_C (0x85944171f73967e8));
-    assert_true (dcp_hash_bytes (DCP_HASH_SEED, "foobar", 6) == dcp_hash_str (DCP_HASH_SEED, "foobar"));
+    assert_true (dcp_hash_bytes (DCP_HASH_SEED, "foobar", 6)
+                 == dcp_hash_str (DCP_HASH_SEED, "foobar"));
     /* Continuing a hash is the same as hashing the concatenation. */
     assert_true (dcp_hash_str (dcp_hash_str (DCP_HASH_SEED, "foo"), "bar")
                  == dcp_hash_str (DCP_HASH_SEED, "foobar"));

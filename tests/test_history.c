@@ -155,7 +155,7 @@ test_rejection_replaced_only_by_a_later_acceptance (void **state)
     outbox_t *ob = s_fill ();
     history_t *h = history_new (ob);
     assert_true (history_replaced (h, history_find (h, s_2022)));
-    assert_false (history_replaced (h, history_find (h, s_bad)));  /* nothing accepted since */
+    assert_false (history_replaced (h, history_find (h, s_bad))); /* nothing accepted since */
     assert_false (history_replaced (h, history_find (h, s_first)));
     history_destroy (&h);
     outbox_destroy (&ob);
@@ -173,7 +173,7 @@ test_same_answers_ignore_id_and_revision_fields (void **state)
     s_make (&sub, "0b7e0c4e-1111-4222-8333-444455556666", 2023, 0, "");
     const history_entry_t *same = history_same_answers (h, &sub);
     assert_non_null (same);
-    assert_string_equal (same->id, s_rev1);  /* the latest of the two with these answers */
+    assert_string_equal (same->id, s_rev1); /* the latest of the two with these answers */
     assert_string_equal (sub.submission_id, "0b7e0c4e-1111-4222-8333-444455556666");
     sub.form_version = "fixed";
     assert_null (history_same_answers (h, &sub));
@@ -188,7 +188,8 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown (test_entries_read_back_oldest_first, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_current_is_highest_accepted_revision, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_current_is_highest_accepted_revision, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_rejection_replaced_only_by_a_later_acceptance, setup,
                                          teardown),
         cmocka_unit_test_setup_teardown (test_same_answers_ignore_id_and_revision_fields, setup,

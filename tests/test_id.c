@@ -21,12 +21,12 @@ test_uuid_check (void **state)
     } cases[] = {
         {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true},
         {"0B5F3E2A-8C1D-4E7F-9A6B-2C3D4E5F6A7B", true},
-        {"0B5F3E2A-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true},   /* mixed case */
-        {"0b5f3e2a8c1d4e7f9a6b2c3d4e5f6a7b", false},       /* no dashes */
+        {"0B5F3E2A-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true}, /* mixed case */
+        {"0b5f3e2a8c1d4e7f9a6b2c3d4e5f6a7b", false},    /* no dashes */
         {"{0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b}", false},
         {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7g", false},
-        {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7", false},    /* short */
-        {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7bb", false},  /* long */
+        {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7", false},   /* short */
+        {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7bb", false}, /* long */
         {"0b5f3e2a-8c1d-4e7f-9a6b_2c3d4e5f6a7b", false},
         {"", false},
         {NULL, false},
@@ -97,7 +97,7 @@ test_safe_names (void **state)
         {"a\"b", false},
         {"a.b", false},
         {"caf\xc3\xa9", false},
-        {"1234567890123456789012345678901234567890123456789012345678901234", true},  /* 64 */
+        {"1234567890123456789012345678901234567890123456789012345678901234", true}, /* 64 */
         {"12345678901234567890123456789012345678901234567890123456789012345", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

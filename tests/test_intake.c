@@ -113,7 +113,7 @@ test_pack_with_id_equals_packing_the_whole (void **state)
     size_t bare_len = 0, whole_len = 0, joined_len = 0;
     uint8_t *bare = dcp_codec_pack (&sub, &bare_len);
     sub.submission_id = "5f0c7a52-8d5e-4a8e-9c1b-0d7a3e2f1b6c";
-    sub.schema_version = 300;  /* two varint bytes */
+    sub.schema_version = 300; /* two varint bytes */
     uint8_t *whole = dcp_codec_pack (&sub, &whole_len);
     uint8_t *joined = intake_pack_with_id (bare, bare_len, sub.submission_id, 300, &joined_len);
     assert_int_equal (joined_len, whole_len);

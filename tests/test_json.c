@@ -65,20 +65,20 @@ s_has (const dcp_findings_t *f, const char *rule, const char *path, const char *
     return false;
 }
 
-#define assert_finding(f, rule, path, needle)                                   \
-    do {                                                                        \
-        if (!s_has ((f), (rule), (path), (needle))) {                           \
-            s_print_findings (f);                                               \
-            fail_msg ("missing finding %s at %s", (rule), (path) ? (path) : "*"); \
-        }                                                                       \
+#define assert_finding(f, rule, path, needle)                                                      \
+    do {                                                                                           \
+        if (!s_has ((f), (rule), (path), (needle))) {                                              \
+            s_print_findings (f);                                                                  \
+            fail_msg ("missing finding %s at %s", (rule), (path) ? (path) : "*");                  \
+        }                                                                                          \
     } while (0)
 
-#define assert_no_findings(f)                                                   \
-    do {                                                                        \
-        if (dcp_findings_count (f)) {                                           \
-            s_print_findings (f);                                               \
-            fail_msg ("unexpected findings");                                   \
-        }                                                                       \
+#define assert_no_findings(f)                                                                      \
+    do {                                                                                           \
+        if (dcp_findings_count (f)) {                                                              \
+            s_print_findings (f);                                                                  \
+            fail_msg ("unexpected findings");                                                      \
+        }                                                                                          \
     } while (0)
 
 /* Whether a Count carries a value, however the generated code marks it
@@ -86,8 +86,8 @@ s_has (const dcp_findings_t *f, const char *rule, const char *path, const char *
 static bool
 s_count_has_value (const Dcp__V1__Count *c)
 {
-    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name (
-        &dcp__v1__count__descriptor, "value");
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name (&dcp__v1__count__descriptor, "value");
     const char *base = (const char *) c;
     if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
         return *(const uint32_t *) (base + f->quantifier_offset) == f->id;
@@ -209,7 +209,8 @@ test_example_financial_flows_values (void **state)
     dcp_findings_t *f = dcp_findings_new ();
     Dcp__V1__Submission *sub = jsonread_file (path, f, NULL);
     assert_non_null (sub);
-    assert_int_equal (sub->questionnaire, DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_FINANCIAL_FLOWS);
+    assert_int_equal (sub->questionnaire,
+                      DCP__V1__QUESTIONNAIRE_KIND__QUESTIONNAIRE_FINANCIAL_FLOWS);
     Dcp__V1__FinancialFlows *ff = sub->financial_flows;
     assert_int_equal (ff->legal->fiu_exists, DCP__V1__TRI__TRI_YES);
     assert_int_equal (ff->legal->non_conviction_based_confiscation, DCP__V1__TRI__TRI_NO);
@@ -239,7 +240,7 @@ test_example_broken_reports_everything (void **state)
     assert_true (asprintf (&path, "%s/broken.json", dir) > 0);
     dcp_findings_t *f = dcp_findings_new ();
     Dcp__V1__Submission *sub = jsonread_file (path, f, NULL);
-    assert_non_null (sub);  /* problems are findings, the rest is read */
+    assert_non_null (sub); /* problems are findings, the rest is read */
     assert_true (dcp_findings_errors (f) >= 20);
     assert_finding (f, "JSON-NUMBER", "/schema_version", "out of range");
     assert_finding (f, "JSON-ENUM", "/questionnaire", "financial_flows, precursors");
@@ -297,8 +298,7 @@ test_broken_no_echoes_file_order (void **state)
             size_t n = strlen (a->path);
             if (strncmp (b->rule, "JSON-", 5) != 0 && strncmp (b->path, a->path, n) == 0
                 && (b->path[n] == '\0' || b->path[n] == '/')) {
-                print_error ("echo: %s at %s after %s at %s\n", b->rule, b->path, a->rule,
-                             a->path);
+                print_error ("echo: %s at %s after %s at %s\n", b->rule, b->path, a->rule, a->path);
                 fail ();
             }
         }
@@ -306,10 +306,15 @@ test_broken_no_echoes_file_order (void **state)
     assert_false (dcp_findings_has (f, "V-GEN-01", "/precursors/seizures/0/quantity/status"));
     assert_false (dcp_findings_has (f, "V-ENV-02", "/reporting_year"));
     /* file order: each of these comes after the one before */
-    const char *order[] = {"/schema_version", "/questionnaire", "/reporting_country",
-                           "/reporting_year", "/languge", "/precursors/seizures/0/quantity",
+    const char *order[] = {"/schema_version",
+                           "/questionnaire",
+                           "/reporting_country",
+                           "/reporting_year",
+                           "/languge",
+                           "/precursors/seizures/0/quantity",
                            "/precursors/seizures/4/quantity/value",
-                           "/precursors/incidents/0/incident_date", "/financial_flows"};
+                           "/precursors/incidents/0/incident_date",
+                           "/financial_flows"};
     size_t last = 0;
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
         size_t at = SIZE_MAX;
@@ -378,16 +383,17 @@ test_unknown_keys_and_comments (void **state)
 {
     (void) state;
     dcp_findings_t *f = NULL;
-    Dcp__V1__Submission *sub = s_read (
-        "{\"_comment\": \"ignored\", \"_note\": {\"any\": [1, 2]},"
-        " \"reporting_cuntry\": \"AFG\", \"xyzzy\": 1, \"a/b~c\": 0,"
-        " \"focal_point\": {\"_why\": 1, \"mail\": \"x@example.org\"}}",
-        &f);
+    Dcp__V1__Submission *sub =
+        s_read ("{\"_comment\": \"ignored\", \"_note\": {\"any\": [1, 2]},"
+                " \"reporting_cuntry\": \"AFG\", \"xyzzy\": 1, \"a/b~c\": 0,"
+                " \"focal_point\": {\"_why\": 1, \"mail\": \"x@example.org\"}}",
+                &f);
     assert_non_null (sub);
     assert_int_equal (dcp_findings_count (f), 4);
-    assert_finding (f, "JSON-UNKNOWN-KEY", "/reporting_cuntry", "did you mean \"reporting_country\"");
+    assert_finding (f, "JSON-UNKNOWN-KEY", "/reporting_cuntry",
+                    "did you mean \"reporting_country\"");
     assert_finding (f, "JSON-UNKNOWN-KEY", "/xyzzy", "valid keys here: submission_id");
-    assert_finding (f, "JSON-UNKNOWN-KEY", "/a~1b~0c", NULL);  /* RFC 6901 escaping */
+    assert_finding (f, "JSON-UNKNOWN-KEY", "/a~1b~0c", NULL); /* RFC 6901 escaping */
     assert_finding (f, "JSON-UNKNOWN-KEY", "/focal_point/mail", "did you mean \"email\"");
     dcp_codec_free (&sub);
     dcp_findings_destroy (&f);
@@ -550,9 +556,9 @@ test_decimals_keep_their_exact_text (void **state)
         const char *json, *value, *unit;
     } cases[] = {
         {"0.1", "0.1", ""},
-        {"1234.50", "1234.50", ""},  /* trailing zero kept as written */
+        {"1234.50", "1234.50", ""}, /* trailing zero kept as written */
         {"12345678901234567890.123456789", "12345678901234567890.123456789", ""},
-        {"-3.25", "-3.25", ""},       /* negatives are the rules' business */
+        {"-3.25", "-3.25", ""}, /* negatives are the rules' business */
         {"\"0.3\"", "0.3", ""},
         {"\"21700 kg\"", "21700", "KG"},
         {"{\"value\": 9007199254740993, \"unit\": \"L\"}", "9007199254740993", "L"},
@@ -592,8 +598,8 @@ test_decimals_keep_their_exact_text (void **state)
         dcp_findings_destroy (&f);
     }
     /* forms that binary floating point or a locale would change */
-    const char *bad[] = {"1e3", "1.5E-2", "\"1,200\"", "\"1 200.5 L\"", "\"+5\"", "\".5\"",
-                         "{\"value\": \"5.\"}"};
+    const char *bad[] = {"1e3",    "1.5E-2", "\"1,200\"",          "\"1 200.5 L\"",
+                         "\"+5\"", "\".5\"", "{\"value\": \"5.\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char row[128];
         snprintf (row, sizeof row, "{\"quantity\": %s}", bad[i]);
@@ -645,10 +651,10 @@ test_strings_and_oneof (void **state)
     (void) state;
     dcp_findings_t *f = NULL;
     /* numbers are accepted for text fields and kept as written */
-    Dcp__V1__Submission *sub = s_read (
-        "{\"form_version\": 2010.10, \"coverage_note\": \"Türkiye \\u00e9 \\ud83d\\ude00\","
-        " \"financial_flows\": {}, \"precursors\": {}}",
-        &f);
+    Dcp__V1__Submission *sub =
+        s_read ("{\"form_version\": 2010.10, \"coverage_note\": \"Türkiye \\u00e9 \\ud83d\\ude00\","
+                " \"financial_flows\": {}, \"precursors\": {}}",
+                &f);
     assert_non_null (sub);
     assert_string_equal (sub->form_version, "2010.10");
     assert_string_equal (sub->coverage_note, "Türkiye é \xf0\x9f\x98\x80");
@@ -702,7 +708,8 @@ test_huge_array (void **state)
 {
     (void) state;
     size_t rows = 100000;
-    const char *row = "{\"substance_code\":\"AA\",\"quantity\":\"1.5 L\",\"number_of_seizures\":1},";
+    const char *row =
+        "{\"substance_code\":\"AA\",\"quantity\":\"1.5 L\",\"number_of_seizures\":1},";
     size_t cap = rows * strlen (row) + 64;
     char *text = malloc (cap);
     assert_non_null (text);
@@ -826,7 +833,7 @@ test_templates_parse (void **state)
         char id[40];
         if (sub->submission_id != protobuf_c_empty_string)
             free (sub->submission_id);
-        sub->submission_id = strdup (dcp_id_uuid_v4 (id));  /* as the collector does */
+        sub->submission_id = strdup (dcp_id_uuid_v4 (id)); /* as the collector does */
         dcp_rules_opts_t opts;
         dcp_rules_defaults (&opts);
         assert_int_equal (dcp_rules_check (sub, &opts, f), 0);
@@ -854,8 +861,8 @@ static void
 test_template_year (void **state)
 {
     (void) state;
-    assert_int_equal (template_reporting_year (1735689600), 2024);  /* 2025-01-01T00:00Z */
-    assert_int_equal (template_reporting_year (1735689599), 2023);  /* 2024-12-31T23:59:59Z */
+    assert_int_equal (template_reporting_year (1735689600), 2024); /* 2025-01-01T00:00Z */
+    assert_int_equal (template_reporting_year (1735689599), 2023); /* 2024-12-31T23:59:59Z */
 }
 
 static void
@@ -896,7 +903,7 @@ test_writer_roundtrip_of_built_message (void **state)
     s_assert_roundtrip (sub);
     free (json);
     dcp_codec_free (&sub);
-    dcp_codec_free (&sub);  /* idempotent */
+    dcp_codec_free (&sub); /* idempotent */
 }
 
 /* xorshift64*: reproducible noise */

@@ -155,9 +155,10 @@ test_registry_add_keeps_other_lines_and_mode (void **state)
     s_key (b, 2, 2);
     snprintf (reg, sizeof reg, "%s/partners", s_dir);
     snprintf (want, sizeof want, "# partners\n\n%s AFG first\n# trailing comment", a);
-    s_write (reg, want);  /* no final newline: one is added before the entry */
+    s_write (reg, want); /* no final newline: one is added before the entry */
     chmod (reg, 0640);
-    assert_int_equal (dcp_registry_add (reg, b, "KAZ", "FIU of Kazakhstan", &done, err, sizeof err), 0);
+    assert_int_equal (dcp_registry_add (reg, b, "KAZ", "FIU of Kazakhstan", &done, err, sizeof err),
+                      0);
     assert_string_equal (done.public_key, b);
     assert_string_equal (done.country, "KAZ");
     char *text = s_read (reg);
@@ -169,7 +170,7 @@ test_registry_add_keeps_other_lines_and_mode (void **state)
     assert_int_equal (st.st_mode & 0777, 0640);
     char lock[160];
     snprintf (lock, sizeof lock, "%s.new", reg);
-    assert_int_equal (access (lock, F_OK), -1);  /* no temporary left behind */
+    assert_int_equal (access (lock, F_OK), -1); /* no temporary left behind */
     dcp_registry_t *r = dcp_registry_load (reg, err, sizeof err);
     assert_non_null (r);
     assert_string_equal (dcp_registry_find (r, b)->name, "FIU of Kazakhstan");
@@ -204,7 +205,7 @@ test_registry_add_refuses_bad_input_and_duplicates (void **state)
     assert_int_equal (dcp_registry_add (reg, b, "AFG", "bad \xff utf-8", NULL, err, sizeof err),
                       DCP_EINVAL);
     char *after = s_read (reg);
-    assert_string_equal (after, before);  /* every refusal leaves the file as it was */
+    assert_string_equal (after, before); /* every refusal leaves the file as it was */
     free (before);
     free (after);
 }
@@ -264,7 +265,7 @@ test_registry_revoke_matches_one_entry_only (void **state)
     (void) state;
     char reg[128], err[256], a[41], a2[41], b[41], text_in[512];
     s_key (a, 1, 1);
-    s_key (a2, 1, 2);  /* shares its first 35 characters with A */
+    s_key (a2, 1, 2); /* shares its first 35 characters with A */
     s_key (b, 2, 2);
     snprintf (reg, sizeof reg, "%s/partners", s_dir);
     snprintf (text_in, sizeof text_in, "%s AFG one\n%s AFG two\n%s KAZ three\n", a, a2, b);
@@ -290,7 +291,7 @@ test_registry_revoke_matches_one_entry_only (void **state)
     dcp_registry_destroy (&r);
     char *text = s_read (reg);
     assert_non_null (strstr (text, "\n# revoked 20"));
-    assert_true (strncmp (text, a, 40) == 0);  /* order kept */
+    assert_true (strncmp (text, a, 40) == 0); /* order kept */
     free (text);
     /* Revoked once; a second time there is nothing to revoke. */
     assert_int_equal (dcp_registry_revoke (reg, a2, NULL, err, sizeof err), DCP_EINVAL);
@@ -308,7 +309,7 @@ test_registry_edit_is_locked_and_refuses_a_broken_file (void **state)
     s_write (lock, "another edit in progress");
     assert_int_equal (dcp_registry_add (reg, a, "AFG", "one", NULL, err, sizeof err), DCP_EAGAIN);
     assert_non_null (strstr (err, "another edit is running"));
-    assert_int_equal (access (lock, F_OK), 0);  /* not ours to remove */
+    assert_int_equal (access (lock, F_OK), 0); /* not ours to remove */
     unlink (lock);
     s_write (reg, "# partners\nnot a key line\n");
     assert_int_equal (dcp_registry_add (reg, a, "AFG", "one", NULL, err, sizeof err), DCP_ECONFIG);
@@ -323,16 +324,22 @@ int
 main (void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown (test_keygen_writes_private_secret_and_public_file, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_secret_key_readable_by_others_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_keygen_writes_private_secret_and_public_file, setup,
+                                         teardown),
+        cmocka_unit_test_setup_teardown (test_secret_key_readable_by_others_is_refused, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_registry_maps_key_to_country, setup, teardown),
         cmocka_unit_test_setup_teardown (test_registry_errors_name_the_line, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_registry_add_keeps_other_lines_and_mode, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_registry_add_refuses_bad_input_and_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_registry_add_keeps_other_lines_and_mode, setup,
+                                         teardown),
+        cmocka_unit_test_setup_teardown (test_registry_add_refuses_bad_input_and_duplicates, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_registry_add_creates_a_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown (test_registry_rotate_in_place_by_prefix, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_registry_revoke_matches_one_entry_only, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_registry_edit_is_locked_and_refuses_a_broken_file, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_registry_revoke_matches_one_entry_only, setup,
+                                         teardown),
+        cmocka_unit_test_setup_teardown (test_registry_edit_is_locked_and_refuses_a_broken_file,
+                                         setup, teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

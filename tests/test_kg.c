@@ -26,7 +26,7 @@
 
 static const struct {
     const char *value, *unit, *substance, *concentration;
-    const char *kg, *factor, *method;  /* kg NULL: not derived */
+    const char *kg, *factor, *method; /* kg NULL: not derived */
 } s_cases[] = {
     {"100", "L", "AA", NULL, "108.2", "1.082", "density:AA-20C"},
     {"1.123456789", "ML", "AA", NULL, "0.001216", "0.001082", "density:AA-20C"},
@@ -36,8 +36,8 @@ static const struct {
     {"0.5", "MG", "TOL", NULL, "0.000001", "0.000001", "mass_unit"},
     {"3", "L", "TOL", NULL, "2.601", "0.867", "density:TOL-20C"},
     {"10", "L", "HCL", "37", "11.79", "1.179", "density:HCL-34-38"},
-    {"10", "L", "HCL", NULL, NULL, NULL, "no_density"},  /* acids need a band */
-    {"7", "L", "EPHE", NULL, NULL, NULL, "no_density"},  /* a solid */
+    {"10", "L", "HCL", NULL, NULL, NULL, "no_density"}, /* acids need a band */
+    {"7", "L", "EPHE", NULL, NULL, NULL, "no_density"}, /* a solid */
     {"7", "BARREL", "AA", NULL, NULL, NULL, "unknown_unit"},
     {"7,5", "KG", "AA", NULL, NULL, NULL, "not_a_number"},
 };
@@ -164,8 +164,8 @@ test_rules_and_store_agree (void **state)
 {
     (void) state;
     static const char *const quantities[][2] = {
-        {"1.123456789", "ML"}, {"60000.5", "L"}, {"55.000001", "M3"}, {"60.0000005", "T"},
-        {"55000123.4567", "G"}, {"51000", "KG"},
+        {"1.123456789", "ML"}, {"60000.5", "L"},       {"55.000001", "M3"},
+        {"60.0000005", "T"},   {"55000123.4567", "G"}, {"51000", "KG"},
     };
     for (size_t i = 0; i < sizeof quantities / sizeof quantities[0]; i++) {
         s_response_t r;

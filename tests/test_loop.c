@@ -18,12 +18,12 @@
 
 typedef struct {
     void *ctx;
-    void *in, *out;          /* inproc PAIR: send on out, read on in */
+    void *in, *out; /* inproc PAIR: send on out, read on in */
     int pipe[2];
-    int calls;               /* handler calls */
-    int order[16];           /* timer ids in firing order */
+    int calls;     /* handler calls */
+    int order[16]; /* timer ids in firing order */
     int n_order;
-    int end_after;           /* reader ends the loop after this many calls */
+    int end_after; /* reader ends the loop after this many calls */
     int timer_a, timer_b;
 } fixture_t;
 
@@ -85,7 +85,7 @@ reader_fires_on_inproc_socket (void **state)
     assert_int_equal (f->calls, 2);
     dcp_loop_destroy (&loop);
     assert_null (loop);
-    dcp_loop_destroy (&loop);  /* idempotent */
+    dcp_loop_destroy (&loop); /* idempotent */
 }
 
 /* Reads the pipe and removes itself: it must not be called again. */
@@ -113,7 +113,7 @@ reader_fires_on_pipe_and_removal_inside_handler_is_safe (void **state)
     fixture_t *f = *state;
     dcp_loop_t *loop = dcp_loop_new ();
     assert_int_equal (dcp_loop_fd (loop, f->pipe[0], s_on_pipe_once, f), 0);
-    assert_int_equal (write (f->pipe[1], "xy", 2), 2);  /* two bytes, one call */
+    assert_int_equal (write (f->pipe[1], "xy", 2), 2); /* two bytes, one call */
     assert_true (dcp_loop_timer (loop, 50, 1, s_end, NULL) > 0);
     assert_int_equal (dcp_loop_run (loop), 0);
     assert_int_equal (f->calls, 1);
@@ -187,7 +187,7 @@ timer_removal_inside_handler_is_safe (void **state)
     fixture_t *f = *state;
     dcp_loop_t *loop = dcp_loop_new ();
     f->timer_a = dcp_loop_timer (loop, 10, 0, s_cancel_both, f);
-    f->timer_b = dcp_loop_timer (loop, 10, 0, s_on_timer, f);  /* same due time, younger */
+    f->timer_b = dcp_loop_timer (loop, 10, 0, s_on_timer, f); /* same due time, younger */
     dcp_loop_timer (loop, 80, 1, s_end, NULL);
     assert_int_equal (dcp_loop_run (loop), 0);
     assert_int_equal (f->calls, 1);
@@ -241,7 +241,7 @@ signals_stop_the_run_and_reload (void **state)
     dcp_loop_on_reload (loop, s_on_reload, f);
     dcp_loop_timer (loop, 10, 1, s_raise_hup, NULL);
     dcp_loop_timer (loop, 40, 1, s_raise_stop, NULL);
-    dcp_loop_timer (loop, 5000, 1, s_fail, NULL);  /* must never be reached */
+    dcp_loop_timer (loop, 5000, 1, s_fail, NULL); /* must never be reached */
     assert_int_equal (dcp_loop_run (loop), 0);
     assert_int_equal (f->calls, 1);
     assert_int_equal (dcp_signal_reload, 0);

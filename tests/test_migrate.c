@@ -62,10 +62,10 @@ test_migrate_again_is_a_no_op (void **state)
 {
     fixture_t *f = *state;
     char *before = pgtest_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
-                                   " FROM dcp.schema_migrations");
+                                        " FROM dcp.schema_migrations");
     assert_int_equal (migrate_run (f->db), 0);
     char *after = pgtest_value (f->db, "SELECT string_agg(checksum, ',' ORDER BY version)"
-                                  " FROM dcp.schema_migrations");
+                                       " FROM dcp.schema_migrations");
     assert_string_equal (before, after);
     free (before);
     free (after);
@@ -78,12 +78,14 @@ static void
 test_mended_comments_are_accepted (void **state)
 {
     fixture_t *f = *state;
-    char *now = pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
+    char *now =
+        pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
     pgtest_exec (f->db, "UPDATE dcp.schema_migrations SET checksum ="
-                   " '329a2a75c925bd1b745d9132060376262bdaf1d042d4ae6b8f6379b49b2a3d80'"
-                   " WHERE version = 1");
+                        " '329a2a75c925bd1b745d9132060376262bdaf1d042d4ae6b8f6379b49b2a3d80'"
+                        " WHERE version = 1");
     assert_int_equal (migrate_run (f->db), 0);
-    char *again = pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
+    char *again =
+        pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 1");
     assert_string_equal (now, again);
     free (now);
     free (again);
@@ -94,13 +96,14 @@ static void
 test_changed_migration_is_refused (void **state)
 {
     fixture_t *f = *state;
-    char *now = pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 4");
+    char *now =
+        pgtest_value (f->db, "SELECT checksum FROM dcp.schema_migrations WHERE version = 4");
     pgtest_exec (f->db, "UPDATE dcp.schema_migrations SET checksum = repeat('0', 64)"
-                   " WHERE version = 4");
+                        " WHERE version = 4");
     assert_int_not_equal (migrate_run (f->db), 0);
     char sql[200];
-    snprintf (sql, sizeof sql,
-              "UPDATE dcp.schema_migrations SET checksum = '%s' WHERE version = 4", now);
+    snprintf (sql, sizeof sql, "UPDATE dcp.schema_migrations SET checksum = '%s' WHERE version = 4",
+              now);
     pgtest_exec (f->db, sql);
     assert_int_equal (migrate_run (f->db), 0);
     free (now);

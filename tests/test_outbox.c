@@ -231,7 +231,7 @@ test_same_id_with_other_content_is_refused (void **state)
     Dcp__V1__Submission sub, edited;
     s_make (&sub, id);
     s_make (&edited, id);
-    edited.reporting_year = 2024;  /* a figure changed, the id kept */
+    edited.reporting_year = 2024; /* a figure changed, the id kept */
     outbox_state_t st;
     time_t before = time (NULL);
     assert_int_equal (s_take (ob, &sub, "a.json", "x", 1, &st), 0);
@@ -346,11 +346,15 @@ int
 main (void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown (test_take_then_finish_moves_entry_with_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_take_then_finish_moves_entry_with_receipt, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_take_keeps_every_file_read, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_receipt_survives_lost_file_and_torn_log, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_taking_same_id_twice_keeps_one_entry, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_same_id_with_other_content_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_receipt_survives_lost_file_and_torn_log, setup,
+                                         teardown),
+        cmocka_unit_test_setup_teardown (test_taking_same_id_twice_keeps_one_entry, setup,
+                                         teardown),
+        cmocka_unit_test_setup_teardown (test_same_id_with_other_content_is_refused, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_hostile_id_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown (test_each_lists_oldest_first, setup, teardown),
         cmocka_unit_test_setup_teardown (test_each_lists_in_take_order_within_a_tick, setup,

@@ -96,8 +96,8 @@ test_sqlstate_classes (void **state)
     assert_true (pgconn_sqlstate_refused ("28P01"));
     assert_true (pgconn_sqlstate_refused ("3D000"));
     assert_true (pgconn_sqlstate_refused ("42501"));
-    assert_false (pgconn_sqlstate_refused ("57P03"));  /* starting up, shutting down */
-    assert_false (pgconn_sqlstate_refused ("53300"));  /* too many connections */
+    assert_false (pgconn_sqlstate_refused ("57P03")); /* starting up, shutting down */
+    assert_false (pgconn_sqlstate_refused ("53300")); /* too many connections */
     assert_false (pgconn_sqlstate_refused ("08006"));
     assert_false (pgconn_sqlstate_refused (""));
     assert_false (pgconn_sqlstate_refused (NULL));
@@ -123,9 +123,10 @@ test_connection_strings_are_checked (void **state)
                                     "target_session_attrs=read-write",
                                     why, sizeof why),
                       0);
-    assert_int_equal (pgconn_check ("postgresql://a:5432,b:5433/dcp?target_session_attrs=read-write",
-                                    why, sizeof why),
-                      0);
+    assert_int_equal (
+        pgconn_check ("postgresql://a:5432,b:5433/dcp?target_session_attrs=read-write", why,
+                      sizeof why),
+        0);
     assert_int_equal (pgconn_check ("host=a dbnmae=dcp", why, sizeof why), DCP_ECONFIG);
     assert_non_null (strstr (why, "dbnmae"));
     assert_null (strchr (why, '\n'));

@@ -51,8 +51,7 @@ test_csv_headers_are_the_loader_contract (void **state)
         {"units.csv", "code,kind,factor_to_canonical\n"},
         {"codelists.csv", "list,code,label\n"},
         {"groups.csv", "group_code,kind,name,parent,source\n"},
-        {"group_members.csv",
-         "group_code,member,member_kind,from_year,to_year,joined,source\n"},
+        {"group_members.csv", "group_code,member,member_kind,from_year,to_year,joined,source\n"},
         {"organisations.csv", "code,name,source\n"},
         {"response_deadlines.csv", "questionnaire,from_year,to_year,deadline_mmdd,source\n"},
     };
@@ -71,12 +70,12 @@ test_countries (void **state)
         int year;
         bool known, partner;
     } cases[] = {
-        {"AFG", 2020, true, true},   {"TUR", 0, true, true},     {"ARE", 2020, true, true},
-        {"XKX", 2020, true, false},  /* Kosovo, user-assigned code */
-        {"TZA", 2016, true, false},  /* non-partner on an AA route */
-        {"SCG", 2005, true, false},  {"SCG", 2010, false, false}, /* historical */
-        {"SRB", 2010, true, true},   {"SSD", 2005, false, false}, /* before 2011 */
-        {"ZZZ", 0, false, false},    {"afg", 0, false, false},    {"", 0, false, false},
+        {"AFG", 2020, true, true},  {"TUR", 0, true, true},      {"ARE", 2020, true, true},
+        {"XKX", 2020, true, false},                              /* Kosovo, user-assigned code */
+        {"TZA", 2016, true, false},                              /* non-partner on an AA route */
+        {"SCG", 2005, true, false}, {"SCG", 2010, false, false}, /* historical */
+        {"SRB", 2010, true, true},  {"SSD", 2005, false, false}, /* before 2011 */
+        {"ZZZ", 0, false, false},   {"afg", 0, false, false},    {"", 0, false, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const dcp_country_t *c = dcp_refdata_country (cases[i].iso3, cases[i].year);
@@ -102,11 +101,17 @@ test_country_aliases (void **state)
         const char *name, *iso3;
     } cases[] = {
         {"the former Yugoslav Republic of Macedonia", "MKD"},
-        {"Turkey", "TUR"}, {"Türkiye", "TUR"}, {"Czech Republic", "CZE"}, {"Czechia", "CZE"},
-        {"Moldova (Republic of)", "MDA"}, {"  russia ", "RUS"},  /* case and blanks ignored */
-        {"Afghanistan", "AFG"},                                 /* official names too */
-        {"Kosovo", "XKX"}, {"KOS", "XKX"},
-        {"Atlantis", NULL}, {"", NULL},
+        {"Turkey", "TUR"},
+        {"Türkiye", "TUR"},
+        {"Czech Republic", "CZE"},
+        {"Czechia", "CZE"},
+        {"Moldova (Republic of)", "MDA"},
+        {"  russia ", "RUS"},   /* case and blanks ignored */
+        {"Afghanistan", "AFG"}, /* official names too */
+        {"Kosovo", "XKX"},
+        {"KOS", "XKX"},
+        {"Atlantis", NULL},
+        {"", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *iso3 = dcp_refdata_country_alias (cases[i].name);
@@ -125,12 +130,12 @@ test_currencies_by_year (void **state)
         int year;
         bool valid, known;
     } cases[] = {
-        {"HRK", 2022, true, true},  {"HRK", 2023, false, true}, /* euro from 2023 */
-        {"AFA", 2003, true, true},  {"AFA", 2004, false, true},
-        {"BYR", 2016, true, true},  {"BYR", 2017, false, true},
-        {"BYN", 2015, false, true}, {"TRL", 2004, true, true},  {"TRL", 2005, false, true},
-        {"EUR", 1998, false, true}, {"EUR", 2023, true, true},  {"USD", 1990, true, true},
-        {"AFN", 2024, true, true},  {"XXX", 2020, false, false}, {"usd", 2020, false, false},
+        {"HRK", 2022, true, true},   {"HRK", 2023, false, true}, /* euro from 2023 */
+        {"AFA", 2003, true, true},   {"AFA", 2004, false, true}, {"BYR", 2016, true, true},
+        {"BYR", 2017, false, true},  {"BYN", 2015, false, true}, {"TRL", 2004, true, true},
+        {"TRL", 2005, false, true},  {"EUR", 1998, false, true}, {"EUR", 2023, true, true},
+        {"USD", 1990, true, true},   {"AFN", 2024, true, true},  {"XXX", 2020, false, false},
+        {"usd", 2020, false, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal (dcp_refdata_currency_valid (cases[i].code, cases[i].year),
@@ -155,13 +160,13 @@ test_substances_and_schedule (void **state)
         const char *code, *date;
         int table;
     } cases[] = {
-        {"AA", "1995", 2},       {"AA", "2000-12-31", 2}, {"AA", "2001-01-01", 1},
-        {"AA", "2024", 1},       {"KMNO4", "1991", 0},    {"KMNO4", "1995", 2},
-        {"KMNO4", "2005", 1},    {"NPP", "2017-10-17", 0}, {"NPP", "2017-10-18", 1},
-        {"NPP", "2017", 1},      /* "YYYY" means 31 December */
-        {"APAAN", "2013", 0},    {"APAAN", "2014", 1},    {"PAA", "2009", 2},
-        {"PAA", "2010", 1},      {"ACET", "2020", 2},     {"NH4CL", "2020", 0},
-        {"AA", "garbage", 0},    {"XYZ", "2020", 0},
+        {"AA", "1995", 2},    {"AA", "2000-12-31", 2},  {"AA", "2001-01-01", 1},
+        {"AA", "2024", 1},    {"KMNO4", "1991", 0},     {"KMNO4", "1995", 2},
+        {"KMNO4", "2005", 1}, {"NPP", "2017-10-17", 0}, {"NPP", "2017-10-18", 1},
+        {"NPP", "2017", 1}, /* "YYYY" means 31 December */
+        {"APAAN", "2013", 0}, {"APAAN", "2014", 1},     {"PAA", "2009", 2},
+        {"PAA", "2010", 1},   {"ACET", "2020", 2},      {"NH4CL", "2020", 0},
+        {"AA", "garbage", 0}, {"XYZ", "2020", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal (dcp_refdata_substance_table (cases[i].code, cases[i].date),
@@ -174,9 +179,16 @@ test_substance_aliases (void **state)
     static const struct {
         const char *name, *code;
     } cases[] = {
-        {"Ac2O", "AA"}, {"acetyl oxide", "AA"}, {"Ethanoic Anhydride", "AA"},
-        {"acetic anhydride", "AA"}, {"BMK", "P2P"}, {"muriatic acid", "HCL"},
-        {"KMnO4", "KMNO4"}, {"AA", "AA"}, {"3,4-MDP-2-P", "PMK"}, {"motor oil", NULL},
+        {"Ac2O", "AA"},
+        {"acetyl oxide", "AA"},
+        {"Ethanoic Anhydride", "AA"},
+        {"acetic anhydride", "AA"},
+        {"BMK", "P2P"},
+        {"muriatic acid", "HCL"},
+        {"KMnO4", "KMNO4"},
+        {"AA", "AA"},
+        {"3,4-MDP-2-P", "PMK"},
+        {"motor oil", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *code = dcp_refdata_substance_alias (cases[i].name);
@@ -194,16 +206,16 @@ test_densities_never_default_to_one (void **state)
         const char *substance, *concentration, *kg_per_litre, *row;
     } cases[] = {
         {"AA", NULL, "1.082", "AA-20C"},
-        {"AA", "99", "1.082", "AA-20C"},     /* unbanded row ignores concentration */
+        {"AA", "99", "1.082", "AA-20C"}, /* unbanded row ignores concentration */
         {"ETHER", "", "0.713", "ETHER-20C"},
         {"HCL", "37", "1.179", "HCL-34-38"},
         {"HCL", "38", "1.194", "HCL-38-100"}, /* bands are [min, max) */
         {"HCL", "100", "1.194", "HCL-38-100"},
         {"H2SO4", "96", "1.836", "H2SO4-95-100"},
         {"H2SO4", "0", "1.032", "H2SO4-00-10"},
-        {"HCL", NULL, NULL, NULL},            /* acids need a concentration */
-        {"KMNO4", NULL, NULL, NULL},          /* a solid has no density row */
-        {"MAPA", NULL, NULL, NULL},           /* unknown: no guess */
+        {"HCL", NULL, NULL, NULL},   /* acids need a concentration */
+        {"KMNO4", NULL, NULL, NULL}, /* a solid has no density row */
+        {"MAPA", NULL, NULL, NULL},  /* unknown: no guess */
         {"AA", "abc", NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -229,8 +241,8 @@ test_units (void **state)
         const char *unit, *factor;
         bool volume;
     } cases[] = {
-        {"KG", "1", false}, {"G", "0.001", false}, {"MG", "0.000001", false},
-        {"T", "1000", false}, {"L", "1", true}, {"ML", "0.001", true}, {"M3", "1000", true},
+        {"KG", "1", false}, {"G", "0.001", false}, {"MG", "0.000001", false}, {"T", "1000", false},
+        {"L", "1", true},   {"ML", "0.001", true}, {"M3", "1000", true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dcp_decimal_t factor, want;
@@ -252,26 +264,48 @@ test_code_lists (void **state)
     static const struct {
         const char *list, *code;
     } present[] = {
-        {"enforcement_stage", "CONVICTION"}, {"enforcement_scope", "ML_AFGHAN_OPIATES"},
-        {"count_unit", "PERSONS_LEGAL"}, {"counting_rule", "OPEN_AT_YEAR_END"},
-        {"asset_measure", "RECOVERED_REPATRIATED"}, {"asset_category", "VIRTUAL_ASSET"},
-        {"valuation_basis", "REALISED_ON_SALE"}, {"origin_of_request", "JOINT"},
-        {"fiu_model", "HYBRID"}, {"fsrb", "MONEYVAL"}, {"cash_declaration_system", "DISCLOSURE"},
-        {"mvts_regime", "UNREGULATED"}, {"str_sector", "VASP"},
-        {"laundering_method", "HAWALA_INFORMAL_MVTS"}, {"trend", "STABLE"},
-        {"flow_direction", "INTO_AFGHANISTAN"}, {"jurisdiction_role", "FINANCIAL_CENTRE_STORAGE"},
-        {"coop_instrument", "MLA"}, {"coop_direction", "RECEIVED"},
-        {"challenge_category", "CASH_ECONOMY"}, {"assistance_need", "IT_SYSTEMS"},
-        {"physical_form", "SOLUTION"}, {"origin_basis", "FORENSIC"},
-        {"suspected_use", "FENTANYLS"}, {"diversion_method", "TRANSIT_PILFERAGE"},
-        {"shipment_event", "SUSPICIOUS_ENQUIRY"}, {"shipment_reason", "NO_IMPORT_AUTH"},
-        {"lab_type", "MORPHINE_HEROIN"}, {"incident_type", "STOPPED_IN_TRANSIT"},
-        {"package_type", "CONTAINER_20FT"}, {"concealment", "MISDECLARED"},
-        {"identification_basis", "FIELD_TEST"}, {"transport_mode", "SEA"},
-        {"transport_mode", "ROAD_TRUCK_TIR"}, {"route_role", "INTENDED_DESTINATION"},
-        {"seizing_agency", "BORDER_POLICE"}, {"follow_up", "CONTROLLED_DELIVERY"},
-        {"trade_flow", "EXPORT"}, {"trafficking_role", "DEPARTURE"}, {"route_code", "BALKAN"},
-        {"geographic_coverage", "PARTIAL"}, {"revision_reason", "LATE_DATA"},
+        {"enforcement_stage", "CONVICTION"},
+        {"enforcement_scope", "ML_AFGHAN_OPIATES"},
+        {"count_unit", "PERSONS_LEGAL"},
+        {"counting_rule", "OPEN_AT_YEAR_END"},
+        {"asset_measure", "RECOVERED_REPATRIATED"},
+        {"asset_category", "VIRTUAL_ASSET"},
+        {"valuation_basis", "REALISED_ON_SALE"},
+        {"origin_of_request", "JOINT"},
+        {"fiu_model", "HYBRID"},
+        {"fsrb", "MONEYVAL"},
+        {"cash_declaration_system", "DISCLOSURE"},
+        {"mvts_regime", "UNREGULATED"},
+        {"str_sector", "VASP"},
+        {"laundering_method", "HAWALA_INFORMAL_MVTS"},
+        {"trend", "STABLE"},
+        {"flow_direction", "INTO_AFGHANISTAN"},
+        {"jurisdiction_role", "FINANCIAL_CENTRE_STORAGE"},
+        {"coop_instrument", "MLA"},
+        {"coop_direction", "RECEIVED"},
+        {"challenge_category", "CASH_ECONOMY"},
+        {"assistance_need", "IT_SYSTEMS"},
+        {"physical_form", "SOLUTION"},
+        {"origin_basis", "FORENSIC"},
+        {"suspected_use", "FENTANYLS"},
+        {"diversion_method", "TRANSIT_PILFERAGE"},
+        {"shipment_event", "SUSPICIOUS_ENQUIRY"},
+        {"shipment_reason", "NO_IMPORT_AUTH"},
+        {"lab_type", "MORPHINE_HEROIN"},
+        {"incident_type", "STOPPED_IN_TRANSIT"},
+        {"package_type", "CONTAINER_20FT"},
+        {"concealment", "MISDECLARED"},
+        {"identification_basis", "FIELD_TEST"},
+        {"transport_mode", "SEA"},
+        {"transport_mode", "ROAD_TRUCK_TIR"},
+        {"route_role", "INTENDED_DESTINATION"},
+        {"seizing_agency", "BORDER_POLICE"},
+        {"follow_up", "CONTROLLED_DELIVERY"},
+        {"trade_flow", "EXPORT"},
+        {"trafficking_role", "DEPARTURE"},
+        {"route_code", "BALKAN"},
+        {"geographic_coverage", "PARTIAL"},
+        {"revision_reason", "LATE_DATA"},
         {"agency_type", "FIU"},
     };
     for (size_t i = 0; i < sizeof present / sizeof present[0]; i++) {
@@ -279,7 +313,7 @@ test_code_lists (void **state)
         assert_non_null (strstr (dcp_refdata_code_list (present[i].list), present[i].code));
     }
     assert_false (dcp_refdata_code_valid ("trend", "UP"));
-    assert_false (dcp_refdata_code_valid ("trend", "stable"));  /* codes are exact */
+    assert_false (dcp_refdata_code_valid ("trend", "stable")); /* codes are exact */
     assert_false (dcp_refdata_code_valid ("no_such_list", "X"));
     assert_string_equal (dcp_refdata_code_list ("trade_flow"), "IMPORT, EXPORT");
     assert_string_equal (dcp_refdata_code_list ("no_such_list"), "");
@@ -306,7 +340,7 @@ s_read_csv (const char *file)
     dcp_csvtok_t tok;
     dcp_csvtok_cell_t cell;
     dcp_csvtok_init (&tok, blob->data, blob->len);
-    int row = -1, col = 0, rc;  /* row -1 is the header */
+    int row = -1, col = 0, rc; /* row -1 is the header */
     while ((rc = dcp_csvtok_next (&tok, &cell)) == 1) {
         assert_int_equal (cell.problem, DCP_CSVTOK_OK);
         assert_true (col < S_MAX_CELLS && cell.len < S_CELL_MAX);
@@ -319,7 +353,7 @@ s_read_csv (const char *file)
             if (row < 0)
                 csv->cells = col;
             else if (col > 1 || cell.len)
-                assert_int_equal (col, csv->cells);  /* every row as wide as the header */
+                assert_int_equal (col, csv->cells); /* every row as wide as the header */
             row += col > 1 || cell.len ? 1 : 0;
             col = 0;
         }
@@ -346,9 +380,9 @@ test_country_groups_are_consistent (void **state)
     s_csv_t *members = s_read_csv ("group_members.csv");
     s_csv_t *orgs = s_read_csv ("organisations.csv");
     for (int r = 0; r < groups->rows; r++) {
-        assert_true (groups->cell[r][4][0] != '\0');  /* a source */
+        assert_true (groups->cell[r][4][0] != '\0'); /* a source */
         if (groups->cell[r][3][0])
-            assert_true (s_find_row (groups, 0, groups->cell[r][3]) >= 0);  /* parent */
+            assert_true (s_find_row (groups, 0, groups->cell[r][3]) >= 0); /* parent */
         assert_int_equal (s_find_row (groups, 0, groups->cell[r][0]), r);  /* unique */
     }
     for (int r = 0; r < members->rows; r++) {
@@ -358,14 +392,13 @@ test_country_groups_are_consistent (void **state)
         if (strcmp (m[2], "country") == 0) {
             if (!dcp_refdata_country (m[1], 0))
                 fail_msg ("group_members.csv row %d: unknown country %s", r + 2, m[1]);
-        }
-        else {
+        } else {
             assert_string_equal (m[2], "organisation");
             assert_true (s_find_row (orgs, 0, m[1]) >= 0);
         }
         int from = m[3][0] ? atoi (m[3]) : 0, to = m[4][0] ? atoi (m[4]) : 9999;
         assert_true (from <= to);
-        assert_true (m[6][0] != '\0');  /* a source */
+        assert_true (m[6][0] != '\0'); /* a source */
     }
     /* One M49 subregion per country code (Antarctica has none in M49). */
     const char *const codes[] = {"AFG", "KAZ", "IRN", "TUR", "RUS", "AUS", "XKX", "SUN", "ANT"};
@@ -402,7 +435,7 @@ test_paris_pact_partners_are_dated (void **state)
         const dcp_country_t *c = dcp_refdata_country (m[1], 0);
         assert_non_null (c);
         assert_true (c->paris_pact_partner);
-        assert_true (m[3][0] != '\0');  /* every partner has a first year */
+        assert_true (m[3][0] != '\0'); /* every partner has a first year */
         if (strcmp (m[1], "AUS") == 0 || strcmp (m[1], "CHN") == 0 || strcmp (m[1], "ARE") == 0)
             assert_string_equal (m[3], "2013");
         else
@@ -418,8 +451,8 @@ test_load_is_idempotent (void **state)
 {
     assert_int_equal (dcp_refdata_load (), 0);
     dcp_refdata_free ();
-    dcp_refdata_free ();  /* twice is harmless */
-    assert_non_null (dcp_refdata_country ("AFG", 0));  /* reloads on demand */
+    dcp_refdata_free ();                              /* twice is harmless */
+    assert_non_null (dcp_refdata_country ("AFG", 0)); /* reloads on demand */
 }
 
 int

@@ -22,8 +22,8 @@
 typedef struct {
     dcp_stage_t *stage;
     dcp_loop_t *loop;
-    void *collector;     /* DEALER -> relay.front */
-    void *loader;        /* ROUTER <- relay.back */
+    void *collector; /* DEALER -> relay.front */
+    void *loader;    /* ROUTER <- relay.back */
     relay_t relay;
 } fixture_t;
 
@@ -32,8 +32,8 @@ setup (void **state)
 {
     static fixture_t f;
     memset (&f, 0, sizeof f);
-    dcp_stage_opts_t so = {.insecure = true, .registry_kind = "partner",
-                           .registry_count = "partners"};
+    dcp_stage_opts_t so = {
+        .insecure = true, .registry_kind = "partner", .registry_count = "partners"};
     f.stage = dcp_stage_new (&so);
     f.loop = dcp_loop_new ();
     assert_non_null (f.stage);
@@ -66,7 +66,7 @@ teardown (void **state)
 {
     fixture_t *f = *state;
     dcp_loop_destroy (&f->loop);
-    dcp_stage_destroy (&f->stage);  /* closes every socket above */
+    dcp_stage_destroy (&f->stage); /* closes every socket above */
     return 0;
 }
 
@@ -119,15 +119,15 @@ submission_is_forwarded_and_its_receipt_relayed (void **state)
     assert_int_equal (dcp_frames_recv (f->loader, &at_loader, ZMQ_DONTWAIT), 0);
     zmq_msg_t *route, *forward, *payload;
     assert_int_equal (dcp_frame_read_forward (&at_loader, &route, &forward, &payload), 0);
-    Dcp__V1__Forward *fwd = dcp__v1__forward__unpack (NULL, zmq_msg_size (forward),
-                                                      zmq_msg_data (forward));
+    Dcp__V1__Forward *fwd =
+        dcp__v1__forward__unpack (NULL, zmq_msg_size (forward), zmq_msg_data (forward));
     assert_non_null (fwd);
     assert_string_equal (fwd->submission_id, ID);
     assert_string_equal (fwd->validator_id, "v-test");
-    assert_true (fwd->rejected);  /* a bare envelope fails the rules: still forwarded */
-    Dcp__V1__Submission *sub = dcp_codec_unpack (zmq_msg_data (payload), zmq_msg_size (payload),
-                                                 1 << 20);
-    assert_non_null (sub);  /* the payload travels untouched */
+    assert_true (fwd->rejected); /* a bare envelope fails the rules: still forwarded */
+    Dcp__V1__Submission *sub =
+        dcp_codec_unpack (zmq_msg_data (payload), zmq_msg_size (payload), 1 << 20);
+    assert_non_null (sub); /* the payload travels untouched */
     dcp_codec_free (&sub);
 
     /* The loader answers; the relay passes it on to the collector. */
@@ -177,8 +177,8 @@ no_loader_for_a_read_submission_answers_retry_later (void **state)
     assert_int_equal (dcp_frames_recv (f->collector, &in, 0), 0);
     zmq_msg_t *id, *bytes;
     assert_int_equal (dcp_frame_read_receipt (&in, &id, &bytes), 0);
-    Dcp__V1__Receipt *receipt = dcp__v1__receipt__unpack (NULL, zmq_msg_size (bytes),
-                                                          zmq_msg_data (bytes));
+    Dcp__V1__Receipt *receipt =
+        dcp__v1__receipt__unpack (NULL, zmq_msg_size (bytes), zmq_msg_data (bytes));
     assert_non_null (receipt);
     assert_int_equal (receipt->status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
     assert_string_equal (receipt->submission_id, ID);
@@ -207,8 +207,8 @@ misframed_submission_is_forwarded_under_its_readable_id (void **state)
     assert_int_equal (dcp_frames_recv (f->loader, &at_loader, ZMQ_DONTWAIT), 0);
     zmq_msg_t *route, *forward, *payload;
     assert_int_equal (dcp_frame_read_forward (&at_loader, &route, &forward, &payload), 0);
-    Dcp__V1__Forward *fwd = dcp__v1__forward__unpack (NULL, zmq_msg_size (forward),
-                                                      zmq_msg_data (forward));
+    Dcp__V1__Forward *fwd =
+        dcp__v1__forward__unpack (NULL, zmq_msg_size (forward), zmq_msg_data (forward));
     assert_non_null (fwd);
     assert_true (fwd->rejected);
     assert_string_equal (fwd->submission_id, ID);
@@ -236,8 +236,8 @@ misframed_submission_busy_receipt_carries_its_id (void **state)
     assert_int_equal (dcp_frame_read_receipt (&in, &id, &bytes), 0);
     assert_int_equal (zmq_msg_size (id), strlen (ID));
     assert_memory_equal (zmq_msg_data (id), ID, strlen (ID));
-    Dcp__V1__Receipt *receipt = dcp__v1__receipt__unpack (NULL, zmq_msg_size (bytes),
-                                                          zmq_msg_data (bytes));
+    Dcp__V1__Receipt *receipt =
+        dcp__v1__receipt__unpack (NULL, zmq_msg_size (bytes), zmq_msg_data (bytes));
     assert_non_null (receipt);
     assert_string_equal (receipt->submission_id, ID);
     dcp__v1__receipt__free_unpacked (receipt, NULL);

@@ -41,13 +41,15 @@ test_line_separators_and_other_text_are_kept (void **state)
 {
     (void) state;
     /* U+2028 and U+2029 (E2 80 A8 / A9) escaped; other UTF-8 untouched */
-    char *out = s_escape ("[\"a\xE2\x80\xA8" "b\xE2\x80\xA9" "c\xE2\x80\x94\xD0\x96\"]");
+    char *out = s_escape ("[\"a\xE2\x80\xA8"
+                          "b\xE2\x80\xA9"
+                          "c\xE2\x80\x94\xD0\x96\"]");
     assert_string_equal (out, "[\"a\\u2028b\\u2029c\xE2\x80\x94\xD0\x96\"]");
     free (out);
     out = s_escape ("{\"kg\":null,\"status\":\"NOT_AVAILABLE\"}");
     assert_string_equal (out, "{\"kg\":null,\"status\":\"NOT_AVAILABLE\"}");
     free (out);
-    out = s_escape ("\"\xE2\x80\"");  /* a cut sequence at the end: kept as is */
+    out = s_escape ("\"\xE2\x80\""); /* a cut sequence at the end: kept as is */
     assert_string_equal (out, "\"\xE2\x80\"");
     free (out);
 }
@@ -77,9 +79,9 @@ test_page_fills_assets_and_data (void **state)
     assert_string_equal (b.data, "<script>var lib = 1;</script><script type=\"application/json\">"
                                  "{\"n\":\"\\u003c/script\\u003e\"}</script>");
     dcp_buf_reset (&b);
-    assert_int_equal (report_page_build (&b, "<!--@missing.js@-->", assets, "{}", 2, err,
-                                         sizeof err),
-                      DCP_EINVAL);
+    assert_int_equal (
+        report_page_build (&b, "<!--@missing.js@-->", assets, "{}", 2, err, sizeof err),
+        DCP_EINVAL);
     assert_non_null (strstr (err, "missing.js"));
     const dcp_blob_t bad[] = {{"lib.js", "s='</script>'", 13}, {NULL, NULL, 0}};
     dcp_buf_reset (&b);

@@ -19,8 +19,8 @@ test_status_mapping (void **state)
     static const struct {
         const char *dcp, *obs, *conf;
     } cases[] = {
-        {"REPORTED", "A", "F"},      {"ESTIMATED", "E", "F"},      {"PROVISIONAL", "P", "F"},
-        {"NOT_AVAILABLE", "O", "F"}, {"NOT_APPLICABLE", "M", "F"}, {"CONFIDENTIAL", "Q", "C"},
+        {"REPORTED", "A", "F"},           {"ESTIMATED", "E", "F"},      {"PROVISIONAL", "P", "F"},
+        {"NOT_AVAILABLE", "O", "F"},      {"NOT_APPLICABLE", "M", "F"}, {"CONFIDENTIAL", "Q", "C"},
         {"INCLUDED_ELSEWHERE", "O", "F"}, {"UNANSWERED", "O", "F"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -37,12 +37,18 @@ static const char *
 s_row (dcp_buf_t *b, const char *value, const char *status, const char *breakdown)
 {
     const char *cols[REPORT_SDMX_NCOLS] = {
-        [REPORT_SDMX_DATAFLOW] = "DF_FINANCIAL_FLOWS", [REPORT_SDMX_REF_AREA] = "KAZ",
-        [REPORT_SDMX_INDICATOR] = "STR_RECEIVED",      [REPORT_SDMX_MEASURE] = "COUNT",
-        [REPORT_SDMX_SCOPE] = "ALL",                   [REPORT_SDMX_BREAKDOWN] = breakdown,
-        [REPORT_SDMX_ITEM] = "1",                      [REPORT_SDMX_TIME_PERIOD] = "2023",
-        [REPORT_SDMX_OBS_VALUE] = value,               [REPORT_SDMX_STATUS] = status,
-        [REPORT_SDMX_UNIT] = "REPORTS",                [REPORT_SDMX_QUESTION_REF] = "C.1",
+        [REPORT_SDMX_DATAFLOW] = "DF_FINANCIAL_FLOWS",
+        [REPORT_SDMX_REF_AREA] = "KAZ",
+        [REPORT_SDMX_INDICATOR] = "STR_RECEIVED",
+        [REPORT_SDMX_MEASURE] = "COUNT",
+        [REPORT_SDMX_SCOPE] = "ALL",
+        [REPORT_SDMX_BREAKDOWN] = breakdown,
+        [REPORT_SDMX_ITEM] = "1",
+        [REPORT_SDMX_TIME_PERIOD] = "2023",
+        [REPORT_SDMX_OBS_VALUE] = value,
+        [REPORT_SDMX_STATUS] = status,
+        [REPORT_SDMX_UNIT] = "REPORTS",
+        [REPORT_SDMX_QUESTION_REF] = "C.1",
         [REPORT_SDMX_REVISION] = "0",
     };
     dcp_buf_reset (b);
@@ -60,9 +66,10 @@ test_rows (void **state)
                          "dataflow,DCP:DF_FINANCIAL_FLOWS(1.0),I,A,KAZ,STR_RECEIVED,COUNT,ALL,_Z,1,"
                          "2023,18450,A,F,REPORTS,0,REPORTED,,,C.1,0\r\n");
     /* not available: no value, never 0, with its status */
-    assert_string_equal (s_row (&b, NULL, "NOT_AVAILABLE", "BANKS"),
-                         "dataflow,DCP:DF_FINANCIAL_FLOWS(1.0),I,A,KAZ,STR_RECEIVED,COUNT,ALL,BANKS,1,"
-                         "2023,,O,F,REPORTS,0,NOT_AVAILABLE,,,C.1,0\r\n");
+    assert_string_equal (
+        s_row (&b, NULL, "NOT_AVAILABLE", "BANKS"),
+        "dataflow,DCP:DF_FINANCIAL_FLOWS(1.0),I,A,KAZ,STR_RECEIVED,COUNT,ALL,BANKS,1,"
+        "2023,,O,F,REPORTS,0,NOT_AVAILABLE,,,C.1,0\r\n");
     assert_non_null (strstr (s_row (&b, NULL, "CONFIDENTIAL", NULL), ",,Q,C,"));
     assert_non_null (strstr (s_row (&b, "12.5", "ESTIMATED", "a, \"b\""), ",\"a, \"\"b\"\"\",1,"));
     /* a value under a status that says there is none, and the reverse */

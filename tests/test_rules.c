@@ -238,7 +238,8 @@ s_base_ff (void)
     frozen->amount->status = NOT_AVAILABLE;
     frozen->amount->currency = S ("");
     ff->n_assets = 3;
-    ff->assets = s_list (3, s_asset ("SEIZED", "500000"), s_asset ("CONFISCATED", "200000"), frozen);
+    ff->assets =
+        s_list (3, s_asset ("SEIZED", "500000"), s_asset ("CONFISCATED", "200000"), frozen);
 
     Dcp__V1__LaunderingMethod *hawala = s_method ("HAWALA_INFORMAL_MVTS", YES, 1);
     hawala->trend = S ("INCREASING");
@@ -253,8 +254,8 @@ s_base_ff (void)
     hawala->currencies_observed = s_list (2, "USD", "AED");
     hawala->case_examples = S ("Proceeds moved through exchange houses in two cities.");
     ff->n_methods = 3;
-    ff->methods = s_list (3, hawala, s_method ("CASH_COURIER", YES, 2),
-                          s_method ("VIRTUAL_ASSET", NO, 0));
+    ff->methods =
+        s_list (3, hawala, s_method ("CASH_COURIER", YES, 2), s_method ("VIRTUAL_ASSET", NO, 0));
 
     Dcp__V1__CooperationRow *mla = s_new (sizeof *mla);
     dcp__v1__cooperation_row__init (mla);
@@ -415,8 +416,8 @@ s_base_pre (void)
     inc->identification_basis = S ("FIELD_TEST");
     inc->transport_mode = S ("SEA_CONTAINER");
     inc->n_route = 3;
-    inc->route = s_list (3, s_leg ("TZA", "ORIGIN"), s_leg ("ARE", "TRANSIT"),
-                         s_leg ("PAK", "DESTINATION"));
+    inc->route =
+        s_list (3, s_leg ("TZA", "ORIGIN"), s_leg ("ARE", "TRANSIT"), s_leg ("PAK", "DESTINATION"));
     inc->n_persons_nationalities = 1;
     inc->persons_nationalities = s_list (1, "PAK");
     inc->seizing_agency = S ("CUSTOMS");
@@ -460,12 +461,12 @@ typedef Dcp__V1__Submission sub_t;
 #define NS(s) (PRE (s)->non_scheduled[0])
 
 /* A mutation: one small function per case, named after what it does. */
-#define CHANGE(name, ...)                                                      \
-    static void name (sub_t *s, dcp_rules_opts_t *o)                            \
-    {                                                                          \
-        (void) s;                                                              \
-        (void) o;                                                              \
-        __VA_ARGS__;                                                           \
+#define CHANGE(name, ...)                                                                          \
+    static void name (sub_t *s, dcp_rules_opts_t *o)                                               \
+    {                                                                                              \
+        (void) s;                                                                                  \
+        (void) o;                                                                                  \
+        __VA_ARGS__;                                                                               \
     }
 
 CHANGE (nothing, )
@@ -491,8 +492,7 @@ CHANGE (year_1990, s->reporting_year = 1990; SEIZURE (s, 0)->substance_code = S 
         PRE (s)->n_labs = 0; PRE (s)->n_stopped_shipments = 0; PRE (s)->n_seizures = 1;
         PRE (s)->n_diversion_methods = 0; PRE (s)->n_routes = 0;
         ISUB (s)->substance_code = S ("ACET"); ISUB (s)->quantity = s_qty ("1", "KG");
-        PRE (s)->non_scheduled[0]->hs_code = S ("");
-        s->completed_on = S ("1991-03-01"))
+        PRE (s)->non_scheduled[0]->hs_code = S (""); s->completed_on = S ("1991-03-01"))
 CHANGE (year_future, s->reporting_year = 2027)
 CHANGE (year_current, s->reporting_year = 2026; s->completed_on = S ("2026-03-01"))
 CHANGE (received_late, o->received_on = "2025-07-01")
@@ -502,7 +502,8 @@ CHANGE (revision_bad_supersedes, s->revision_no = 1; s->revision_reason = S ("CO
         s->supersedes_submission_id = S ("abc"))
 CHANGE (revision_ok, s->revision_no = 1; s->revision_reason = S ("CORRECTION");
         s->supersedes_submission_id = S ("7d1e0c7a-1111-4222-8333-944455556666"))
-CHANGE (first_with_supersedes, s->supersedes_submission_id = S ("7d1e0c7a-1111-4222-8333-944455556666"))
+CHANGE (first_with_supersedes,
+        s->supersedes_submission_id = S ("7d1e0c7a-1111-4222-8333-944455556666"))
 CHANGE (fiscal_year, s->reference_period_start = S ("2023-07-01");
         s->reference_period_end = S ("2024-06-30"))
 CHANGE (calendar_period, s->reference_period_start = S ("2024-01-01");
@@ -550,9 +551,11 @@ CHANGE (count_negative, STR (s)->received_total->value = -1)
 CHANGE (quantity_zero, SEIZURE (s, 0)->quantity->value = S ("0"))
 CHANGE (trade_zero, PRE (s)->licit_trade[0]->quantity->value = S ("0"))
 CHANGE (amount_negative, FF (s)->assets[0]->amount->amount = S ("-5"))
-CHANGE (phone_in_text, FF (s)->challenges->challenge_text = S ("call the officer on +92 300 1234567"))
+CHANGE (phone_in_text,
+        FF (s)->challenges->challenge_text = S ("call the officer on +92 300 1234567"))
 CHANGE (email_in_text, FF (s)->methods[0]->case_examples = S ("ask j.doe@fmu.example.pk"))
-CHANGE (number_in_text, FF (s)->challenges->challenge_text = S ("seized 1 000 000 000 rupees in 2024"))
+CHANGE (number_in_text,
+        FF (s)->challenges->challenge_text = S ("seized 1 000 000 000 rupees in 2024"))
 /* financial flows */
 CHANGE (afghan_over_drug, STR (s)->received_afghan_opiates->value = 200)
 CHANGE (enf_afghan_over_drug, FF (s)->enforcement[2]->value->value = 30)
@@ -585,8 +588,10 @@ CHANGE (confiscated_huge, FF (s)->assets[1]->amount->amount = S ("6000000"))
 CHANGE (confiscated_tenfold, FF (s)->assets[1]->amount->amount = S ("5000000"))
 CHANGE (observed_unanswered, FF (s)->methods[1]->observed = 0)
 /* V-FIN-14: the same cell twice; V-FIN-15: sectors against the total. */
-CHANGE (enforcement_cell_twice, FF (s)->enforcement[4] = s_enforcement ("INVESTIGATION", "ML_ALL", 50))
-CHANGE (enforcement_other_rule, FF (s)->enforcement[4] = s_enforcement ("INVESTIGATION", "ML_ALL", 50);
+CHANGE (enforcement_cell_twice,
+        FF (s)->enforcement[4] = s_enforcement ("INVESTIGATION", "ML_ALL", 50))
+CHANGE (enforcement_other_rule,
+        FF (s)->enforcement[4] = s_enforcement ("INVESTIGATION", "ML_ALL", 50);
         FF (s)->enforcement[4]->counting_rule = S ("OPEN_AT_YEAR_END"))
 CHANGE (asset_cell_twice, FF (s)->assets[1] = s_asset ("SEIZED", "500000"))
 CHANGE (asset_other_currency, FF (s)->assets[1] = s_asset ("SEIZED", "500000");
@@ -668,24 +673,23 @@ CHANGE (latitude_95, INCIDENT (s)->location->latitude = S ("-95"))
 CHANGE (incident_no_substances, INCIDENT (s)->n_substances = 0)
 /* A second incident: the first one's copy under another national reference,
  * or under the same one (pasted twice). */
-CHANGE (incident_second, Dcp__V1__Incident *copy = s_new (sizeof *copy);
-        *copy = *INCIDENT (s); copy->incident_id = S ("PK-2024-0118");
-        PRE (s)->n_incidents = 2; PRE (s)->incidents = s_list (2, INCIDENT (s), copy))
+CHANGE (incident_second, Dcp__V1__Incident *copy = s_new (sizeof *copy); *copy = *INCIDENT (s);
+        copy->incident_id = S ("PK-2024-0118"); PRE (s)->n_incidents = 2;
+        PRE (s)->incidents = s_list (2, INCIDENT (s), copy))
 CHANGE (incident_id_thrice, Dcp__V1__Incident *other = s_new (sizeof *other);
-        *other = *INCIDENT (s); other->incident_id = S ("PK-2024-0118");
-        PRE (s)->n_incidents = 3;
+        *other = *INCIDENT (s); other->incident_id = S ("PK-2024-0118"); PRE (s)->n_incidents = 3;
         PRE (s)->incidents = s_list (3, INCIDENT (s), other, INCIDENT (s)))
 
 enum { S_FF, S_PRE };
 
 typedef struct {
     const char *name;
-    int base;                                        /* S_FF or S_PRE */
+    int base; /* S_FF or S_PRE */
     void (*change) (sub_t *, dcp_rules_opts_t *);
     const char *rule;
     const char *path;
-    bool fires;                                      /* expected */
-    dcp_severity_t severity;                         /* when it fires */
+    bool fires;              /* expected */
+    dcp_severity_t severity; /* when it fires */
 } rule_case_t;
 
 #define E DCP_SEV_ERROR
@@ -730,18 +734,20 @@ static const rule_case_t s_cases[] = {
      "/supersedes_submission_id", true, E},
     {"revision bad supersedes", S_FF, revision_bad_supersedes, "V-ENV-06",
      "/supersedes_submission_id", true, E},
-    {"first with supersedes", S_FF, first_with_supersedes, "V-ENV-06",
-     "/supersedes_submission_id", true, E},
+    {"first with supersedes", S_FF, first_with_supersedes, "V-ENV-06", "/supersedes_submission_id",
+     true, E},
     {"calendar period", S_FF, calendar_period, "V-ENV-07", NULL, false, 0},
     {"fiscal year", S_FF, fiscal_year, "V-ENV-07", "/reference_period_start", true, I},
     {"national", S_FF, nothing, "V-ENV-08", NULL, false, 0},
     {"partial", S_FF, partial_coverage, "V-ENV-08", "/geographic_coverage", true, I},
     {"coverage code", S_FF, nothing, "CODE-UNKNOWN", NULL, false, 0},
     {"coverage typo", S_FF, coverage_typo, "CODE-UNKNOWN", "/geographic_coverage", true, E},
-    {"stage typo", S_FF, stage_typo, "CODE-UNKNOWN", "/financial_flows/enforcement/4/stage", true, E},
+    {"stage typo", S_FF, stage_typo, "CODE-UNKNOWN", "/financial_flows/enforcement/4/stage", true,
+     E},
     {"language three letters", S_FF, language_three, "CODE-UNKNOWN", "/language", true, E},
     {"unit kgs", S_PRE, unit_kgs, "CODE-UNKNOWN", "/precursors/seizures/0/quantity/unit", true, E},
-    {"unit missing", S_PRE, unit_missing, "REQUIRED", "/precursors/seizures/0/quantity/unit", true, E},
+    {"unit missing", S_PRE, unit_missing, "REQUIRED", "/precursors/seizures/0/quantity/unit", true,
+     E},
     {"dates", S_FF, finalised_offset, "DATE-FORMAT", NULL, false, 0},
     {"completed with slashes", S_FF, completed_slashes, "DATE-FORMAT", "/completed_on", true, E},
     {"completed on 30 Feb", S_FF, completed_feb30, "DATE-FORMAT", "/completed_on", true, E},
@@ -754,8 +760,8 @@ static const rule_case_t s_cases[] = {
     {"completed before year", S_FF, completed_before_year, "DATE-ORDER", "/completed_on", true, E},
     {"share 60", S_PRE, nothing, "VALUE-RANGE", NULL, false, 0},
     {"share 140", S_PRE, share_140, "VALUE-RANGE", "/precursors/routes/0/share_pct", true, E},
-    {"latitude -95", S_PRE, latitude_95, "VALUE-RANGE",
-     "/precursors/incidents/0/location/latitude", true, E},
+    {"latitude -95", S_PRE, latitude_95, "VALUE-RANGE", "/precursors/incidents/0/location/latitude",
+     true, E},
     {"utf-8 note", S_FF, note_utf8, "TEXT-UTF8", NULL, false, 0},
     {"latin-1 note", S_FF, note_latin1, "TEXT-UTF8", "/coverage_note", true, E},
     {"overlong utf-8", S_FF, note_overlong, "TEXT-UTF8", "/coverage_note", true, E},
@@ -766,12 +772,13 @@ static const rule_case_t s_cases[] = {
     {"rows over limit", S_FF, rows_max_2, "LIST-LENGTH", "/financial_flows/methods", true, E},
     {"tri known", S_FF, nothing, "ENUM-UNKNOWN", NULL, false, 0},
     {"tri 7", S_FF, tri_7, "ENUM-UNKNOWN", "/financial_flows/legal/fiu_exists", true, E},
-    {"tri unanswered", S_FF, observed_unanswered, "REQUIRED",
-     "/financial_flows/methods/1/observed", true, E},
+    {"tri unanswered", S_FF, observed_unanswered, "REQUIRED", "/financial_flows/methods/1/observed",
+     true, E},
     /* V-GEN */
     {"status given", S_FF, nothing, "V-GEN-01", NULL, false, 0},
     {"status 0", S_FF, status_0, "V-GEN-01", "/financial_flows/str/received_total/status", true, E},
-    {"status 42", S_FF, status_42, "V-GEN-01", "/financial_flows/str/received_total/status", true, E},
+    {"status 42", S_FF, status_42, "V-GEN-01", "/financial_flows/str/received_total/status", true,
+     E},
     {"answer missing", S_FF, received_total_missing, "V-GEN-01",
      "/financial_flows/str/received_total", true, E},
     {"not available, no value", S_FF, not_available_without_value, "V-GEN-02", NULL, false, 0},
@@ -780,10 +787,12 @@ static const rule_case_t s_cases[] = {
     {"not available with 0", S_FF, not_available_with_zero, "V-GEN-02",
      "/financial_flows/str/received_total/value", true, E},
     {"plain quantity", S_PRE, nothing, "V-GEN-03", NULL, false, 0},
-    {"quantity --", S_PRE, quantity_dashes, "V-GEN-03", "/precursors/seizures/0/quantity/value", true, E},
+    {"quantity --", S_PRE, quantity_dashes, "V-GEN-03", "/precursors/seizures/0/quantity/value",
+     true, E},
     {"n/a beside NOT_AVAILABLE", S_PRE, quantity_dashes_not_available, "V-GEN-03",
      "/precursors/seizures/0/quantity/value", true, E},
-    {"n/a is not called a figure", S_PRE, quantity_dashes_not_available, "V-GEN-02", NULL, false, 0},
+    {"n/a is not called a figure", S_PRE, quantity_dashes_not_available, "V-GEN-02", NULL, false,
+     0},
     {"no_seizures row", S_PRE, nothing, "V-GEN-04", NULL, false, 0},
     {"empty row", S_PRE, acetone_row_empty, "V-GEN-04", "/precursors/seizures/2/quantity", true, E},
     {"no_seizures and quantity", S_PRE, no_seizures_with_quantity, "V-GEN-04",
@@ -792,18 +801,20 @@ static const rule_case_t s_cases[] = {
     {"licit trade of 0", S_PRE, trade_zero, "V-GEN-05", NULL, false, 0},
     {"negative count", S_FF, count_negative, "V-GEN-05",
      "/financial_flows/str/received_total/value", true, E},
-    {"zero seizure", S_PRE, quantity_zero, "V-GEN-05", "/precursors/seizures/0/quantity/value", true, E},
+    {"zero seizure", S_PRE, quantity_zero, "V-GEN-05", "/precursors/seizures/0/quantity/value",
+     true, E},
     {"negative amount", S_FF, amount_negative, "V-GEN-05",
      "/financial_flows/assets/0/amount/amount", true, E},
     {"decimals", S_FF, nothing, "V-GEN-06", NULL, false, 0},
     {"thousands separator", S_PRE, quantity_thousands, "V-GEN-06",
      "/precursors/seizures/0/quantity/value", true, E},
-    {"exponent", S_FF, amount_exponent, "V-GEN-06", "/financial_flows/assets/0/amount/amount", true, E},
+    {"exponent", S_FF, amount_exponent, "V-GEN-06", "/financial_flows/assets/0/amount/amount", true,
+     E},
     {"plain text", S_FF, number_in_text, "V-GEN-08", NULL, false, 0},
-    {"phone in text", S_FF, phone_in_text, "V-GEN-08",
-     "/financial_flows/challenges/challenge_text", true, W},
-    {"email in text", S_FF, email_in_text, "V-GEN-08",
-     "/financial_flows/methods/0/case_examples", true, W},
+    {"phone in text", S_FF, phone_in_text, "V-GEN-08", "/financial_flows/challenges/challenge_text",
+     true, W},
+    {"email in text", S_FF, email_in_text, "V-GEN-08", "/financial_flows/methods/0/case_examples",
+     true, W},
     /* V-FIN */
     {"subsets hold", S_FF, nothing, "V-FIN-01", NULL, false, 0},
     {"afghan STRs over drug", S_FF, afghan_over_drug, "V-FIN-01",
@@ -818,15 +829,16 @@ static const rule_case_t s_cases[] = {
     {"stages decrease", S_FF, nothing, "V-FIN-03", NULL, false, 0},
     {"convictions over prosecutions", S_FF, convictions_over_prosecutions, "V-FIN-03",
      "/financial_flows/enforcement/4/value", true, W},
-    {"cohort convictions over prosecutions", S_FF, convictions_over_prosecutions_cohort,
-     "V-FIN-03", "/financial_flows/enforcement/4/value", true, E},
+    {"cohort convictions over prosecutions", S_FF, convictions_over_prosecutions_cohort, "V-FIN-03",
+     "/financial_flows/enforcement/4/value", true, E},
     {"same units", S_FF, nothing, "V-FIN-04", NULL, false, 0},
     {"convictions in persons", S_FF, convictions_in_persons, "V-FIN-04",
      "/financial_flows/enforcement/4/value", true, I},
     {"persons not compared", S_FF, convictions_in_persons, "V-FIN-03", NULL, false, 0},
     {"currency USD", S_FF, nothing, "V-FIN-05", NULL, false, 0},
     {"kuna in 2022", S_FF, currency_hrk_2022, "V-FIN-05", NULL, false, 0},
-    {"kuna in 2024", S_FF, currency_hrk, "V-FIN-05", "/financial_flows/assets/0/amount/currency", true, E},
+    {"kuna in 2024", S_FF, currency_hrk, "V-FIN-05", "/financial_flows/assets/0/amount/currency",
+     true, E},
     {"currency bogus", S_FF, currency_bogus, "V-FIN-05",
      "/financial_flows/assets/0/amount/currency", true, E},
     {"currency observed bogus", S_FF, currency_observed_bogus, "V-FIN-05",
@@ -835,7 +847,8 @@ static const rule_case_t s_cases[] = {
     {"amount without currency", S_FF, amount_without_currency, "V-FIN-06",
      "/financial_flows/assets/0/amount/currency", true, E},
     {"fiu exists", S_FF, nothing, "V-FIN-07", NULL, false, 0},
-    {"no fiu but STRs", S_FF, no_fiu_with_strs, "V-FIN-07", "/financial_flows/str/received_total", true, W},
+    {"no fiu but STRs", S_FF, no_fiu_with_strs, "V-FIN-07", "/financial_flows/str/received_total",
+     true, W},
     {"no fiu but FIU requests", S_FF, no_fiu_with_strs, "V-FIN-07",
      "/financial_flows/cooperation/1/requests", true, W},
     {"fiu years", S_FF, nothing, "V-FIN-08", NULL, false, 0},
@@ -850,7 +863,8 @@ static const rule_case_t s_cases[] = {
     {"rank twice", S_FF, ranks_duplicate, "V-FIN-10", "/financial_flows/methods/1/rank", true, E},
     {"rank gap", S_FF, ranks_gap, "V-FIN-10", "/financial_flows/methods/1/rank", true, E},
     {"route ranks per role", S_PRE, nothing, "V-FIN-10", NULL, false, 0},
-    {"route rank twice", S_PRE, routes_rank_twice, "V-FIN-10", "/precursors/routes/1/rank", true, E},
+    {"route rank twice", S_PRE, routes_rank_twice, "V-FIN-10", "/precursors/routes/1/rank", true,
+     E},
     {"diversion rank twice", S_PRE, diversion_rank_twice, "V-FIN-10",
      "/precursors/diversion_methods/1/rank", true, E},
     {"not observed, no rank", S_FF, nothing, "V-FIN-11", NULL, false, 0},
@@ -877,8 +891,8 @@ static const rule_case_t s_cases[] = {
     {"sectors, total not available", S_FF, sectors_total_not_available, "V-FIN-15", NULL, false, 0},
     /* V-PRE */
     {"scheduled substances", S_PRE, nothing, "V-PRE-01", NULL, false, 0},
-    {"substance bogus", S_PRE, substance_bogus, "V-PRE-01",
-     "/precursors/seizures/0/substance_code", true, E},
+    {"substance bogus", S_PRE, substance_bogus, "V-PRE-01", "/precursors/seizures/0/substance_code",
+     true, E},
     {"substance as name", S_PRE, substance_as_name, "V-PRE-01",
      "/precursors/seizures/0/substance_code", true, E},
     {"NPP in 2016", S_PRE, npp_2016, "V-PRE-01", "/precursors/seizures/1/substance_code", true, W},
@@ -895,14 +909,15 @@ static const rule_case_t s_cases[] = {
     {"unit litres", S_PRE, nothing, "V-PRE-03", NULL, false, 0},
     {"unit drums", S_PRE, unit_drums, "V-PRE-03", "/precursors/seizures/0/quantity/unit", true, E},
     {"one substance a row", S_PRE, nothing, "V-PRE-04", NULL, false, 0},
-    {"mixture in P2", S_PRE, mixed_name_p2, "V-PRE-04", "/precursors/non_scheduled/0/substance_name",
-     true, E},
+    {"mixture in P2", S_PRE, mixed_name_p2, "V-PRE-04",
+     "/precursors/non_scheduled/0/substance_name", true, E},
     {"mixture flagged in P6", S_PRE, mixed_flag_p6, "V-PRE-04",
      "/precursors/incidents/0/substances/0/mixed_substances", true, I},
     {"mixture unflagged in P6", S_PRE, mixed_name_p6, "V-PRE-04",
      "/precursors/incidents/0/substances/0/substance_name", true, W},
     {"density known", S_PRE, nothing, "V-PRE-05", NULL, false, 0},
-    {"MAPA in litres", S_PRE, mapa_litres, "V-PRE-05", "/precursors/seizures/0/quantity/unit", true, I},
+    {"MAPA in litres", S_PRE, mapa_litres, "V-PRE-05", "/precursors/seizures/0/quantity/unit", true,
+     I},
     {"HCl 37 %", S_PRE, hcl_litres_37, "V-PRE-06", NULL, false, 0},
     {"concentration 120", S_PRE, concentration_120, "V-PRE-06",
      "/precursors/seizures/0/concentration_pct", true, E},
@@ -911,11 +926,13 @@ static const rule_case_t s_cases[] = {
     {"AA quantities plausible", S_PRE, nothing, "V-PRE-07", NULL, false, 0},
     {"AA 60 t in one incident", S_PRE, aa_incident_60t, "V-PRE-07",
      "/precursors/incidents/0/substances", true, W},
-    {"AA 600 t in a year", S_PRE, aa_annual_600t, "V-PRE-07", "/precursors/seizures/0/quantity", true, W},
+    {"AA 600 t in a year", S_PRE, aa_annual_600t, "V-PRE-07", "/precursors/seizures/0/quantity",
+     true, W},
     {"route ok", S_PRE, nothing, "V-PRE-08", NULL, false, 0},
     {"route bogus country", S_PRE, route_bogus_country, "V-PRE-08",
      "/precursors/incidents/0/route/1/country", true, E},
-    {"route repeats", S_PRE, route_repeat, "V-PRE-08", "/precursors/incidents/0/route/1/country", true, E},
+    {"route repeats", S_PRE, route_repeat, "V-PRE-08", "/precursors/incidents/0/route/1/country",
+     true, E},
     {"origin second", S_PRE, route_origin_second, "V-PRE-08",
      "/precursors/incidents/0/route/1/role", true, E},
     {"destination first", S_PRE, route_destination_first, "V-PRE-08",
@@ -935,14 +952,17 @@ static const rule_case_t s_cases[] = {
      "/precursors/seizures/0/quantity", true, W},
     {"CAS and HS valid", S_PRE, nothing, "V-PRE-12", NULL, false, 0},
     {"HS matches Ac2O", S_PRE, ac2o_right_hs, "V-PRE-12", NULL, false, 0},
-    {"CAS check digit", S_PRE, cas_bad_digit, "V-PRE-12", "/precursors/non_scheduled/0/cas_number", true, E},
-    {"HS five digits", S_PRE, hs_five_digits, "V-PRE-12", "/precursors/non_scheduled/0/hs_code", true, E},
+    {"CAS check digit", S_PRE, cas_bad_digit, "V-PRE-12", "/precursors/non_scheduled/0/cas_number",
+     true, E},
+    {"HS five digits", S_PRE, hs_five_digits, "V-PRE-12", "/precursors/non_scheduled/0/hs_code",
+     true, E},
     {"HS does not match Ac2O", S_PRE, ac2o_wrong_hs, "V-PRE-12",
      "/precursors/non_scheduled/0/hs_code", true, W},
     {"non-scheduled name", S_PRE, nothing, "V-PRE-13", NULL, false, 0},
     {"acetyl oxide in P2", S_PRE, acetyl_oxide_p2, "V-PRE-13",
      "/precursors/non_scheduled/0/substance_name", true, W},
-    {"AA's CAS in P2", S_PRE, aa_cas_p2, "V-PRE-13", "/precursors/non_scheduled/0/cas_number", true, W},
+    {"AA's CAS in P2", S_PRE, aa_cas_p2, "V-PRE-13", "/precursors/non_scheduled/0/cas_number", true,
+     W},
     {"Ac2O named in P6", S_PRE, ac2o_name_p6, "V-PRE-13",
      "/precursors/incidents/0/substances/0/substance_name", true, W},
     {"misdeclaration flagged", S_PRE, nothing, "V-PRE-14", NULL, false, 0},
@@ -1009,8 +1029,8 @@ typedef struct {
     void (*change) (sub_t *, dcp_rules_opts_t *);
     const char *rule;
     const char *path;
-    const char *says;    /* in the message */
-    const char *not_says;  /* NULL, or words the message must not hold */
+    const char *says;     /* in the message */
+    const char *not_says; /* NULL, or words the message must not hold */
 } message_case_t;
 
 static const message_case_t s_messages[] = {
@@ -1026,8 +1046,8 @@ static const message_case_t s_messages[] = {
      "did you mean \"AFG\"", NULL},
     {"late, checked offline", S_FF, late_offline, "V-ENV-05", "/reporting_year",
      "LATE: the deadline for 2024 was 2025-06-30", "accepted"},
-    {"late, received", S_FF, received_late, "V-ENV-05", "/reporting_year",
-     "received on 2025-07-01", NULL},
+    {"late, received", S_FF, received_late, "V-ENV-05", "/reporting_year", "received on 2025-07-01",
+     NULL},
 };
 
 /* The message says what to write instead ("did you mean"), and an offline
@@ -1043,8 +1063,8 @@ test_messages_a_person_can_act_on (void **state)
         const dcp_finding_t *hit = s_find (f, t->rule, t->path);
         if (!hit || !strstr (hit->message, t->says)
             || (t->not_says && strstr (hit->message, t->not_says))) {
-            print_error ("case \"%s\": expected %s at %s saying \"%s\"; found:\n", t->name,
-                         t->rule, t->path, t->says);
+            print_error ("case \"%s\": expected %s at %s saying \"%s\"; found:\n", t->name, t->rule,
+                         t->path, t->says);
             s_print (f);
             failures++;
         }
@@ -1089,7 +1109,8 @@ test_rule_table (void **state)
         const rule_case_t *t = &s_cases[i];
         dcp_findings_t *f = s_run (t->base, t->change);
         const dcp_finding_t *hit = s_find (f, t->rule, t->path);
-        bool ok = (hit != NULL) == t->fires && (!hit || !t->severity || hit->severity == t->severity);
+        bool ok =
+            (hit != NULL) == t->fires && (!hit || !t->severity || hit->severity == t->severity);
         /* dcp_findings_has is the public way to ask the same question. */
         ok = ok && dcp_findings_has (f, t->rule, t->path) == t->fires;
         if (!ok) {
@@ -1110,15 +1131,16 @@ static void
 test_every_rule_has_a_failing_case (void **state)
 {
     static const char *rules[] = {
-        "ENV-ID", "ENV-SCHEMA", "ENV-KIND", "ENV-PAYLOAD", "REQUIRED", "CODE-UNKNOWN",
+        "ENV-ID",       "ENV-SCHEMA",  "ENV-KIND",   "ENV-PAYLOAD", "REQUIRED",  "CODE-UNKNOWN",
         "ENUM-UNKNOWN", "DATE-FORMAT", "DATE-ORDER", "VALUE-RANGE", "TEXT-UTF8", "TEXT-LENGTH",
-        "LIST-LENGTH", "V-GEN-01", "V-GEN-02", "V-GEN-03", "V-GEN-04", "V-GEN-05", "V-GEN-06",
-        "V-GEN-08", "V-ENV-01", "V-ENV-02", "V-ENV-03", "V-ENV-04", "V-ENV-05", "V-ENV-06",
-        "V-ENV-07", "V-ENV-08", "V-FIN-01", "V-FIN-02", "V-FIN-03", "V-FIN-04", "V-FIN-05",
-        "V-FIN-06", "V-FIN-07", "V-FIN-08", "V-FIN-09", "V-FIN-10", "V-FIN-11", "V-FIN-12",
-        "V-FIN-14", "V-FIN-15",
-        "V-PRE-01", "V-PRE-02", "V-PRE-03", "V-PRE-04", "V-PRE-05", "V-PRE-06", "V-PRE-07",
-        "V-PRE-08", "V-PRE-09", "V-PRE-10", "V-PRE-11", "V-PRE-12", "V-PRE-13", "V-PRE-14", "V-PRE-15",
+        "LIST-LENGTH",  "V-GEN-01",    "V-GEN-02",   "V-GEN-03",    "V-GEN-04",  "V-GEN-05",
+        "V-GEN-06",     "V-GEN-08",    "V-ENV-01",   "V-ENV-02",    "V-ENV-03",  "V-ENV-04",
+        "V-ENV-05",     "V-ENV-06",    "V-ENV-07",   "V-ENV-08",    "V-FIN-01",  "V-FIN-02",
+        "V-FIN-03",     "V-FIN-04",    "V-FIN-05",   "V-FIN-06",    "V-FIN-07",  "V-FIN-08",
+        "V-FIN-09",     "V-FIN-10",    "V-FIN-11",   "V-FIN-12",    "V-FIN-14",  "V-FIN-15",
+        "V-PRE-01",     "V-PRE-02",    "V-PRE-03",   "V-PRE-04",    "V-PRE-05",  "V-PRE-06",
+        "V-PRE-07",     "V-PRE-08",    "V-PRE-09",   "V-PRE-10",    "V-PRE-11",  "V-PRE-12",
+        "V-PRE-13",     "V-PRE-14",    "V-PRE-15",
     };
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         bool fails = false, passes = false;
@@ -1163,13 +1185,14 @@ test_bad_values_are_quoted_safely (void **state)
     dcp_rules_opts_t opts;
     s_opts (&opts);
     sub_t *s = s_base_ff ();
-    s->reporting_country = S ("\"x\\\n\xff" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    s->reporting_country = S ("\"x\\\n\xff"
+                              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     dcp_findings_t *f = dcp_findings_new ();
     assert_int_equal (dcp_rules_check (s, &opts, f), 0);
     const dcp_finding_t *x = s_find (f, "V-ENV-01", "/reporting_country");
     assert_non_null (x);
-    assert_non_null (strstr (x->message, "\"\\\"x\\\\\\x0a\\xff"));  /* escaped */
-    assert_non_null (strstr (x->message, "...\""));                  /* cut */
+    assert_non_null (strstr (x->message, "\"\\\"x\\\\\\x0a\\xff")); /* escaped */
+    assert_non_null (strstr (x->message, "...\""));                 /* cut */
     assert_true (dcp_findings_has (f, "TEXT-UTF8", "/reporting_country"));
     dcp_findings_destroy (&f);
     s_arena_free ();
@@ -1242,17 +1265,17 @@ test_utf8_helper (void **state)
     } cases[] = {
         {"plain", 5, true},
         {"tab\tcr\rlf\n", 10, true},
-        {"T\xc3\xbcrkiye", 8, true},                 /* ü */
-        {"\xe2\x80\x93", 3, true},                   /* en dash */
-        {"\xf0\x9f\x98\x80", 4, true},               /* U+1F600 */
-        {"a\0b", 3, false},                          /* NUL inside */
+        {"T\xc3\xbcrkiye", 8, true},   /* ü */
+        {"\xe2\x80\x93", 3, true},     /* en dash */
+        {"\xf0\x9f\x98\x80", 4, true}, /* U+1F600 */
+        {"a\0b", 3, false},            /* NUL inside */
         {"\x01", 1, false},
         {"\xff", 1, false},
-        {"\xc0\xaf", 2, false},                      /* overlong '/' */
-        {"\xe0\x80\xaf", 3, false},                  /* overlong */
-        {"\xed\xa0\x80", 3, false},                  /* surrogate */
-        {"\xf4\x90\x80\x80", 4, false},              /* > U+10FFFF */
-        {"\xc3", 1, false},                          /* truncated */
+        {"\xc0\xaf", 2, false},         /* overlong '/' */
+        {"\xe0\x80\xaf", 3, false},     /* overlong */
+        {"\xed\xa0\x80", 3, false},     /* surrogate */
+        {"\xf4\x90\x80\x80", 4, false}, /* > U+10FFFF */
+        {"\xc3", 1, false},             /* truncated */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal (dcp_utf8_valid (cases[i].text, cases[i].len, DCP_UTF8_TEXT), cases[i].ok);
@@ -1267,8 +1290,8 @@ test_uuid_helper (void **state)
     } cases[] = {
         {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true},
         {"0B5F3E2A-8C1D-4E7F-9A6B-2C3D4E5F6A7B", true},
-        {"0B5F3E2A-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true},    /* mixed case: dcp_id.h */
-        {"0b5f3e2a8c1d4e7f9a6b2c3d4e5f6a7b", false},       /* no dashes */
+        {"0B5F3E2A-8c1d-4e7f-9a6b-2c3d4e5f6a7b", true}, /* mixed case: dcp_id.h */
+        {"0b5f3e2a8c1d4e7f9a6b2c3d4e5f6a7b", false},    /* no dashes */
         {"{0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7b}", false},
         {"0b5f3e2a-8c1d-4e7f-9a6b-2c3d4e5f6a7g", false},
         {"", false},

@@ -181,8 +181,8 @@ test_ff_indicators_cover_every_number (void **state)
                 continue;
             char value[160], status[160], needle[200];
             sections_column_name (c, 0, value, sizeof value, NULL, 0);
-            sections_column_name (c, c->kind == SECTIONS_MONEY ? 2 : 1, status, sizeof status,
-                                  NULL, 0);
+            sections_column_name (c, c->kind == SECTIONS_MONEY ? 2 : 1, status, sizeof status, NULL,
+                                  0);
             bool found = true;
             const char *names[] = {value, status};
             for (int k = 0; k < 2; k++) {
@@ -192,7 +192,8 @@ test_ff_indicators_cover_every_number (void **state)
                 bool here = false;
                 while ((p = strstr (p, needle))) {
                     char next = p[strlen (needle)];
-                    if (!(next == '_' || (next >= 'a' && next <= 'z') || (next >= '0' && next <= '9'))) {
+                    if (!(next == '_' || (next >= 'a' && next <= 'z')
+                          || (next >= '0' && next <= '9'))) {
                         here = true;
                         break;
                     }
@@ -233,17 +234,17 @@ s_rows (PGconn *db, const char *sql, char *out, size_t out_len)
 /* A view V shows column A of table T when V's rule depends on T.A and V
  * has a column of the same name (a column used only in a filter is not
  * shown). */
-#define S_SHOWN_BY_ANALYST_VIEW                                                        \
-    " EXISTS (SELECT 1 FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid"              \
-    "   JOIN pg_class v ON v.oid = w.ev_class"                                             \
-    "  WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = c.oid"                   \
-    "    AND d.refobjsubid = a.attnum AND v.relkind = 'v'"                                 \
-    "    AND has_table_privilege('dcp_analyst', v.oid, 'SELECT')"                         \
-    "    AND EXISTS (SELECT 1 FROM pg_attribute va WHERE va.attrelid = v.oid"              \
+#define S_SHOWN_BY_ANALYST_VIEW                                                                    \
+    " EXISTS (SELECT 1 FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid"                      \
+    "   JOIN pg_class v ON v.oid = w.ev_class"                                                     \
+    "  WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = c.oid"                            \
+    "    AND d.refobjsubid = a.attnum AND v.relkind = 'v'"                                         \
+    "    AND has_table_privilege('dcp_analyst', v.oid, 'SELECT')"                                  \
+    "    AND EXISTS (SELECT 1 FROM pg_attribute va WHERE va.attrelid = v.oid"                      \
     "                AND va.attname = a.attname AND NOT va.attisdropped))"
-#define S_TABLE_COLUMNS                                                                \
-    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"                         \
-    " JOIN pg_namespace n ON n.oid = c.relnamespace"                                       \
+#define S_TABLE_COLUMNS                                                                            \
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"                                   \
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"                                               \
     " WHERE n.nspname = 'dcp' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
 
 /* Issue 12: every stored answer (every column of every ff_ and pc_ table,
@@ -263,7 +264,8 @@ test_every_answer_reaches_an_analyst_view (void **state)
             missing, sizeof missing);
     if (missing[0])
         fail_msg ("stored answers no analyst view shows (add them to a view and GRANT SELECT"
-                  " to dcp_analyst):%s", missing);
+                  " to dcp_analyst):%s",
+                  missing);
     /* The check sees a view taken away from the analyst. */
     pgtest_exec (f->db, "BEGIN");
     /* (the first-reported twin of migration 0030 shows it too) */
@@ -310,7 +312,8 @@ test_everything_is_commented (void **state)
         printf ("no COMMENT ON:%s\n", missing);
     if (missing[0])
         fail_msg ("no COMMENT ON (describe it in loader/sections.c, or comment the view"
-                  " column in its migration):%s", missing);
+                  " column in its migration):%s",
+                  missing);
 }
 
 /* One value of SQL as a string (caller frees). */
@@ -407,7 +410,7 @@ s_rewrite_section (PGconn *db, const char *text, const char *name, bool view)
     size_t len = 0;
     const char *start = s_section (text, name, &len);
     const char *tables = strstr (text, "\n## Tables\n");
-    size_t at = start ? (size_t) (start - text)
+    size_t at = start            ? (size_t) (start - text)
                 : view && tables ? (size_t) (tables - text) + 1
                                  : strlen (text);
     dcp_buf_append (&fresh, text, at);
@@ -454,15 +457,15 @@ test_dictionary_is_current (void **state)
         size_t len = 0;
         const char *have = s_section (text, name, &len);
         if (have && have[len])
-            dcp_buf_appendc (&want, '\n');  /* the blank line before the next heading */
+            dcp_buf_appendc (&want, '\n'); /* the blank line before the next heading */
         if (!have || len != want.len || memcmp (have, want.data, len) != 0) {
             if (write) {
                 char *fresh = s_rewrite_section (f->db, text, name, view);
                 free (text);
                 text = fresh;
-            }
-            else {
-                strncat (stale, have ? " dcp." : " (missing) dcp.", sizeof stale - strlen (stale) - 1);
+            } else {
+                strncat (stale, have ? " dcp." : " (missing) dcp.",
+                         sizeof stale - strlen (stale) - 1);
                 strncat (stale, name, sizeof stale - strlen (stale) - 1);
             }
         }

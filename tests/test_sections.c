@@ -116,12 +116,13 @@ test_ff_rows (void **state)
     /* 0 is a value with status REPORTED; not available is NULL with its
      * status; a question missing from the message is UNANSWERED. */
     const char *str_row = out[SECTIONS_FF_STR].data;
-    assert_memory_equal (str_row, ID "\t0\tREPORTED\tC.1\t\\N\tNOT_AVAILABLE\t\\N\t\\N\tUNANSWERED\t",
-                         strlen (ID "\t0\tREPORTED\tC.1\t\\N\tNOT_AVAILABLE\t\\N\t\\N\tUNANSWERED\t"));
+    assert_memory_equal (
+        str_row, ID "\t0\tREPORTED\tC.1\t\\N\tNOT_AVAILABLE\t\\N\t\\N\tUNANSWERED\t",
+        strlen (ID "\t0\tREPORTED\tC.1\t\\N\tNOT_AVAILABLE\t\\N\t\\N\tUNANSWERED\t"));
     assert_string_equal (out[SECTIONS_FF_STR_SECTOR].data, ID "\t0\tBANK\t0\tREPORTED\tC.1\n");
     assert_string_equal (out[SECTIONS_FF_METHOD].data,
-                         ID "\t0\tCASH_COURIERS\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n"
-                         ID "\t1\tHAWALA\t\\N\t2\t\\N\t\\N\t\\N\t\\N\t\\N\n");
+                         ID "\t0\tCASH_COURIERS\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n" ID
+                            "\t1\tHAWALA\t\\N\t2\t\\N\t\\N\t\\N\t\\N\t\\N\n");
     assert_string_equal (out[SECTIONS_FF_METHOD_JURISDICTION].data,
                          ID "\t1\t0\tAFG\tORIGIN\n" ID "\t1\t1\tIRN\t\\N\n");
     assert_null (out[SECTIONS_PC_SEIZURE].data);
@@ -200,18 +201,18 @@ test_pc_rows (void **state)
                             "\\N\t\\N\tUNANSWERED\t\\N\t\\N\t\\N\tf\t\\N\n"
                          /* a confirmed zero is 0 REPORTED (0 kg), its count too */
                          ID "\t1\tAA\t1\t\\N\t0\tL\tREPORTED\t\\N\t0\t\\N\tno_seizures\t"
-                            "\\N\t0\tREPORTED\t\\N\t\\N\t\\N\tt\t\\N\n"
-                         ID "\t2\tAA\t1\t\\N\t0\tKG\tREPORTED\t\\N\t0\t\\N\tno_seizures\t"
+                            "\\N\t0\tREPORTED\t\\N\t\\N\t\\N\tt\t\\N\n" ID
+                            "\t2\tAA\t1\t\\N\t0\tKG\tREPORTED\t\\N\t0\t\\N\tno_seizures\t"
                             "\\N\t0\tREPORTED\t\\N\t\\N\t\\N\tt\t\\N\n");
-    assert_string_equal (out[SECTIONS_PC_INCIDENT].data,
-                         ID "\t0\tI-1\t\\N\t2025-03-01\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t"
-                            "\\N\t\\N\t\\N\t\\N\t\\N\tUNANSWERED\t\\N\t\\N\tf\t\\N\t\\N\t\\N\n");
+    assert_string_equal (out[SECTIONS_PC_INCIDENT].data, ID
+                         "\t0\tI-1\t\\N\t2025-03-01\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t"
+                         "\\N\t\\N\t\\N\t\\N\t\\N\tUNANSWERED\t\\N\t\\N\tf\t\\N\t\\N\t\\N\n");
     assert_string_equal (out[SECTIONS_PC_INCIDENT_SUBSTANCE].data,
                          ID "\t0\t0\tAA\t\\N\t1\t1.5\tT\tREPORTED\t\\N\t1500\t1000\tmass_unit\t"
                             "\\N\t\\N\t\\N\tUNANSWERED\t\\N\tt\n");
-    assert_string_equal (out[SECTIONS_PC_NONSCHEDULED].data,
-                         ID "\t0\tx\t\\N\t\\N\t\\N\t3\tBARREL\tREPORTED\t\\N\t\\N\t\\N\tunknown_unit\t"
-                            "\\N\t\\N\n");
+    assert_string_equal (out[SECTIONS_PC_NONSCHEDULED].data, ID
+                         "\t0\tx\t\\N\t\\N\t\\N\t3\tBARREL\tREPORTED\t\\N\t\\N\t\\N\tunknown_unit\t"
+                         "\\N\t\\N\n");
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
         dcp_buf_free (&out[t]);
 }
@@ -231,21 +232,27 @@ test_submission_and_finding_rows (void **state)
     sub.focal_point = &fp;
     Dcp__V1__Forward fwd = DCP__V1__FORWARD__INIT;
     fwd.sender_country = "AFG";
-    sections_submission_t s = {.sub = &sub, .fwd = &fwd, .id = ID,
+    sections_submission_t s = {.sub = &sub,
+                               .fwd = &fwd,
+                               .id = ID,
                                .sha_hex = "00112233445566778899aabbccddeeff"
                                           "00112233445566778899aabbccddeeff",
-                               .raw = (const uint8_t *) "\x0a\x01", .raw_len = 2,
-                               .is_current = true, .counts = {3, 2, 1, 0}, .n_warnings = 1};
+                               .raw = (const uint8_t *) "\x0a\x01",
+                               .raw_len = 2,
+                               .is_current = true,
+                               .counts = {3, 2, 1, 0},
+                               .n_warnings = 1};
     dcp_buf_t b = {0};
     sections_encode_submission (&b, &s);
-    assert_string_equal (b.data, ID "\t\\\\x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
-                                    "\t\\\\x0a01\tprecursors\t1\t\\N\tAFG\t2025\t\\N\t\\N\t\\N\t\\N\t\\N\t"
-                                    "\\N\t0\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\ta@b.c\t\\N\t\\N\tAFG\t\\N\t"
-                                    "\\N\t\\N\tt\thas_issues\t3\t2\t1\t0\t66.67\t1\t0\n");
+    assert_string_equal (b.data, ID
+                         "\t\\\\x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+                         "\t\\\\x0a01\tprecursors\t1\t\\N\tAFG\t2025\t\\N\t\\N\t\\N\t\\N\t\\N\t"
+                         "\\N\t0\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\ta@b.c\t\\N\t\\N\tAFG\t\\N\t"
+                         "\\N\t\\N\tt\thas_issues\t3\t2\t1\t0\t66.67\t1\t0\n");
     dcp_buf_free (&b);
 
-    dcp_finding_t f = {.rule = "", .severity = DCP_SEV_WARNING, .path = NULL,
-                       .message = "line\nbreak"};
+    dcp_finding_t f = {
+        .rule = "", .severity = DCP_SEV_WARNING, .path = NULL, .message = "line\nbreak"};
     sections_encode_finding (&b, ID, 4, &f);
     assert_string_equal (b.data, ID "\t4\t-\twarning\t\tline\\nbreak\n");
     dcp_buf_free (&b);
@@ -388,8 +395,11 @@ test_rows_match_column_lists (void **state)
     }
 
     Dcp__V1__Forward fwd = DCP__V1__FORWARD__INIT;
-    sections_submission_t s = {.sub = &sub, .fwd = &fwd, .id = ID,
-                               .sha_hex = "0000000000000000000000000000000000000000000000000000000000000000"};
+    sections_submission_t s = {
+        .sub = &sub,
+        .fwd = &fwd,
+        .id = ID,
+        .sha_hex = "0000000000000000000000000000000000000000000000000000000000000000"};
     dcp_buf_t b = {0};
     sections_encode_submission (&b, &s);
     s_assert_fields ("submission", b.data, s_copy_width (SECTIONS_SUBMISSION));
@@ -406,10 +416,11 @@ test_column_names (void **state)
     (void) state;
     dcp_buf_t cols = {0};
     assert_int_equal (sections_copy_columns (SECTIONS_FF_ASSET, &cols), 0);
-    assert_string_equal (cols.data, "submission_id, ord, measure, asset_category, predicate_scope,"
-                                    " amount, currency, amount_status, amount_qref, valuation_basis,"
-                                    " cases_value, cases_status, cases_qref, origin_of_request,"
-                                    " counterpart_country, question_ref");
+    assert_string_equal (cols.data,
+                         "submission_id, ord, measure, asset_category, predicate_scope,"
+                         " amount, currency, amount_status, amount_qref, valuation_basis,"
+                         " cases_value, cases_status, cases_qref, origin_of_request,"
+                         " counterpart_country, question_ref");
     dcp_buf_free (&cols);
     /* Columns the database fills are described but not copied. */
     assert_int_equal (sections_copy_columns (SECTIONS_SUBMISSION, &cols), 0);

@@ -40,13 +40,13 @@ typedef struct {
     bool more;
 } s_frame_t;
 
-static s_frame_t s_inbox[S_MAX_FRAMES];  /* frames the "validator" answers */
+static s_frame_t s_inbox[S_MAX_FRAMES]; /* frames the "validator" answers */
 static size_t s_inbox_n, s_inbox_next;
-static bool s_last_more;                 /* of the frame last received */
-static int s_send_errno;                 /* non-zero: zmq_send fails so */
-static char s_sent_ids[S_MAX_FRAMES][72];  /* id frame of each message sent */
+static bool s_last_more;                  /* of the frame last received */
+static int s_send_errno;                  /* non-zero: zmq_send fails so */
+static char s_sent_ids[S_MAX_FRAMES][72]; /* id frame of each message sent */
 static size_t s_sent_n;
-static size_t s_part;                    /* part of the message being sent */
+static size_t s_part; /* part of the message being sent */
 
 int __real_zmq_send (void *sock, const void *buf, size_t len, int flags);
 int __real_zmq_msg_recv (zmq_msg_t *msg, void *sock, int flags);
@@ -58,7 +58,7 @@ __wrap_zmq_send (void *sock, const void *buf, size_t len, int flags)
 {
     (void) sock;
     if (s_send_errno && s_part == 0) {
-        errno = s_send_errno;  /* zmq_errno() is errno */
+        errno = s_send_errno; /* zmq_errno() is errno */
         return -1;
     }
     if (s_part == 1 && s_sent_n < S_MAX_FRAMES)
@@ -176,7 +176,7 @@ s_take_year (s_fixture_t *fx, const char *id, int year)
     assert_int_equal (outbox_take (fx->outbox, id, payload, len, "a.json", &file, 1, &st), 0);
     assert_int_equal (outbox_sync (fx->outbox), 0);
     assert_int_equal (sender_add_bytes (fx->sender, id, &payload, len), 0);
-    assert_null (payload);  /* taken over for the first attempt */
+    assert_null (payload); /* taken over for the first attempt */
 }
 
 static int
@@ -260,7 +260,7 @@ test_send_failure_keeps_entry_queued (void **state)
         assert_int_equal (sender_outstanding (fx->sender), 1);
     }
     s_send_errno = 0;
-    s_poll_for (fx, 80);  /* past the 50 ms pause after a full queue */
+    s_poll_for (fx, 80); /* past the 50 ms pause after a full queue */
     assert_int_equal (s_sent_n, 1);
     assert_string_equal (s_sent_ids[0], s_id);
     assert_int_equal (outbox_state (fx->outbox, s_id), OUTBOX_PENDING);
@@ -275,7 +275,7 @@ test_no_answer_reconnects_and_resends (void **state)
     s_take (fx, s_id);
     s_poll_for (fx, 20);
     assert_int_equal (s_sent_n, 1);
-    s_poll_for (fx, 150);  /* timeout 60 ms, backoff at most 40 ms */
+    s_poll_for (fx, 150); /* timeout 60 ms, backoff at most 40 ms */
     const sender_stats_t *st = sender_stats (fx->sender);
     assert_true (st->reconnects >= 1);
     assert_true (st->resent >= 1);
@@ -302,7 +302,7 @@ test_retry_later_requeues_then_final_finishes (void **state)
     assert_int_equal (st->retry_later, 1);
     assert_int_equal (sender_outstanding (fx->sender), 1);
     assert_int_equal (outbox_state (fx->outbox, s_id), OUTBOX_PENDING);
-    s_poll_for (fx, 50);  /* backoff 20-40 ms, before the 60 ms timeout */
+    s_poll_for (fx, 50); /* backoff 20-40 ms, before the 60 ms timeout */
     assert_int_equal (s_sent_n, 2);
     assert_int_equal (st->resent, 1);
     assert_int_equal (st->reconnects, 0);
@@ -321,7 +321,7 @@ test_final_receipt_moves_entry_and_stores_receipt (void **state)
     s_fixture_t *fx = *state;
     const char other[] = "5f0c7a52-8d5e-4a8e-9c1b-0d7a3e2f1b6d";
     s_take (fx, s_id);
-    s_take_year (fx, other, 2023);  /* another series: both travel at once */
+    s_take_year (fx, other, 2023); /* another series: both travel at once */
     s_poll_for (fx, 10);
     assert_int_equal (s_sent_n, 2);
     s_answer (s_id, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
@@ -399,12 +399,12 @@ test_garbled_receipt_is_dropped (void **state)
     s_poll_for (fx, 10);
     s_queue_frame (DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, true);
     s_queue_frame (s_id, strlen (s_id), true);
-    s_queue_frame ("\xff\xff\xff\xff", 4, false);  /* not a protobuf message */
+    s_queue_frame ("\xff\xff\xff\xff", 4, false); /* not a protobuf message */
     s_queue_frame (DCP_WIRE_SIGNATURE, DCP_WIRE_SIGNATURE_LEN, true);
-    s_queue_frame ("x", 1, false);  /* two frames */
+    s_queue_frame ("x", 1, false); /* two frames */
     s_queue_frame ("DCP9", 4, true);
     s_queue_frame (s_id, strlen (s_id), true);
-    s_queue_frame ("", 0, false);  /* wrong signature */
+    s_queue_frame ("", 0, false); /* wrong signature */
     assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
     assert_int_equal (fx->finals, 0);
     assert_int_equal (sender_outstanding (fx->sender), 1);
@@ -436,9 +436,9 @@ test_timeout_keeps_series_order (void **state)
     for (int k = 0; k < 6; k++)
         s_order_id (ids[k], sizeof ids[k], k);
     for (int k = 0; k < 4; k++)
-        s_take_year (fx, ids[k], 2001 + k);  /* four series */
-    s_take_year (fx, ids[4], 2001);          /* behind ids[0] */
-    s_take_year (fx, ids[5], 2002);          /* behind ids[1] */
+        s_take_year (fx, ids[k], 2001 + k); /* four series */
+    s_take_year (fx, ids[4], 2001);         /* behind ids[0] */
+    s_take_year (fx, ids[5], 2002);         /* behind ids[1] */
     s_poll_for (fx, 20);
     assert_int_equal (s_sent_n, 4);
     for (int k = 0; k < 4; k++)
@@ -488,9 +488,9 @@ test_series_waits_for_final_receipt (void **state)
     s_answer (first, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
     s_answer (other, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
-    s_poll_for (fx, 50);  /* the RETRY_LATER backoff (10-20 ms) passes */
+    s_poll_for (fx, 50); /* the RETRY_LATER backoff (10-20 ms) passes */
     assert_int_equal (s_sent_n, 3);
-    assert_string_equal (s_sent_ids[2], first);  /* again, and still alone */
+    assert_string_equal (s_sent_ids[2], first); /* again, and still alone */
     s_answer (first, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
     s_poll_for (fx, 10);
@@ -507,12 +507,16 @@ test_pending_entries_keep_take_order (void **state)
     s_fixture_t *fx = *state;
     char ids[3][64];
     for (int k = 0; k < 3; k++)
-        s_order_id (ids[k], sizeof ids[k], 9 - k);  /* ids sort against take order */
+        s_order_id (ids[k], sizeof ids[k], 9 - k); /* ids sort against take order */
     for (int k = 0; k < 3; k++)
         s_take_year (fx, ids[k], 2020);
-    sender_destroy (&fx->sender);  /* the collector stops before sending */
-    sender_opts_t opts = {.endpoint = "tcp://127.0.0.1:9", .window = 4, .timeout_ms = 60,
-                          .backoff_min_ms = 20, .backoff_max_ms = 40, .wire = {1000, 1 << 20, 0}};
+    sender_destroy (&fx->sender); /* the collector stops before sending */
+    sender_opts_t opts = {.endpoint = "tcp://127.0.0.1:9",
+                          .window = 4,
+                          .timeout_ms = 60,
+                          .backoff_min_ms = 20,
+                          .backoff_max_ms = 40,
+                          .wire = {1000, 1 << 20, 0}};
     fx->sender = sender_new (fx->ctx, fx->outbox, &opts);
     assert_non_null (fx->sender);
     s_sent_n = 0;
@@ -559,8 +563,8 @@ test_link_events_give_plain_reasons (void **state)
     assert_int_equal (l, SENDER_LINK_SERVER_KEY);
     l = sender_link_next (l, ZMQ_EVENT_CONNECT_RETRIED, 100);
     assert_int_equal (l, SENDER_LINK_SERVER_KEY);
-    assert_non_null (strstr (sender_link_reason (l, "e", buf, sizeof buf),
-                             "check validator_public_key"));
+    assert_non_null (
+        strstr (sender_link_reason (l, "e", buf, sizeof buf), "check validator_public_key"));
     /* connected, then the validator goes away */
     l = sender_link_next (SENDER_LINK_SERVER_KEY, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
     assert_int_equal (l, SENDER_LINK_UP);
@@ -582,7 +586,7 @@ test_monitor_sees_refused_connection (void **state)
     while (sender_link (fx->sender) != SENDER_LINK_REFUSED && dcp_now_ms () < until)
         assert_int_equal (sender_poll (fx->sender, 10, s_on_final, fx), 0);
     assert_int_equal (sender_link (fx->sender), SENDER_LINK_REFUSED);
-    assert_int_equal (sender_ping (fx->sender), 0);  /* the fake socket takes it */
+    assert_int_equal (sender_ping (fx->sender), 0); /* the fake socket takes it */
     assert_false (sender_pong (fx->sender));
 }
 

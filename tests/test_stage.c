@@ -71,7 +71,7 @@ static dcp_stage_t *
 s_stage (fixture_t *f, bool insecure, const char *metrics)
 {
     dcp_stage_opts_t opts = {insecure, f->key_file, f->registry, "partner", "partners",
-                             metrics, NULL, NULL, NULL};
+                             metrics,  NULL,        NULL,        NULL};
     return dcp_stage_new (&opts);
 }
 
@@ -207,8 +207,8 @@ http_endpoint_serves_metrics_health_and_readiness (void **state)
     char address[32];
     int port = s_free_port ();
     snprintf (address, sizeof address, "127.0.0.1:%d", port);
-    dcp_stage_opts_t opts = {true, NULL, NULL, "partner", "partners", address,
-                             s_count, s_not_ready, f};
+    dcp_stage_opts_t opts = {true,    NULL,    NULL,        "partner", "partners",
+                             address, s_count, s_not_ready, f};
     dcp_stage_t *stage = dcp_stage_new (&opts);
     assert_non_null (stage);
     dcp_loop_t *loop = dcp_loop_new ();

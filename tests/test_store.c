@@ -234,7 +234,8 @@ s_precursors (fixture_t *f, const char *id, const char *country, int year, unsig
     pc->seizures[0]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED, litres, "L");
     pc->seizures[1]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_ESTIMATED, "500", "KG");
     pc->seizures[2]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE, "", "L");
-    pc->seizures[2]->number_of_seizures = s_count_msg (f, DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE, -1);
+    pc->seizures[2]->number_of_seizures =
+        s_count_msg (f, DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE, -1);
     pc->seizures[0]->n_origin_countries = 2;
     pc->seizures[0]->origin_countries = s_alloc (f, 2 * sizeof (char *));
     pc->seizures[0]->origin_countries[0] = s_str (f, "IRN");
@@ -377,7 +378,7 @@ test_migrations_apply_twice (void **state)
     int files = 0, newest = 0;
     for (const dcp_blob_t *b = dcp_migrations; b->name; b++) {
         files++;
-        newest = atoi (b->name);  /* sorted; versions may leave gaps */
+        newest = atoi (b->name); /* sorted; versions may leave gaps */
     }
     assert_true (files >= 5);
     /* setup() migrated once; again is a no-op. */
@@ -398,16 +399,29 @@ test_migrations_apply_twice (void **state)
     }
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.ref_load", NULL), ref_files);
     /* Roles exist (the test cluster runs as a superuser). */
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM pg_roles"
-                                      " WHERE rolname IN ('dcp_loader', 'dcp_analyst')", NULL), 2);
-    assert_string_equal (s_scalar (f->db, "SELECT has_table_privilege('dcp_analyst',"
-                                          " 'dcp.submission', 'SELECT')", NULL, NULL, NULL), "f");
-    assert_string_equal (s_scalar (f->db, "SELECT has_table_privilege('dcp_analyst',"
-                                          " 'dcp.v_aa_seizures_kg', 'SELECT')", NULL, NULL, NULL), "t");
-    assert_string_equal (s_scalar (f->db, "SELECT has_column_privilege('dcp_loader',"
-                                          " 'dcp.submission', 'raw', 'UPDATE')", NULL, NULL, NULL), "f");
+    assert_int_equal (s_count (f->db,
+                               "SELECT count(*) FROM pg_roles"
+                               " WHERE rolname IN ('dcp_loader', 'dcp_analyst')",
+                               NULL),
+                      2);
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT has_table_privilege('dcp_analyst',"
+                                   " 'dcp.submission', 'SELECT')",
+                                   NULL, NULL, NULL),
+                         "f");
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT has_table_privilege('dcp_analyst',"
+                                   " 'dcp.v_aa_seizures_kg', 'SELECT')",
+                                   NULL, NULL, NULL),
+                         "t");
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT has_column_privilege('dcp_loader',"
+                                   " 'dcp.submission', 'raw', 'UPDATE')",
+                                   NULL, NULL, NULL),
+                         "f");
     /* An applied file that changed is refused. */
-    PQclear (PQexec (f->db, "UPDATE dcp.schema_migrations SET checksum = 'edited' WHERE version = 1"));
+    PQclear (
+        PQexec (f->db, "UPDATE dcp.schema_migrations SET checksum = 'edited' WHERE version = 1"));
     assert_int_equal (migrate_run (f->db), DCP_EDB_FATAL);
 }
 
@@ -428,7 +442,7 @@ test_new_batch_is_stored (void **state)
     for (int i = 0; i < 3; i++) {
         assert_int_equal (items[i].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
         assert_false (items[i].replayed);
-        assert_int_equal (strlen (items[i].stored_at), 27);  /* 2026-...T..:..:...uuuuuuZ */
+        assert_int_equal (strlen (items[i].stored_at), 27); /* 2026-...T..:..:...uuuuuuZ */
     }
     assert_string_equal (items[0].current_id, ID1);
     assert_true (dcp_findings_has (items[0].findings, "V-ENV-03", "/reporting_year"));
@@ -438,54 +452,84 @@ test_new_batch_is_stored (void **state)
     assert_int_equal (s_count (db, "SELECT count(*) FROM dcp.pc_seizure", NULL), 6);
     assert_int_equal (s_count (db, "SELECT count(*) FROM dcp.pc_incident_route", NULL), 6);
     assert_int_equal (s_count (db, "SELECT count(*) FROM dcp.ff_enforcement", NULL), 2);
-    assert_string_equal (s_scalar (db, "SELECT review_state FROM dcp.submission"
-                                       " WHERE submission_id = $1", ID1, NULL, NULL), "has_issues");
-    assert_string_equal (s_scalar (db, "SELECT review_state FROM dcp.submission"
-                                       " WHERE submission_id = $1", ID2, NULL, NULL), "received");
-    assert_int_equal (s_count (db, "SELECT count(*) FROM dcp.v_findings WHERE rule = 'V-ENV-03'",
-                               NULL), 1);
+    assert_string_equal (s_scalar (db,
+                                   "SELECT review_state FROM dcp.submission"
+                                   " WHERE submission_id = $1",
+                                   ID1, NULL, NULL),
+                         "has_issues");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT review_state FROM dcp.submission"
+                                   " WHERE submission_id = $1",
+                                   ID2, NULL, NULL),
+                         "received");
+    assert_int_equal (
+        s_count (db, "SELECT count(*) FROM dcp.v_findings WHERE rule = 'V-ENV-03'", NULL), 1);
     /* stored_at in the receipt is the transaction's time as stored. */
-    assert_string_equal (s_scalar (db, "SELECT to_char(stored_at AT TIME ZONE 'UTC',"
-                                       " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM dcp.submission"
-                                       " WHERE submission_id = $1", ID1, NULL, NULL),
+    assert_string_equal (s_scalar (db,
+                                   "SELECT to_char(stored_at AT TIME ZONE 'UTC',"
+                                   " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM dcp.submission"
+                                   " WHERE submission_id = $1",
+                                   ID1, NULL, NULL),
                          items[0].stored_at);
     /* Raw bytes and their hash are kept whole. */
     char raw_len[24];
     snprintf (raw_len, sizeof raw_len, "%zu", items[0].raw_len);
-    assert_string_equal (s_scalar (db, "SELECT length(raw) = $2::int"
-                                       " AND content_sha256 = sha256(raw) FROM dcp.submission"
-                                       " WHERE submission_id = $1", ID1, raw_len, NULL), "t");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT length(raw) = $2::int"
+                                   " AND content_sha256 = sha256(raw) FROM dcp.submission"
+                                   " WHERE submission_id = $1",
+                                   ID1, raw_len, NULL),
+                         "t");
     /* Not available stays NULL with its status, never 0. */
-    assert_null (s_scalar (db, "SELECT quantity_value FROM dcp.pc_seizure"
-                               " WHERE submission_id = $1 AND ord = 2", ID1, NULL, NULL));
-    assert_string_equal (s_scalar (db, "SELECT quantity_status FROM dcp.pc_seizure"
-                                       " WHERE submission_id = $1 AND ord = 2", ID1, NULL, NULL),
+    assert_null (s_scalar (db,
+                           "SELECT quantity_value FROM dcp.pc_seizure"
+                           " WHERE submission_id = $1 AND ord = 2",
+                           ID1, NULL, NULL));
+    assert_string_equal (s_scalar (db,
+                                   "SELECT quantity_status FROM dcp.pc_seizure"
+                                   " WHERE submission_id = $1 AND ord = 2",
+                                   ID1, NULL, NULL),
                          "NOT_AVAILABLE");
     /* Financial indicators view, with statuses. */
-    assert_string_equal (s_scalar (db, "SELECT value FROM dcp.v_ff_indicators"
-                                       " WHERE submission_id = $1 AND indicator = 'STR_RECEIVED'"
-                                       " AND scope = 'ALL' AND breakdown IS NULL", ID3, NULL, NULL),
+    assert_string_equal (s_scalar (db,
+                                   "SELECT value FROM dcp.v_ff_indicators"
+                                   " WHERE submission_id = $1 AND indicator = 'STR_RECEIVED'"
+                                   " AND scope = 'ALL' AND breakdown IS NULL",
+                                   ID3, NULL, NULL),
                          "1200");
-    assert_string_equal (s_scalar (db, "SELECT value FROM dcp.v_ff_indicators"
-                                       " WHERE submission_id = $1 AND indicator = 'STR_DISSEMINATED'"
-                                       " AND scope = 'ALL'", ID3, NULL, NULL), "0");
-    assert_null (s_scalar (db, "SELECT value FROM dcp.v_ff_indicators WHERE submission_id = $1"
-                               " AND indicator = 'STR_RECEIVED' AND scope = 'DRUG'", ID3, NULL, NULL));
-    assert_string_equal (s_scalar (db, "SELECT status FROM dcp.v_ff_indicators"
-                                       " WHERE submission_id = $1 AND indicator = 'FIU_REQUESTS_SENT'",
-                                   ID3, NULL, NULL), "UNANSWERED");
-    assert_string_equal (s_scalar (db, "SELECT value FROM dcp.v_ff_indicators"
-                                       " WHERE submission_id = $1 AND indicator = 'ML_CONVICTION'",
-                                   ID3, NULL, NULL), "10");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT value FROM dcp.v_ff_indicators"
+                                   " WHERE submission_id = $1 AND indicator = 'STR_DISSEMINATED'"
+                                   " AND scope = 'ALL'",
+                                   ID3, NULL, NULL),
+                         "0");
+    assert_null (s_scalar (db,
+                           "SELECT value FROM dcp.v_ff_indicators WHERE submission_id = $1"
+                           " AND indicator = 'STR_RECEIVED' AND scope = 'DRUG'",
+                           ID3, NULL, NULL));
+    assert_string_equal (s_scalar (db,
+                                   "SELECT status FROM dcp.v_ff_indicators"
+                                   " WHERE submission_id = $1 AND indicator = 'FIU_REQUESTS_SENT'",
+                                   ID3, NULL, NULL),
+                         "UNANSWERED");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT value FROM dcp.v_ff_indicators"
+                                   " WHERE submission_id = $1 AND indicator = 'ML_CONVICTION'",
+                                   ID3, NULL, NULL),
+                         "10");
     /* Routes: origin -> destination per incident. */
-    assert_string_equal (s_scalar (db, "SELECT origin || '>' || destination || ' ' || legs"
-                                       " FROM dcp.v_incident_routes WHERE submission_id = $1",
-                                   ID1, NULL, NULL), "AFG>TUR AFG > IRN > TUR");
-    assert_string_equal (s_scalar (db, "SELECT origin_countries::text FROM dcp.pc_seizure"
-                                       " WHERE submission_id = $1 AND ord = 0", ID1, NULL, NULL),
+    assert_string_equal (s_scalar (db,
+                                   "SELECT origin || '>' || destination || ' ' || legs"
+                                   " FROM dcp.v_incident_routes WHERE submission_id = $1",
+                                   ID1, NULL, NULL),
+                         "AFG>TUR AFG > IRN > TUR");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT origin_countries::text FROM dcp.pc_seizure"
+                                   " WHERE submission_id = $1 AND ord = 0",
+                                   ID1, NULL, NULL),
                          "{IRN,UNKNOWN}");
-    assert_int_equal (s_count (db, "SELECT n_numbers FROM dcp.submission WHERE submission_id = $1",
-                               ID1), 9);
+    assert_int_equal (
+        s_count (db, "SELECT n_numbers FROM dcp.submission WHERE submission_id = $1", ID1), 9);
     s_reset_all (items, 3);
 }
 
@@ -525,22 +569,29 @@ test_same_id_other_content_is_conflict (void **state)
 {
     fixture_t *f = *state;
     store_item_t item;
-    s_item (f, &item, s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1000"));
+    s_item (f, &item, s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1000"));
     assert_int_equal (store_batch (f->db, &item, 1), 0);
     store_item_reset (&item);
 
     store_item_t other;
-    s_item (f, &other, s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2025, 0, NULL, "999"));
+    s_item (f, &other, s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2025, 0, NULL, "999"));
     assert_int_equal (store_batch (f->db, &other, 1), 0);
     assert_int_equal (other.status, DCP__V1__RECEIPT_STATUS__RECEIPT_CONFLICT);
     assert_false (other.replayed);
     assert_true (dcp_findings_has (other.findings, "CONFLICT", "/submission_id"));
     assert_string_equal (other.current_id, ID1);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'conflict'"
-                                      " AND problems @> '[{\"code\": \"CONFLICT\"}]'", NULL), 1);
+    assert_int_equal (s_count (f->db,
+                               "SELECT count(*) FROM dcp.quarantine WHERE reason = 'conflict'"
+                               " AND problems @> '[{\"code\": \"CONFLICT\"}]'",
+                               NULL),
+                      1);
     /* The original is untouched. */
-    assert_string_equal (s_scalar (f->db, "SELECT quantity_value FROM dcp.pc_seizure"
-                                          " WHERE submission_id = $1 AND ord = 0", ID1, NULL, NULL),
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT quantity_value FROM dcp.pc_seizure"
+                                   " WHERE submission_id = $1 AND ord = 0",
+                                   ID1, NULL, NULL),
                          "1000");
     /* Resending the conflicting bytes answers the same, stored once. */
     char stored_at[40];
@@ -583,8 +634,11 @@ test_rejected_goes_to_quarantine_once (void **state)
         s_reset_all (items, 2);
     }
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 2);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'undecodable'"
-                                      " AND raw = '\\xffffff2067617262616765'::bytea", NULL), 1);
+    assert_int_equal (s_count (f->db,
+                               "SELECT count(*) FROM dcp.quarantine WHERE reason = 'undecodable'"
+                               " AND raw = '\\xffffff2067617262616765'::bytea",
+                               NULL),
+                      1);
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 0);
 }
 
@@ -593,15 +647,19 @@ test_revision_chain (void **state)
 {
     fixture_t *f = *state;
     store_item_t items[3];
-    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "1000"));
+    s_item (f, &items[0], s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2024, 0, NULL, "1000"));
     assert_int_equal (store_batch (f->db, items, 1), 0);
     store_item_reset (&items[0]);
 
     /* Revision 1 of AFG 2024, and in the same batch a whole chain 0 -> 1
      * for PAK 2024. */
-    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "1100"));
-    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "PAK", 2024, 0, NULL, "5"));
-    s_item (f, &items[2], s_forward (f, ID4, false), s_precursors (f, ID4, "PAK", 2024, 1, ID3, "6"));
+    s_item (f, &items[0], s_forward (f, ID2, false),
+            s_precursors (f, ID2, "AFG", 2024, 1, ID1, "1100"));
+    s_item (f, &items[1], s_forward (f, ID3, false),
+            s_precursors (f, ID3, "PAK", 2024, 0, NULL, "5"));
+    s_item (f, &items[2], s_forward (f, ID4, false),
+            s_precursors (f, ID4, "PAK", 2024, 1, ID3, "6"));
     assert_int_equal (store_batch (f->db, items, 3), 0);
     for (int i = 0; i < 3; i++)
         assert_int_equal (items[i].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
@@ -613,16 +671,23 @@ test_revision_chain (void **state)
     PGconn *db = f->db;
     assert_int_equal (s_count (db, "SELECT count(*) FROM dcp.submission", NULL), 4);
     assert_int_equal (s_count (db, "SELECT count(*) FROM dcp.v_submissions_current", NULL), 2);
-    assert_string_equal (s_scalar (db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
-                                       " reporting_country) FROM dcp.v_submissions_current",
-                                   NULL, NULL, NULL), ID2 "," ID4);
-    assert_string_equal (s_scalar (db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
-                                       " reporting_country) FROM dcp.v_submissions_first_reported",
-                                   NULL, NULL, NULL), ID1 "," ID3);
+    assert_string_equal (s_scalar (db,
+                                   "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                   " reporting_country) FROM dcp.v_submissions_current",
+                                   NULL, NULL, NULL),
+                         ID2 "," ID4);
+    assert_string_equal (s_scalar (db,
+                                   "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                   " reporting_country) FROM dcp.v_submissions_first_reported",
+                                   NULL, NULL, NULL),
+                         ID1 "," ID3);
     /* Analysts never see two versions of one answer. */
-    assert_string_equal (s_scalar (db, "SELECT string_agg(quantity_value::text, ',')"
-                                       " FROM dcp.v_precursor_seizures WHERE reporting_country = 'AFG'"
-                                       " AND ord = 0", NULL, NULL, NULL), "1100");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT string_agg(quantity_value::text, ',')"
+                                   " FROM dcp.v_precursor_seizures WHERE reporting_country = 'AFG'"
+                                   " AND ord = 0",
+                                   NULL, NULL, NULL),
+                         "1100");
     assert_int_equal (s_count (db, "SELECT count(*) FROM dcp.v_aa_seizures_kg", NULL), 2);
     /* Only is_current changed on the old row; content is immutable. */
     PGresult *res = PQexec (db, "UPDATE dcp.submission SET reporting_year = 1999");
@@ -635,13 +700,16 @@ test_revision_rule_v_env_06 (void **state)
 {
     fixture_t *f = *state;
     store_item_t items[2];
-    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "1000"));
+    s_item (f, &items[0], s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2024, 0, NULL, "1000"));
     assert_int_equal (store_batch (f->db, items, 1), 0);
     store_item_reset (&items[0]);
 
     /* A second "first" submission, and a revision with a wrong number. */
-    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 0, NULL, "1"));
-    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "AFG", 2024, 2, ID1, "2"));
+    s_item (f, &items[0], s_forward (f, ID2, false),
+            s_precursors (f, ID2, "AFG", 2024, 0, NULL, "1"));
+    s_item (f, &items[1], s_forward (f, ID3, false),
+            s_precursors (f, ID3, "AFG", 2024, 2, ID1, "2"));
     assert_int_equal (store_batch (f->db, items, 2), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED);
     assert_true (dcp_findings_has (items[0].findings, "V-ENV-06", "/supersedes_submission_id"));
@@ -652,8 +720,8 @@ test_revision_rule_v_env_06 (void **state)
     assert_non_null (strstr (finding->message, ID1));
     assert_non_null (strstr (finding->message, "revision_no 1"));
     s_reset_all (items, 2);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'revision'",
-                               NULL), 2);
+    assert_int_equal (
+        s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'revision'", NULL), 2);
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.v_submissions_current", NULL), 1);
 }
 
@@ -666,8 +734,8 @@ s_precursors_kg (fixture_t *f, const char *id, const char *country, unsigned rev
     char value[32];
     snprintf (value, sizeof value, "%ld", kg - 500);
     Dcp__V1__Submission *sub = s_precursors (f, id, country, 2024, revision, supersedes, "1");
-    sub->precursors->seizures[0]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED,
-                                                         value, "KG");
+    sub->precursors->seizures[0]->quantity =
+        s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED, value, "KG");
     if (revision)
         sub->revision_reason = s_str (f, "CORRECTION");
     return sub;
@@ -688,13 +756,15 @@ test_revision_key_figure_change_warns (void **state)
 {
     fixture_t *f = *state;
     store_item_t items[3];
-    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    s_item (f, &items[0], s_forward (f, ID1, false),
+            s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
     assert_int_equal (store_batch (f->db, items, 1), 0);
     assert_null (s_vx03 (&items[0]));
     store_item_reset (&items[0]);
 
     /* 19,963 -> 29,214 kg (+46 %): accepted, with a warning naming both. */
-    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    s_item (f, &items[0], s_forward (f, ID2, false),
+            s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
     assert_int_equal (store_batch (f->db, items, 1), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     const dcp_finding_t *w = s_vx03 (&items[0]);
@@ -704,27 +774,37 @@ test_revision_key_figure_change_warns (void **state)
     assert_non_null (strstr (w->message, "P1_SEIZED_KG AA from 19963 kg to 29214 kg (+46.3 %)"));
     store_item_reset (&items[0]);
     /* Stored with the submission's findings, counted, and replayed as sent. */
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'"
-                                      " AND severity = 'warning' AND submission_id = $1", ID2), 1);
-    assert_int_equal (s_count (f->db, "SELECT n_warnings FROM dcp.submission WHERE submission_id = $1",
-                               ID2), 1);
+    assert_int_equal (s_count (f->db,
+                               "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'"
+                               " AND severity = 'warning' AND submission_id = $1",
+                               ID2),
+                      1);
+    assert_int_equal (
+        s_count (f->db, "SELECT n_warnings FROM dcp.submission WHERE submission_id = $1", ID2), 1);
     assert_int_equal (store_batch (f->db, items, 1), 0);
     assert_true (items[0].replayed);
     assert_non_null (s_vx03 (&items[0]));
     store_item_reset (&items[0]);
     /* The first-reported figure stays readable, and a baseline frozen from it. */
-    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text FROM"
-                                          " dcp.v_key_figures_first_reported WHERE indicator ="
-                                          " 'P1_SEIZED_KG' AND breakdown = 'AA'", NULL, NULL, NULL),
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT trim_scale(value)::text FROM"
+                                   " dcp.v_key_figures_first_reported WHERE indicator ="
+                                   " 'P1_SEIZED_KG' AND breakdown = 'AA'",
+                                   NULL, NULL, NULL),
                          "19963");
-    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text FROM"
-                                          " dcp.v_key_figures WHERE indicator = 'P1_SEIZED_KG'"
-                                          " AND breakdown = 'AA'", NULL, NULL, NULL), "29214");
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT trim_scale(value)::text FROM"
+                                   " dcp.v_key_figures WHERE indicator = 'P1_SEIZED_KG'"
+                                   " AND breakdown = 'AA'",
+                                   NULL, NULL, NULL),
+                         "29214");
 
     /* A small change (+1 %) says nothing; nor does a figure that stays. */
-    s_item (f, &items[0], s_forward (f, ID3, false), s_precursors_kg (f, ID3, "AFG", 2, ID2, 29500));
+    s_item (f, &items[0], s_forward (f, ID3, false),
+            s_precursors_kg (f, ID3, "AFG", 2, ID2, 29500));
     /* A whole chain in one batch is compared too: 1,000 -> 2,000 kg. */
-    s_item (f, &items[1], s_forward (f, ID4, false), s_precursors_kg (f, ID4, "PAK", 0, NULL, 1000));
+    s_item (f, &items[1], s_forward (f, ID4, false),
+            s_precursors_kg (f, ID4, "PAK", 0, NULL, 1000));
     s_item (f, &items[2], s_forward (f, ID5, false), s_precursors_kg (f, ID5, "PAK", 1, ID4, 2000));
     assert_int_equal (store_batch (f->db, items, 3), 0);
     for (int i = 0; i < 3; i++)
@@ -734,7 +814,8 @@ test_revision_key_figure_change_warns (void **state)
     assert_non_null (s_vx03 (&items[2]));
     assert_non_null (strstr (s_vx03 (&items[2])->message, "from 1000 kg to 2000 kg (+100.0 %)"));
     s_reset_all (items, 3);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'", NULL), 2);
+    assert_int_equal (
+        s_count (f->db, "SELECT count(*) FROM dcp.finding WHERE rule = 'V-X-03'", NULL), 2);
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 5);
 }
 
@@ -770,7 +851,8 @@ s_asset (fixture_t *f, const char *measure, const char *category, const char *am
     a->predicate_scope = s_str (f, "ML_ALL");
     Dcp__V1__Money *m = s_alloc (f, sizeof *m);
     dcp__v1__money__init (m);
-    m->status = *amount ? DCP__V1__OBS_STATUS__OBS_REPORTED : DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE;
+    m->status =
+        *amount ? DCP__V1__OBS_STATUS__OBS_REPORTED : DCP__V1__OBS_STATUS__OBS_NOT_AVAILABLE;
     m->amount = s_str (f, amount);
     m->currency = s_str (f, currency);
     a->amount = m;
@@ -793,11 +875,11 @@ test_key_figures_agree_with_the_view (void **state)
     flows->assets[0] = s_asset (f, "SEIZED", "CASH", "1000.50", "USD");
     flows->assets[1] = s_asset (f, "SEIZED", "CASH", "250", "USD");
     flows->assets[2] = s_asset (f, "SEIZED", "VEHICLE", "10", "USD");
-    flows->assets[3] = s_asset (f, "SEIZED", "VEHICLE", "20", "EUR");   /* two currencies */
-    flows->assets[4] = s_asset (f, "FROZEN", "BANK_ACCOUNT", "", "");   /* not available */
+    flows->assets[3] = s_asset (f, "SEIZED", "VEHICLE", "20", "EUR"); /* two currencies */
+    flows->assets[4] = s_asset (f, "FROZEN", "BANK_ACCOUNT", "", ""); /* not available */
     Dcp__V1__Submission *pc = s_precursors_kg (f, ID2, "AFG", 0, NULL, 19963);
-    pc->precursors->seizures[0]->quantity = s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED,
-                                                        "1000", "L");  /* by density */
+    pc->precursors->seizures[0]->quantity =
+        s_quantity (f, DCP__V1__OBS_STATUS__OBS_REPORTED, "1000", "L"); /* by density */
     const Dcp__V1__Submission *subs[] = {ff, pc};
     const char *ids[] = {ID1, ID2};
     store_item_t items[2];
@@ -812,9 +894,11 @@ test_key_figures_agree_with_the_view (void **state)
         assert_true (k.n >= 2);
         char n_text[16];
         snprintf (n_text, sizeof n_text, "%zu", k.n);
-        assert_string_equal (s_scalar (f->db, "SELECT count(*) = $2::int FROM"
-                                              " dcp.v_key_figures_by_revision WHERE submission_id = $1",
-                                       ids[i], n_text, NULL), "t");
+        assert_string_equal (s_scalar (f->db,
+                                       "SELECT count(*) = $2::int FROM"
+                                       " dcp.v_key_figures_by_revision WHERE submission_id = $1",
+                                       ids[i], n_text, NULL),
+                             "t");
         for (size_t j = 0; j < k.n; j++) {
             char key[256], value[64];
             snprintf (key, sizeof key, "%s|%s|%s", k.v[j].indicator, k.v[j].breakdown, k.v[j].unit);
@@ -822,10 +906,11 @@ test_key_figures_agree_with_the_view (void **state)
                 dcp_decimal_format (&k.v[j].value, value, sizeof value);
             else
                 snprintf (value, sizeof value, "NULL");
-            const char *got = s_scalar (f->db, "SELECT coalesce(trim_scale(value)::text, 'NULL')"
-                                               " FROM dcp.v_key_figures_by_revision"
-                                               " WHERE submission_id = $1 AND indicator || '|' ||"
-                                               " breakdown || '|' || coalesce(unit, '') = $2",
+            const char *got = s_scalar (f->db,
+                                        "SELECT coalesce(trim_scale(value)::text, 'NULL')"
+                                        " FROM dcp.v_key_figures_by_revision"
+                                        " WHERE submission_id = $1 AND indicator || '|' ||"
+                                        " breakdown || '|' || coalesce(unit, '') = $2",
                                         ids[i], key, NULL);
             if (!got || strcmp (got, value) != 0)
                 fail_msg ("key figure %s: %s in the loader, %s in the view", key, value,
@@ -835,14 +920,17 @@ test_key_figures_agree_with_the_view (void **state)
     }
     s_reset_all (items, 2);
     /* The cases of the check: a sum of two rows, two currencies, a missing amount. */
-    assert_string_equal (s_scalar (f->db, "SELECT string_agg(indicator || ' ' || breakdown || ' '"
-                                          " || coalesce(unit, '-') || ' ' || coalesce(trim_scale(value)::text,"
-                                          " 'NULL') || ' ' || status, ', ' ORDER BY indicator, breakdown)"
-                                          " FROM dcp.v_key_figures_by_revision WHERE submission_id = $1"
-                                          " AND indicator LIKE 'E%'", ID1, NULL, NULL),
-                         "E_ASSET_FROZEN BANK_ACCOUNT/ML_ALL - NULL NOT_AVAILABLE,"
-                         " E_ASSET_SEIZED CASH/ML_ALL USD 1250.5 REPORTED,"
-                         " E_ASSET_SEIZED VEHICLE/ML_ALL - NULL MIXED_CURRENCIES");
+    assert_string_equal (
+        s_scalar (f->db,
+                  "SELECT string_agg(indicator || ' ' || breakdown || ' '"
+                  " || coalesce(unit, '-') || ' ' || coalesce(trim_scale(value)::text,"
+                  " 'NULL') || ' ' || status, ', ' ORDER BY indicator, breakdown)"
+                  " FROM dcp.v_key_figures_by_revision WHERE submission_id = $1"
+                  " AND indicator LIKE 'E%'",
+                  ID1, NULL, NULL),
+        "E_ASSET_FROZEN BANK_ACCOUNT/ML_ALL - NULL NOT_AVAILABLE,"
+        " E_ASSET_SEIZED CASH/ML_ALL USD 1250.5 REPORTED,"
+        " E_ASSET_SEIZED VEHICLE/ML_ALL - NULL MIXED_CURRENCIES");
 }
 
 /* A baseline is frozen once, from the first-reported figure, and never
@@ -859,14 +947,18 @@ test_baseline_is_frozen (void **state)
     assert_int_equal (store_batch (f->db, &item, 1), 0);
     store_item_reset (&item);
     PQclear (PQexec (f->db, "SET ROLE dcp_analyst"));
-    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(value)::text || ' ' || status || ' '"
-                                          " || vintage || ' ' || (source_submissions[1] = $1)"
-                                          " FROM dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG',"
-                                          " 2024, 'pillar I baseline')", ID1, NULL, NULL),
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT trim_scale(value)::text || ' ' || status || ' '"
+                                   " || vintage || ' ' || (source_submissions[1] = $1)"
+                                   " FROM dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG',"
+                                   " 2024, 'pillar I baseline')",
+                                   ID1, NULL, NULL),
                          "19963 REPORTED first_reported true");
-    assert_string_equal (s_scalar (f->db, "SELECT trim_scale(baseline_value) || ' '"
-                                          " || trim_scale(current_value) || ' ' || change_pct"
-                                          " FROM dcp.v_baseline_change", NULL, NULL, NULL),
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT trim_scale(baseline_value) || ' '"
+                                   " || trim_scale(current_value) || ' ' || change_pct"
+                                   " FROM dcp.v_baseline_change",
+                                   NULL, NULL, NULL),
                          "19963 29214 46.3");
     PGresult *res = PQexec (f->db, "SELECT dcp.freeze_baseline('P1_SEIZED_KG', 'AA', 'AFG', 2024,"
                                    " 'again', 'current')");
@@ -879,7 +971,8 @@ test_baseline_is_frozen (void **state)
     res = PQexec (f->db, "DELETE FROM dcp.baseline");
     assert_int_not_equal (PQresultStatus (res), PGRES_COMMAND_OK);
     PQclear (res);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.baseline WHERE value = 19963", NULL), 1);
+    assert_int_equal (
+        s_count (f->db, "SELECT count(*) FROM dcp.baseline WHERE value = 19963", NULL), 1);
 }
 
 /* Stores ITEMS[0..N) as the loader's writers do, with the loader's memory
@@ -905,8 +998,10 @@ s_store_with_waits (fixture_t *f, revwait_t *waits, store_item_t *items, size_t 
 static long
 s_stored (fixture_t *f)
 {
-    return s_count (f->db, "SELECT (SELECT count(*) FROM dcp.submission)"
-                           " + (SELECT count(*) FROM dcp.quarantine)", NULL);
+    return s_count (f->db,
+                    "SELECT (SELECT count(*) FROM dcp.submission)"
+                    " + (SELECT count(*) FROM dcp.quarantine)",
+                    NULL);
 }
 
 /* Order of revisions: a revision whose predecessor is still on its way is
@@ -919,7 +1014,8 @@ test_revision_waits_for_its_predecessor (void **state)
     fixture_t *f = *state;
     revwait_t *waits = revwait_new (60000);
     store_item_t items[2];
-    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    s_item (f, &items[0], s_forward (f, ID2, false),
+            s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
     assert_int_equal (s_store_with_waits (f, waits, items, 1), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
     assert_true (dcp_findings_has (items[0].findings, "V-ENV-06", "/supersedes_submission_id"));
@@ -927,31 +1023,41 @@ test_revision_waits_for_its_predecessor (void **state)
     store_item_reset (&items[0]);
     assert_int_equal (s_stored (f), 0);
 
-    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
-    s_item (f, &items[1], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
-    assert_int_equal (s_store_with_waits (f, waits, items, 2), 0);  /* the resend follows */
+    s_item (f, &items[0], s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    s_item (f, &items[1], s_forward (f, ID2, false),
+            s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    assert_int_equal (s_store_with_waits (f, waits, items, 2), 0); /* the resend follows */
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     assert_string_equal (items[1].current_id, ID2);
     s_reset_all (items, 2);
 
     /* Revision 2 before revision 1: it waits too, the current one stays. */
-    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
-    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "AFG", 2024, 2, ID2, "12"));
+    s_item (f, &items[0], s_forward (f, ID4, false),
+            s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
+    s_item (f, &items[1], s_forward (f, ID3, false),
+            s_precursors (f, ID3, "AFG", 2024, 2, ID2, "12"));
     assert_int_equal (s_store_with_waits (f, waits, items, 2), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_RETRY_LATER);
     assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     s_reset_all (items, 2);
-    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
+    s_item (f, &items[0], s_forward (f, ID4, false),
+            s_precursors (f, ID4, "AFG", 2024, 3, ID3, "13"));
     assert_int_equal (s_store_with_waits (f, waits, items, 1), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     assert_string_equal (items[0].current_id, ID4);
     store_item_reset (&items[0]);
-    assert_string_equal (s_scalar (f->db, "SELECT string_agg(revision_no::text, ',' ORDER BY"
-                                          " stored_at, revision_no) FROM dcp.submission",
-                                   NULL, NULL, NULL), "0,1,2,3");
-    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
-                                          " dcp.v_submissions_first_reported", NULL, NULL, NULL), ID1);
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT string_agg(revision_no::text, ',' ORDER BY"
+                                   " stored_at, revision_no) FROM dcp.submission",
+                                   NULL, NULL, NULL),
+                         "0,1,2,3");
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT submission_id::text FROM"
+                                   " dcp.v_submissions_first_reported",
+                                   NULL, NULL, NULL),
+                         ID1);
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
     revwait_destroy (&waits);
 }
@@ -984,10 +1090,16 @@ test_wait_is_bounded_and_late_first_is_kept (void **state)
     assert_string_equal (item.current_id, ID2);
     assert_true (dcp_findings_has (item.findings, "V-ENV-06", "/revision_no"));
     store_item_reset (&item);
-    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
-                                          " dcp.v_submissions_first_reported", NULL, NULL, NULL), ID1);
-    assert_string_equal (s_scalar (f->db, "SELECT submission_id::text FROM"
-                                          " dcp.v_submissions_current", NULL, NULL, NULL), ID2);
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT submission_id::text FROM"
+                                   " dcp.v_submissions_first_reported",
+                                   NULL, NULL, NULL),
+                         ID1);
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT submission_id::text FROM"
+                                   " dcp.v_submissions_current",
+                                   NULL, NULL, NULL),
+                         ID2);
 
     /* PAK: the first submission is rejected; its revision does not wait. */
     s_item (f, &item, s_forward (f, ID3, true), s_precursors (f, ID3, "PAK", 2024, 0, NULL, "1"));
@@ -1010,26 +1122,34 @@ test_first_after_its_revision_is_accepted (void **state)
 {
     fixture_t *f = *state;
     store_item_t items[2];
-    s_item (f, &items[0], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
+    s_item (f, &items[0], s_forward (f, ID2, false),
+            s_precursors (f, ID2, "AFG", 2024, 1, ID1, "11"));
     assert_int_equal (store_batch (f->db, items, 1), 0);
     store_item_reset (&items[0]);
-    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
+    s_item (f, &items[0], s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2024, 0, NULL, "10"));
     assert_int_equal (store_batch (f->db, items, 1), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     store_item_reset (&items[0]);
-    s_item (f, &items[0], s_forward (f, ID4, false), s_precursors (f, ID4, "PAK", 2024, 1, ID3, "6"));
-    s_item (f, &items[1], s_forward (f, ID3, false), s_precursors (f, ID3, "PAK", 2024, 0, NULL, "5"));
+    s_item (f, &items[0], s_forward (f, ID4, false),
+            s_precursors (f, ID4, "PAK", 2024, 1, ID3, "6"));
+    s_item (f, &items[1], s_forward (f, ID3, false),
+            s_precursors (f, ID3, "PAK", 2024, 0, NULL, "5"));
     assert_int_equal (store_batch (f->db, items, 2), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     assert_int_equal (items[1].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     s_reset_all (items, 2);
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine", NULL), 0);
-    assert_string_equal (s_scalar (f->db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
-                                          " reporting_country) FROM dcp.v_submissions_first_reported",
-                                   NULL, NULL, NULL), ID1 "," ID3);
-    assert_string_equal (s_scalar (f->db, "SELECT string_agg(submission_id::text, ',' ORDER BY"
-                                          " reporting_country) FROM dcp.v_submissions_current",
-                                   NULL, NULL, NULL), ID2 "," ID4);
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                   " reporting_country) FROM dcp.v_submissions_first_reported",
+                                   NULL, NULL, NULL),
+                         ID1 "," ID3);
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT string_agg(submission_id::text, ',' ORDER BY"
+                                   " reporting_country) FROM dcp.v_submissions_current",
+                                   NULL, NULL, NULL),
+                         ID2 "," ID4);
 }
 
 static void
@@ -1057,14 +1177,15 @@ test_poison_item_is_isolated (void **state)
     assert_null (strstr (refused->message, "COPY"));
     assert_int_equal (strlen (items[2].stored_at), 27);
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 4);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'db_refused'",
-                               NULL), 1);
+    assert_int_equal (
+        s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'db_refused'", NULL),
+        1);
     s_reset_all (items, 5);
 
     /* Invalid UTF-8 in a text answer is refused the same way. */
     store_item_t bad;
-    Dcp__V1__Submission *sub = s_precursors (f, "0b7f4c2e-3c55-4a5e-9a59-6f3d2f0c0006", "KAZ", 2025,
-                                             0, NULL, "1");
+    Dcp__V1__Submission *sub =
+        s_precursors (f, "0b7f4c2e-3c55-4a5e-9a59-6f3d2f0c0006", "KAZ", 2025, 0, NULL, "1");
     sub->coverage_note = s_str (f, "bad \xc3\x28 byte");
     s_item (f, &bad, s_forward (f, sub->submission_id, false), sub);
     assert_int_equal (store_batch (f->db, &bad, 1), 0);
@@ -1084,7 +1205,8 @@ test_derived_kg_beside_original (void **state)
 {
     fixture_t *f = *state;
     store_item_t item;
-    s_item (f, &item, s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1000"));
+    s_item (f, &item, s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1000"));
     assert_int_equal (store_batch (f->db, &item, 1), 0);
     store_item_reset (&item);
 
@@ -1099,30 +1221,45 @@ test_derived_kg_beside_original (void **state)
     snprintf (table, sizeof table, "%d", dcp_refdata_substance_table ("AA", "2025"));
 
     PGconn *db = f->db;
-    assert_string_equal (s_scalar (db, "SELECT quantity_value || ' ' || quantity_unit"
-                                       " FROM dcp.pc_seizure WHERE submission_id = $1 AND ord = 0",
-                                   ID1, NULL, NULL), "1000 L");
-    assert_string_equal (s_scalar (db, "SELECT quantity_kg = 1000 * $2::numeric"
-                                       " AND quantity_kg_factor = $2::numeric FROM dcp.pc_seizure"
-                                       " WHERE submission_id = $1 AND ord = 0",
-                                   ID1, density_text, NULL), "t");
-    assert_string_equal (s_scalar (db, "SELECT quantity_kg_method FROM dcp.pc_seizure"
-                                       " WHERE submission_id = $1 AND ord = 0", ID1, NULL, NULL),
+    assert_string_equal (s_scalar (db,
+                                   "SELECT quantity_value || ' ' || quantity_unit"
+                                   " FROM dcp.pc_seizure WHERE submission_id = $1 AND ord = 0",
+                                   ID1, NULL, NULL),
+                         "1000 L");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT quantity_kg = 1000 * $2::numeric"
+                                   " AND quantity_kg_factor = $2::numeric FROM dcp.pc_seizure"
+                                   " WHERE submission_id = $1 AND ord = 0",
+                                   ID1, density_text, NULL),
+                         "t");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT quantity_kg_method FROM dcp.pc_seizure"
+                                   " WHERE submission_id = $1 AND ord = 0",
+                                   ID1, NULL, NULL),
                          method);
-    assert_string_equal (s_scalar (db, "SELECT quantity_kg || ' ' || quantity_kg_method"
-                                       " FROM dcp.pc_seizure WHERE submission_id = $1 AND ord = 1",
-                                   ID1, NULL, NULL), "500 mass_unit");
-    assert_string_equal (s_scalar (db, "SELECT convention_table FROM dcp.pc_seizure"
-                                       " WHERE submission_id = $1 AND ord = 0", ID1, NULL, NULL),
+    assert_string_equal (s_scalar (db,
+                                   "SELECT quantity_kg || ' ' || quantity_kg_method"
+                                   " FROM dcp.pc_seizure WHERE submission_id = $1 AND ord = 1",
+                                   ID1, NULL, NULL),
+                         "500 mass_unit");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT convention_table FROM dcp.pc_seizure"
+                                   " WHERE submission_id = $1 AND ord = 0",
+                                   ID1, NULL, NULL),
                          table);
-    assert_string_equal (s_scalar (db, "SELECT kg_total = 500 + 1000 * $1::numeric"
-                                       " AND rows_without_kg = 0 FROM dcp.v_aa_seizures_kg"
-                                       " WHERE reporting_country = 'AFG'", density_text, NULL, NULL),
+    assert_string_equal (s_scalar (db,
+                                   "SELECT kg_total = 500 + 1000 * $1::numeric"
+                                   " AND rows_without_kg = 0 FROM dcp.v_aa_seizures_kg"
+                                   " WHERE reporting_country = 'AFG'",
+                                   density_text, NULL, NULL),
                          "t");
     /* 210 L in one drum: the package count is kept apart from the quantity. */
-    assert_string_equal (s_scalar (db, "SELECT quantity_kg = 210 * $2::numeric"
-                                       " AND package_count_value = 1 FROM dcp.pc_incident_substance"
-                                       " WHERE submission_id = $1", ID1, density_text, NULL), "t");
+    assert_string_equal (s_scalar (db,
+                                   "SELECT quantity_kg = 210 * $2::numeric"
+                                   " AND package_count_value = 1 FROM dcp.pc_incident_substance"
+                                   " WHERE submission_id = $1",
+                                   ID1, density_text, NULL),
+                         "t");
 }
 
 static void
@@ -1142,13 +1279,18 @@ test_sql_injection_text_is_stored_verbatim (void **state)
     assert_int_equal (store_batch (f->db, &item, 1), 0);
     assert_int_equal (item.status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     store_item_reset (&item);
-    assert_string_equal (s_scalar (f->db, "SELECT coverage_note FROM dcp.submission", NULL, NULL, NULL),
+    assert_string_equal (
+        s_scalar (f->db, "SELECT coverage_note FROM dcp.submission", NULL, NULL, NULL), evil);
+    assert_string_equal (
+        s_scalar (f->db, "SELECT declared_description FROM dcp.pc_incident", NULL, NULL, NULL),
+        awkward);
+    assert_string_equal (s_scalar (f->db,
+                                   "SELECT origin_countries[2] FROM dcp.pc_seizure"
+                                   " WHERE ord = 0",
+                                   NULL, NULL, NULL),
+                         awkward);
+    assert_string_equal (s_scalar (f->db, "SELECT message FROM dcp.finding", NULL, NULL, NULL),
                          evil);
-    assert_string_equal (s_scalar (f->db, "SELECT declared_description FROM dcp.pc_incident",
-                                   NULL, NULL, NULL), awkward);
-    assert_string_equal (s_scalar (f->db, "SELECT origin_countries[2] FROM dcp.pc_seizure"
-                                          " WHERE ord = 0", NULL, NULL, NULL), awkward);
-    assert_string_equal (s_scalar (f->db, "SELECT message FROM dcp.finding", NULL, NULL, NULL), evil);
 
     /* The same text in a rejected submission's problems (JSON) too. */
     Dcp__V1__Forward *rej = s_forward (f, ID2, true);
@@ -1156,8 +1298,9 @@ test_sql_injection_text_is_stored_verbatim (void **state)
     s_item (f, &item, rej, s_precursors (f, ID2, "AFG", 2025, 0, NULL, "1"));
     assert_int_equal (store_batch (f->db, &item, 1), 0);
     store_item_reset (&item);
-    assert_string_equal (s_scalar (f->db, "SELECT problems->0->>'message' FROM dcp.quarantine",
-                                   NULL, NULL, NULL), awkward);
+    assert_string_equal (
+        s_scalar (f->db, "SELECT problems->0->>'message' FROM dcp.quarantine", NULL, NULL, NULL),
+        awkward);
 }
 
 static void
@@ -1167,7 +1310,7 @@ test_lost_connection_is_retryable (void **state)
     char pid[16];
     snprintf (pid, sizeof pid, "%d", PQbackendPID (f->db));
     PQclear (PQexecParams (f->admin, "SELECT pg_terminate_backend($1::int)", 1, NULL,
-                           (const char *[]) {pid}, NULL, NULL, 0));
+                           (const char *[]){pid}, NULL, NULL, 0));
     usleep (100 * 1000);
     store_item_t item;
     s_item (f, &item, s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1"));
@@ -1201,10 +1344,10 @@ test_stage_fault_keeps_batch (void **state)
     /* The server says the COPY data has the wrong shape (SQLSTATE 22P04,
      * class 22 like a partner's bad number). */
     pgtest_exec (f->db, "CREATE FUNCTION dcp.bad_copy () RETURNS trigger LANGUAGE plpgsql AS $$"
-                      " BEGIN RAISE EXCEPTION 'extra data after last expected column'"
-                      " USING ERRCODE = 'bad_copy_file_format'; END $$;"
-                      "CREATE TRIGGER bad_copy BEFORE INSERT ON dcp.pc_incident_route"
-                      " FOR EACH ROW EXECUTE FUNCTION dcp.bad_copy ()");
+                        " BEGIN RAISE EXCEPTION 'extra data after last expected column'"
+                        " USING ERRCODE = 'bad_copy_file_format'; END $$;"
+                        "CREATE TRIGGER bad_copy BEFORE INSERT ON dcp.pc_incident_route"
+                        " FOR EACH ROW EXECUTE FUNCTION dcp.bad_copy ()");
     assert_int_equal (store_batch_write (f->db, b), DCP_ESTAGE);
     assert_int_equal (store_batch_stage_faults (b), 1);
     pgtest_exec (f->db, "DROP TRIGGER bad_copy ON dcp.pc_incident_route");
@@ -1237,8 +1380,10 @@ test_loader_role_is_enough (void **state)
     /* The running loader needs no DDL right: everything below as dcp_loader. */
     PQclear (PQexec (f->db, "SET ROLE dcp_loader"));
     store_item_t items[3];
-    s_item (f, &items[0], s_forward (f, ID1, false), s_precursors (f, ID1, "AFG", 2024, 0, NULL, "1"));
-    s_item (f, &items[1], s_forward (f, ID2, false), s_precursors (f, ID2, "AFG", 2024, 1, ID1, "2"));
+    s_item (f, &items[0], s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AFG", 2024, 0, NULL, "1"));
+    s_item (f, &items[1], s_forward (f, ID2, false),
+            s_precursors (f, ID2, "AFG", 2024, 1, ID1, "2"));
     Dcp__V1__Forward *rej = s_forward (f, ID3, true);
     rej->security_event = true;
     s_add_problem (f, rej, "V-AUTH-01", DCP__V1__SEVERITY__SEVERITY_ERROR, "/reporting_country",
@@ -1254,11 +1399,17 @@ test_loader_role_is_enough (void **state)
     assert_int_equal (store_batch (f->db, &items[2], 1), 0);
     assert_true (items[2].replayed);
     store_item_reset (&items[2]);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.security_event"
-                                      " WHERE kind = 'wrong_country' AND claimed_country = 'PAK'"
-                                      " AND sender_country = 'AFG'", NULL), 1);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine"
-                                      " WHERE reason = 'wrong_country'", NULL), 1);
+    assert_int_equal (s_count (f->db,
+                               "SELECT count(*) FROM dcp.security_event"
+                               " WHERE kind = 'wrong_country' AND claimed_country = 'PAK'"
+                               " AND sender_country = 'AFG'",
+                               NULL),
+                      1);
+    assert_int_equal (s_count (f->db,
+                               "SELECT count(*) FROM dcp.quarantine"
+                               " WHERE reason = 'wrong_country'",
+                               NULL),
+                      1);
     /* ... and it cannot rewrite history. */
     PGresult *res = PQexec (f->db, "DELETE FROM dcp.finding");
     assert_int_not_equal (PQresultStatus (res), PGRES_COMMAND_OK);
@@ -1276,9 +1427,9 @@ test_same_id_twice_in_one_batch (void **state)
     store_item_t items[3];
     Dcp__V1__Submission *sub = s_precursors (f, ID1, "AFG", 2025, 0, NULL, "1000");
     s_item (f, &items[0], s_forward (f, ID1, false), sub);
-    s_item (f, &items[1], s_forward (f, ID1, false), sub);  /* same bytes */
+    s_item (f, &items[1], s_forward (f, ID1, false), sub); /* same bytes */
     s_item (f, &items[2], s_forward (f, ID1, false),
-            s_precursors (f, ID1, "AFG", 2025, 0, NULL, "7"));  /* other bytes */
+            s_precursors (f, ID1, "AFG", 2025, 0, NULL, "7")); /* other bytes */
     assert_int_equal (store_batch (f->db, items, 3), 0);
     assert_int_equal (items[0].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
     assert_false (items[0].replayed);
@@ -1340,7 +1491,8 @@ test_two_loaders_at_once (void **state)
     /* Both send a revision 1 of the same series under other ids: one wins,
      * the other is told which one is current. */
     store_item_t rev;
-    s_item (f, &rev, s_forward (f, ID1, false), s_precursors (f, ID1, "AXA", 2025, 1, ids[0], "11"));
+    s_item (f, &rev, s_forward (f, ID1, false),
+            s_precursors (f, ID1, "AXA", 2025, 1, ids[0], "11"));
     child = fork ();
     assert_true (child >= 0);
     if (child == 0) {
@@ -1363,10 +1515,13 @@ test_two_loaders_at_once (void **state)
     assert_int_equal (child_accepted + parent_accepted, 1);
     assert_true (WEXITSTATUS (status) == 0 || WEXITSTATUS (status) == 2);
     store_item_reset (&rev);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission WHERE is_current"
-                                      " AND reporting_country = 'AXA'", NULL), 1);
-    assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'revision'",
-                               NULL), 1);
+    assert_int_equal (s_count (f->db,
+                               "SELECT count(*) FROM dcp.submission WHERE is_current"
+                               " AND reporting_country = 'AXA'",
+                               NULL),
+                      1);
+    assert_int_equal (
+        s_count (f->db, "SELECT count(*) FROM dcp.quarantine WHERE reason = 'revision'", NULL), 1);
 }
 
 int
@@ -1388,10 +1543,12 @@ main (void)
         cmocka_unit_test_setup_teardown (test_revision_waits_for_its_predecessor, setup, teardown),
         cmocka_unit_test_setup_teardown (test_wait_is_bounded_and_late_first_is_kept, setup,
                                          teardown),
-        cmocka_unit_test_setup_teardown (test_first_after_its_revision_is_accepted, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_first_after_its_revision_is_accepted, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_poison_item_is_isolated, setup, teardown),
         cmocka_unit_test_setup_teardown (test_derived_kg_beside_original, setup, teardown),
-        cmocka_unit_test_setup_teardown (test_sql_injection_text_is_stored_verbatim, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_sql_injection_text_is_stored_verbatim, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_loader_role_is_enough, setup, teardown),
         cmocka_unit_test_setup_teardown (test_same_id_twice_in_one_batch, setup, teardown),
         cmocka_unit_test_setup_teardown (test_two_loaders_at_once, setup, teardown),

@@ -19,24 +19,20 @@ test_strict_encoding (void **state)
     static const struct {
         const char *text;
         size_t len;
-        size_t bad;  /* expected offset of the first bad byte */
+        size_t bad; /* expected offset of the first bad byte */
     } cases[] = {
-        {T ("plain ascii"), 11},
-        {T ("caf\xc3\xa9"), 5},
-        {T ("\xe2\x82\xac euro"), 8},
-        {T ("\xf0\x9f\x98\x80"), 4},          /* U+1F600 */
-        {T ("\xf4\x8f\xbf\xbf"), 4},          /* U+10FFFF, the last */
-        {T ("a\xc0\x80"), 1},                 /* overlong NUL */
-        {T ("a\xc1\xbf"), 1},                 /* overlong */
-        {T ("\xe0\x80\xaf"), 0},              /* overlong '/' */
-        {T ("\xf0\x8f\xbf\xbf"), 0},          /* overlong 4-byte */
-        {T ("ok\xed\xa0\x80"), 2},            /* surrogate U+D800 */
-        {T ("\xf4\x90\x80\x80"), 0},          /* U+110000 */
-        {T ("\xf5\x80\x80\x80"), 0},
-        {T ("ab\x80"), 2},                    /* stray continuation */
-        {T ("ab\xc3"), 2},                    /* truncated */
-        {T ("\xe2\x82"), 0},
-        {T ("\xe2\x28\xa1"), 0},              /* bad continuation */
+        {T ("plain ascii"), 11},     {T ("caf\xc3\xa9"), 5},  {T ("\xe2\x82\xac euro"), 8},
+        {T ("\xf0\x9f\x98\x80"), 4},                          /* U+1F600 */
+        {T ("\xf4\x8f\xbf\xbf"), 4},                          /* U+10FFFF, the last */
+        {T ("a\xc0\x80"), 1},                                 /* overlong NUL */
+        {T ("a\xc1\xbf"), 1},                                 /* overlong */
+        {T ("\xe0\x80\xaf"), 0},                              /* overlong '/' */
+        {T ("\xf0\x8f\xbf\xbf"), 0},                          /* overlong 4-byte */
+        {T ("ok\xed\xa0\x80"), 2},                            /* surrogate U+D800 */
+        {T ("\xf4\x90\x80\x80"), 0},                          /* U+110000 */
+        {T ("\xf5\x80\x80\x80"), 0}, {T ("ab\x80"), 2},       /* stray continuation */
+        {T ("ab\xc3"), 2},                                    /* truncated */
+        {T ("\xe2\x82"), 0},         {T ("\xe2\x28\xa1"), 0}, /* bad continuation */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal (dcp_utf8_check (cases[i].text, cases[i].len, 0), cases[i].bad);
@@ -62,7 +58,9 @@ static void
 test_clean_replaces_and_bounds (void **state)
 {
     (void) state;
-    char *out = dcp_utf8_clean (T ("a\xff" "b\xc3\xa9"), 100, 0);
+    char *out = dcp_utf8_clean (T ("a\xff"
+                                   "b\xc3\xa9"),
+                                100, 0);
     assert_string_equal (out, "a" DCP_UTF8_REPLACEMENT "b\xc3\xa9");
     free (out);
     /* Each bad byte of a broken sequence is one replacement. */

@@ -25,13 +25,13 @@
 
 typedef struct {
     char path[64];
-    char pak_key[41];              /* registered for PAK */
-    char kaz_key[41];              /* registered for KAZ */
-    char stranger_key[41];         /* not registered */
+    char pak_key[41];      /* registered for PAK */
+    char kaz_key[41];      /* registered for KAZ */
+    char stranger_key[41]; /* not registered */
     dcp_registry_t *registry;
     validate_opts_t opts;
     validate_decision_t d;
-    Dcp__V1__Forward *fwd;         /* the envelope, decoded */
+    Dcp__V1__Forward *fwd; /* the envelope, decoded */
     /* a small valid precursor response from Pakistan */
     Dcp__V1__Submission sub;
     Dcp__V1__FocalPoint fp;
@@ -124,8 +124,13 @@ teardown (void **state)
 static void
 s_decide_bytes (fixture_t *f, const void *payload, size_t len, const char *key)
 {
-    validate_input_t in = {.parts = 3, .id = ID, .payload = payload, .payload_len = len,
-                           .sender_key = key, .route = "\0route", .route_len = 6};
+    validate_input_t in = {.parts = 3,
+                           .id = ID,
+                           .payload = payload,
+                           .payload_len = len,
+                           .sender_key = key,
+                           .route = "\0route",
+                           .route_len = 6};
     assert_int_equal (validate_submission (&f->opts, &in, &f->d), 0);
     assert_non_null (f->d.forward);
     f->fwd = dcp__v1__forward__unpack (NULL, f->d.forward_len, f->d.forward);
@@ -228,7 +233,7 @@ malformed_protobuf_is_rejected_as_wire_decode (void **state)
     assert_true (f->d.rejected);
     assert_false (f->d.security_event);
     assert_true (s_has (f, "WIRE-DECODE"));
-    assert_string_equal (f->fwd->sender_country, "PAK");  /* the sender is still known */
+    assert_string_equal (f->fwd->sender_country, "PAK"); /* the sender is still known */
 }
 
 static void
@@ -247,7 +252,7 @@ static void
 invalid_utf8_is_rejected_as_text_utf8 (void **state)
 {
     fixture_t *f = *state;
-    f->fp.name = "Fran\xe7ois";  /* Latin-1, not UTF-8 */
+    f->fp.name = "Fran\xe7ois"; /* Latin-1, not UTF-8 */
     s_decide (f, f->pak_key);
     assert_true (f->d.rejected);
     assert_true (s_has (f, "TEXT-UTF8"));
@@ -257,10 +262,10 @@ static void
 rule_failures_are_all_in_the_envelope (void **state)
 {
     fixture_t *f = *state;
-    f->sub.completed_on = "2025-02-30";             /* no such day */
-    f->sub.schema_version = 99;                     /* unknown schema */
-    f->seizure.substance_code = "NOSUCH";           /* not in the code list */
-    s_decide (f, f->kaz_key);                       /* and the wrong country */
+    f->sub.completed_on = "2025-02-30";   /* no such day */
+    f->sub.schema_version = 99;           /* unknown schema */
+    f->seizure.substance_code = "NOSUCH"; /* not in the code list */
+    s_decide (f, f->kaz_key);             /* and the wrong country */
     if (!s_has (f, "V-PRE-01"))
         s_print (f);
     assert_true (f->d.rejected);
@@ -271,16 +276,20 @@ rule_failures_are_all_in_the_envelope (void **state)
     /* every finding is a problem of the envelope, in order, none lost */
     assert_int_equal (f->fwd->n_problems, dcp_findings_count (f->d.findings));
     for (size_t i = 0; i < f->fwd->n_problems; i++)
-        assert_string_equal (f->fwd->problems[i]->code,
-                             dcp_findings_get (f->d.findings, i)->rule);
+        assert_string_equal (f->fwd->problems[i]->code, dcp_findings_get (f->d.findings, i)->rule);
 }
 
 static void
 framing_faults_are_rejected_without_decoding (void **state)
 {
     fixture_t *f = *state;
-    validate_input_t in = {.framing = DCP_EPROTO, .parts = 5, .id = "", .payload = "xx",
-                           .payload_len = 2, .sender_key = f->pak_key, .route = "r",
+    validate_input_t in = {.framing = DCP_EPROTO,
+                           .parts = 5,
+                           .id = "",
+                           .payload = "xx",
+                           .payload_len = 2,
+                           .sender_key = f->pak_key,
+                           .route = "r",
                            .route_len = 1};
     assert_int_equal (validate_submission (&f->opts, &in, &f->d), 0);
     assert_true (f->d.rejected);
@@ -306,15 +315,21 @@ misframed_message_keeps_its_readable_id (void **state)
     uint8_t *bytes = dcp_codec_pack (&f->sub, &len);
     const char *fault = "the first frame is not the protocol signature \"DCP1\" (got 4 bytes "
                         "\"DCP2\"; this server speaks DCP1 only)";
-    validate_input_t in = {.framing = DCP_EPROTO, .parts = 3, .id = ID, .payload = bytes,
-                           .payload_len = len, .sender_key = f->pak_key, .route = "\0route",
-                           .route_len = 6, .framing_fault = fault};
+    validate_input_t in = {.framing = DCP_EPROTO,
+                           .parts = 3,
+                           .id = ID,
+                           .payload = bytes,
+                           .payload_len = len,
+                           .sender_key = f->pak_key,
+                           .route = "\0route",
+                           .route_len = 6,
+                           .framing_fault = fault};
     assert_int_equal (validate_submission (&f->opts, &in, &f->d), 0);
     free (bytes);
     f->fwd = dcp__v1__forward__unpack (NULL, f->d.forward_len, f->d.forward);
     assert_non_null (f->fwd);
     assert_true (f->fwd->rejected);
-    assert_string_equal (f->fwd->submission_id, ID);   /* the receipt's id */
+    assert_string_equal (f->fwd->submission_id, ID); /* the receipt's id */
     assert_int_equal (f->fwd->n_problems, 1);
     assert_string_equal (f->fwd->problems[0]->code, "WIRE-FRAMING");
     assert_non_null (strstr (f->fwd->problems[0]->message, fault));
@@ -353,7 +368,7 @@ security_log_names_the_claimed_country (void **state)
 {
     fixture_t *f = *state;
     dcp_log_init ("validator", DCP_LOG_INFO);
-    char *text = s_decide_logged (f, f->kaz_key);   /* KAZ's key, a PAK response */
+    char *text = s_decide_logged (f, f->kaz_key); /* KAZ's key, a PAK response */
     assert_true (f->d.security_event);
     assert_non_null (strstr (text, "refused submission for another country"));
     assert_non_null (strstr (text, "submission=" ID " "));
@@ -363,7 +378,7 @@ security_log_names_the_claimed_country (void **state)
     dcp__v1__forward__free_unpacked (f->fwd, NULL);
     f->fwd = NULL;
 
-    f->sub.reporting_country = "P A\"K";  /* quoted, and still its own value */
+    f->sub.reporting_country = "P A\"K"; /* quoted, and still its own value */
     text = s_decide_logged (f, f->kaz_key);
     assert_non_null (strstr (text, "submission=" ID " "));
     assert_non_null (strstr (text, "claimed=\"P A\\\"K\""));
@@ -385,15 +400,17 @@ rejections_are_counted_once_per_reason (void **state)
 {
     fixture_t *f = *state;
     f->fp.name = "\xff";
-    f->agency.name = "\xfe";              /* TEXT-UTF8 twice */
-    s_decide (f, f->kaz_key);             /* AUTH-COUNTRY once */
+    f->agency.name = "\xfe";  /* TEXT-UTF8 twice */
+    s_decide (f, f->kaz_key); /* AUTH-COUNTRY once */
     dcp_metrics_t *m = dcp_metrics_new ();
     validate_count_reasons (&f->d, m);
     size_t len;
     char *text = dcp_metrics_render (m, &len);
     assert_non_null (text);
-    assert_non_null (strstr (text, "dcp_validator_rejected_by_reason_total{reason=\"TEXT-UTF8\"} 1\n"));
-    assert_non_null (strstr (text, "dcp_validator_rejected_by_reason_total{reason=\"AUTH-COUNTRY\"} 1\n"));
+    assert_non_null (
+        strstr (text, "dcp_validator_rejected_by_reason_total{reason=\"TEXT-UTF8\"} 1\n"));
+    assert_non_null (
+        strstr (text, "dcp_validator_rejected_by_reason_total{reason=\"AUTH-COUNTRY\"} 1\n"));
     free (text);
     dcp_metrics_destroy (&m);
 }

@@ -30,11 +30,11 @@
 #define BATCH_CAP 64
 
 typedef struct {
-    int id;                       /* send order */
+    int id; /* send order */
     int series;
-    int rev;                      /* revision within its series, in send order */
-    bool committed;               /* set by the fake write */
-    int writer;                   /* the writer that committed it */
+    int rev;        /* revision within its series, in send order */
+    bool committed; /* set by the fake write */
+    int writer;     /* the writer that committed it */
 } item_t;
 
 typedef struct {
@@ -50,25 +50,25 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     /* under MU: the writer threads' side */
-    bool gate_closed;             /* writes wait while closed */
-    int fail_next;                /* this many writes fail with FAIL_RC */
+    bool gate_closed; /* writes wait while closed */
+    int fail_next;    /* this many writes fail with FAIL_RC */
     int fail_rc;
-    int delay_us_max;             /* each write sleeps up to this long */
-    int attempts;                 /* writes started */
-    int attempt_first[64];        /* id of the first item of each attempt */
-    size_t attempt_n[64];         /* and its number of items */
-    int commit_log[ITEMS_MAX];    /* item ids in commit order */
+    int delay_us_max;          /* each write sleeps up to this long */
+    int attempts;              /* writes started */
+    int attempt_first[64];     /* id of the first item of each attempt */
+    size_t attempt_n[64];      /* and its number of items */
+    int commit_log[ITEMS_MAX]; /* item ids in commit order */
     size_t n_commits;
     /* loop thread only */
-    int connect_fail;             /* this many connects fail */
-    bool connect_refused;         /* and say the database refuses us */
+    int connect_fail;     /* this many connects fail */
+    bool connect_refused; /* and say the database refuses us */
     int connects, disconnects;
-    int ack_log[ITEMS_MAX];       /* item ids in acknowledgement order */
+    int ack_log[ITEMS_MAX]; /* item ids in acknowledgement order */
     size_t n_acks;
     size_t batch_sizes[ITEMS_MAX];
     size_t n_batches;
     bool ack_before_commit;
-    size_t cleared;               /* items dropped by batch_clear */
+    size_t cleared; /* items dropped by batch_clear */
 } fake_t;
 
 static item_t s_items[ITEMS_MAX];
@@ -184,8 +184,9 @@ s_fake_batch_clear (void *arg, void *batch)
 }
 
 static const writers_store_t s_fake_store = {
-    s_fake_connect, s_fake_disconnect, s_fake_ping, s_fake_batch_new, s_fake_batch_destroy,
-    s_fake_batch_add, s_fake_batch_write, s_fake_batch_committed, s_fake_batch_clear,
+    s_fake_connect,     s_fake_disconnect,      s_fake_ping,
+    s_fake_batch_new,   s_fake_batch_destroy,   s_fake_batch_add,
+    s_fake_batch_write, s_fake_batch_committed, s_fake_batch_clear,
 };
 
 static fake_t *
@@ -266,7 +267,7 @@ static void
 s_send (writers_t *ws, int id, int series, int rev, size_t bytes)
 {
     item_t *it = &s_items[id];
-    *it = (item_t) {id, series, rev, false, -1};
+    *it = (item_t){id, series, rev, false, -1};
     while (!writers_can_take (ws))
         s_turn (ws, 10);
     assert_int_equal (writers_submit (ws, s_series_key (series), it, bytes), 0);
@@ -278,7 +279,7 @@ s_writers (fake_t *f, int n, size_t max_items, size_t max_bytes, long flush_ms)
     writers_cfg_t cfg = {n, max_items, max_bytes, flush_ms, 200, 0, 0};
     writers_t *ws = writers_new (&cfg, &s_fake_store, f);
     assert_non_null (ws);
-    writers_run (ws);  /* connects */
+    writers_run (ws); /* connects */
     assert_true (writers_connected (ws));
     return ws;
 }
@@ -361,7 +362,7 @@ test_acks_only_after_commit_in_order (void **state)
     for (int id = 0; id < 3; id++)
         s_send (ws, id, 0, id, 10);
     s_pump_for (ws, 50);
-    assert_int_equal (s_attempts (f), 0);  /* held at the gate */
+    assert_int_equal (s_attempts (f), 0); /* held at the gate */
     assert_int_equal (f->n_acks, 0);
     s_gate (f, false);
     s_pump_acks (ws, f, 3, 2000);
@@ -382,11 +383,11 @@ test_group_commit_collects_up_to_max (void **state)
     fake_t *f = s_fake_new ();
     writers_t *ws = s_writers (f, 1, 4, 1 << 20, 0);
     s_gate (f, true);
-    s_send (ws, 0, 0, 0, 10);  /* handed over at once: the writer was free */
+    s_send (ws, 0, 0, 0, 10); /* handed over at once: the writer was free */
     for (int id = 1; id <= 4; id++)
         s_send (ws, id, 0, id, 10);
     assert_false (writers_can_take (ws));
-    s_items[5] = (item_t) {5, 0, 5, false, -1};
+    s_items[5] = (item_t){5, 0, 5, false, -1};
     assert_int_equal (writers_submit (ws, s_series_key (0), &s_items[5], 10), DCP_EAGAIN);
     s_gate (f, false);
     s_pump_acks (ws, f, 5, 2000);
@@ -407,7 +408,7 @@ test_group_commit_bounded_by_bytes (void **state)
     writers_t *ws = s_writers (f, 1, 50, 100, 0);
     s_gate (f, true);
     for (int id = 0; id < 4; id++)
-        s_send (ws, id, 0, id, 40);  /* 1 at once, then 3 (120 bytes): full */
+        s_send (ws, id, 0, id, 40); /* 1 at once, then 3 (120 bytes): full */
     assert_false (writers_can_take (ws));
     s_gate (f, false);
     s_pump_acks (ws, f, 4, 2000);
@@ -449,7 +450,7 @@ test_failed_write_keeps_batch_and_retries (void **state)
     f->fail_next = 2;
     f->fail_rc = DCP_EDB_RETRY;
     writers_t *ws = s_writers (f, 1, 10, 1 << 20, 0);
-    s_send (ws, 0, 0, 0, 10);  /* written at once, alone */
+    s_send (ws, 0, 0, 0, 10); /* written at once, alone */
     while (s_attempts (f) < 1)
         s_turn (ws, 10);
     s_turn (ws, 10);
@@ -513,7 +514,7 @@ test_no_intake_until_connected (void **state)
     writers_run (ws);
     assert_false (writers_connected (ws));
     assert_false (writers_can_take (ws));
-    assert_true (writers_next_ms (ws, 1000) > 0);  /* backing off */
+    assert_true (writers_next_ms (ws, 1000) > 0); /* backing off */
     int64_t end = dcp_now_ms () + 3000;
     while (!writers_connected (ws) && dcp_now_ms () < end)
         s_turn (ws, 50);

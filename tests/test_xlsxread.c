@@ -81,9 +81,9 @@ s_envelope (lxw_workbook *wb, const char *year_text)
     worksheet_write_string (ws, 3, 2, "questionnaire", NULL);
     worksheet_write_string (ws, 4, 1, "AFG", NULL);
     worksheet_write_string (ws, 4, 2, "reporting_country", NULL);
-    worksheet_write_string (ws, 5, 1, year_text, NULL);  /* a year typed as text */
+    worksheet_write_string (ws, 5, 1, year_text, NULL); /* a year typed as text */
     worksheet_write_string (ws, 5, 2, "reporting_year", NULL);
-    worksheet_write_number (ws, 6, 1, 45000, NULL);      /* a date cell: 2023-03-15 */
+    worksheet_write_number (ws, 6, 1, 45000, NULL); /* a date cell: 2023-03-15 */
     worksheet_write_string (ws, 6, 2, "completed_on", NULL);
 }
 
@@ -350,7 +350,7 @@ test_findings_at_cells (void **state)
     assert_true (s_has (placed, "R3", "w.xlsx:P6_incidents!A5"));
     assert_true (s_has (placed, "R4", "w.xlsx:P6_incidents!B6"));
     assert_true (s_has (placed, "R5", "w.xlsx:Envelope!B6"));
-    assert_true (s_has (placed, "R6", "/precursors/routes/0"));  /* no such answer: unchanged */
+    assert_true (s_has (placed, "R6", "/precursors/routes/0")); /* no such answer: unchanged */
     dcp_findings_destroy (&rules);
     dcp_findings_destroy (&placed);
     xlsxread_map_destroy (&map);

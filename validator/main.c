@@ -62,7 +62,8 @@ static const dcp_cfg_option_t s_options[] = {
     OPT ("hwm", DCP_CFG_INT, "1000", hwm, "queue bound per peer, messages"),
     OPT ("heartbeat_ms", DCP_CFG_INT, "5000", heartbeat_ms, "ZMTP heartbeat interval"),
     OPT ("log_level", DCP_CFG_STR, "info", log_level, "debug, info, warn or error"),
-    OPT ("id", DCP_CFG_STR, "", id, "name of this validator in logs and the database (default host:pid)"),
+    OPT ("id", DCP_CFG_STR, "", id,
+         "name of this validator in logs and the database (default host:pid)"),
     OPT ("metrics", DCP_CFG_STR, "127.0.0.1:9101", metrics,
          "address of the HTTP endpoint for /metrics, /healthz, /readyz (empty = off)"),
     {NULL, 0, NULL, 0, 0, NULL},
@@ -78,8 +79,8 @@ typedef struct {
 static void
 s_set (dcp_metrics_t *m, const char *name, const char *help, double value, bool gauge)
 {
-    double *c = gauge ? dcp_metrics_gauge (m, name, help, NULL)
-                      : dcp_metrics_counter (m, name, help, NULL);
+    double *c =
+        gauge ? dcp_metrics_gauge (m, name, help, NULL) : dcp_metrics_counter (m, name, help, NULL);
     if (c)
         *c = value;
 }
@@ -96,13 +97,12 @@ s_on_metrics (dcp_metrics_t *m, void *arg)
            (double) r->forwarded, false);
     s_set (m, "dcp_validator_rejected_total", "submissions that failed validation or authorisation",
            (double) r->rejected, false);
-    s_set (m, "dcp_validator_busy_total", "submissions answered RETRY_LATER: no loader could take them",
-           (double) r->busy, false);
+    s_set (m, "dcp_validator_busy_total",
+           "submissions answered RETRY_LATER: no loader could take them", (double) r->busy, false);
     s_set (m, "dcp_validator_receipts_relayed_total", "receipts relayed to collectors",
            (double) r->relayed, false);
     s_set (m, "dcp_validator_receipts_unroutable_total",
-           "receipts for collectors that had left (they resend)", (double) r->unroutable,
-           false);
+           "receipts for collectors that had left (they resend)", (double) r->unroutable, false);
     s_set (m, "dcp_validator_zap_refused_total", "connections refused: unregistered key",
            zap ? (double) dcp_zap_refused (zap) : 0, false);
     s_set (m, "dcp_validator_zap_admitted_total", "connections admitted",
@@ -131,7 +131,7 @@ s_connect_loaders (validator_t *v, const dcp_wire_opts_t *wo)
     int one = 1;
     if (!v->cfg.insecure
         && dcp_keys_load (v->cfg.loader_public_key, &loader_key, err, sizeof err)) {
-        dcp_error ("could not load keys", "reason=%s", dcp_log_quote ((char[600]) {0}, 600, err));
+        dcp_error ("could not load keys", "reason=%s", dcp_log_quote ((char[600]){0}, 600, err));
         return DCP_ECONFIG;
     }
     v->relay.back = dcp_stage_socket (v->stage, ZMQ_DEALER);
@@ -140,7 +140,7 @@ s_connect_loaders (validator_t *v, const dcp_wire_opts_t *wo)
                             v->cfg.insecure ? NULL : loader_key.public_key, wo)
         || zmq_setsockopt (v->relay.back, ZMQ_IMMEDIATE, &one, sizeof one)) {
         dcp_error ("could not set up the loader socket", "reason=%s",
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+                   dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
         return DCP_ENET;
     }
     memcpy (list, v->cfg.loaders, sizeof list);
@@ -158,8 +158,8 @@ static int
 s_setup (validator_t *v)
 {
     dcp_wire_opts_t wo = {(int) v->cfg.hwm, v->cfg.max_message, (int) v->cfg.heartbeat_ms};
-    dcp_stage_opts_t so = {v->cfg.insecure, v->cfg.key_file, v->cfg.partners, "partner",
-                           "partners", v->cfg.metrics, s_on_metrics, s_is_ready, v};
+    dcp_stage_opts_t so = {v->cfg.insecure, v->cfg.key_file, v->cfg.partners, "partner", "partners",
+                           v->cfg.metrics,  s_on_metrics,    s_is_ready,      v};
     v->stage = dcp_stage_new (&so);
     v->loop = dcp_loop_new ();
     if (!v->stage || !v->loop)
@@ -208,8 +208,8 @@ main (int argc, char **argv)
     validator_t v;
     int first = 0, rc = 1;
     memset (&v, 0, sizeof v);
-    int prc = dcp_config_main (s_options, &v.cfg, "validator", "/etc/dcp/validator.conf", argc, argv,
-                               &first, s_usage);
+    int prc = dcp_config_main (s_options, &v.cfg, "validator", "/etc/dcp/validator.conf", argc,
+                               argv, &first, s_usage);
     if (prc >= 0)
         return prc;
     if (first < argc && strcmp (argv[first], "partner") == 0)
@@ -227,7 +227,7 @@ main (int argc, char **argv)
 
     if (dcp_signal_install () != 0) {
         dcp_error ("could not install signal handlers", "reason=%s",
-                   dcp_log_quote ((char[200]) {0}, 200, strerror (errno)));
+                   dcp_log_quote ((char[200]){0}, 200, strerror (errno)));
         return 1;
     }
     if (s_setup (&v))
@@ -237,14 +237,15 @@ main (int argc, char **argv)
     rc = dcp_loop_run (v.loop);
     if (rc != 0)
         dcp_error ("event loop failed", "error=%s reason=%s",
-                   dcp_log_quote ((char[100]) {0}, 100, dcp_strerror (rc)),
-                   dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+                   dcp_log_quote ((char[100]){0}, 100, dcp_strerror (rc)),
+                   dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
     rc = rc ? 1 : 0;
     dcp_stage_stopping (v.stage);
-    dcp_info ("validator stopping", "received=%lu forwarded=%lu rejected=%lu busy=%lu relayed=%lu "
+    dcp_info ("validator stopping",
+              "received=%lu forwarded=%lu rejected=%lu busy=%lu relayed=%lu "
               "unroutable=%lu",
-              v.relay.received, v.relay.forwarded, v.relay.rejected, v.relay.busy,
-              v.relay.relayed, v.relay.unroutable);
+              v.relay.received, v.relay.forwarded, v.relay.rejected, v.relay.busy, v.relay.relayed,
+              v.relay.unroutable);
 done:
     dcp_loop_destroy (&v.loop);
     dcp_stage_destroy (&v.stage);

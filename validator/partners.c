@@ -22,9 +22,9 @@ extern char **environ;
 
 typedef struct {
     const char *registry;
-    const char *pid_file;      /* --pid-file: SIGHUP the pid in it */
-    const char *systemd_unit;  /* --systemd-unit: systemctl reload it */
-    const char *args[8];       /* the command and its words */
+    const char *pid_file;     /* --pid-file: SIGHUP the pid in it */
+    const char *systemd_unit; /* --systemd-unit: systemctl reload it */
+    const char *args[8];      /* the command and its words */
     int n_args;
 } partners_cmd_t;
 
@@ -77,8 +77,7 @@ s_parse (partners_cmd_t *cmd, int argc, char **argv)
         else if (strncmp (a, "--", 2) == 0) {
             fprintf (stderr, "validator partner: unknown or incomplete option %s\n", a);
             return 2;
-        }
-        else if (cmd->n_args < (int) (sizeof cmd->args / sizeof *cmd->args))
+        } else if (cmd->n_args < (int) (sizeof cmd->args / sizeof *cmd->args))
             cmd->args[cmd->n_args++] = a;
         else {
             fprintf (stderr, "validator partner: too many arguments\n");
@@ -107,8 +106,10 @@ s_public_key (const char *arg, char key[DCP_KEY_Z85_LEN + 1])
         return 0;
     }
     if (access (arg, F_OK) != 0) {
-        fprintf (stderr, "validator partner: \"%.60s\" is neither a public key (40 Z85 "
-                         "characters that decode to 32 bytes) nor a key file\n", arg);
+        fprintf (stderr,
+                 "validator partner: \"%.60s\" is neither a public key (40 Z85 "
+                 "characters that decode to 32 bytes) nor a key file\n",
+                 arg);
         return DCP_EINVAL;
     }
     if (dcp_keys_load (arg, &kp, err, sizeof err) != 0) {
@@ -139,13 +140,17 @@ s_country (const char *iso3)
     gmtime_r (&now, &tm);
     const dcp_country_t *c = dcp_refdata_country (iso3, tm.tm_year + 1900);
     if (!c) {
-        fprintf (stderr, "validator partner: \"%.16s\" is not a current ISO 3166-1 alpha-3 "
-                         "country code of the reference data\n", iso3);
+        fprintf (stderr,
+                 "validator partner: \"%.16s\" is not a current ISO 3166-1 alpha-3 "
+                 "country code of the reference data\n",
+                 iso3);
         return NULL;
     }
     if (!c->paris_pact_partner)
-        fprintf (stderr, "validator partner: note: %s (%s) is not listed as a Paris Pact "
-                         "partner\n", c->iso3, c->name);
+        fprintf (stderr,
+                 "validator partner: note: %s (%s) is not listed as a Paris Pact "
+                 "partner\n",
+                 c->iso3, c->name);
     return c;
 }
 
@@ -280,8 +285,7 @@ s_rotate_or_revoke (const partners_cmd_t *cmd, bool rotate)
         if (s_public_key (cmd->args[2], key) != 0)
             return 1;
         rc = dcp_registry_rotate (cmd->registry, target, key, &done, err, sizeof err);
-    }
-    else
+    } else
         rc = dcp_registry_revoke (cmd->registry, target, &done, err, sizeof err);
     if (rc != 0) {
         fprintf (stderr, "validator partner: %s\n", err);

@@ -74,13 +74,13 @@ s_on_submission (relay_t *r, dcp_frames_t *frames)
                            .route = sub.route ? zmq_msg_data (sub.route) : NULL,
                            .route_len = sub.route ? zmq_msg_size (sub.route) : 0,
                            .framing_fault = sub.fault};
-    r->vopts.registry = dcp_stage_registry (r->stage);  /* the latest, after SIGHUP */
+    r->vopts.registry = dcp_stage_registry (r->stage); /* the latest, after SIGHUP */
     int rc = validate_submission (&r->vopts, &in, &d);
     if (rc != 0) {
         /* Nothing is answered: the collector resends after its timeout. */
         dcp_warn ("could not decide on submission", "submission=%s reason=%s",
                   dcp_log_quote (quoted, sizeof quoted, sub.id[0] ? sub.id : "none"),
-                  dcp_log_quote ((char[100]) {0}, 100, dcp_strerror (rc)));
+                  dcp_log_quote ((char[100]){0}, 100, dcp_strerror (rc)));
         goto cleanup;
     }
     zmq_msg_init (&empty);
@@ -96,7 +96,8 @@ s_on_submission (relay_t *r, dcp_frames_t *frames)
         r->rejected++;
         validate_count_reasons (&d, r->metrics);
     }
-    dcp_info ("forwarded submission", "submission=%s country=%s peer=%.8s valid=%s "
+    dcp_info ("forwarded submission",
+              "submission=%s country=%s peer=%.8s valid=%s "
               "findings=%zu",
               dcp_log_quote (quoted, sizeof quoted, sub.id[0] ? sub.id : "none"),
               d.peer ? d.peer->country : "-", d.peer ? d.peer->public_key : "-",
@@ -112,7 +113,7 @@ s_recv_failed (int rc, const char *from)
 {
     if (rc != 0 && rc != DCP_EAGAIN)
         dcp_warn ("could not receive", "from=%s reason=%s", from,
-                  dcp_log_quote ((char[200]) {0}, 200, zmq_strerror (zmq_errno ())));
+                  dcp_log_quote ((char[200]){0}, 200, zmq_strerror (zmq_errno ())));
 }
 
 int
@@ -166,4 +167,3 @@ relay_prepare (dcp_loop_t *loop, void *arg)
     dcp_loop_prepare (loop, relay_prepare, r, r->loader_ready ? 1000 : 50);
     return dcp_loop_reader_pause (loop, r->front, !r->loader_ready);
 }
-

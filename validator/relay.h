@@ -18,12 +18,12 @@
 #include "validate.h"
 
 typedef struct {
-    void *front;               /* ROUTER, collectors (borrowed) */
-    void *back;                /* DEALER, loaders (borrowed) */
-    dcp_stage_t *stage;        /* for the current partner registry (borrowed) */
-    dcp_metrics_t *metrics;    /* rejections by reason (borrowed) */
-    validate_opts_t vopts;     /* registry filled in per submission */
-    bool loader_ready;         /* a loader could take a message at the last look */
+    void *front;            /* ROUTER, collectors (borrowed) */
+    void *back;             /* DEALER, loaders (borrowed) */
+    dcp_stage_t *stage;     /* for the current partner registry (borrowed) */
+    dcp_metrics_t *metrics; /* rejections by reason (borrowed) */
+    validate_opts_t vopts;  /* registry filled in per submission */
+    bool loader_ready;      /* a loader could take a message at the last look */
     unsigned long received, forwarded, rejected, busy, relayed, unroutable;
 } relay_t;
 

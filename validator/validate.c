@@ -31,8 +31,8 @@ s_decode (const validate_opts_t *opts, const validate_input_t *in, dcp_findings_
     if (in->framing != 0)
         return dcp_findings_add (findings, "WIRE-ID", DCP_SEV_ERROR, "/submission_id",
                                  "the submission id frame is empty, too long or not printable");
-    Dcp__V1__Submission *sub = dcp_codec_unpack (in->payload, in->payload ? in->payload_len : 0,
-                                                 opts->max_message);
+    Dcp__V1__Submission *sub =
+        dcp_codec_unpack (in->payload, in->payload ? in->payload_len : 0, opts->max_message);
     *sub_p = sub;
     if (!sub)
         return dcp_findings_add (findings, "WIRE-DECODE", DCP_SEV_ERROR, "",
@@ -62,9 +62,8 @@ s_authorise (const validate_opts_t *opts, const validate_input_t *in,
                                "the key this submission was sent with is no longer registered; "
                                "contact the coordinating office");
         out->security_event = true;
-    }
-    else if (sub && sub->reporting_country[0]
-             && strcmp (sub->reporting_country, out->peer->country) != 0) {
+    } else if (sub && sub->reporting_country[0]
+               && strcmp (sub->reporting_country, out->peer->country) != 0) {
         rc = dcp_findings_add (out->findings, "AUTH-COUNTRY", DCP_SEV_ERROR, "/reporting_country",
                                "this collector is registered for %s and may not submit for "
                                "\"%.8s\"",
@@ -77,8 +76,7 @@ s_authorise (const validate_opts_t *opts, const validate_input_t *in,
                             : "refused submission from an unregistered key",
                   "submission=%s peer=%.8s country=%s claimed=%s",
                   dcp_log_quote (quoted, sizeof quoted, in->id[0] ? in->id : "none"),
-                  in->sender_key ? in->sender_key : "none",
-                  out->peer ? out->peer->country : "none",
+                  in->sender_key ? in->sender_key : "none", out->peer ? out->peer->country : "none",
                   sub && sub->reporting_country[0]
                       ? dcp_log_quote (claimed, sizeof claimed, sub->reporting_country)
                       : "none");

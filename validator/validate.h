@@ -21,24 +21,24 @@
 /* What the validator knows about the collectors and itself; all borrowed. */
 typedef struct {
     dcp_rules_opts_t rules;
-    size_t max_message;              /* larger Submissions are refused undecoded */
-    bool insecure;                   /* development: no sender check */
-    const dcp_registry_t *registry;  /* partner keys and countries */
-    const char *validator_id;        /* written into the envelope */
-    dcp_histogram_t *validate_seconds;  /* time of the rules; may be NULL */
+    size_t max_message;                /* larger Submissions are refused undecoded */
+    bool insecure;                     /* development: no sender check */
+    const dcp_registry_t *registry;    /* partner keys and countries */
+    const char *validator_id;          /* written into the envelope */
+    dcp_histogram_t *validate_seconds; /* time of the rules; may be NULL */
 } validate_opts_t;
 
 /* One submission as received (all borrowed). */
 typedef struct {
-    int framing;               /* 0, DCP_EPROTO (not a DCP1 submission), DCP_EINVAL (bad id frame) */
-    size_t parts;              /* parts after the route (for the framing finding) */
-    const char *id;            /* the id frame; "" if none was readable.  Also
+    int framing;         /* 0, DCP_EPROTO (not a DCP1 submission), DCP_EINVAL (bad id frame) */
+    size_t parts;        /* parts after the route (for the framing finding) */
+    const char *id;      /* the id frame; "" if none was readable.  Also
                                   set for a misframed message whose id frame
                                   is readable: its receipt carries that id */
-    const void *payload;       /* Submission bytes, or NULL */
+    const void *payload; /* Submission bytes, or NULL */
     size_t payload_len;
-    const char *sender_key;    /* authenticated User-Id (Z85), NULL if none */
-    const void *route;         /* collector's routing id, echoed in the envelope */
+    const char *sender_key; /* authenticated User-Id (Z85), NULL if none */
+    const void *route;      /* collector's routing id, echoed in the envelope */
     size_t route_len;
     const char *framing_fault; /* on DCP_EPROTO: what is wrong (dcp_frame's
                                   text), NULL or "" for a generic text */
@@ -47,11 +47,11 @@ typedef struct {
 /* The decision.  Owns FINDINGS and FORWARD; validate_decision_clear()
  * frees them. */
 typedef struct {
-    dcp_findings_t *findings;  /* every finding, errors first as found */
-    bool rejected;             /* any error: the loader quarantines it */
-    bool security_event;       /* unregistered key or another country */
-    const dcp_peer_t *peer;    /* the sender's registry entry, or NULL (borrowed) */
-    uint8_t *forward;          /* packed Forward envelope to send */
+    dcp_findings_t *findings; /* every finding, errors first as found */
+    bool rejected;            /* any error: the loader quarantines it */
+    bool security_event;      /* unregistered key or another country */
+    const dcp_peer_t *peer;   /* the sender's registry entry, or NULL (borrowed) */
+    uint8_t *forward;         /* packed Forward envelope to send */
     size_t forward_len;
 } validate_decision_t;
 

@@ -261,7 +261,7 @@ main (int argc, char **argv)
     if (res && strcmp (PQgetvalue (res, 0, 0), "t") != 0)
         fprintf (stderr, "report: country group \"%s\" %s; known groups:\n  %s\n", cfg.group,
                  strcmp (PQgetvalue (res, 0, 2), "t") == 0 ? "has no member country in that year"
-                                                          : "is unknown",
+                                                           : "is unknown",
                  PQgetisnull (res, 0, 1) ? "(none)" : PQgetvalue (res, 0, 1));
     else if (res)
         rc = (strcmp (command, "html") == 0 ? s_html (db, &cfg) : s_sdmx (db, &cfg)) ? 1 : 0;

@@ -77,11 +77,11 @@ report_chromium_pdf (const char *chromium, const char *html_path, const char *pd
             dup2 (fd, STDERR_FILENO);
             close (fd);
         }
-        execlp (chromium, chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-extensions",
-                "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-                "--virtual-time-budget=10000", dir_arg, print_arg, url, (char *) NULL);
+        execlp (chromium, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-extensions", "--no-pdf-header-footer",
+                "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000", dir_arg,
+                print_arg, url, (char *) NULL);
         _exit (127);
     }
     rc = s_wait (pid, timeout_s);

@@ -12,7 +12,7 @@ static const report_sdmx_status_t s_statuses[] = {
 /* An initialiser of the status table: kept as written, not reformatted. */
 /* clang-format off */
 #define S_XX(dcp, obs, conf, meaning) {dcp, obs, conf, meaning},
-/* clang-format on */
+    /* clang-format on */
     REPORT_SDMX_STATUS_MAP (S_XX)
 #undef S_XX
 };
@@ -70,7 +70,7 @@ report_sdmx_row (dcp_buf_t *out, const char *const cols[REPORT_SDMX_NCOLS])
     bool status_has_value = strcmp (st->obs_status, "A") == 0 || strcmp (st->obs_status, "E") == 0
                             || strcmp (st->obs_status, "P") == 0;
     if (has_value != status_has_value)
-        return DCP_EINVAL;  /* the database forbids it (dcp.obs_ok); never guess */
+        return DCP_EINVAL; /* the database forbids it (dcp.obs_ok); never guess */
 
     char structure_id[128];
     snprintf (structure_id, sizeof structure_id, S_AGENCY ":%s(" S_VERSION ")",
@@ -79,8 +79,8 @@ report_sdmx_row (dcp_buf_t *out, const char *const cols[REPORT_SDMX_NCOLS])
     s_field (out, structure_id, "", false);
     s_field (out, "I", "", false);
     s_field (out, "A", "", false);
-    static const int dims[] = {REPORT_SDMX_REF_AREA, REPORT_SDMX_INDICATOR, REPORT_SDMX_MEASURE,
-                               REPORT_SDMX_SCOPE, REPORT_SDMX_BREAKDOWN, REPORT_SDMX_ITEM,
+    static const int dims[] = {REPORT_SDMX_REF_AREA,   REPORT_SDMX_INDICATOR, REPORT_SDMX_MEASURE,
+                               REPORT_SDMX_SCOPE,      REPORT_SDMX_BREAKDOWN, REPORT_SDMX_ITEM,
                                REPORT_SDMX_TIME_PERIOD};
     for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
         s_field (out, cols[dims[i]], "_Z", false);
@@ -88,7 +88,7 @@ report_sdmx_row (dcp_buf_t *out, const char *const cols[REPORT_SDMX_NCOLS])
     s_field (out, st->obs_status, "", false);
     s_field (out, st->conf_status, "", false);
     s_field (out, cols[REPORT_SDMX_UNIT], "_Z", false);
-    s_field (out, "0", "", false);  /* UNIT_MULT: every figure is in units */
+    s_field (out, "0", "", false); /* UNIT_MULT: every figure is in units */
     s_field (out, st->dcp, "", false);
     s_field (out, cols[REPORT_SDMX_COUNTING_RULE], "", false);
     s_field (out, cols[REPORT_SDMX_VALUATION_BASIS], "", false);

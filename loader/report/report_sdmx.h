@@ -12,20 +12,20 @@
 #include "dcp_buf.h"
 
 /* XX (our status, OBS_STATUS, CONF_STATUS, what it means) */
-#define REPORT_SDMX_STATUS_MAP(XX)                                              \
-    XX ("REPORTED", "A", "F", "normal value")                                   \
-    XX ("ESTIMATED", "E", "F", "estimated value")                               \
-    XX ("PROVISIONAL", "P", "F", "provisional value")                           \
-    XX ("NOT_AVAILABLE", "O", "F", "missing: the country has no figure")        \
-    XX ("NOT_APPLICABLE", "M", "F", "missing: the figure cannot exist")         \
-    XX ("CONFIDENTIAL", "Q", "C", "missing: suppressed as confidential")        \
-    XX ("INCLUDED_ELSEWHERE", "O", "F", "missing: counted in another figure")   \
+#define REPORT_SDMX_STATUS_MAP(XX)                                                                 \
+    XX ("REPORTED", "A", "F", "normal value")                                                      \
+    XX ("ESTIMATED", "E", "F", "estimated value")                                                  \
+    XX ("PROVISIONAL", "P", "F", "provisional value")                                              \
+    XX ("NOT_AVAILABLE", "O", "F", "missing: the country has no figure")                           \
+    XX ("NOT_APPLICABLE", "M", "F", "missing: the figure cannot exist")                            \
+    XX ("CONFIDENTIAL", "Q", "C", "missing: suppressed as confidential")                           \
+    XX ("INCLUDED_ELSEWHERE", "O", "F", "missing: counted in another figure")                      \
     XX ("UNANSWERED", "O", "F", "missing: the question was not answered")
 
 typedef struct {
-    const char *dcp;          /* "NOT_AVAILABLE" */
-    const char *obs_status;   /* "O" */
-    const char *conf_status;  /* "F" */
+    const char *dcp;         /* "NOT_AVAILABLE" */
+    const char *obs_status;  /* "O" */
+    const char *conf_status; /* "F" */
     const char *meaning;
 } report_sdmx_status_t;
 

@@ -28,7 +28,7 @@ report_sql_extract (const char *text, const char *name)
     if (!start)
         return NULL;
     const char *end = strstr (start, "\n" S_MARK);
-    end = end ? end + 1 : start + strlen (start);  /* keep the statement's last newline */
+    end = end ? end + 1 : start + strlen (start); /* keep the statement's last newline */
     size_t len = (size_t) (end - start);
     char *copy = malloc (len + 1);
     if (!copy)

@@ -26,7 +26,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 {
     (void) argc;
     (void) argv;
-    if (dcp_refdata_load () != 0)  /* kept for the process: not a per-input leak */
+    if (dcp_refdata_load () != 0) /* kept for the process: not a per-input leak */
         abort ();
     return 0;
 }
@@ -67,7 +67,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                 abort ();
             Dcp__V1__Submission *again = jsonread_text (json, strlen (json), findings2);
             if (!again || dcp_findings_errors (findings2) != 0) {
-                fprintf (stderr, "jsonwrite_submission output does not read back; JSON:\n%s\n", json);
+                fprintf (stderr, "jsonwrite_submission output does not read back; JSON:\n%s\n",
+                         json);
                 for (size_t i = 0; i < dcp_findings_count (findings2); i++)
                     fprintf (stderr, "  %s %s: %s\n", dcp_findings_get (findings2, i)->rule,
                              dcp_findings_get (findings2, i)->path,

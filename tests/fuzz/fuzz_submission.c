@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     Dcp__V1__Submission *sub = dcp_codec_unpack (data, size, DCP_MAX_MESSAGE);
     if (!sub)
-        return 0;  /* the validator answers WIRE-DECODE */
+        return 0; /* the validator answers WIRE-DECODE */
 
     dcp_rules_opts_t opts;
     s_opts (&opts);
@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     uint8_t *packed1 = dcp_codec_pack (sub, &len1);
     Dcp__V1__Submission *again = packed1 ? dcp_codec_unpack (packed1, len1, SIZE_MAX) : NULL;
     if (packed1 && !again)
-        abort ();  /* protobuf-c wrote bytes it cannot read back */
+        abort (); /* protobuf-c wrote bytes it cannot read back */
     uint8_t *packed2 = again ? dcp_codec_pack (again, &len2) : NULL;
     if (packed1 && packed2 && (len1 != len2 || memcmp (packed1, packed2, len1) != 0))
         abort ();

@@ -38,10 +38,8 @@ main (int argc, char **argv)
         FILE *f = bytes ? fopen (out, "wb") : NULL;
         if (f && fwrite (bytes, 1, len, f) == len && fclose (f) == 0) {
             written++;
-            printf ("seed %s: %zu bytes, %zu findings\n", out, len,
-                    dcp_findings_count (findings));
-        }
-        else {
+            printf ("seed %s: %zu bytes, %zu findings\n", out, len, dcp_findings_count (findings));
+        } else {
             if (f)
                 fclose (f);
             fprintf (stderr, "make_corpus: could not make a seed from %s\n", argv[i]);

@@ -75,8 +75,10 @@ dir=$(cd "$dir" && pwd -P)
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 [ -x "$bindir/initdb" ] || { echo "pg.sh: postgresql server binaries not found (apt-get install postgresql)" >&2; exit 1; }
 
+# From /: the caller's folder may be one postgres cannot enter (a home or
+# `mktemp -d` checkout), and psql, pg_ctl and initdb complain about that.
 as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # Ports come from deploy/stack.sh's allocator (below the ephemeral range,

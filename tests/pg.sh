@@ -30,7 +30,7 @@
 # tests starting in parallel never see half of one) and each cluster is a
 # copy of it, which takes a fraction of initdb's time.
 #
-# Authentication.  Without --password-file the cluster is a copy of the
+# Authentication.  Without --passfile the cluster is a copy of the
 # template, which trusts every connection (unix socket and loopback TCP): for
 # the unit-test fixture only (ctest's pg_start), a throwaway cluster in a
 # private folder whose port nobody else uses.  With --passfile FILE (what
@@ -83,7 +83,10 @@ as_pg() {
 
 # Ports come from deploy/stack.sh's allocator (below the ephemeral range,
 # reserved across processes).
-free_port() { "$(dirname "$0")/../deploy/stack.sh" free-port; }
+# A port taken for a cluster of its own (the unit tests' fixture) is
+# released by "destroy".
+stack="$(dirname "$0")/../deploy/stack.sh"
+free_port() { DCP_PORT_OWNER=${DCP_PORT_OWNER:-$dir} "$stack" free-port; }
 
 # scram_initdb: a cluster of its own whose every connection needs a
 # password (see "Authentication" above).
@@ -164,6 +167,7 @@ destroy)
         as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
+    "$stack" release-ports "$dir"
     ;;
 *)
     echo "pg.sh: unknown command $cmd" >&2; exit 2 ;;

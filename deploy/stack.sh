@@ -75,12 +75,12 @@ abs_dir() { mkdir -p "$1"; (cd "$1" && pwd); }
 port_base=/tmp/dcp-ports
 
 free_port() {
-    local lo hi min max port i owner=${DCP_PORT_OWNER:--}
-    read -r lo hi < /proc/sys/net/ipv4/ip_local_port_range || lo=32768
+    local lo min max port i owner=${DCP_PORT_OWNER:--}
+    read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range || lo=32768
     max=$((lo - 1)) min=20000
     [ "$max" -gt $((min + 1000)) ] || min=10000
     [ "$max" -gt $((min + 1000)) ] || die "ephemeral port range starts too low ($lo)"
-    mkdir -p -m 1777 "$port_base"
+    [ -d "$port_base" ] || mkdir -m 1777 "$port_base" 2>/dev/null || [ -d "$port_base" ]
     for ((i = 0; i < 500; i++)); do
         port=$(( ((RANDOM << 15) | RANDOM) % (max - min + 1) + min ))
         if ! mkdir "$port_base/$port" 2>/dev/null; then

@@ -3,6 +3,10 @@
 # under ./var (PostgreSQL, loader, validator, with CURVE keys), submits the
 # example responses through the collector and shows what landed.  Running it
 # again reuses what is there.  Stop everything with: deploy/stack.sh down var
+# (remove it all, database included: deploy/stack.sh destroy var).  Works
+# from any folder root can write: when the postgres user cannot enter it,
+# the cluster lives under /var/lib/dcp-stack/ (see deploy/stack.sh).  Its
+# PostgreSQL takes passwords only; they are in var/pgpass (root's, 0600).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +51,7 @@ The pipeline is still running (logs in var/log/). Try:
   deploy/stack.sh collector var AFG check collector/examples/broken.json
   deploy/stack.sh collector var AFG status
   deploy/stack.sh psql var
-Stop everything with: deploy/stack.sh down var
+The database takes passwords only; they are in var/pgpass (0600).
+Stop everything with: deploy/stack.sh down var  (remove it all: deploy/stack.sh destroy var)
 TXT
 exit $rc

@@ -9,6 +9,8 @@
 #                                one collector key per country given
 #   stack.sh down DIR            stop validator and loader (SIGTERM), then
 #                                PostgreSQL
+#   stack.sh destroy DIR         down, then remove DIR and its cluster
+#                                (wherever it lives, see below)
 #   stack.sh kill STAGE DIR      SIGKILL validator or loader (fault injection)
 #   stack.sh start STAGE DIR     start validator or loader again
 #   stack.sh pg-kill DIR         PostgreSQL immediate shutdown (as a crash)
@@ -21,6 +23,37 @@
 #                                (report html --year 2023 --out r.html)
 #   stack.sh partner DIR add|rotate|revoke|list ARGS...   "validator partner"
 #                                on DIR's registry, then SIGHUP its validator
+#   stack.sh free-port           print a free loopback port, reserved for
+#                                $DCP_PORT_OWNER (see "Ports" below)
+#   stack.sh release-ports OWNER drop the reservations made for OWNER
+#
+# Where things live.  What people look at (keys, configurations, logs,
+# outboxes, the passfile) stays in DIR.  The cluster (data directory and
+# unix socket) must be reachable by the postgres user the server runs as
+# when we are root; a home folder or a `mktemp -d` folder is not.  Then it
+# goes to /var/lib/dcp-stack/<first 16 hex of sha256(DIR)>/ (owned by
+# postgres, mode 700; /var/lib/dcp-stack itself root, 755) and DIR/pg is a
+# symbolic link to it, so every command (and every test) finds it at DIR/pg
+# as before.  /var/lib rather than /tmp: the quick start's pipeline is one
+# to keep (fsync on), and /tmp is emptied at boot or by tmpfiles cleaning.
+# The hash keeps two checkouts apart.  `stack.sh destroy DIR` removes it.
+#
+# Authentication.  The cluster has its own initdb with scram-sha-256 for
+# every connection, unix socket and TCP alike (no trust, no peer): its
+# superuser "postgres" (owner of the schema, runs the migrations), the
+# loader's role loader_svc and the analysts' role analyst each have a
+# random password, generated once and kept in the libpq passfile
+# DIR/pgpass (mode 0600, owned by whoever ran "up").  stack.sh points
+# PGPASSFILE at it for its own commands (psql, analyst, report, the
+# migration) and the loader's configuration names it (passfile= in its
+# "database" conninfo).  Without it, a connection is refused.
+#
+# Ports.  One allocator for the stack, tests/pg.sh and the tests: a random
+# port below the kernel's ephemeral range (ip_local_port_range), so no
+# outgoing connection can take it in the meantime, that binds now, and is
+# reserved across processes by mkdir /tmp/dcp-ports/PORT (atomic) with the
+# owner written in it.  Reservations older than 3 hours are stale and taken
+# over; "release-ports" (the tests' cleanup, "destroy") drops them earlier.
 #
 # Environment: DCP_BUILD_DIR (default ./build), DCP_INSECURE=1 to run
 # without CURVE (development only), DCP_PG_NO_FSYNC=1 to run PostgreSQL
@@ -32,16 +65,77 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 build=${DCP_BUILD_DIR:-$src/build}
 
-cmd=${1:?usage: stack.sh up|down|kill|start|pg-kill|pg-start|psql|collector ...}
+cmd=${1:?usage: stack.sh up|down|destroy|kill|start|pg-kill|pg-start|register|psql|analyst|collector|report|partner|free-port ...}
 shift
 
 die() { echo "stack.sh: $*" >&2; exit 1; }
 
 abs_dir() { mkdir -p "$1"; (cd "$1" && pwd); }
 
+port_base=/tmp/dcp-ports
+
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    local lo min max port i owner=${DCP_PORT_OWNER:--}
+    read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range || lo=32768
+    max=$((lo - 1)) min=20000
+    [ "$max" -gt $((min + 1000)) ] || min=10000
+    [ "$max" -gt $((min + 1000)) ] || die "ephemeral port range starts too low ($lo)"
+    [ -d "$port_base" ] || mkdir -m 1777 "$port_base" 2>/dev/null || [ -d "$port_base" ]
+    for ((i = 0; i < 500; i++)); do
+        port=$(( ((RANDOM << 15) | RANDOM) % (max - min + 1) + min ))
+        if ! mkdir "$port_base/$port" 2>/dev/null; then
+            # stale: its owner never released it
+            [ -n "$(find "$port_base/$port" -maxdepth 0 -mmin +180 2>/dev/null)" ] || continue
+            rm -rf "$port_base/$port"
+            mkdir "$port_base/$port" 2>/dev/null || continue
+        fi
+        if python3 -c 'import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$port" 2>/dev/null; then
+            echo "$owner" > "$port_base/$port/owner"
+            echo "$port"
+            return 0
+        fi
+        rm -rf "$port_base/$port"
+    done
+    die "no free port found"
 }
+
+release_ports() {
+    local f
+    for f in "$port_base"/*/owner; do
+        [ -f "$f" ] && [ "$(cat "$f" 2>/dev/null)" = "$1" ] && rm -rf "$(dirname "$f")"
+    done
+    return 0
+}
+
+# pg_home DIR: when the postgres user cannot reach DIR, makes DIR/pg a link
+# to a private folder it can reach (see "Where things live" above).
+pg_home() {
+    local dir=$1 base=/var/lib/dcp-stack key
+    [ -e "$dir/pg" ] || [ -L "$dir/pg" ] && return 0
+    [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$dir" || return 0
+    key=$(printf '%s' "$dir" | sha256sum | cut -c1-16)
+    mkdir -p "$base"
+    chmod 755 "$base"
+    mkdir -p "$base/$key"
+    ln -s "$base/$key" "$dir/pg"
+}
+
+# secrets DIR: the passfile, made once (a second "up" reuses it); hex
+# passwords need no escaping in a passfile or a conninfo.
+secrets() {
+    local f=$1/pgpass role
+    [ -f "$f" ] && return 0
+    (
+        umask 077
+        for role in postgres loader_svc analyst; do
+            echo "*:*:*:$role:$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+        done > "$f.tmp"
+    )
+    mv "$f.tmp" "$f"
+}
+
+secret_of() { awk -F: -v r="$2" '$4 == r { print $5 }' "$1/pgpass"; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -66,7 +160,9 @@ migrate_and_roles() {
     local dir=$1 admin
     admin=$(cat "$dir/pg/conninfo")
     "$build/loader" --database="$admin" --log_level=warn --metrics= migrate >/dev/null
-    psql "$admin" -X -q -v ON_ERROR_STOP=1 <<'SQL'
+    psql "$admin" -X -q -v ON_ERROR_STOP=1 -v lpw="$(secret_of "$dir" loader_svc)" \
+        -v apw="$(secret_of "$dir" analyst)" <<'SQL'
+SET client_min_messages = warning;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'loader_svc') THEN
@@ -78,6 +174,8 @@ BEGIN
 END $$;
 GRANT dcp_loader TO loader_svc;
 GRANT dcp_analyst TO analyst;
+ALTER ROLE loader_svc PASSWORD :'lpw';
+ALTER ROLE analyst PASSWORD :'apw';
 SQL
 }
 
@@ -98,7 +196,7 @@ CONF
     cat > "$dir/etc/loader.conf" <<CONF
 # loader configuration (see loader --help)
 bind = tcp://127.0.0.1:$loader
-database = $(sed 's/user=postgres/user=loader_svc/' "$dir/pg/conninfo")
+database = $(sed 's/user=postgres/user=loader_svc/' "$dir/pg/conninfo") passfile=$dir/pgpass
 # the schema is migrated by its owner: stack.sh runs "loader migrate" first
 migrate = false
 key_file = $dir/keys/loader.key
@@ -186,12 +284,13 @@ stop_stage() {
 case "$cmd" in
 up)
     dir=$(abs_dir "${1:?usage: stack.sh up DIR [ISO3...]}"); shift
+    export PGPASSFILE="$dir/pgpass"
     [ -x "$build/loader" ] || die "build the project first (cmake --build build)"
-    if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$dir"; then
-        die "the postgres user cannot reach $dir; use a folder it can traverse (e.g. under /srv or /tmp)"
-    fi
+    export DCP_PORT_OWNER=${DCP_PORT_OWNER:-$dir}
     setup "$dir"
-    pg_opts=()
+    secrets "$dir"
+    pg_home "$dir"
+    pg_opts=(--passfile "$dir/pgpass")
     [ "${DCP_PG_NO_FSYNC:-0}" = 1 ] && pg_opts+=(--no-fsync)
     "$src/tests/pg.sh" start "$dir/pg" "${pg_opts[@]}"
     migrate_and_roles "$dir"
@@ -202,6 +301,7 @@ up)
     ;;
 down)
     dir=$(abs_dir "${1:?usage: stack.sh down DIR}")
+    export PGPASSFILE="$dir/pgpass"
     # Both at once: each takes a second or two to stop, and nothing is lost
     # if the loader goes first (the collectors resend what got no receipt).
     stop_stage validator "$dir" & v=$!
@@ -209,46 +309,70 @@ down)
     wait "$v" || true
     "$src/tests/pg.sh" stop "$dir/pg"
     ;;
+destroy)
+    dir=$(abs_dir "${1:?usage: stack.sh destroy DIR}")
+    export PGPASSFILE="$dir/pgpass"
+    "$0" down "$dir" || true
+    if [ -d "$dir/pg" ]; then "$src/tests/pg.sh" destroy "$dir/pg"; fi
+    release_ports "$dir"
+    rm -rf "$dir"
+    ;;
+free-port)
+    free_port
+    ;;
+release-ports)
+    release_ports "${1:?usage: stack.sh release-ports OWNER}"
+    ;;
 kill)
     stage=${1:?stage}; dir=$(abs_dir "${2:?dir}")
+    export PGPASSFILE="$dir/pgpass"
     stop_stage "$stage" "$dir" KILL
     ;;
 start)
     stage=${1:?stage}; dir=$(abs_dir "${2:?dir}")
+    export PGPASSFILE="$dir/pgpass"
     start_stage "$stage" "$dir"
     ;;
 pg-kill)
     dir=$(abs_dir "${1:?dir}")
+    export PGPASSFILE="$dir/pgpass"
     "$src/tests/pg.sh" kill "$dir/pg"
     ;;
 pg-start)
     dir=$(abs_dir "${1:?dir}")
+    export PGPASSFILE="$dir/pgpass"
     "$src/tests/pg.sh" restart "$dir/pg"
     ;;
 register)
     dir=$(abs_dir "${1:?dir}"); shift
+    export PGPASSFILE="$dir/pgpass"
     for cc in "$@"; do register_collector "$dir" "$cc"; done
     ;;
 psql)
     dir=$(abs_dir "${1:?dir}"); shift
+    export PGPASSFILE="$dir/pgpass"
     psql "$(cat "$dir/pg/conninfo")" -X -v ON_ERROR_STOP=1 "$@"
     ;;
 analyst)
     dir=$(abs_dir "${1:?dir}"); shift
+    export PGPASSFILE="$dir/pgpass"
     psql "$(sed 's/user=postgres/user=analyst/' "$dir/pg/conninfo")" -X -v ON_ERROR_STOP=1 "$@"
     ;;
 collector)
     dir=$(abs_dir "${1:?dir}"); cc=${2:?ISO3}; shift 2
+    export PGPASSFILE="$dir/pgpass"
     [ -f "$dir/etc/collector-$cc.conf" ] || die "no collector registered for $cc (stack.sh register $dir $cc)"
     exec "$build/collector" --config "$dir/etc/collector-$cc.conf" "$@"
     ;;
 partner)
     dir=$(abs_dir "${1:?usage: stack.sh partner DIR add|rotate|revoke|list ARGS...}"); shift
+    export PGPASSFILE="$dir/pgpass"
     exec "$build/validator" --config "$dir/etc/validator.conf" partner \
         --pid-file "$dir/run/validator.pid" "$@"
     ;;
 report)
     dir=$(abs_dir "${1:?dir}"); shift
+    export PGPASSFILE="$dir/pgpass"
     exec "$build/report" --database="$(sed 's/user=postgres/user=analyst/' "$dir/pg/conninfo")" "$@"
     ;;
 *)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # pg.sh: a throwaway PostgreSQL cluster for tests and the quick start.
 #
-#   pg.sh start DIR [--no-fsync]
+#   pg.sh start DIR [--no-fsync] [--passfile FILE]
 #                     copy a freshly initialised cluster into DIR/data (if not
 #                     there), start the server on a free loopback port with
 #                     its socket in DIR, create the database "dcp", write a
-#                     libpq conninfo to DIR/conninfo
+#                     libpq conninfo to DIR/conninfo (it holds no password)
 #   pg.sh stop DIR    stop the server (fast shutdown); data is kept
 #   pg.sh kill DIR    immediate shutdown (as after a crash), for fault tests
 #   pg.sh restart DIR start again on the same port (and settings) after stop
@@ -30,6 +30,18 @@
 # tests starting in parallel never see half of one) and each cluster is a
 # copy of it, which takes a fraction of initdb's time.
 #
+# Authentication.  Without --passfile the cluster is a copy of the
+# template, which trusts every connection (unix socket and loopback TCP): for
+# the unit-test fixture only (ctest's pg_start), a throwaway cluster in a
+# private folder whose port nobody else uses.  With --passfile FILE (what
+# deploy/stack.sh, hence the quick start and the end-to-end tests, uses) the
+# cluster gets its own initdb with --auth=scram-sha-256 and, as the password
+# of the superuser "postgres", the one FILE (a libpq passfile) has for the
+# user postgres: every connection, socket or TCP, then needs a password.
+# FILE is read by the caller (root),
+# handed to initdb through a copy that lives only as long as initdb runs,
+# and pg.sh's own psql/createdb get the password from the environment.
+#
 # PostgreSQL refuses to run as root, so when we are root the server runs as
 # the "postgres" user and DIR is handed to it.
 set -euo pipefail
@@ -38,26 +50,55 @@ cmd=${1:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync] | templat
 [ "$cmd" = template ] && set -- template /tmp
 dir=${2:?usage: pg.sh start|stop|kill|restart|destroy DIR [--no-fsync] | template}
 fsync=on
-case "${3:-}" in
-"") ;;
---no-fsync) [ "$cmd" = start ] || { echo "pg.sh: --no-fsync goes with start" >&2; exit 2; }; fsync=off ;;
-*) echo "pg.sh: unknown option $3" >&2; exit 2 ;;
-esac
+pwfile=""
+shift 2
+while [ $# -gt 0 ]; do
+    [ "$cmd" = start ] || { echo "pg.sh: options go with start" >&2; exit 2; }
+    case "$1" in
+    --no-fsync) fsync=off ;;
+    --passfile) pwfile=${2:?--passfile FILE}; shift ;;
+    *) echo "pg.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+pw=""
+if [ -n "$pwfile" ]; then
+    pw=$(awk -F: '$4 == "postgres" { print $5; exit }' "$pwfile")
+    [ -n "$pw" ] || { echo "pg.sh: no password for postgres in $pwfile" >&2; exit 2; }
+fi
 mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
+# The physical path: DIR may be a symbolic link (deploy/stack.sh links
+# DIR/pg to a folder the postgres user can reach) and the server, running
+# as postgres, must not go through folders it cannot traverse.
+dir=$(cd "$dir" && pwd -P)
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 [ -x "$bindir/initdb" ] || { echo "pg.sh: postgresql server binaries not found (apt-get install postgresql)" >&2; exit 1; }
 
+# From /: the caller's folder may be one postgres cannot enter (a home or
+# `mktemp -d` checkout), and psql, pg_ctl and initdb complain about that.
 as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-free_port() {
-    python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
+# Ports come from deploy/stack.sh's allocator (below the ephemeral range,
+# reserved across processes).
+# A port taken for a cluster of its own (the unit tests' fixture) is
+# released by "destroy".
+stack="$(dirname "$0")/../deploy/stack.sh"
+free_port() { DCP_PORT_OWNER=${DCP_PORT_OWNER:-$dir} "$stack" free-port; }
+
+# scram_initdb: a cluster of its own whose every connection needs a
+# password (see "Authentication" above).
+scram_initdb() {
+    local tmp
+    tmp=$(as_pg mktemp "$dir/pwfile.XXXXXX")
+    printf '%s\n' "$pw" | as_pg tee "$tmp" >/dev/null
+    local nosync=""
+    [ "$fsync" = on ] || nosync=--no-sync
+    as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth=scram-sha-256 --pwfile="$tmp" $nosync \
+        -E UTF8 --locale=C.UTF-8 >/dev/null || { as_pg rm -f "$tmp"; return 1; }
+    as_pg rm -f "$tmp"
 }
 
 # Prints the template data folder for this server version, making it first
@@ -91,8 +132,9 @@ case "$cmd" in
 start)
     if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; chmod 700 "$dir"; fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
-        as_pg cp -a "$(template)" "$dir/data"
+        if [ -n "$pwfile" ]; then scram_initdb; else as_pg cp -a "$(template)" "$dir/data"; fi
     fi
+    [ -z "$pw" ] || export PGPASSWORD="$pw"
     echo "$fsync" > "$dir/fsync"
     if as_pg "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         echo "pg.sh: server already running in $dir" >&2
@@ -125,6 +167,7 @@ destroy)
         as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
+    "$stack" release-ports "$dir"
     ;;
 *)
     echo "pg.sh: unknown command $cmd" >&2; exit 2 ;;

@@ -35,7 +35,6 @@ export DCP_INSECURE=1  # the collector submits for many countries (see faults.sh
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 STANDBY="$E2E_DIR/pg2"
 
 # The standby is not the stack's: stop it before the common cleanup, which
@@ -72,7 +71,11 @@ wait_for() {  # wait_for SECONDS command...: until the command succeeds
 mkdir -p "$STANDBY"
 [ "$(id -u)" = 0 ] && chown postgres: "$STANDBY"
 chmod 700 "$STANDBY"
-as_pg "$bindir/pg_basebackup" -h "$E2E_DIR/pg" -p "$p1" -U postgres -D "$STANDBY/data" \
+# The cluster takes passwords only; the postgres user cannot read the
+# stack's passfile (root's), so the password goes in the environment, and
+# -R writes it into the standby's primary_conninfo.
+PGPASSWORD=$(awk -F: '$4 == "postgres" { print $5 }' "$PGPASSFILE") \
+    as_pg "$bindir/pg_basebackup" -h "$E2E_DIR/pg" -p "$p1" -U postgres -D "$STANDBY/data" \
     -R -X stream -c fast
 as_pg "$bindir/pg_ctl" -D "$STANDBY/data" -l "$STANDBY/server.log" -w -t 60 \
     -o "-p $p2 -k $STANDBY -c listen_addresses=127.0.0.1" start >/dev/null
@@ -125,10 +128,25 @@ wait_for 60 at_least $((N / 3)) || echo "warning: slow start"
 # locally, but cannot answer those COMMITs, since the standby confirms
 # nothing.  Those are the commits a failover loses (checked at the end on
 # the old primary's own data); the loader must not acknowledge any of them.
+#
+# The case under test must exist by construction, not by timing: a loader
+# commit made just before the SIGSTOP may still reach the standby (sent,
+# flushed there, only its confirmation unread), so the loader's commits
+# alone do not prove that the primary holds anything the standby lacks.  A
+# marker row inserted once the sender is stopped can never reach the
+# standby: the primary commits it locally and waits (SyncRep) for a
+# confirmation that cannot come.
+at "$p1" "CREATE TABLE public.failover_marker (x int)" >/dev/null
 sender=$(at "$p1" "SELECT pid FROM pg_stat_replication")
 kill -STOP "$sender"
-waiting() { [ "$(at "$p1" "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'")" -ge 1 ]; }
-check "the loader's COMMITs wait for the standby" wait_for 20 waiting
+at "$p1" "INSERT INTO public.failover_marker VALUES (1)" >/dev/null 2>&1 &
+marker_pid=$!
+waiting_on() {  # waiting_on USER: a session of USER waits for the standby
+    [ "$(at "$p1" "SELECT count(*) FROM pg_stat_activity
+                   WHERE wait_event = 'SyncRep' AND usename = '$1'")" -ge 1 ]
+}
+check "the marker's COMMIT waits for the standby" wait_for 20 waiting_on postgres
+check "the loader's COMMITs wait for the standby" wait_for 20 waiting_on loader_svc
 sleep 0.3
 # Then SIGKILL to the postmaster and to every process it started, at once:
 # no shutdown, no last words to the clients, as when the machine is gone.
@@ -137,6 +155,7 @@ kill -KILL "$pm" $(pgrep -P "$pm") 2>/dev/null || true
 t_kill=$(date +%s.%N)
 gone() { ! kill -0 "$pm" 2>/dev/null; }
 wait_for 10 gone
+wait "$marker_pid" 2>/dev/null || true   # its connection broke: no answer
 # A killed server leaves its small System V segment behind.
 shm=$(as_pg sed -n 7p "$E2E_DIR/pg/data/postmaster.pid" | awk '{print $2}')
 [ -n "$shm" ] && ipcrm -m "$shm" 2>/dev/null || true
@@ -187,7 +206,8 @@ as_pg "$bindir/pg_ctl" -D "$E2E_DIR/pg/data" -l "$E2E_DIR/pg/server.log" -w -t 6
     -o "-p $p3 -k $E2E_DIR/pg -c listen_addresses=127.0.0.1" start >/dev/null
 lost=$(comm -23 <(ids_on "$p3") <(echo "$on_standby"))
 echo "the old primary holds $(grep -c . <<<"$lost") submissions the standby never got"
-check "the old primary committed what the standby never got (the case under test)" [ -n "$lost" ]
+check "the old primary committed what the standby never got (the case under test)" \
+    [ "$(at "$p3" "SELECT count(*) FROM public.failover_marker"):$(at "$p2" "SELECT count(*) FROM public.failover_marker")" = 1:0 ]
 check "none of those was acknowledged" [ -z "$(comm -12 <(echo "$lost") <(echo "$acked_before"))" ]
 check "every line of the loader's log is logfmt" \
     bash -c "! grep -v '^ts=' '$E2E_DIR/log/loader.log'"

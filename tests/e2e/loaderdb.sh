@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # The loader before it has a database, as an operator sees it: not ready
 # (no "loader ready" line, /readyz 503 with the reason) until it has
-# connected and migrated; a server that refuses it (no such role) is an
-# error with the server's message intact, logged once rather than at every
-# attempt, and the loader stays up and carries on by itself once the role
-# exists; a server that is not there is a warning, libpq's message escaped
+# connected and migrated; a server that refuses it (no such role: with the
+# stack's password authentication the server says only that the password
+# was refused) is an error with the server's message intact, logged once
+# rather than at every attempt, and the loader stays up and carries on by
+# itself once the role exists; a server that is not there is a warning, libpq's message escaped
 # as one logfmt value; a connection string libpq cannot parse stops it at
 # start (exit 2).
 . "$(dirname "$0")/lib/common.sh"
 export DCP_INSECURE=1
 
 "$STACK" up "$E2E_DIR" >/dev/null
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 readyz() {  # readyz PORT: the body and the status on one line
     local out
     out=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$1/readyz")
@@ -40,18 +40,20 @@ pgdir="$E2E_DIR/pg"
 pgport=$(cat "$pgdir/port")
 
 # --- a role that does not exist ---------------------------------------------
+# Its password is in the passfile already, so the refusal is the server's.
+echo "*:*:*:nosuch:nosuch-pw" >> "$PGPASSFILE"
 m1=$(free_port)
 start_loader nosuch "$m1" "host=$pgdir port=$pgport dbname=dcp user=nosuch"
 log="$E2E_DIR/log/nosuch.log"
-refused() { grep -q 'level=error .*role \\"nosuch\\" does not exist.* sqlstate=28000' "$log"; }
+refused() { grep -q 'level=error .*password authentication failed for user \\"nosuch\\".* sqlstate=28P01' "$log"; }
 check "a refusal is an error, with the server's message and SQLSTATE" wait_for 10 refused
 sleep 3  # attempts go on, at most a second apart here
 check "logged once, not at every attempt" [ "$(grep -c 'level=error' "$log")" = 1 ]
 check "/readyz says why, in the server's words" \
-    grep -q '^database: .*FATAL:  role "nosuch" does not exist 503$' <<<"$(readyz "$m1")"
+    grep -q '^database: .*FATAL:  password authentication failed for user "nosuch".* 503$' <<<"$(readyz "$m1")"
 check "not announced ready" bash -c "! grep -q 'msg=\"loader ready\"' '$log'"
 check "still running" kill -0 "$(cat "$E2E_DIR/run/nosuch.pid")"
-"$STACK" psql "$E2E_DIR" -q -c "CREATE ROLE nosuch LOGIN; GRANT dcp_loader TO nosuch" >/dev/null
+"$STACK" psql "$E2E_DIR" -q -c "CREATE ROLE nosuch LOGIN PASSWORD 'nosuch-pw'; GRANT dcp_loader TO nosuch" >/dev/null
 ready() { grep -q ' 200$' <<<"$(readyz "$m1")"; }
 check "ready by itself once the role exists" wait_for 10 ready
 check "then says so" grep -q 'msg="database reachable again"' "$log"

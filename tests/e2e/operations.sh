@@ -8,7 +8,7 @@
 
 "$STACK" up "$E2E_DIR" AFG KAZ IRN >/dev/null
 . <(tr ' ' '\n' < "$E2E_DIR/ports")
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port() { free_port; }
 get() { python3 -c 'import sys,urllib.request
 try:
     r = urllib.request.urlopen(sys.argv[1], timeout=5); print(r.status); print(r.read().decode())

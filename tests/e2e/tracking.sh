@@ -144,7 +144,8 @@ check "analysts cannot read quarantine reasons" grep -q "permission denied for s
 
 # --- review ---------------------------------------------------------------
 sql "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'reviewer') THEN
-       CREATE ROLE reviewer LOGIN; END IF; END \$\$; GRANT dcp_reviewer TO reviewer" >/dev/null
+       CREATE ROLE reviewer LOGIN PASSWORD 'reviewer-pw'; END IF; END \$\$; GRANT dcp_reviewer TO reviewer" >/dev/null
+echo "*:*:*:reviewer:reviewer-pw" >> "$PGPASSFILE"   # the stack's cluster takes passwords only
 reviewer() { psql "$(sed 's/user=postgres/user=reviewer/' "$E2E_DIR/pg/conninfo")" -X -qtA -c "$1" 2>&1; }
 kaz=$(sql "SELECT submission_id FROM dcp.submission WHERE reporting_country = 'KAZ' AND reporting_year = 2023")
 afg=$(sql "SELECT submission_id FROM dcp.submission WHERE reporting_country = 'AFG' AND questionnaire = 'financial_flows'")

@@ -20,6 +20,11 @@ tmp_base=${DCP_E2E_TMP:-/dev/shm}
 [ -d "$tmp_base" ] && [ -w "$tmp_base" ] || tmp_base=/tmp
 E2E_DIR=$(mktemp -d "$tmp_base/dcp-e2e.XXXXXX")
 chmod 755 "$E2E_DIR"
+# The stack's cluster takes passwords only (deploy/stack.sh "Authentication"):
+# psql and programs the tests run themselves read them from its passfile.
+export PGPASSFILE="$E2E_DIR/pgpass"
+# Ports ("stack.sh free-port") are reserved for this test until its cleanup.
+export DCP_PORT_OWNER="$E2E_DIR"
 FAILS=0
 CHECKS=0
 
@@ -39,6 +44,7 @@ e2e_cleanup() {
         done
     fi
     "$SRC/tests/pg.sh" destroy "$E2E_DIR/pg" >/dev/null 2>&1 || true
+    "$STACK" release-ports "$E2E_DIR" 2>/dev/null || true
     if [ "$rc" != 0 ] || [ "$FAILS" != 0 ]; then
         echo "--- logs of the failed test ($E2E_DIR/log)"
         tail -n 40 "$E2E_DIR"/log/*.log 2>/dev/null || true
@@ -54,6 +60,10 @@ trap 'echo "test stopped (signal or time limit)"; exit 124' INT TERM
 # up: the EXIT trap then stops every process this test started.
 ( sleep "${E2E_TIMEOUT:-270}"; kill -TERM $$ ) 2>/dev/null &
 E2E_WATCHDOG=$!
+
+# free_port: a loopback port nothing else will be given until this test's
+# cleanup (the one allocator, deploy/stack.sh free-port).
+free_port() { "$STACK" free-port; }
 
 check() {  # check "description" command...
     local what=$1

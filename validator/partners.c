@@ -101,7 +101,10 @@ s_public_key (const char *arg, char key[DCP_KEY_Z85_LEN + 1])
 {
     dcp_keypair_t kp;
     char err[512];
-    if (dcp_keys_valid_public (arg)) {
+    /* A file first: a path can also be 40 Z85 characters that decode to 32
+     * bytes ("/dev/shm/dcp-e2e.XXXXXX/keys/kaz.key.pub" is one), and must
+     * not be registered as if it were the key. */
+    if (access (arg, F_OK) != 0 && dcp_keys_valid_public (arg)) {
         memcpy (key, arg, DCP_KEY_Z85_LEN + 1);
         return 0;
     }
@@ -126,7 +129,7 @@ s_public_key (const char *arg, char key[DCP_KEY_Z85_LEN + 1])
 static const char *
 s_entry_key (const char *arg, char key[DCP_KEY_Z85_LEN + 1])
 {
-    if (!dcp_keys_valid_public (arg) && access (arg, F_OK) == 0 && s_public_key (arg, key) == 0)
+    if (access (arg, F_OK) == 0 && s_public_key (arg, key) == 0)
         return key;
     return arg;
 }

@@ -1,5 +1,6 @@
-/* store_int.h: what store.c (the batch and its encoding) and store_txn.c
- * (the transactions that write it) share; not for other modules.
+/* store_int.h: what store.c (the batch and its encoding), store_txn.c
+ * (the transactions that write it), store_order.c (the decision per item)
+ * and store_change.c (V-X-03) share; not for other modules.
  *
  * A batch holds its items, a plan per item (what is known before any
  * database work: id, digest, series, and per attempt the decided action)

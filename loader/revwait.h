@@ -7,7 +7,7 @@
  * predecessor when it arrives.  Such a revision is answered RETRY_LATER
  * (nothing stored, nothing quarantined), for at most a bound counted from
  * the first time this loader asked it to wait; past the bound it is
- * decided as if it had not waited (store_txn.c says how).  This module
+ * decided as if it had not waited (store_order.c says how).  This module
  * remembers when each one was first asked.  The memory is this process's:
  * a restarted loader, or another loader, starts the count again, which
  * only lengthens the wait by one bound.

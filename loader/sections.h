@@ -177,37 +177,8 @@ void sections_encode_submission (dcp_buf_t *out, const sections_submission_t *s)
 /* Appends the dcp.finding row of F, number ORD of submission ID, to OUT. */
 void sections_encode_finding (dcp_buf_t *out, const char *id, long ord, const dcp_finding_t *f);
 
-/* Key figures of a response (rule V-X-03): the figures of view
- * dcp.v_key_figures_by_revision (migration 0031), computed from the message
- * before it is stored, so that a revision can be compared with the stored
- * revision it replaces without writing it twice.  The two definitions are
- * kept equal by test_store (sections_key_figures against the view).  A
- * figure is (indicator, breakdown) with its unit; known is false when a
- * row it adds has no value or its amounts are in several currencies (the
- * view's NULL). */
-typedef struct {
-    char indicator[48];  /* P1_SEIZED_KG, C_STR_RECEIVED ... */
-    char breakdown[160]; /* substance; ALL; scope/unit/rule; category/scope */
-    char unit[16];       /* kg, reports, lower(count unit), the currency;
-                                "" when none or several */
-    dcp_decimal_t value; /* the figure when known */
-    bool known;
-    bool mixed_units; /* amounts in several currencies */
-    size_t n_rows, n_missing;
-} sections_key_figure_t;
-
-typedef struct {
-    sections_key_figure_t *v; /* owned array */
-    size_t n, cap;
-    bool err; /* out of memory: the list is incomplete */
-} sections_key_figures_t;
-
-/* Appends the key figures of SUB to FIGS (zeroed by the caller, freed with
- * sections_key_figures_free), or one figure given as text (VALUE NULL: not
- * known), as read back from the database. */
-void sections_key_figures (const Dcp__V1__Submission *sub, sections_key_figures_t *figs);
-void sections_key_figures_put (sections_key_figures_t *figs, const char *indicator,
-                               const char *breakdown, const char *unit, const char *value);
-void sections_key_figures_free (sections_key_figures_t *figs);
+/* True when STATUS says an observation carries a value (reported,
+ * estimated or provisional). */
+bool sections_status_has_value (Dcp__V1__ObsStatus status);
 
 #endif

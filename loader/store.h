@@ -78,7 +78,7 @@ void store_batch_clear (store_batch_t *b);
  * (RECEIPT_RETRY_LATER, nothing stored) for the bound of WAITS, shared by
  * every batch of the loader (revwait.h; borrowed, must outlive B).  A batch
  * without one, and store_batch(), decide such a revision at once (see
- * store_txn.c, "Order of revisions"). */
+ * store_order.c, "Order of revisions"). */
 typedef struct revwait_t revwait_t;
 void store_batch_set_revwait (store_batch_t *b, revwait_t *waits);
 

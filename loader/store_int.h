@@ -1,5 +1,6 @@
-/* store_int.h: what store.c (the batch and its encoding) and store_txn.c
- * (the transactions that write it) share; not for other modules.
+/* store_int.h: what store.c (the batch and its encoding), store_txn.c
+ * (the transactions that write it), store_order.c (the decision per item)
+ * and store_change.c (V-X-03) share; not for other modules.
  *
  * A batch holds its items, a plan per item (what is known before any
  * database work: id, digest, series, and per attempt the decided action)
@@ -20,6 +21,7 @@
 #include "dcp_utf8.h"
 #include "sections.h"
 #include "store.h"
+#include "strmap.h"
 
 #define STORE_QUARANTINE_ID_MAX 128 /* garbage ids are cut to this */
 
@@ -95,6 +97,69 @@ store_clean (const char *s, size_t max)
  * is committed; DCP_EDB_RETRY (nothing of the failed attempt committed);
  * DCP_ENOMEM. */
 int store_txn_write (PGconn *db, store_batch_t *b);
+
+/* ---------------------------------------------------------------------------
+ * One attempt at storing items [lo, hi) in one transaction: what
+ * store_txn.c (lookup, insert, quarantine), store_order.c (the decision,
+ * order of revisions) and store_change.c (V-X-03) share. */
+
+typedef struct {
+    const char *key;  /* borrowed from a plan */
+    char current[40]; /* current submission id ("" = none) */
+    unsigned revision_no;
+    long batch_item;   /* item of this batch that is current, or -1 */
+    size_t first_item; /* first item of the series, for its parts */
+    bool has;
+} store_series_t;
+
+typedef struct {
+    PGconn *db;
+    store_batch_t *b;
+    size_t lo, hi;
+    char stored_at[40];
+    store_series_t *series;
+    size_t n_series;
+    strmap_t series_map;
+    PGresult *existing_sub;  /* id, sha, stored_at */
+    PGresult *existing_quar; /* id, sha, reason, problems, stored_at */
+    PGresult *replay_findings;
+    strmap_t sub_map, quar_map, batch_ids;
+    dcp_buf_t unset_ids;  /* array literal of ids to make non-current */
+    char (*replaces)[40]; /* per item of the range: the submission a
+                                   revision replaces ("" = none), for V-X-03 */
+    /* Order of revisions (store_order.c) */
+    int64_t now_ms;
+    char (*sup)[40];   /* [i - lo]: supersedes_submission_id, normalised, or "" */
+    strmap_t item_ids; /* id -> first item of the attempt with it */
+    strmap_t later_by; /* id -> item inserted in this attempt that supersedes it */
+    PGresult *known;   /* predecessors named that were ever stored */
+    strmap_t known_map;
+    PGresult *superseded_by; /* (supersedes, id, revision_no) of stored revisions */
+    strmap_t superseded_map;
+} store_try_t;
+
+/* Adds a finding to ITEM, creating its list if needed (out of memory: the
+ * finding is lost, as dcp_findings_add does). */
+void store_add_finding (store_item_t *item, const char *rule, dcp_severity_t sev, const char *path,
+                        const char *message);
+
+/* Parameter text of the array literal of VALUES[0..N) in LIT (which the
+ * caller frees); NULL if out of memory. */
+const char *store_literal (dcp_buf_t *lit, const char *const *values, size_t n);
+
+/* --- store_order.c: the decision per item, with the order of revisions -- */
+
+/* Decides, in batch order, what happens to each item of T's range: replay,
+ * conflict, quarantine, wait (RETRY_LATER) or insert, checking V-ENV-06
+ * against the series state read by the lookup.  0 or DCP_ENOMEM. */
+int store_order_decide (store_try_t *t);
+
+/* --- store_change.c: rule V-X-03 ----------------------------------------- */
+
+/* Warns on every revision inserted by T that moves a key figure of the
+ * revision it replaces beyond the batch's revision_change_pct (negative:
+ * off).  0, DCP_ENOMEM or a classified database failure. */
+int store_change_check (store_try_t *t);
 
 /* --- store_sql.c: the store's statements and its talk with PostgreSQL --- */
 

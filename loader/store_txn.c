@@ -5,8 +5,9 @@
  * per-series advisory locks in sorted order (so two loaders cannot
  * deadlock), looks up which ids exist already and the current revision of
  * each series, decides per item (replay, conflict, quarantine, insert with
- * V-ENV-06), warns on revisions that move a key figure (V-X-03), then COPYs the new submissions, their findings and the section
- * rows encoded beforehand, quarantines the rest and commits.  Statements
+ * V-ENV-06 and the order of revisions: store_order.c), warns on revisions
+ * that move a key figure (V-X-03: store_change.c), then COPYs the new
+ * submissions, their findings and the section rows encoded beforehand, quarantines the rest and commits.  Statements
  * are prepared once per connection.  A data error rolls the attempt back
  * and the range is bisected until the one refused item is alone; it is
  * quarantined with a DB-REFUSED finding.  A duplicate key on
@@ -22,7 +23,6 @@
 
 #include "copy_text.h"
 #include "db.h"
-#include "dcp_decimal.h"
 #include "dcp_err.h"
 #include "dcp_id.h"
 #include "dcp_log.h"
@@ -36,42 +36,8 @@
 #define RACE_ATTEMPTS 3 /* redo after a concurrent insert */
 
 /* ---------------------------------------------------------------------------
- * One attempt at storing items [lo, hi) in one transaction. */
+ * One attempt at storing items [lo, hi) in one transaction (store_try_t, store_int.h). */
 
-typedef struct {
-    const char *key;  /* borrowed from a plan */
-    char current[40]; /* current submission id ("" = none) */
-    unsigned revision_no;
-    long batch_item;   /* item of this batch that is current, or -1 */
-    size_t first_item; /* first item of the series, for its parts */
-    bool has;
-} s_series_t;
-
-typedef struct {
-    PGconn *db;
-    store_batch_t *b;
-    size_t lo, hi;
-    char stored_at[40];
-    s_series_t *series;
-    size_t n_series;
-    strmap_t series_map;
-    PGresult *existing_sub;  /* id, sha, stored_at */
-    PGresult *existing_quar; /* id, sha, reason, problems, stored_at */
-    PGresult *replay_findings;
-    strmap_t sub_map, quar_map, batch_ids;
-    dcp_buf_t unset_ids;  /* array literal of ids to make non-current */
-    char (*replaces)[40]; /* per item of the range: the submission a
-                                   revision replaces ("" = none), for V-X-03 */
-    /* Order of revisions (s_decide_late, s_decide_wait) */
-    int64_t now_ms;
-    char (*sup)[40];   /* [i - lo]: supersedes_submission_id, normalised, or "" */
-    strmap_t item_ids; /* id -> first item of the attempt with it */
-    strmap_t later_by; /* id -> item inserted in this attempt that supersedes it */
-    PGresult *known;   /* predecessors named that were ever stored */
-    strmap_t known_map;
-    PGresult *superseded_by; /* (supersedes, id, revision_no) of stored revisions */
-    strmap_t superseded_map;
-} s_try_t;
 
 static int
 s_cmp_str (const void *a, const void *b)
@@ -79,9 +45,9 @@ s_cmp_str (const void *a, const void *b)
     return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-static void
-s_add_finding (store_item_t *item, const char *rule, dcp_severity_t sev, const char *path,
-               const char *message)
+void
+store_add_finding (store_item_t *item, const char *rule, dcp_severity_t sev, const char *path,
+                   const char *message)
 {
     if (!item->findings)
         item->findings = dcp_findings_new ();
@@ -91,8 +57,8 @@ s_add_finding (store_item_t *item, const char *rule, dcp_severity_t sev, const c
 
 /* Parameter text of the array literal of VALUES[0..N) in LIT (which the
  * caller frees); NULL if out of memory. */
-static const char *
-s_literal (dcp_buf_t *lit, const char *const *values, size_t n)
+const char *
+store_literal (dcp_buf_t *lit, const char *const *values, size_t n)
 {
     copy_text_array_literal (lit, values, n);
     return lit->err ? NULL : lit->data;
@@ -101,8 +67,8 @@ s_literal (dcp_buf_t *lit, const char *const *values, size_t n)
 /* Gives each item of the attempt its series slot and gathers the ids
  * (IDS), the UUIDs among them and the sorted keys of the series to lock. */
 static int
-s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuids, size_t *n_uuids,
-                const char **ids)
+s_lookup_index (store_try_t *t, const char **keys, size_t *n_keys, const char **uuids,
+                size_t *n_uuids, const char **ids)
 {
     store_batch_t *b = t->b;
     size_t n = t->hi - t->lo;
@@ -146,7 +112,7 @@ s_lookup_index (s_try_t *t, const char **keys, size_t *n_keys, const char **uuid
 
 /* Starts the transaction, notes its time and takes the series locks. */
 static int
-s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
+s_lookup_begin (store_try_t *t, const char *const *keys, size_t n_keys)
 {
     PGresult *res = PQexec (t->db, "BEGIN;"
                                    "SET LOCAL client_min_messages = warning;"
@@ -160,7 +126,7 @@ s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
     if (rc)
         return rc;
     dcp_buf_t lit = {0};
-    const char *params[] = {s_literal (&lit, keys, n_keys)};
+    const char *params[] = {store_literal (&lit, keys, n_keys)};
     res = params[0] ? store_sql_run (t->db, STORE_SQL_LOCK_SERIES, params) : NULL;
     rc = res ? store_sql_check (t->db, t->b, res, PGRES_TUPLES_OK, "lock series") : DCP_ENOMEM;
     PQclear (res);
@@ -170,11 +136,11 @@ s_lookup_begin (s_try_t *t, const char *const *keys, size_t n_keys)
 
 /* Reads which of the ids are stored already, accepted or in quarantine. */
 static int
-s_lookup_existing (s_try_t *t, const char *const *uuids, size_t n_uuids, const char *const *ids)
+s_lookup_existing (store_try_t *t, const char *const *uuids, size_t n_uuids, const char *const *ids)
 {
     dcp_buf_t lit_uuids = {0}, lit_ids = {0};
-    const char *p_uuids[] = {s_literal (&lit_uuids, uuids, n_uuids)};
-    const char *p_ids[] = {s_literal (&lit_ids, ids, t->hi - t->lo)};
+    const char *p_uuids[] = {store_literal (&lit_uuids, uuids, n_uuids)};
+    const char *p_ids[] = {store_literal (&lit_ids, ids, t->hi - t->lo)};
     int rc = DCP_ENOMEM;
     if (!p_uuids[0] || !p_ids[0])
         goto cleanup;
@@ -197,7 +163,7 @@ cleanup:
 
 /* Reads the current revision of every series the attempt touches. */
 static int
-s_lookup_current (s_try_t *t)
+s_lookup_current (store_try_t *t)
 {
     size_t m = t->n_series;
     const char **cols = calloc (3 * (m + 1), sizeof *cols);
@@ -215,8 +181,8 @@ s_lookup_current (s_try_t *t)
         snprintf (year_text[s], sizeof year_text[s], "%d", (int) sub->reporting_year);
         years[s] = year_text[s];
     }
-    const char *params[] = {s_literal (&lit[0], countries, m), s_literal (&lit[1], kinds, m),
-                            s_literal (&lit[2], years, m)};
+    const char *params[] = {store_literal (&lit[0], countries, m),
+                            store_literal (&lit[1], kinds, m), store_literal (&lit[2], years, m)};
     if (!params[0] || !params[1] || !params[2])
         goto cleanup;
     res = store_sql_run (t->db, STORE_SQL_FIND_CURRENT, params);
@@ -229,7 +195,7 @@ s_lookup_current (s_try_t *t)
         long slot = strmap_get (&t->series_map, key, NULL);
         if (slot < 0)
             continue;
-        s_series_t *s = &t->series[slot];
+        store_series_t *s = &t->series[slot];
         s->has = true;
         snprintf (s->current, sizeof s->current, "%s", PQgetvalue (res, r, 3));
         s->revision_no = (unsigned) strtoul (PQgetvalue (res, r, 4), NULL, 10);
@@ -246,11 +212,11 @@ cleanup:
 /* Runs Q with the array literal of IDS[0..N) into *RES and maps column 0
  * of each row to the row in MAP (keys borrowed from *RES). */
 static int
-s_lookup_ids (s_try_t *t, store_sql_t q, const char **ids, size_t n, PGresult **res, strmap_t *map,
-              const char *step)
+s_lookup_ids (store_try_t *t, store_sql_t q, const char **ids, size_t n, PGresult **res,
+              strmap_t *map, const char *step)
 {
     dcp_buf_t lit = {0};
-    const char *params[] = {s_literal (&lit, ids, n)};
+    const char *params[] = {store_literal (&lit, ids, n)};
     int rc = DCP_ENOMEM;
     if (params[0] && (*res = store_sql_run (t->db, q, params))
         && (rc = store_sql_check (t->db, t->b, *res, PGRES_TUPLES_OK, step)) == 0
@@ -267,7 +233,7 @@ s_lookup_ids (s_try_t *t, store_sql_t q, const char **ids, size_t n, PGresult **
  * predecessors named were ever stored, and which stored revisions
  * supersede an item that arrives late. */
 static int
-s_lookup_order (s_try_t *t)
+s_lookup_order (store_try_t *t)
 {
     size_t n = t->hi - t->lo, n_pred = 0, n_late = 0;
     const char **pred = calloc (n + 1, sizeof *pred), **late = calloc (n + 1, sizeof *late);
@@ -279,7 +245,7 @@ s_lookup_order (s_try_t *t)
         const Dcp__V1__Submission *sub = t->b->items[i].sub;
         if (!p->candidate || p->series_slot < 0)
             continue;
-        const s_series_t *s = &t->series[p->series_slot];
+        const store_series_t *s = &t->series[p->series_slot];
         const char *sup = t->sup[i - t->lo];
         if (sub->revision_no > 0 && sup[0] && !(s->has && strcasecmp (sup, s->current) == 0)
             && strmap_get (&t->item_ids, sup, NULL) < 0)
@@ -304,7 +270,7 @@ cleanup:
 /* Starts the transaction, takes the series locks in sorted order and reads
  * what the database already knows about the items. */
 static int
-s_try_lookup (s_try_t *t)
+s_try_lookup (store_try_t *t)
 {
     size_t n = t->hi - t->lo, n_keys = 0, n_uuids = 0;
     const char **keys = calloc (n + 1, sizeof *keys);
@@ -322,234 +288,9 @@ s_try_lookup (s_try_t *t)
     return rc;
 }
 
-/* ---------------------------------------------------------------------------
- * Order of revisions (issue 14).  A revision is taken on top of the
- * current submission of its series, pointing at it (V-ENV-06).  Faults can
- * make the two arrive the other way round, so:
- *
- *   - a revision whose predecessor was never stored here (neither accepted
- *     nor in quarantine, nor earlier in this batch) is answered RETRY_LATER,
- *     nothing stored, while revwait.h allows (the bound counts from the
- *     first time this loader asked); its collector sends it again, and
- *     the predecessor, most likely on its way, is stored meanwhile.  Past
- *     the bound, or in a batch without a revwait_t, it is decided as it was
- *     before this rule: a series without a current submission takes it as
- *     current with a V-ENV-06 warning; a series with one refuses it
- *     (V-ENV-06 error, quarantined);
- *   - a submission that arrives after the revision that supersedes it was
- *     stored (the revision waited its bound out, or came through another
- *     path) is accepted as what it is: an earlier revision, stored not
- *     current, with a V-ENV-06 info.  "As first reported" is the lowest
- *     revision (dcp.v_submissions_first_reported), so a first submission
- *     stored this way is still the first reported one.  A valid first
- *     submission is therefore never refused for arriving after its
- *     revision. */
-
-static long
-s_map_get (const strmap_t *m, const char *key)
-{
-    return m->slots ? strmap_get (m, key, NULL) : -1;
-}
-
-/* Item I arrived after the revision that supersedes it was stored (or
- * inserted earlier in this batch)?  Then it is stored, not current, and
- * true is returned. */
-static bool
-s_decide_late (s_try_t *t, size_t i)
-{
-    store_batch_t *b = t->b;
-    store_plan_t *p = &b->plan[i];
-    const Dcp__V1__Submission *sub = b->items[i].sub;
-    const s_series_t *s = &t->series[p->series_slot];
-    const char *later_id;
-    unsigned later_rev;
-    long j = s_map_get (&t->later_by, p->id), r;
-    if (j >= 0) {
-        later_id = b->plan[j].id;
-        later_rev = b->items[j].sub->revision_no;
-    } else if ((r = s_map_get (&t->superseded_map, p->id)) >= 0) {
-        later_id = PQgetvalue (t->superseded_by, (int) r, 1);
-        later_rev = (unsigned) strtoul (PQgetvalue (t->superseded_by, (int) r, 2), NULL, 10);
-    } else
-        return false;
-    if (later_rev != sub->revision_no + 1)
-        return false;
-    char message[600];
-    snprintf (message, sizeof message,
-              "arrived after revision %u (%s), which supersedes it: stored as revision %u,"
-              " not current; the current submission for %s %s %d is %s",
-              later_rev, later_id, sub->revision_no, sub->reporting_country,
-              dcp_codec_kind_name (sub->questionnaire), (int) sub->reporting_year, s->current);
-    s_add_finding (&b->items[i], "V-ENV-06", DCP_SEV_INFO, "/revision_no", message);
-    p->action = STORE_A_INSERT;
-    p->is_current = false;
-    return true;
-}
-
-/* Item I, a revision, names a predecessor never stored here: answer
- * RETRY_LATER (and return true) while its wait lasts. */
-static bool
-s_decide_wait (s_try_t *t, size_t i)
-{
-    store_batch_t *b = t->b;
-    store_plan_t *p = &b->plan[i];
-    const Dcp__V1__Submission *sub = b->items[i].sub;
-    const s_series_t *s = &t->series[p->series_slot];
-    const char *sup = t->sup[i - t->lo];
-    if (!b->revwait || sub->revision_no == 0 || !sup[0]
-        || (s->has && strcasecmp (sup, s->current) == 0) || s_map_get (&t->known_map, sup) >= 0)
-        return false;
-    long j = s_map_get (&t->item_ids, sup);
-    if (j >= 0 && (size_t) j < i && b->plan[j].action != STORE_A_NONE
-        && b->plan[j].action != STORE_A_WAIT)
-        return false; /* decided earlier in this batch */
-    if (!revwait_should_wait (b->revwait, p->id, t->now_ms))
-        return false; /* waited long enough */
-    char message[600];
-    snprintf (message, sizeof message,
-              "revision %u supersedes %s, which is not stored yet (it is probably still on its"
-              " way): not stored now, send it again later; after %ld s of this the revision is"
-              " taken without it",
-              sub->revision_no, sup, revwait_bound_ms (b->revwait) / 1000);
-    s_add_finding (&b->items[i], "V-ENV-06", DCP_SEV_INFO, "/supersedes_submission_id", message);
-    p->action = STORE_A_WAIT;
-    return true;
-}
-
-/* V-ENV-06 for the candidate item I: a series with a current submission
- * only takes its next revision, pointing at it.  Decides insert (the item
- * becomes current, its predecessor steps down), insert not current (it
- * arrived late), wait, or quarantine. */
-static void
-s_decide_series (s_try_t *t, size_t i)
-{
-    store_batch_t *b = t->b;
-    store_item_t *item = &b->items[i];
-    store_plan_t *p = &b->plan[i];
-    const Dcp__V1__Submission *sub = item->sub;
-    s_series_t *s = &t->series[p->series_slot];
-    const char *supersedes = sub->supersedes_submission_id ? sub->supersedes_submission_id : "";
-    char message[600];
-    if (s->has) {
-        bool points = strcasecmp (supersedes, s->current) == 0;
-        if (!points || sub->revision_no != s->revision_no + 1) {
-            if (s_decide_late (t, i) || s_decide_wait (t, i))
-                goto decided;
-            snprintf (message, sizeof message,
-                      "%s %s %d already has submission %s (revision %u) as current; to"
-                      " replace it send a revision with revision_no %u and"
-                      " supersedes_submission_id %s%s",
-                      sub->reporting_country, dcp_codec_kind_name (sub->questionnaire),
-                      (int) sub->reporting_year, s->current, s->revision_no, s->revision_no + 1,
-                      s->current, points ? "" : " (a second first submission is a duplicate)");
-            s_add_finding (item, "V-ENV-06", DCP_SEV_ERROR,
-                           points ? "/revision_no" : "/supersedes_submission_id", message);
-            p->action = STORE_A_QUARANTINE;
-            p->reason = "revision";
-            return;
-        }
-        snprintf (t->replaces[i - t->lo], sizeof t->replaces[0], "%s", s->current);
-        if (s->batch_item >= 0)
-            b->plan[s->batch_item].is_current = false;
-        else {
-            if (t->unset_ids.len)
-                dcp_buf_appendc (&t->unset_ids, ',');
-            dcp_buf_append (&t->unset_ids, s->current, strlen (s->current));
-        }
-    } else if (sub->revision_no > 0) {
-        if (s_decide_wait (t, i))
-            return;
-        snprintf (message, sizeof message,
-                  "revision %u supersedes %s, which is not stored here; stored as the"
-                  " current submission for %s %s %d",
-                  sub->revision_no, *supersedes ? supersedes : "(nothing)", sub->reporting_country,
-                  dcp_codec_kind_name (sub->questionnaire), (int) sub->reporting_year);
-        s_add_finding (item, "V-ENV-06", DCP_SEV_WARNING, "/supersedes_submission_id", message);
-    }
-    s->has = true;
-    snprintf (s->current, sizeof s->current, "%s", p->id);
-    s->revision_no = sub->revision_no;
-    s->batch_item = (long) i;
-    p->action = STORE_A_INSERT;
-    p->is_current = true;
-decided:
-    if (p->action == STORE_A_INSERT && t->sup[i - t->lo][0])
-        strmap_put (&t->later_by, t->sup[i - t->lo], NULL, i);
-}
-
-/* Replay of an earlier outcome (stored accepted, stored in quarantine for
- * this sender, or a copy earlier in this batch)?  Sets the action and
- * returns true; *FIRST is the earlier item of the batch with the same id,
- * or -1. */
-static bool
-s_decide_replay (s_try_t *t, size_t i, long *row, long *first)
-{
-    store_batch_t *b = t->b;
-    store_plan_t *p = &b->plan[i];
-    *row = p->id_is_uuid ? strmap_get (&t->sub_map, p->id, NULL) : -1;
-    *first = strmap_get (&t->batch_ids, p->id, NULL);
-    long qrow = strmap_get (&t->quar_map, p->id, p->quar_key);
-    if (*row >= 0 && strcmp (PQgetvalue (t->existing_sub, (int) *row, 1), p->sha_hex) == 0) {
-        p->action = STORE_A_REPLAY_SUB;
-        p->existing_row = *row;
-    } else if (qrow >= 0) {
-        p->action = STORE_A_REPLAY_QUAR;
-        p->existing_row = qrow;
-    } else if (*first >= 0 && strcmp (b->plan[*first].sha_hex, p->sha_hex) == 0) {
-        p->action = STORE_A_DUP;
-        p->dup_of = (size_t) *first;
-    }
-    return p->action != STORE_A_NONE;
-}
-
-/* Decides, in batch order, what happens to each item: replay, conflict,
- * quarantine, or insert (checking V-ENV-06 against the series state). */
-static int
-s_try_decide (s_try_t *t)
-{
-    store_batch_t *b = t->b;
-    for (size_t i = t->lo; i < t->hi; i++) {
-        store_item_t *item = &b->items[i];
-        store_plan_t *p = &b->plan[i];
-        const Dcp__V1__Forward *fwd = item->fwd;
-        p->action = STORE_A_NONE;
-        p->reason = NULL;
-        p->is_current = false;
-        p->existing_row = -1;
-        if (!(item->findings = dcp_findings_new ()))
-            return DCP_ENOMEM;
-        long row, first;
-        if (s_decide_replay (t, i, &row, &first))
-            continue;
-        if (fwd->n_problems
-            && dcp_findings_from_problems (item->findings, fwd->problems, fwd->n_problems))
-            return DCP_ENOMEM;
-        strmap_put (&t->batch_ids, p->id, NULL, i);
-        if (row >= 0 || (first >= 0 && b->plan[first].action == STORE_A_INSERT)) {
-            char message[400];
-            snprintf (message, sizeof message,
-                      "submission id %s is already stored with other content%s%s; a submission"
-                      " id belongs to one content only: send corrections as a revision with a"
-                      " new submission id (revision_no + 1, supersedes_submission_id = %s)",
-                      p->id, row >= 0 ? " since " : "",
-                      row >= 0 ? PQgetvalue (t->existing_sub, (int) row, 2) : "", p->id);
-            s_add_finding (item, "CONFLICT", DCP_SEV_ERROR, "/submission_id", message);
-            p->action = STORE_A_QUARANTINE;
-            p->reason = "conflict";
-        } else if (!p->candidate) {
-            p->action = STORE_A_QUARANTINE;
-            p->reason = !item->sub            ? "undecodable"
-                        : fwd->security_event ? "wrong_country"
-                                              : "invalid";
-        } else
-            s_decide_series (t, i);
-    }
-    return t->unset_ids.err ? DCP_ENOMEM : 0;
-}
-
 /* Submission rows of the new items, for the COPY into dcp.submission. */
 static int
-s_build_submissions (s_try_t *t, dcp_buf_t *out, dcp_buf_t *findings, size_t *n_insert)
+s_build_submissions (store_try_t *t, dcp_buf_t *out, dcp_buf_t *findings, size_t *n_insert)
 {
     store_batch_t *b = t->b;
     *n_insert = 0;
@@ -762,7 +503,7 @@ s_reset_range (store_batch_t *b, size_t lo, size_t hi)
 /* Old current revisions step down before the new ones arrive, for the
  * one-current-per-series index. */
 static int
-s_try_supersede (s_try_t *t)
+s_try_supersede (store_try_t *t)
 {
     if (!t->unset_ids.len)
         return 0;
@@ -786,7 +527,7 @@ s_try_supersede (s_try_t *t)
  * the attempt, whose lookup then finds it, rather than bisect as for
  * refused data. */
 static int
-s_try_insert (s_try_t *t)
+s_try_insert (store_try_t *t)
 {
     store_batch_t *b = t->b;
     dcp_buf_t subs = {0}, findings = {0};
@@ -809,155 +550,10 @@ cleanup:
     return rc;
 }
 
-/* ---------------------------------------------------------------------------
- * Rule V-X-03: a revision that moves a key figure by more than the
- * configured share gets a warning naming the old and new value.  The
- * figures of the new revision come from its message (sections_key_figures,
- * nothing is written twice); those of the revision it replaces from the
- * database (dcp.v_key_figures_by_revision, the definition analysts read),
- * or from its message when it is in the same batch. */
-
-/* The path of a figure's section in the response, for the finding. */
-static const char *
-s_key_figure_path (const char *indicator)
-{
-    if (strncmp (indicator, "P1_", 3) == 0)
-        return "/precursors/seizures";
-    if (strncmp (indicator, "C_STR_RECEIVED", 14) == 0)
-        return "/financial_flows/str/received_total";
-    if (strncmp (indicator, "C_STR_DISSEMINATED", 18) == 0)
-        return "/financial_flows/str/disseminated_total";
-    if (strncmp (indicator, "D_", 2) == 0)
-        return "/financial_flows/enforcement";
-    return "/financial_flows/assets";
-}
-
-/* True when NEW differs from OLD by more than PCT % of OLD (from 0, any
- * change counts): |new - old| x 100 > pct x |old|, exactly. */
-static bool
-s_key_figure_moved (const dcp_decimal_t *old, const dcp_decimal_t *new, int pct)
-{
-    dcp_decimal_t neg = *old, diff, hundred, share, lhs, rhs;
-    neg.negative = !neg.negative;
-    if (dcp_decimal_add (new, &neg, &diff))
-        return true; /* too far apart to subtract */
-    diff.negative = false;
-    neg.negative = false; /* |old| */
-    dcp_decimal_from_int (100, &hundred);
-    dcp_decimal_from_int (pct, &share);
-    if (dcp_decimal_mul (&diff, &hundred, DCP_DECIMAL_MAX_SCALE, &lhs)
-        || dcp_decimal_mul (&neg, &share, DCP_DECIMAL_MAX_SCALE, &rhs))
-        return true;
-    return dcp_decimal_cmp (&lhs, &rhs) > 0;
-}
-
-/* Adds to ITEM a warning for every figure of NEW that moved beyond PCT %
- * from the same figure of OLD; both must be known. */
-static void
-s_key_figures_compare (store_item_t *item, const sections_key_figures_t *old,
-                       const sections_key_figures_t *new, int pct)
-{
-    for (size_t i = 0; i < new->n; i++) {
-        const sections_key_figure_t *n = &new->v[i];
-        for (size_t j = 0; n->known && j < old->n; j++) {
-            const sections_key_figure_t *o = &old->v[j];
-            if (!o->known || strcmp (o->indicator, n->indicator) != 0
-                || strcmp (o->breakdown, n->breakdown) != 0 || strcmp (o->unit, n->unit) != 0
-                || !s_key_figure_moved (&o->value, &n->value, pct))
-                continue;
-            char ot[64], nt[64], change[48] = "", message[700];
-            dcp_decimal_format (&o->value, ot, sizeof ot);
-            dcp_decimal_format (&n->value, nt, sizeof nt);
-            if (!dcp_decimal_is_zero (&o->value))
-                snprintf (change, sizeof change, " (%+.1f %%)",
-                          100.0 * (strtod (nt, NULL) - strtod (ot, NULL))
-                              / (o->value.negative ? -strtod (ot, NULL) : strtod (ot, NULL)));
-            snprintf (message, sizeof message,
-                      "this revision changes the key figure %s %s from %s%s%s to %s%s%s%s, more"
-                      " than the %d %% this loader flags: check the figure; the revision is"
-                      " stored and the first-reported value is kept (dcp.v_first_* views)",
-                      n->indicator, n->breakdown, ot, *n->unit ? " " : "", n->unit, nt,
-                      *n->unit ? " " : "", n->unit, change, pct);
-            s_add_finding (item, "V-X-03", DCP_SEV_WARNING, s_key_figure_path (n->indicator),
-                           message);
-        }
-    }
-}
-
-/* The item of the attempt with id ID that is inserted, or -1. */
-static long
-s_batch_insert (const s_try_t *t, const char *id)
-{
-    for (size_t k = t->lo; k < t->hi; k++)
-        if (t->b->plan[k].action == STORE_A_INSERT && strcmp (t->b->plan[k].id, id) == 0)
-            return (long) k;
-    return -1;
-}
-
-/* Reads the key figures of the stored revisions that revisions of the
- * attempt replace (rows: id, indicator, breakdown, unit, value). */
-static int
-s_key_figures_read (s_try_t *t, PGresult **res)
-{
-    size_t n = t->hi - t->lo, n_ids = 0;
-    const char **ids = calloc (n + 1, sizeof *ids);
-    if (!ids)
-        return DCP_ENOMEM;
-    for (size_t i = t->lo; i < t->hi; i++)
-        if (t->b->plan[i].action == STORE_A_INSERT && t->replaces[i - t->lo][0]
-            && s_batch_insert (t, t->replaces[i - t->lo]) < 0)
-            ids[n_ids++] = t->replaces[i - t->lo];
-    int rc = 0;
-    if (n_ids) {
-        dcp_buf_t lit = {0};
-        const char *params[] = {s_literal (&lit, ids, n_ids)};
-        *res = params[0] ? store_sql_run (t->db, STORE_SQL_KEY_FIGURES, params) : NULL;
-        rc =
-            *res ? store_sql_check (t->db, t->b, *res, PGRES_TUPLES_OK, "key figures") : DCP_ENOMEM;
-        dcp_buf_free (&lit);
-    }
-    free (ids);
-    return rc;
-}
-
-/* Compares every revision of the attempt with the revision it replaces. */
-static int
-s_try_key_figures (s_try_t *t)
-{
-    store_batch_t *b = t->b;
-    if (b->revision_change_pct < 0)
-        return 0;
-    PGresult *res = NULL;
-    int rc = s_key_figures_read (t, &res);
-    for (size_t i = t->lo; i < t->hi && rc == 0; i++) {
-        const char *replaces = t->replaces[i - t->lo];
-        if (b->plan[i].action != STORE_A_INSERT || !replaces[0])
-            continue;
-        sections_key_figures_t old = {0}, new = {0};
-        long prev = s_batch_insert (t, replaces);
-        if (prev >= 0)
-            sections_key_figures (b->items[prev].sub, &old);
-        for (int r = 0; prev < 0 && res && r < PQntuples (res); r++)
-            if (strcmp (PQgetvalue (res, r, 0), replaces) == 0)
-                sections_key_figures_put (&old, PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
-                                          PQgetvalue (res, r, 3),
-                                          PQgetisnull (res, r, 4) ? NULL : PQgetvalue (res, r, 4));
-        sections_key_figures (b->items[i].sub, &new);
-        if (old.err || new.err)
-            rc = DCP_ENOMEM;
-        else
-            s_key_figures_compare (&b->items[i], &old, &new, b->revision_change_pct);
-        sections_key_figures_free (&old);
-        sections_key_figures_free (&new);
-    }
-    PQclear (res);
-    return rc;
-}
-
 /* Reads the findings of replayed accepted submissions, to answer them as
  * the first time. */
 static int
-s_try_replay_findings (s_try_t *t)
+s_try_replay_findings (store_try_t *t)
 {
     store_batch_t *b = t->b;
     const char **ids = calloc (t->hi - t->lo + 1, sizeof *ids);
@@ -970,7 +566,7 @@ s_try_replay_findings (s_try_t *t)
     int rc = 0;
     if (n) {
         dcp_buf_t lit = {0};
-        const char *params[] = {s_literal (&lit, ids, n)};
+        const char *params[] = {store_literal (&lit, ids, n)};
         t->replay_findings =
             params[0] ? store_sql_run (t->db, STORE_SQL_FIND_FINDINGS, params) : NULL;
         rc = t->replay_findings
@@ -985,7 +581,7 @@ s_try_replay_findings (s_try_t *t)
 /* Stores the items to quarantine; one stored meanwhile by another loader
  * becomes a replay of that row. */
 static int
-s_try_quarantine (s_try_t *t)
+s_try_quarantine (store_try_t *t)
 {
     store_batch_t *b = t->b;
     for (size_t i = t->lo; i < t->hi; i++) {
@@ -1008,7 +604,7 @@ s_try_quarantine (s_try_t *t)
 
 /* The findings stored with a replayed accepted submission, into ITEM. */
 static void
-s_replay_findings (const s_try_t *t, store_item_t *item, const char *id)
+s_replay_findings (const store_try_t *t, store_item_t *item, const char *id)
 {
     PGresult *f = t->replay_findings;
     for (int r = 0; r < PQntuples (f); r++) {
@@ -1025,13 +621,13 @@ s_replay_findings (const s_try_t *t, store_item_t *item, const char *id)
 
 /* Committed: fills in the outcome of every item. */
 static void
-s_try_outcomes (const s_try_t *t)
+s_try_outcomes (const store_try_t *t)
 {
     store_batch_t *b = t->b;
     for (size_t i = t->lo; i < t->hi; i++) {
         store_item_t *item = &b->items[i];
         store_plan_t *p = &b->plan[i];
-        const s_series_t *s = p->series_slot >= 0 ? &t->series[p->series_slot] : NULL;
+        const store_series_t *s = p->series_slot >= 0 ? &t->series[p->series_slot] : NULL;
         if (s && s->has)
             snprintf (item->current_id, sizeof item->current_id, "%s", s->current);
         switch (p->action) {
@@ -1071,7 +667,7 @@ s_try_outcomes (const s_try_t *t)
 
 /* Exact resends inside the batch answer like their first copy. */
 static void
-s_try_duplicates (const s_try_t *t)
+s_try_duplicates (const store_try_t *t)
 {
     store_batch_t *b = t->b;
     for (size_t i = t->lo; i < t->hi; i++) {
@@ -1099,11 +695,11 @@ s_try_duplicates (const s_try_t *t)
 static int
 s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
 {
-    s_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi, .now_ms = dcp_now_ms ()};
+    store_try_t t = {.db = db, .b = b, .lo = lo, .hi = hi, .now_ms = dcp_now_ms ()};
     s_reset_range (b, lo, hi);
     int rc = store_sql_prepare (db, b);
-    if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = s_try_decide (&t)) == 0
-        && (rc = s_try_supersede (&t)) == 0 && (rc = s_try_key_figures (&t)) == 0
+    if (rc == 0 && (rc = s_try_lookup (&t)) == 0 && (rc = store_order_decide (&t)) == 0
+        && (rc = s_try_supersede (&t)) == 0 && (rc = store_change_check (&t)) == 0
         && (rc = s_try_insert (&t)) == 0 && (rc = s_try_replay_findings (&t)) == 0
         && (rc = s_try_quarantine (&t)) == 0) {
         PGresult *res = PQexec (db, "COMMIT");
@@ -1160,7 +756,7 @@ s_refuse (PGconn *db, store_batch_t *b, size_t i)
     if (item->fwd->n_problems
         && dcp_findings_from_problems (item->findings, item->fwd->problems, item->fwd->n_problems))
         return DCP_ENOMEM;
-    s_add_finding (item, "DB-REFUSED", DCP_SEV_ERROR, "", message);
+    store_add_finding (item, "DB-REFUSED", DCP_SEV_ERROR, "", message);
     item->status = DCP__V1__RECEIPT_STATUS__RECEIPT_REJECTED;
 
     int rc = store_sql_prepare (db, b);

@@ -26,6 +26,7 @@
 #include "dcp_findings.h"
 #include "dcp_log.h"
 #include "dcp_refdata.h"
+#include "keyfig.h"
 #include "migrate.h"
 #include "pgtest.h"
 #include "sections.h"
@@ -861,7 +862,7 @@ s_asset (fixture_t *f, const char *measure, const char *category, const char *am
 }
 
 /* The key figures the loader computes from a message for V-X-03
- * (sections_key_figures) are exactly those analysts read in
+ * (keyfig_of_submission) are exactly those analysts read in
  * dcp.v_key_figures_by_revision once it is stored: same figures, units and
  * values, unknown where the view has NULL. */
 static void
@@ -888,8 +889,8 @@ test_key_figures_agree_with_the_view (void **state)
     assert_int_equal (store_batch (f->db, items, 2), 0);
     for (int i = 0; i < 2; i++) {
         assert_int_equal (items[i].status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
-        sections_key_figures_t k = {0};
-        sections_key_figures (subs[i], &k);
+        keyfig_set_t k = {0};
+        keyfig_of_submission (subs[i], &k);
         assert_false (k.err);
         assert_true (k.n >= 2);
         char n_text[16];
@@ -916,7 +917,7 @@ test_key_figures_agree_with_the_view (void **state)
                 fail_msg ("key figure %s: %s in the loader, %s in the view", key, value,
                           got && *got ? got : "(no row)");
         }
-        sections_key_figures_free (&k);
+        keyfig_set_free (&k);
     }
     s_reset_all (items, 2);
     /* The cases of the check: a sum of two rows, two currencies, a missing amount. */

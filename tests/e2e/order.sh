@@ -16,7 +16,7 @@
 # each series' chain is whole (revision k supersedes revision k-1), its
 # current submission is its last revision and its first reported one is
 # revision 0, and the loader never met a revision before its predecessor:
-# no revision had to wait (store_txn.c, "Order of revisions") and no
+# no revision had to wait (loader/store_order.c, "Order of revisions") and no
 # predecessor arrived late.  CURVE on, one key per country.
 . "$(dirname "$0")/lib/common.sh"
 

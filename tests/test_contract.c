@@ -120,7 +120,7 @@ s_emitted (codes_t *set)
             char *text = s_read (path);
             s_scan (&raw, text, "\"([A-Z][A-Z0-9]*(-[A-Z0-9]+)+)\"", 1, path);
             s_scan (&raw, text,
-                    "(dcp_findings_add|s_add|s_add_finding|s_push) \\([^,;()]+, "
+                    "(dcp_findings_add|s_add|[a-z_]*add_finding|s_push) \\([^,;()]+, "
                     "*\"([A-Z][A-Z0-9_-]*)\"",
                     2, path);
             free (text);

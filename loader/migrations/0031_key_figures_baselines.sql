@@ -13,7 +13,7 @@
 --
 -- They are defined here, in dcp.v_key_figures_by_revision, which analysts
 -- read and baselines are frozen from.  The loader's rule V-X-03
--- (store_txn.c) reads the figures of the stored revision being replaced
+-- (store_change.c) reads the figures of the stored revision being replaced
 -- from this view and computes those of the arriving revision from its
 -- message (sections_key_figures in loader/sections.c, so nothing is
 -- written twice); test_store holds the two definitions equal.

@@ -37,14 +37,11 @@ dict="$dir/json.dict"
     done
 } > "$dict"
 
-status=0
-for harness in submission json; do
-    corpus="$dir/corpus/$harness"
+# Both harnesses at once, one a core: the same seconds each, half the wait.
+fuzz_one() {
+    local harness=$1 corpus="$dir/corpus/$1" log="$dir/fuzz_$1.log" extra=()
     mkdir -p "$corpus" "$dir/artifacts"
-    extra=()
     [ "$harness" = json ] && extra+=(-dict="$dict")
-    echo "== fuzz: $harness for ${seconds} s"
-    log="$dir/fuzz_$harness.log"
     # detect_leaks: every input must free what it allocates.
     if ASAN_OPTIONS="detect_leaks=1:abort_on_error=0" UBSAN_OPTIONS="print_stacktrace=1" \
        "$dir/tests/fuzz/fuzz_$harness" -max_total_time="$seconds" -max_len=$max_len \
@@ -55,10 +52,22 @@ for harness in submission json; do
         speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
         echo "ok   $harness: $runs executions, $speed exec/s, corpus $(ls "$corpus" | wc -l) inputs"
     else
-        status=1
         grep -E "ERROR|SUMMARY|runtime error|Test unit written|abort" "$log" | awk 'NR <= 20' || true
         echo "FAIL $harness: see $log; replay with:"
         echo "     $dir/tests/fuzz/fuzz_$harness $(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | awk 'NR == 1')"
+        return 1
     fi
+}
+
+status=0
+echo "== fuzz: submission and json for ${seconds} s each, side by side"
+pids=()
+for harness in submission json; do
+    fuzz_one "$harness" > "$dir/fuzz_$harness.summary" &
+    pids+=($!)
 done
+for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || status=1
+done
+cat "$dir/fuzz_submission.summary" "$dir/fuzz_json.summary"
 exit $status

@@ -134,7 +134,7 @@ static const struct {
         {"dcp_store_key_figures", 1,
          "SELECT submission_id::text, indicator, breakdown, coalesce(unit, ''),"
          " trim_scale(value)::text"
-         " FROM dcp.v_key_figures_by_revision"
+         " FROM dcp.v_key_figures_of_submission"
          " WHERE submission_id = ANY ($1::uuid[])"},
     /* Which of the ids (predecessors named by revisions) were ever stored,
      * accepted or in quarantine. */

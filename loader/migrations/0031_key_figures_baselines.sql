@@ -14,7 +14,7 @@
 -- They are defined here, in dcp.v_key_figures_by_revision, which analysts
 -- read and baselines are frozen from.  The loader's rule V-X-03
 -- (store_change.c) reads the figures of the stored revision being replaced
--- from this view and computes those of the arriving revision from its
+-- from this view's first layer, v_key_figures_of_submission, and computes those of the arriving revision from its
 -- message (sections_key_figures in loader/sections.c, so nothing is
 -- written twice); test_store holds the two definitions equal.
 -- dcp.key_figure_changes() is the same comparison in SQL, for analysts
@@ -23,7 +23,10 @@
 -- many; NULL too when amounts in several currencies would be added.
 -- Append-only file.
 
-CREATE VIEW dcp.v_key_figures_by_revision AS
+-- Two layers: the figures of one submission from its own rows (what the
+-- loader asks for by id: an index scan of each section table, no scan of
+-- dcp.submission), and the same with the submission's envelope beside it.
+CREATE VIEW dcp.v_key_figures_of_submission AS
 WITH f AS (
     -- P1: kg per substance; no_seizures counts as a reported 0
     SELECT z.submission_id, 'P1_SEIZED_KG'::text AS indicator,
@@ -67,11 +70,7 @@ WITH f AS (
     FROM dcp.ff_asset a
     GROUP BY a.submission_id, a.measure, a.asset_category, a.predicate_scope
 )
--- f.submission_id, not s.: a filter on the id (the loader's V-X-03 lookup
--- asks for a few ids) is then pushed into every branch of f, which groups
--- by it, instead of aggregating every stored row first.
-SELECT f.submission_id, s.reporting_country, s.questionnaire, s.reporting_year, s.revision_no,
-       s.is_current, s.geographic_coverage, f.indicator, f.breakdown, f.unit,
+SELECT f.submission_id, f.indicator, f.breakdown, f.unit,
        CASE WHEN f.n_missing = 0 THEN f.total END AS value,
        CASE WHEN f.any_status = 'MIXED_CURRENCIES' THEN 'MIXED_CURRENCIES'
             WHEN f.n_missing = 0 THEN 'REPORTED'
@@ -79,8 +78,28 @@ SELECT f.submission_id, s.reporting_country, s.questionnaire, s.reporting_year, 
             WHEN f.n_statuses = 1 THEN f.any_status
             ELSE 'NOT_AVAILABLE' END AS status,
        f.n_rows, f.n_missing, f.path
-FROM f
-JOIN dcp.submission s ON s.submission_id = f.submission_id;
+FROM f;
+COMMENT ON VIEW dcp.v_key_figures_of_submission IS
+    'Key figures of each submission from its own rows (v_key_figures_by_revision without the envelope); the loader reads it by submission id.';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.submission_id IS 'the submission the figures are of';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.indicator IS
+    'P1_SEIZED_KG, C_STR_RECEIVED, C_STR_DISSEMINATED, D_CONVICTIONS, E_ASSET_<measure>';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.breakdown IS
+    'substance code (P1), ALL (C), scope/count unit/counting rule (D), asset category/predicate scope (E)';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.unit IS 'kg, reports, the count unit, or the currency';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.value IS 'the figure; NULL unless every row it sums has a value';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.status IS
+    'REPORTED, INCOMPLETE (some rows without a value), the shared status of rows without a value, NOT_AVAILABLE, or MIXED_CURRENCIES';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.n_rows IS 'rows of the section the figure sums';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.n_missing IS 'of those, rows without a value';
+COMMENT ON COLUMN dcp.v_key_figures_of_submission.path IS 'JSON pointer of the section in the response';
+
+CREATE VIEW dcp.v_key_figures_by_revision AS
+SELECT s.submission_id, s.reporting_country, s.questionnaire, s.reporting_year, s.revision_no,
+       s.is_current, s.geographic_coverage, k.indicator, k.breakdown, k.unit, k.value, k.status,
+       k.n_rows, k.n_missing, k.path
+FROM dcp.v_key_figures_of_submission k
+JOIN dcp.submission s ON s.submission_id = k.submission_id;
 COMMENT ON VIEW dcp.v_key_figures_by_revision IS
     'Key figures (rule V-X-03, baselines) of every accepted submission, current or revised.';
 COMMENT ON COLUMN dcp.v_key_figures_by_revision.indicator IS
@@ -250,10 +269,11 @@ COMMENT ON VIEW dcp.v_baseline_change IS
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dcp_loader') THEN
-        GRANT SELECT ON dcp.v_key_figures_by_revision TO dcp_loader;
+        GRANT SELECT ON dcp.v_key_figures_by_revision, dcp.v_key_figures_of_submission
+            TO dcp_loader;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dcp_analyst') THEN
-        GRANT SELECT ON dcp.v_key_figures_by_revision, dcp.v_key_figures,
+        GRANT SELECT ON dcp.v_key_figures_by_revision, dcp.v_key_figures_of_submission, dcp.v_key_figures,
             dcp.v_key_figures_first_reported, dcp.v_baseline_change, dcp.baseline TO dcp_analyst;
         GRANT EXECUTE ON FUNCTION dcp.freeze_baseline (text, text, text, integer, text, text)
             TO dcp_analyst;

@@ -143,6 +143,7 @@ store_batch_destroy (store_batch_t **self_p)
         return;
     store_batch_t *b = *self_p;
     store_batch_clear (b);
+    store_change_forget (b);
     for (int t = 0; t < SECTIONS_N_SECTION; t++)
         dcp_buf_free (&b->tab[t]);
     dcp_buf_free (&b->raw_text);

@@ -17,6 +17,7 @@
 #include "dcp_decimal.h"
 #include "dcp_err.h"
 #include "dcp_findings.h"
+#include "dcp_hash.h"
 #include "keyfig.h"
 #include "store_int.h"
 
@@ -97,8 +98,49 @@ s_batch_insert (const store_try_t *t, const char *id)
     return -1;
 }
 
+/* The cache slot of ID, and whether it holds ID. */
+static store_kf_entry_t *
+s_cached (store_batch_t *b, const char *id)
+{
+    if (!b->kf_cache)
+        return NULL;
+    store_kf_entry_t *e = &b->kf_cache[dcp_hash_str (DCP_HASH_SEED, id) % STORE_KF_CACHE];
+    return strcmp (e->id, id) == 0 ? e : NULL;
+}
+
+void
+store_change_remember (store_try_t *t)
+{
+    store_batch_t *b = t->b;
+    if (b->revision_change_pct < 0)
+        return;
+    if (!b->kf_cache && !(b->kf_cache = calloc (STORE_KF_CACHE, sizeof *b->kf_cache)))
+        return;
+    for (size_t i = t->lo; i < t->hi; i++) {
+        if (b->plan[i].action != STORE_A_INSERT || !b->items[i].sub)
+            continue;
+        store_kf_entry_t *e =
+            &b->kf_cache[dcp_hash_str (DCP_HASH_SEED, b->plan[i].id) % STORE_KF_CACHE];
+        keyfig_set_free (&e->figs);
+        e->id[0] = '\0';
+        keyfig_of_submission (b->items[i].sub, &e->figs);
+        if (!e->figs.err)
+            snprintf (e->id, sizeof e->id, "%s", b->plan[i].id);
+    }
+}
+
+void
+store_change_forget (store_batch_t *b)
+{
+    for (size_t i = 0; b->kf_cache && i < STORE_KF_CACHE; i++)
+        keyfig_set_free (&b->kf_cache[i].figs);
+    free (b->kf_cache);
+    b->kf_cache = NULL;
+}
+
 /* Reads the key figures of the stored revisions that revisions of the
- * attempt replace (rows: id, indicator, breakdown, unit, value). */
+ * attempt replace and this batch object does not remember (rows: id,
+ * indicator, breakdown, unit, value). */
 static int
 s_key_figures_read (store_try_t *t, PGresult **res)
 {
@@ -108,7 +150,8 @@ s_key_figures_read (store_try_t *t, PGresult **res)
         return DCP_ENOMEM;
     for (size_t i = t->lo; i < t->hi; i++)
         if (t->b->plan[i].action == STORE_A_INSERT && t->replaces[i - t->lo][0]
-            && s_batch_insert (t, t->replaces[i - t->lo]) < 0)
+            && s_batch_insert (t, t->replaces[i - t->lo]) < 0
+            && !s_cached (t->b, t->replaces[i - t->lo]))
             ids[n_ids++] = t->replaces[i - t->lo];
     int rc = 0;
     if (n_ids) {
@@ -138,9 +181,10 @@ store_change_check (store_try_t *t)
             continue;
         keyfig_set_t old = {0}, new = {0};
         long prev = s_batch_insert (t, replaces);
+        const store_kf_entry_t *known = prev < 0 ? s_cached (b, replaces) : NULL;
         if (prev >= 0)
             keyfig_of_submission (b->items[prev].sub, &old);
-        for (int r = 0; prev < 0 && res && r < PQntuples (res); r++)
+        for (int r = 0; prev < 0 && !known && res && r < PQntuples (res); r++)
             if (strcmp (PQgetvalue (res, r, 0), replaces) == 0)
                 keyfig_put (&old, PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
                             PQgetvalue (res, r, 3),
@@ -149,7 +193,8 @@ store_change_check (store_try_t *t)
         if (old.err || new.err)
             rc = DCP_ENOMEM;
         else
-            s_key_figures_compare (&b->items[i], &old, &new, b->revision_change_pct);
+            s_key_figures_compare (&b->items[i], known ? &known->figs : &old, &new,
+                                   b->revision_change_pct);
         keyfig_set_free (&old);
         keyfig_set_free (&new);
     }

@@ -19,6 +19,7 @@
 
 #include "copy_text.h"
 #include "dcp_utf8.h"
+#include "keyfig.h"
 #include "sections.h"
 #include "store.h"
 #include "strmap.h"
@@ -59,6 +60,17 @@ typedef struct {
     long existing_row; /* row of the replay lookup result */
 } store_plan_t;
 
+/* The key figures of submissions this batch object stored, by id, so that
+ * rule V-X-03 finds those of the revision a new one replaces without asking
+ * the database (a series' revisions come to the same writer, so the one
+ * replaced was usually stored here moments before).  Direct-mapped: a slot
+ * holds the last id that hashed to it; a miss asks the database. */
+#define STORE_KF_CACHE 1024
+typedef struct {
+    char id[37]; /* "" when empty */
+    keyfig_set_t figs;
+} store_kf_entry_t;
+
 struct store_batch_t {
     store_item_t *items; /* owned array; what they point to is borrowed */
     store_plan_t *plan;
@@ -73,9 +85,10 @@ struct store_batch_t {
     /* "COPY dcp.t (columns) FROM STDIN" of every table written by COPY,
      * made once from the description (sections.c). */
     char *copy_sql[SECTIONS_FINDING + 1];
-    uint64_t stage_faults;   /* since store_batch_new(); clear keeps it */
-    int revision_change_pct; /* V-X-03 threshold, store_batch_set_revision_change_pct() */
-    revwait_t *revwait;      /* borrowed, or NULL: no revision waits */
+    uint64_t stage_faults;      /* since store_batch_new(); clear keeps it */
+    int revision_change_pct;    /* V-X-03 threshold, store_batch_set_revision_change_pct() */
+    revwait_t *revwait;         /* borrowed, or NULL: no revision waits */
+    store_kf_entry_t *kf_cache; /* STORE_KF_CACHE slots, made on first use; owned */
     /* The connection (and its server process) on which this batch's
      * statements are prepared; NULL: prepare before the next use. */
     PGconn *prepared_db;
@@ -160,6 +173,14 @@ int store_order_decide (store_try_t *t);
  * revision it replaces beyond the batch's revision_change_pct (negative:
  * off).  0, DCP_ENOMEM or a classified database failure. */
 int store_change_check (store_try_t *t);
+
+/* After the attempt T committed: remembers the key figures of the
+ * submissions it inserted (store_kf_entry_t).  Best effort: out of memory
+ * leaves them out. */
+void store_change_remember (store_try_t *t);
+
+/* Frees the cache of B. */
+void store_change_forget (store_batch_t *b);
 
 /* --- store_sql.c: the store's statements and its talk with PostgreSQL --- */
 

@@ -707,6 +707,7 @@ s_try (PGconn *db, store_batch_t *b, size_t lo, size_t hi)
         PQclear (res);
     }
     if (rc == 0) {
+        store_change_remember (&t);
         s_try_outcomes (&t);
         s_try_duplicates (&t);
     } else {

@@ -820,6 +820,39 @@ test_revision_key_figure_change_warns (void **state)
     assert_int_equal (s_count (f->db, "SELECT count(*) FROM dcp.submission", NULL), 5);
 }
 
+/* A writer's batch object remembers the key figures of what it stored, so
+ * the revision that follows is compared without asking the database: the
+ * same warning, and the same none when the figures are dropped from the
+ * database behind its back (proof that the remembered ones were used). */
+static void
+test_revision_key_figure_remembered (void **state)
+{
+    fixture_t *f = *state;
+    store_batch_t *b = store_batch_new ();
+    assert_non_null (b);
+    store_item_t item;
+    s_item (f, &item, s_forward (f, ID1, false), s_precursors_kg (f, ID1, "AFG", 0, NULL, 19963));
+    assert_int_equal (store_batch_add (b, &item), 0);
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    store_batch_clear (b);
+    store_item_reset (&item);
+    /* The stored rows no longer say 19,963 kg: a database read would see
+     * no AA figure at all and say nothing. */
+    pgtest_exec (f->db, "ALTER TABLE dcp.pc_seizure DISABLE TRIGGER USER;"
+                        "UPDATE dcp.pc_seizure SET substance_code = 'ACET';"
+                        "ALTER TABLE dcp.pc_seizure ENABLE TRIGGER USER");
+    s_item (f, &item, s_forward (f, ID2, false), s_precursors_kg (f, ID2, "AFG", 1, ID1, 29214));
+    assert_int_equal (store_batch_add (b, &item), 0);
+    assert_int_equal (store_batch_write (f->db, b), 0);
+    const store_item_t *done = store_batch_item (b, 0);
+    assert_int_equal (done->status, DCP__V1__RECEIPT_STATUS__RECEIPT_ACCEPTED);
+    assert_non_null (s_vx03 (done));
+    assert_non_null (strstr (s_vx03 (done)->message, "from 19963 kg to 29214 kg"));
+    store_batch_clear (b);
+    store_item_reset (&item);
+    store_batch_destroy (&b);
+}
+
 static void
 test_revision_key_figure_threshold (void **state)
 {
@@ -1538,6 +1571,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_revision_chain, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_rule_v_env_06, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_key_figure_change_warns, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_revision_key_figure_remembered, setup, teardown),
         cmocka_unit_test_setup_teardown (test_revision_key_figure_threshold, setup, teardown),
         cmocka_unit_test_setup_teardown (test_baseline_is_frozen, setup, teardown),
         cmocka_unit_test_setup_teardown (test_key_figures_agree_with_the_view, setup, teardown),

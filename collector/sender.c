@@ -13,6 +13,9 @@
 #include "report.h"
 #include "sender.h"
 
+/* How long the first sends wait for every validator to be connected. */
+#define SPREAD_WAIT_MS 500
+
 #define FINALS_MAX 256 /* final receipts recorded per round at most */
 
 typedef struct s_series_t s_series_t;
@@ -69,7 +72,13 @@ struct sender_t {
     int failed_rounds; /* timeouts since the last final receipt */
     uint64_t next_seq;
     int64_t blocked_until_ms; /* send queue was full: try again then */
-    s_entry_t **flight;       /* in flight, at most opts.window */
+    /* With several validators, the first sends wait (up to SPREAD_WAIT_MS
+     * after connecting) until each has completed its handshake: with
+     * ZMQ_IMMEDIATE a burst sent the moment the first one is up would all
+     * go to that one. */
+    int endpoints, handshakes;
+    int64_t spread_until_ms;
+    s_entry_t **flight; /* in flight, at most opts.window */
     size_t flight_n;
     sender_stats_t stats;
     s_final_t finals[FINALS_MAX];
@@ -325,6 +334,8 @@ s_read_monitor (sender_t *self)
         uint32_t value;
         memcpy (&event, head, 2);
         memcpy (&value, head + 2, 4);
+        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            self->handshakes++;
         sender_link_t next = sender_link_next (self->link, event, value);
         dcp_debug ("socket event", "event=0x%x value=%u link=%d", event, value, (int) next);
         if (next != self->link) {
@@ -451,9 +462,13 @@ s_connect (sender_t *self)
         goto fail;
     s_monitor_start (self);
     snprintf (list, sizeof list, "%s", self->opts.endpoint);
-    for (char *ep = strtok_r (list, ", ", &save); ep; ep = strtok_r (NULL, ", ", &save))
+    self->endpoints = self->handshakes = 0;
+    for (char *ep = strtok_r (list, ", ", &save); ep; ep = strtok_r (NULL, ", ", &save)) {
         if (zmq_connect (self->sock, ep) != 0)
             goto fail;
+        self->endpoints++;
+    }
+    self->spread_until_ms = dcp_now_ms () + SPREAD_WAIT_MS;
     return 0;
 fail:
     dcp_error ("could not connect to validator", "endpoint=%s reason=%s", self->opts.endpoint,
@@ -604,6 +619,14 @@ s_send_due (sender_t *self)
     int64_t now = dcp_now_ms ();
     if (now < self->blocked_until_ms)
         return;
+    if (self->endpoints > 1 && self->monitor && self->handshakes < self->endpoints
+        && now < self->spread_until_ms) {
+        s_read_monitor (self);
+        if (self->handshakes < self->endpoints) {
+            self->blocked_until_ms = now + 10;
+            return;
+        }
+    }
     while (self->flight_n < self->opts.window && self->heap_n > 0 && self->heap[0]->due_ms <= now) {
         s_entry_t *e = s_heap_pop (self);
         size_t len = e->payload_len;

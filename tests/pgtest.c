@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -75,4 +76,31 @@ pgtest_drop_db (PGconn *admin, const char *name)
     char sql[256];
     snprintf (sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
     PQclear (PQexec (admin, sql)); /* best effort: teardown of a failed test */
+}
+
+pgtest_db_t *
+pgtest_db_new (const char *prefix)
+{
+    pgtest_db_t *self = calloc (1, sizeof *self);
+    assert_non_null (self);
+    char conninfo[1024];
+    pgtest_conninfo (conninfo, sizeof conninfo);
+    snprintf (self->name, sizeof self->name, "%s_%d", prefix, (int) getpid ());
+    self->admin = pgtest_connect (conninfo, "postgres");
+    pgtest_create_db (self->admin, self->name, NULL);
+    self->db = pgtest_connect (conninfo, self->name);
+    return self;
+}
+
+void
+pgtest_db_destroy (pgtest_db_t **self_p)
+{
+    if (!*self_p)
+        return;
+    pgtest_db_t *self = *self_p;
+    PQfinish (self->db);
+    pgtest_drop_db (self->admin, self->name);
+    PQfinish (self->admin);
+    free (self);
+    *self_p = NULL;
 }

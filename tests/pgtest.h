@@ -29,4 +29,16 @@ char *pgtest_value (PGconn *db, const char *sql);
 void pgtest_create_db (PGconn *admin, const char *name, const char *template_db);
 void pgtest_drop_db (PGconn *admin, const char *name);
 
+/* A database of its own for one test file: created empty on the fixture's
+ * cluster, named PREFIX_<pid>.  db is the connection to it, admin one to
+ * "postgres".  pgtest_db_destroy() closes both and drops the database. */
+typedef struct {
+    char name[64];
+    PGconn *admin;
+    PGconn *db;
+} pgtest_db_t;
+
+pgtest_db_t *pgtest_db_new (const char *prefix);
+void pgtest_db_destroy (pgtest_db_t **self_p);
+
 #endif

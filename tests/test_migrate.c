@@ -22,23 +22,12 @@
 #include "migrate.h"
 #include "pgtest.h"
 
-typedef struct {
-    char dbname[64];
-    PGconn *admin;
-    PGconn *db;
-} fixture_t;
+typedef pgtest_db_t fixture_t;
 
 static int
 setup (void **state)
 {
-    fixture_t *f = calloc (1, sizeof *f);
-    assert_non_null (f);
-    char conninfo[1024];
-    pgtest_conninfo (conninfo, sizeof conninfo);
-    snprintf (f->dbname, sizeof f->dbname, "dcp_migrate_%d", (int) getpid ());
-    f->admin = pgtest_connect (conninfo, "postgres");
-    pgtest_create_db (f->admin, f->dbname, NULL);
-    f->db = pgtest_connect (conninfo, f->dbname);
+    fixture_t *f = pgtest_db_new ("dcp_migrate");
     dcp_log_init ("test", DCP_LOG_WARN);
     assert_int_equal (migrate_run (f->db), 0);
     *state = f;
@@ -48,11 +37,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-    fixture_t *f = *state;
-    PQfinish (f->db);
-    pgtest_drop_db (f->admin, f->dbname);
-    PQfinish (f->admin);
-    free (f);
+    pgtest_db_destroy ((fixture_t **) state);
     return 0;
 }
 

@@ -30,25 +30,14 @@
 #include "copy_text.h"
 #include "sections.h"
 
-typedef struct {
-    char dbname[64];
-    PGconn *admin;
-    PGconn *db;
-} fixture_t;
+typedef pgtest_db_t fixture_t;
 
 /* One migrated database for the whole file: the tests only read it, or
  * change it inside a transaction they roll back. */
 static int
 setup (void **state)
 {
-    fixture_t *f = calloc (1, sizeof *f);
-    assert_non_null (f);
-    char conninfo[1024];
-    pgtest_conninfo (conninfo, sizeof conninfo);
-    snprintf (f->dbname, sizeof f->dbname, "dcp_schema_%d", (int) getpid ());
-    f->admin = pgtest_connect (conninfo, "postgres");
-    pgtest_create_db (f->admin, f->dbname, NULL);
-    f->db = pgtest_connect (conninfo, f->dbname);
+    fixture_t *f = pgtest_db_new ("dcp_schema");
     assert_int_equal (migrate_run (f->db), 0);
     *state = f;
     return 0;
@@ -57,11 +46,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-    fixture_t *f = *state;
-    PQfinish (f->db);
-    pgtest_drop_db (f->admin, f->dbname);
-    PQfinish (f->admin);
-    free (f);
+    pgtest_db_destroy ((fixture_t **) state);
     return 0;
 }
 
